@@ -1,0 +1,6 @@
+"""`python -m analysis` entry point."""
+import sys
+
+from analysis.cli import main
+
+sys.exit(main())

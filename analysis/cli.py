@@ -1,0 +1,56 @@
+"""`python -m analysis`: a small CLI over the package.
+
+Each subcommand lives in analysis/commands/<name>.py with `add_arguments(parser)`
+and `run(args) -> int`; command modules import heavy libraries inside `run`, so
+`--help` stays fast. Input problems print as one short message (no traceback
+unless --debug) and exit with status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# (name, module, one-line help)
+COMMANDS = [
+    ("validate", "analysis.commands.validate", "check the registry, checksums and every figure; summary per source"),
+    ("figures", "analysis.commands.figures", "query the tidy figures table (CSV or a text table)"),
+]
+EXIT_INPUT_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from analysis import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Reconcile published salary figures for medical billers and coders (BLS, AAPC, Salary.com, Payscale).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the Python traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module, help_text in COMMANDS:
+        mod = importlib.import_module(module)
+        p = sub.add_parser(name, help=help_text, description=(mod.__doc__ or help_text).strip())
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from analysis.errors import AnalysisError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 0
+    try:
+        return args._run(args)
+    except AnalysisError as e:
+        if args.debug:
+            raise
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    except BrokenPipeError:  # e.g. `figures | head`
+        return 0

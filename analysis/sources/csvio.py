@@ -1,0 +1,45 @@
+"""Read a CSV input as text cells, turning every way it can be unreadable into a located Issue."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import InputError, Issue
+
+FIRST_DATA_ROW = 2  # row numbers are file lines: the header is row 1
+
+
+def read_text_table(path: Path, shown: str, expected_columns: list[str] | None = None,
+                    allow_extra: bool = False, **read_kw) -> pd.DataFrame:
+    """All cells as str ('' for empty); errors name `shown` and what was expected.
+
+    With `expected_columns`, a missing column is an error, and so is an extra one
+    unless `allow_extra`.
+    """
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", **read_kw)
+    except pd.errors.EmptyDataError:
+        raise InputError(Issue(shown, "file is empty; expected a header row"
+                               + (f" with columns {', '.join(expected_columns)}" if expected_columns else "")))
+    except UnicodeDecodeError as e:
+        raise InputError(Issue(shown, f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); "
+                               "expected a UTF-8 encoded CSV"))
+    except (pd.errors.ParserError, csv.Error) as e:
+        raise InputError(Issue(shown, f"malformed CSV ({str(e).strip()}); expected comma-separated rows "
+                               "with the same number of fields as the header"))
+    except FileNotFoundError:
+        raise InputError(Issue(shown, "file not found"))
+    if expected_columns is not None:
+        issues = [Issue(shown, f"missing column '{c}'; expected columns: {', '.join(expected_columns)}", row=1, column=c)
+                  for c in expected_columns if c not in df.columns]
+        if not allow_extra:
+            issues += [Issue(shown, f"unexpected column '{c}'; expected only: {', '.join(expected_columns)}", row=1, column=c)
+                       for c in df.columns if c not in expected_columns]
+        if issues:
+            raise InputError(issues, title=f"{shown}: wrong columns")
+    if df.empty:
+        raise InputError(Issue(shown, "file has a header but no data rows"))
+    df.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(df))  # index = file row number
+    return df

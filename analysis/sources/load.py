@@ -1,0 +1,45 @@
+"""Load every registered publication into the one tidy figures table, validated."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.config import ProjectPaths, project_paths
+from analysis.errors import InputError
+from analysis.figures import FIGURE_COLUMNS, validate_figures
+from analysis.sources import bls_oews, curated
+from analysis.sources.registry import Registry, load_registry
+
+FIGURE_LOADERS = ("bls_oews", "curated")
+
+
+def extract_entry(registry: Registry, entry) -> list[pd.DataFrame]:
+    """Tidy rows from each file of one registry entry."""
+    frames = []
+    for f in entry.files:
+        path, shown = registry.file_path(f), registry.shown(f)
+        if entry.loader == "curated":
+            frames.append(curated.extract(entry, path, shown))
+        else:
+            frames.append(bls_oews.extract(entry, path, shown, registry.paths.column_maps))
+    return frames
+
+
+def load_figures(paths: ProjectPaths | None = None, registry: Registry | None = None) -> pd.DataFrame:
+    """The validated tidy table of every published figure (registry and checksums verified first).
+
+    Problems from all files are gathered into one error, so a researcher sees every bad row at once.
+    """
+    registry = registry or load_registry(paths or project_paths())
+    frames, problems = [], []
+    for entry in registry.entries:
+        if entry.loader not in FIGURE_LOADERS:
+            continue
+        try:
+            frames += extract_entry(registry, entry)
+        except InputError as e:
+            problems += e.issues
+    if problems:
+        raise InputError(problems, title="invalid input files")
+    table = pd.concat(frames, ignore_index=True)[FIGURE_COLUMNS]
+    validate_figures(table)
+    return table.sort_values(["source_id", "file", "row", "statistic", "unit"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,207 @@
+"""The source registry (data/sources.yaml): one entry per publication, with provenance and sha256.
+
+Loading it checks that every entry is complete, every registered file exists with
+the recorded checksum, and every file under data/raw/ is registered.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
+
+from analysis.config import ProjectPaths, project_paths
+from analysis.errors import ChecksumMismatchError, Issue, RegistryError
+
+PUBLISHERS = ("bls", "bea", "aapc", "ahima", "salary.com", "payscale", "ziprecruiter", "indeed", "other")
+COLLECTION_METHODS = ("employer survey", "member self-report", "employer HR data", "user reported",
+                      "job postings", "price index", "unknown")
+CITATIONS = ("primary", "secondary_quote")
+LOADERS = ("bls_oews", "curated", "cpi_u", "bea_rpp", "text")
+REQUIRED = ("id", "publisher", "title", "url", "reference_period", "retrieved", "collection_method",
+            "citation", "population", "loader", "files")
+POPULATION_KEYS = ("soc_code", "soc_title", "job_title", "credential")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # relative to data/, e.g. raw/bls/national_M2023_dl_extract.csv
+    sha256: str
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    id: str
+    publisher: str
+    title: str
+    url: str
+    reference_period: str
+    retrieved: str
+    collection_method: str
+    citation: str
+    population: dict
+    loader: str
+    files: tuple[SourceFile, ...]
+    quoted_by: dict | None = None
+    original_publication: str = ""
+    retrieved_from: str = ""
+    notes: str = ""
+    layout: str = ""
+    kind: str = ""
+
+    @property
+    def is_secondary(self) -> bool:
+        return self.citation == "secondary_quote"
+
+
+@dataclass
+class Registry:
+    paths: ProjectPaths
+    entries: list[SourceEntry] = field(default_factory=list)
+
+    @property
+    def by_id(self) -> dict[str, SourceEntry]:
+        return {e.id: e for e in self.entries}
+
+    def file_path(self, f: SourceFile) -> Path:
+        return self.paths.data / f.path
+
+    def shown(self, f: SourceFile | str) -> str:
+        """How a data file is named in messages: relative to the project root."""
+        return "data/" + (f.path if isinstance(f, SourceFile) else f)
+
+    def checksums(self) -> dict[str, str]:
+        return {self.shown(f): f.sha256 for e in self.entries for f in e.files}
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _entry_lines(text: str) -> list[int]:
+    """YAML line number of each entry under `sources:` (for error locations)."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        for key, value in node.value:
+            if key.value == "sources":
+                return [item.start_mark.line + 1 for item in value.value]
+    except Exception:  # structure errors are reported by the checks below
+        pass
+    return []
+
+
+def _check_entry(raw: object, shown: str, line: int | None) -> tuple[SourceEntry | None, list[Issue]]:
+    if not isinstance(raw, dict):
+        return None, [Issue(shown, "each source entry must be a mapping of fields", row=line)]
+    label = f"entry '{raw.get('id', '?')}'"
+    issues = [Issue(shown, f"{label}: missing field '{k}'", row=line, column=k) for k in REQUIRED if raw.get(k) in (None, "")]
+    checks = [("publisher", PUBLISHERS), ("collection_method", COLLECTION_METHODS), ("citation", CITATIONS), ("loader", LOADERS)]
+    for key, allowed in checks:
+        if raw.get(key) not in (None, "") and raw[key] not in allowed:
+            issues.append(Issue(shown, f"{label}: unknown {key} {raw[key]!r}; expected one of {', '.join(allowed)}", row=line, column=key))
+    if raw.get("citation") == "secondary_quote" and not raw.get("quoted_by"):
+        issues.append(Issue(shown, f"{label}: a secondary quote needs 'quoted_by' (name and url of the quoting page)", row=line, column="quoted_by"))
+    pop = raw.get("population")
+    if pop is not None and not isinstance(pop, dict):
+        issues.append(Issue(shown, f"{label}: 'population' must be a mapping with keys among {', '.join(POPULATION_KEYS)}", row=line, column="population"))
+    elif isinstance(pop, dict) and (bad := sorted(set(pop) - set(POPULATION_KEYS))):
+        issues.append(Issue(shown, f"{label}: unknown population key(s) {', '.join(bad)}; expected {', '.join(POPULATION_KEYS)}", row=line, column="population"))
+    files = raw.get("files")
+    parsed: list[SourceFile] = []
+    if files not in (None, ""):
+        if not isinstance(files, list) or not files:
+            issues.append(Issue(shown, f"{label}: 'files' must be a non-empty list of {{path, sha256}}", row=line, column="files"))
+        else:
+            for f in files:
+                if not isinstance(f, dict) or not f.get("path") or not f.get("sha256"):
+                    issues.append(Issue(shown, f"{label}: each file needs 'path' and 'sha256'", row=line, column="files"))
+                else:
+                    parsed.append(SourceFile(str(f["path"]), str(f["sha256"]).lower()))
+    if issues:
+        return None, issues
+    fields = {k: raw[k] for k in REQUIRED if k != "files"}
+    fields.update({k: str(fields[k]) for k in ("id", "title", "url", "reference_period", "retrieved")})
+    extra = {k: raw[k] for k in ("quoted_by", "original_publication", "retrieved_from", "notes", "layout", "kind") if raw.get(k) is not None}
+    return SourceEntry(files=tuple(parsed), **fields, **extra), []
+
+
+def parse_registry(paths: ProjectPaths) -> Registry:
+    """Read and structurally check the registry, without touching the data files."""
+    shown = "data/sources.yaml"
+    try:
+        text = paths.registry.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RegistryError(Issue(shown, "registry file not found; expected a YAML file with a 'sources:' list"))
+    try:
+        doc = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise RegistryError(Issue(shown, f"malformed YAML: {getattr(e, 'problem', e)}; expected a 'sources:' list of entries",
+                                  row=mark.line + 1 if mark else None))
+    if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list):
+        raise RegistryError(Issue(shown, "expected a top-level 'sources:' list of entries"))
+    registry, issues, seen = Registry(paths), [], {}
+    lines: list[int] | None = None
+
+    def line_of(i: int) -> int | None:  # located only when there is something to report
+        nonlocal lines
+        lines = lines if lines is not None else _entry_lines(text)
+        return lines[i] if i < len(lines) else None
+
+    for i, raw in enumerate(doc["sources"]):
+        entry, problems = _check_entry(raw, shown, None)
+        if problems:
+            issues += _check_entry(raw, shown, line_of(i))[1]
+            continue
+        if entry.id in seen:
+            issues.append(Issue(shown, f"duplicate source id '{entry.id}' (first at row {line_of(seen[entry.id])})", row=line_of(i), column="id"))
+            continue
+        seen[entry.id] = i
+        registry.entries.append(entry)
+    if issues:
+        raise RegistryError(issues, title="invalid source registry")
+    return registry
+
+
+def load_registry(paths: ProjectPaths | None = None, verify: bool = True) -> Registry:
+    """The registry, with every file's presence and sha256 verified (unless verify=False)."""
+    registry = parse_registry(paths or project_paths())
+    if verify:
+        verify_files(registry)
+    return registry
+
+
+def verify_files(registry: Registry) -> None:
+    """Missing or unregistered files raise RegistryError; changed bytes raise ChecksumMismatchError."""
+    issues, mismatches, owners = [], [], {}
+    for e in registry.entries:
+        for f in e.files:
+            shown = registry.shown(f)
+            if f.path in owners and owners[f.path] != e.id:
+                issues.append(Issue(shown, f"registered by two entries ('{owners[f.path]}' and '{e.id}'); a file belongs to one publication"))
+            owners[f.path] = e.id
+            p = registry.file_path(f)
+            if not p.is_file():
+                issues.append(Issue(shown, f"registered by '{e.id}' but missing; expected the published file at this path"))
+                continue
+            actual = sha256_of(p)
+            if actual != f.sha256:
+                mismatches.append((shown, f.sha256, actual))
+    raw = registry.paths.raw
+    if raw.is_dir():
+        for p in sorted(raw.rglob("*")):
+            rel = p.relative_to(registry.paths.data).as_posix()
+            if p.is_file() and not p.name.startswith(".") and rel not in owners:
+                issues.append(Issue("data/" + rel, "file is not registered in data/sources.yaml; add it with "
+                                    "`python -m analysis add-source` or register it by hand with its sha256"))
+    if issues:
+        raise RegistryError(issues, title="data/raw does not match the registry")
+    if mismatches:
+        raise ChecksumMismatchError(mismatches)

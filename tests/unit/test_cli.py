@@ -1,0 +1,50 @@
+import io
+from contextlib import redirect_stderr, redirect_stdout
+
+import pandas as pd
+
+from analysis.cli import main
+from tests.conftest import FIXTURES, register
+
+
+def run_cli(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_help_lists_commands():
+    code, out, _ = run_cli()
+    assert code == 0 and "validate" in out and "figures" in out
+
+
+def test_validate_passes_on_shipped_data():
+    code, out, err = run_cli("validate")
+    assert code == 0, err
+    assert "bls_oews_national_2023" in out and "sha256 verified" in out
+    assert "aapc_2012_beckers_asc=47,970.00; aapc_2012_salary_survey_repost=47,870.00" in out  # known conflict is reported
+
+
+def test_validate_fails_clearly_on_a_bad_fixture(project):
+    register(project, FIXTURES / "bad_rows" / "hourly_in_annual.csv", "raw/aapc/test_fixture.csv")
+    code, out, err = run_cli("validate")
+    assert code == 2
+    assert err.startswith("error: data/raw/aapc/test_fixture.csv, row 3, column 'value': value 23.45 looks like an hourly wage")
+    assert "Traceback" not in err
+
+
+def test_figures_query_csv_columns_and_filters():
+    code, out, _ = run_cli("figures", "--publisher", "bls", "--statistic", "median", "--year", "2023", "--primary-only")
+    assert code == 0
+    df = pd.read_csv(io.StringIO(out))
+    for col in ("source_id", "publisher", "reference_period", "geography", "population", "statistic", "unit", "value"):
+        assert col in df.columns
+    nat = df[(df["source_id"] == "bls_oews_national_2023") & (df["unit"] == "USD/year")]
+    assert nat["value"].tolist() == [48780.0]
+    assert set(df["publisher"]) == {"bls"} and set(df["statistic"]) == {"median"}
+
+
+def test_figures_unknown_publisher_is_a_clear_error():
+    code, _, err = run_cli("figures", "--publisher", "glassdoor")
+    assert code == 2 and "--publisher: unknown value(s) glassdoor; expected one of bls" in err
