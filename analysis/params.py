@@ -1,0 +1,109 @@
+"""Run parameters: one frozen, validated object shared by every transform, notebook and the runner.
+
+`from_mapping` rejects unknown names, wrong types and values outside the data with one
+message that lists what is valid, before any kernel starts.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis.errors import ParameterError
+
+PUBLISHERS = ("bls", "aapc", "salary.com", "payscale")
+
+
+@dataclass(frozen=True)
+class AnalysisParams:
+    survey_year: int = 2023          # BLS May survey year the comparison is anchored on
+    dollar_year: int = 2024          # dollars that real (inflation-adjusted) figures are expressed in
+    hours_per_year: int = 2080       # hours in a work year for hourly <-> annual (BLS uses 2080)
+    publishers: tuple[str, ...] = PUBLISHERS
+    geography: str = "US"            # US, or a state's postal code
+    statistic: str = "median"        # statistic the consensus combines
+    tolerance_pct: float = 1.0       # claims audit: |claim - data| / data within this is a match
+    claims_file: str = "data/claims/seed_article_claims.csv"
+    show_code: bool = False          # keep code cells in the HTML report
+    cost_of_living: bool = False     # rank states adjusted by BEA price parities where shipped
+
+    def as_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["publishers"] = list(self.publishers)
+        return d
+
+
+FIELDS = {f.name: f for f in dataclasses.fields(AnalysisParams)}
+DEFAULTS = AnalysisParams()
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Accept the field's own type (or a numeric string / list from the command line); reject anything else."""
+    expected = type(getattr(DEFAULTS, name))
+    if expected is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "1", "0"):
+            return value.lower() in ("true", "yes", "1")
+    elif expected is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+    elif expected is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                pass
+    elif expected is tuple:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            return tuple(v.lower() for v in value)
+    elif expected is str:
+        if isinstance(value, str):
+            return value
+    shown = f"{value!r} ({type(value).__name__})"
+    kind = {tuple: "a list of strings (or comma-separated string)"}.get(expected, expected.__name__)
+    raise ParameterError(f"parameter '{name}': expected {kind}, got {shown}")
+
+
+def from_mapping(values: dict[str, Any] | None = None, *, survey_years=None, dollar_years=None) -> AnalysisParams:
+    """Validated parameters from a mapping (config file, -p NAME VALUE pairs, papermill).
+
+    `survey_years` / `dollar_years` are the years the shipped data covers; a year outside them is an error
+    listing the valid ones.
+    """
+    values = dict(values or {})
+    unknown = sorted(set(values) - set(FIELDS))
+    if unknown:
+        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; valid parameters: {', '.join(FIELDS)}")
+    params = AnalysisParams(**{k: _coerce(k, v) for k, v in values.items()})
+    check_ranges(params, survey_years=survey_years, dollar_years=dollar_years)
+    return params
+
+
+def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None) -> None:
+    def years(xs):
+        xs = sorted(set(int(x) for x in xs))
+        return f"{xs[0]}-{xs[-1]}" if xs == list(range(xs[0], xs[-1] + 1)) else ", ".join(map(str, xs))
+
+    if survey_years is not None and params.survey_year not in set(survey_years):
+        raise ParameterError(f"parameter 'survey_year': {params.survey_year} is not in the data; valid survey years: {years(survey_years)}")
+    if dollar_years is not None and params.dollar_year not in set(dollar_years):
+        raise ParameterError(f"parameter 'dollar_year': {params.dollar_year} has no CPI-U annual average in the data; valid dollar years: {years(dollar_years)}")
+    if params.hours_per_year <= 0 or params.hours_per_year > 8784:
+        raise ParameterError(f"parameter 'hours_per_year': {params.hours_per_year} is out of range; expected 1-8784 (BLS uses 2080)")
+    if not params.publishers:
+        raise ParameterError(f"parameter 'publishers': the list is empty; expected one or more of {', '.join(PUBLISHERS)}")
+    bad = sorted(set(params.publishers) - set(PUBLISHERS))
+    if bad:
+        raise ParameterError(f"parameter 'publishers': unknown publisher(s) {', '.join(bad)}; expected some of {', '.join(PUBLISHERS)}")
+    if params.tolerance_pct < 0:
+        raise ParameterError(f"parameter 'tolerance_pct': {params.tolerance_pct} is negative; expected a percentage >= 0")
+    from analysis.figures import WAGE_STATISTICS
+    if params.statistic not in WAGE_STATISTICS:
+        raise ParameterError(f"parameter 'statistic': unknown statistic {params.statistic!r}; expected one of {', '.join(WAGE_STATISTICS)}")
