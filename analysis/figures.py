@@ -112,7 +112,7 @@ def _schema():
             "source_id": text(pa.Check.str_length(min_value=1)),
             "publisher": text(pa.Check.isin(PUBLISHERS)),
             "citation": text(pa.Check.isin(CITATIONS)),
-            "reference_period": text(pa.Check.str_matches(r"^(\d{4}(-(0[1-9]|1[0-2]))?|\d{4}-\d{4}|undated)$")),
+            "reference_period": text(pa.Check.str_matches(r"^((199\d|20\d\d)(-(0[1-9]|1[0-2]))?|(199\d|20\d\d)-(199\d|20\d\d)|undated)$")),
             "survey_year": pa.Column("Int64", pa.Check.in_range(1990, 2100), nullable=True),
             "dollar_year": pa.Column("Int64", pa.Check.in_range(1990, 2100), nullable=True),
             "geography_level": text(pa.Check.isin(GEOGRAPHY_LEVELS)),
@@ -131,7 +131,7 @@ def _schema():
 EXPECTED = {
     "publisher": f"one of {', '.join(PUBLISHERS)}",
     "citation": f"one of {', '.join(CITATIONS)}",
-    "reference_period": "YYYY, YYYY-MM, YYYY-YYYY or 'undated'",
+    "reference_period": "YYYY, YYYY-MM or YYYY-YYYY with years 1990-2099, or 'undated'",
     "survey_year": "a year between 1990 and 2100",
     "dollar_year": "a year between 1990 and 2100",
     "geography_level": f"one of {', '.join(GEOGRAPHY_LEVELS)}",
@@ -141,6 +141,11 @@ EXPECTED = {
     "bound": "'lower', 'upper' or empty",
     "source_id": "a registered source id",
 }
+
+
+def fmt(v: float) -> str:
+    """A number as a reader would write it: 50,130 or 24.1, never 5e+06."""
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
 def _where(df: pd.DataFrame, idx) -> tuple[str, int | None]:
@@ -164,7 +169,9 @@ def _schema_issues(df: pd.DataFrame) -> list[Issue]:
                 continue
             file, row = _where(df, idx)
             issues.append(Issue(file, f"got {fc['failure_case']!r}; expected {expected}", row=row, column=col))
-        return issues
+        # a bad reference period also makes the years derived from it fail: report it once
+        bad_period = {(i.file, i.row) for i in issues if i.column == "reference_period"}
+        return [i for i in issues if not (i.column in ("survey_year", "dollar_year") and (i.file, i.row) in bad_period)]
 
 
 def _value_issues(df: pd.DataFrame) -> list[Issue]:
@@ -180,16 +187,16 @@ def _value_issues(df: pd.DataFrame) -> list[Issue]:
         if unit not in STATISTIC_UNITS.get(r["statistic"], (unit,)):
             issues.append(Issue(file, f"unit {unit} does not fit statistic {r['statistic']}; expected {' or '.join(STATISTIC_UNITS[r['statistic']])}", row=row, column="unit"))
         if v <= 0:
-            issues.append(Issue(file, f"value {v:g} is not positive; expected a positive {unit} amount", row=row, column="value"))
+            issues.append(Issue(file, f"value {fmt(v)} is not positive; expected a positive {unit} amount", row=row, column="value"))
             continue
         if unit in PLAUSIBLE:
             lo, hi = PLAUSIBLE[unit]
             if unit == "USD/year" and v < PLAUSIBLE["USD/hour"][1]:
-                issues.append(Issue(file, f"value {v:g} looks like an hourly wage in an annual (USD/year) column; expected an annual amount between {lo:,.0f} and {hi:,.0f}", row=row, column="value"))
+                issues.append(Issue(file, f"value {fmt(v)} looks like an hourly wage in an annual (USD/year) column; expected an annual amount between {lo:,.0f} and {hi:,.0f}", row=row, column="value"))
             elif unit == "USD/hour" and v > PLAUSIBLE["USD/year"][0]:
-                issues.append(Issue(file, f"value {v:g} looks like an annual wage in an hourly (USD/hour) column; expected an hourly amount between {lo:g} and {hi:g}", row=row, column="value"))
+                issues.append(Issue(file, f"value {fmt(v)} looks like an annual wage in an hourly (USD/hour) column; expected an hourly amount between {lo:g} and {hi:g}", row=row, column="value"))
             elif not lo <= v <= hi:
-                issues.append(Issue(file, f"value {v:g} is implausible for {unit}; expected between {lo:,g} and {hi:,g}", row=row, column="value"))
+                issues.append(Issue(file, f"value {fmt(v)} is implausible for {unit}; expected between {lo:,g} and {hi:,g}", row=row, column="value"))
     return issues
 
 
@@ -214,7 +221,7 @@ def _order_issues(df: pd.DataFrame) -> list[Issue]:
             for (s1, _, v1), (s2, i2, v2) in zip(present, present[1:]):
                 if v2 < v1:
                     file, row = _where(df, i2)
-                    issues.append(Issue(file, f"percentiles out of order: {s2} = {v2:g} is below {s1} = {v1:g}; expected {' <= '.join(seq)}", row=row, column="value"))
+                    issues.append(Issue(file, f"percentiles out of order: {s2} = {fmt(v2)} is below {s1} = {fmt(v1)}; expected {' <= '.join(seq)}", row=row, column="value"))
     return issues
 
 
@@ -228,7 +235,7 @@ def _bls_annual_hourly_issues(df: pd.DataFrame) -> list[Issue]:
             a, h = df.loc[units["USD/year"], "value"], df.loc[units["USD/hour"], "value"]
             if abs(a - h * BLS_HOURS_PER_YEAR) > BLS_ANNUAL_TOLERANCE:
                 file, row = _where(df, units["USD/year"])
-                issues.append(Issue(file, f"annual {a:g} disagrees with hourly {h:g} x {BLS_HOURS_PER_YEAR} = {h * BLS_HOURS_PER_YEAR:,.0f}; "
+                issues.append(Issue(file, f"annual {fmt(a)} disagrees with hourly {fmt(h)} x {BLS_HOURS_PER_YEAR} = {h * BLS_HOURS_PER_YEAR:,.0f}; "
                                     f"expected them within {BLS_ANNUAL_TOLERANCE:g} (BLS rounding)", row=row, column="value"))
     return issues
 

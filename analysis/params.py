@@ -107,3 +107,21 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
     from analysis.figures import WAGE_STATISTICS
     if params.statistic not in WAGE_STATISTICS:
         raise ParameterError(f"parameter 'statistic': unknown statistic {params.statistic!r}; expected one of {', '.join(WAGE_STATISTICS)}")
+
+
+def data_years(table, cpi) -> tuple[list[int], list[int]]:
+    """(survey years with a BLS national OEWS release, years with a CPI-U annual average) in the shipped data."""
+    bls = table[(table["publisher"] == "bls") & (table["citation"] == "primary")
+                & table["source_id"].str.startswith("bls_oews_national_") & (table["geography_level"] == "national")]
+    return sorted(int(y) for y in bls["survey_year"].dropna().unique()), sorted(int(y) for y in cpi["year"])
+
+
+def validate(values: dict[str, Any] | None = None, paths=None) -> AnalysisParams:
+    """Parameters checked against the shipped data (survey and dollar years), before anything runs."""
+    from analysis.sources.load import load_figures
+    from analysis.sources.reference import load_cpi
+    from analysis.sources.registry import load_registry
+
+    registry = load_registry(paths)
+    survey_years, dollar_years = data_years(load_figures(registry=registry), load_cpi(registry))
+    return from_mapping(values, survey_years=survey_years, dollar_years=dollar_years)

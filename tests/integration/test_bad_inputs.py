@@ -1,0 +1,76 @@
+"""Every case in tests/bad_inputs/cases.yaml stops with a clear, located message and no traceback."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from analysis.errors import ParameterError
+from analysis.params import from_mapping
+from tests.bad_inputs.harness import HERE, add_entry, minimal_project, run_cli
+
+CASES = yaml.safe_load((HERE / "cases.yaml").read_text())
+
+
+def assert_clear_failure(code: int, err: str, expect: list[str]) -> None:
+    assert code == 2, err
+    assert err.startswith("error: ")
+    assert "Traceback" not in err
+    for text in expect:
+        assert text in err
+
+
+@pytest.fixture
+def minimal(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    return minimal_project(tmp_path)
+
+
+@pytest.mark.parametrize("case", CASES["data"], ids=lambda c: c["file"].removesuffix(".csv"))
+def test_bad_data_file(minimal, case):
+    add_entry(minimal, HERE / "data" / case["file"], "raw/aapc/bad_case.csv")
+    assert_clear_failure(*run_cli("validate", "--quiet")[::2], case["expect"])
+
+
+def _apply(data, case):
+    reg = data / "sources.yaml"
+    doc = yaml.safe_load(reg.read_text())
+    entry = next((e for e in doc["sources"] if e["id"] == case.get("entry")), None)
+    action = case["action"]
+    if action == "drop_field":
+        entry.pop(case["field"])
+    elif action == "set_field":
+        entry[case["field"]] = case["value"]
+    elif action == "duplicate_entry":
+        doc["sources"].append(dict(entry))
+    elif action == "corrupt_file":
+        with open(data / entry["files"][0]["path"], "a") as fh:
+            fh.write("2025,322.0,CUUR0000SA0,x,y\n")
+    elif action == "delete_file":
+        (data / entry["files"][0]["path"]).unlink()
+    elif action == "add_unregistered":
+        (data / "raw" / "aapc").mkdir(parents=True, exist_ok=True)
+        (data / "raw" / "aapc" / "notes.csv").write_text("a,b\n1,2\n")
+    if action == "replace_registry":
+        shutil.copy(HERE / "registry" / case["file"], reg)
+    else:
+        reg.write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
+@pytest.mark.parametrize("case", CASES["registry"], ids=lambda c: c["id"])
+def test_bad_registry(minimal, case):
+    _apply(minimal, case)
+    assert_clear_failure(*run_cli("validate", "--quiet")[::2], case["expect"])
+
+
+@pytest.mark.parametrize("case", CASES["params"], ids=lambda c: c["id"])
+def test_bad_parameters(case):
+    with pytest.raises(ParameterError) as info:
+        from_mapping(case["values"], survey_years=range(2011, 2024), dollar_years=range(2010, 2025))
+    for text in case["expect"]:
+        assert text in str(info.value)
+
+
+def test_corpus_has_at_least_30_cases():
+    assert sum(len(v) for v in CASES.values()) >= 30
