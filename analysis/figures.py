@@ -5,6 +5,8 @@ validation here is the single gate between raw inputs and the analysis.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from analysis.errors import DataValidationError, Issue
@@ -101,6 +103,7 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(cols, index=df.index)
 
 
+@lru_cache(maxsize=1)
 def _schema():
     import pandera.pandas as pa  # imported here: pandera is slow to import and only validation needs it
 
