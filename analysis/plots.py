@@ -1,0 +1,275 @@
+"""Charts from tidy tables, in one style, byte-identical across runs.
+
+Every function takes the table a view (analysis.views) returns and gives back a
+`Chart`: the figure plus a title and caption built from the table's own columns
+(publishers, periods, dollar years, codes) and the source ids it drew, which the
+session turns into a source note. No number on a chart is typed in here.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+
+import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
+import pandas as pd
+import seaborn as sns
+
+WIDTH, ROW_HEIGHT = 9.0, 0.32
+PALETTE = "colorblind"
+STYLE = {
+    "figure.figsize": (WIDTH, 4.8),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "svg.hashsalt": "paycheck-analysis",  # stable element ids in SVG output
+    "svg.fonttype": "path",               # glyphs as paths: the SVG does not depend on installed fonts
+    "font.family": "DejaVu Sans",         # ships with matplotlib: same metrics everywhere
+    "axes.titleweight": "bold",
+    "axes.titlesize": 11,
+}
+
+
+def apply_style() -> None:
+    """The one style for every chart; called on import so notebooks and the runner agree."""
+    sns.set_theme(style="whitegrid", palette=PALETTE, rc=STYLE)
+
+
+apply_style()
+
+
+@dataclass
+class Chart:
+    fig: matplotlib.figure.Figure
+    title: str
+    caption: str
+    sources: list[str] = field(default_factory=list)
+
+    def _repr_png_(self):  # shows the figure when a notebook cell ends with a Chart
+        from io import BytesIO
+
+        buf = BytesIO()
+        self.fig.savefig(buf, format="png")
+        return buf.getvalue()
+
+
+def dollars(ax, axis: str = "x") -> None:
+    fmt = mticker.FuncFormatter(lambda v, _: f"${v:,.0f}")
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+def _ids(df: pd.DataFrame) -> list[str]:
+    return sorted(set(df["source_id"])) if "source_id" in df else []
+
+
+def _years(values) -> str:
+    ys = sorted({int(y) for y in values if pd.notna(y)})
+    if not ys:
+        return "undated"
+    return str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}" if ys == list(range(ys[0], ys[-1] + 1)) else ", ".join(map(str, ys))
+
+
+def _wrap(text: str, width: int = 38) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _tall(n_rows: int, extra: float = 1.4) -> tuple[float, float]:
+    return WIDTH, max(3.0, n_rows * ROW_HEIGHT + extra)
+
+
+def figure_counts(counts: pd.DataFrame) -> Chart:
+    """Stacked bars: figures per publisher, primary releases vs secondary quotes."""
+    wide = counts.pivot_table(index="publisher", columns="citation", values="figures", aggfunc="sum", fill_value=0)
+    wide = wide.loc[wide.sum(axis=1).sort_values().index]
+    fig, ax = plt.subplots(figsize=_tall(len(wide)))
+    wide.plot.barh(stacked=True, ax=ax, width=0.7)
+    ax.set_xlabel("published figures (rows in the tidy table)")
+    ax.set_ylabel("publisher")
+    ax.legend(title="citation", loc="lower right")
+    n_sec = int(wide.get("secondary_quote", pd.Series(dtype=int)).sum())
+    title = "Published figures by publisher and citation"
+    ax.set_title(title)
+    caption = (f"{int(wide.values.sum())} figures from {counts['sources'].sum()} registered publications; "
+               f"{n_sec} are secondary quotes, whose only copy is another page quoting the publisher.")
+    return Chart(fig, title, caption, sorted(set(counts["source_ids"].str.split(";").explode())))
+
+
+def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
+    """Every publisher's national figures (dots) against the BLS p10–p90 and p25–p75 band of the survey year."""
+    figures = figures.sort_values(["value", "label"]).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=_tall(len(figures), 1.8))
+    stat = dict(zip(band["statistic"], band["value"]))
+    if {"p10", "p90"} <= stat.keys():
+        ax.axvspan(stat["p10"], stat["p90"], color="tab:blue", alpha=0.10, label="BLS p10–p90")
+    if {"p25", "p75"} <= stat.keys():
+        ax.axvspan(stat["p25"], stat["p75"], color="tab:blue", alpha=0.20, label="BLS p25–p75")
+    if "median" in stat:
+        ax.axvline(stat["median"], color="tab:blue", lw=1.2, label="BLS median")
+    sns.scatterplot(data=figures, x="value", y="label", hue="publisher", style="citation", s=70, ax=ax,
+                    hue_order=sorted(figures["publisher"].unique()), style_order=sorted(figures["citation"].unique()))
+    dollars(ax)
+    years = _years(figures["dollar_year"])
+    ax.set_xlabel(f"USD per year (nominal, {years} dollars)")
+    ax.set_ylabel("")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+    band_src = ", ".join(sorted(set(band["source_id"])))
+    title = f"National figures against the BLS May {_years(band['survey_year'])} wage distribution"
+    ax.set_title(title)
+    caption = (f"{len(figures)} national mean/median figures from {figures['publisher'].nunique()} publishers "
+               f"({', '.join(sorted(figures['publisher'].unique()))}), reference periods {_years(figures['survey_year'])}; "
+               f"shaded: BLS percentiles from {band_src}. Hourly figures are converted to annual.")
+    return Chart(fig, title, caption, _ids(figures) + _ids(band))
+
+
+def waterfall(bridge: pd.DataFrame) -> Chart:
+    """One waterfall per source: from the BLS median, step by step, to the source's headline figure."""
+    sources = sorted(bridge["source_id"].unique())
+    ncols = 2 if len(sources) > 1 else 1
+    nrows = -(-len(sources) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH + 2, 3.4 * nrows), squeeze=False)
+    for ax, sid in zip(axes.flat, sources):
+        steps = bridge[bridge["source_id"] == sid].sort_values("step_order").reset_index(drop=True)
+        start = steps["running_total"] - steps["amount"]
+        colors = ["tab:gray" if i == 0 else ("tab:green" if a >= 0 else "tab:red") for i, a in enumerate(steps["amount"])]
+        ax.bar(range(len(steps)), steps["amount"], bottom=start, color=colors, width=0.6)
+        for i, total in enumerate(steps["running_total"]):
+            ax.text(i, total, f"${total:,.0f}", ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(range(len(steps)), [_wrap(s, 14) for s in steps["step"]], fontsize=7)
+        ax.set_title(_wrap(f"{steps['publisher'].iloc[0]}: {steps['headline_label'].iloc[0]}", 60), fontsize=9)
+        dollars(ax, "y")
+        ax.set_ylim(bottom=0)
+    for ax in list(axes.flat)[len(sources):]:
+        ax.set_visible(False)
+    fig.supylabel("USD per year")
+    title = "From the BLS median to each source's headline figure"
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    caption = (f"Bridges for {len(sources)} sources; the first bar is the BLS median, each following bar one "
+               f"adjustment ({', '.join(dict.fromkeys(bridge.sort_values('step_order')['step']))}).")
+    return Chart(fig, title, caption, sources)
+
+
+def consensus(summary: pd.DataFrame, loo: pd.DataFrame) -> Chart:
+    """The consensus estimate with its interval, and where it would be without each source."""
+    s = summary.iloc[0]
+    loo = loo.sort_values("estimate_without").reset_index(drop=True)
+    loo = loo.assign(label=loo["publisher"] + ": " + loo["source_id"])
+    fig, ax = plt.subplots(figsize=_tall(len(loo), 1.8))
+    ax.axvspan(s["low"], s["high"], color="tab:orange", alpha=0.2, label="consensus interval")
+    ax.axvline(s["estimate"], color="tab:orange", lw=1.5, label="consensus estimate")
+    sns.scatterplot(data=loo, x="estimate_without", y="label", color="black", s=50, ax=ax, label="estimate without this source")
+    dollars(ax)
+    ax.set_xlabel(f"{s['statistic']}, USD per year ({int(s['dollar_year'])} dollars)")
+    ax.set_ylabel("left out")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+    title = f"Consensus {s['statistic']} and leave-one-out sensitivity"
+    ax.set_title(title)
+    caption = (f"Consensus of {int(s['n_sources'])} sources ({s['method']}): ${s['estimate']:,.0f} "
+               f"(interval ${s['low']:,.0f}–${s['high']:,.0f}, {int(s['dollar_year'])} dollars). "
+               f"Dots: the estimate recomputed without each source.")
+    return Chart(fig, title, caption, _ids(loo))
+
+
+def by_category(rows: pd.DataFrame, factor: str, factor_label: str) -> Chart:
+    """Bars of a pay factor's categories, one colour per publication, in constant dollars."""
+    order = rows.groupby("category")["value"].mean().sort_values().index.tolist()
+    fig, ax = plt.subplots(figsize=_tall(len(rows) * 0.8, 1.8))
+    sns.barplot(data=rows, y="category", x="value", hue="series", order=order, ax=ax, orient="h",
+                hue_order=sorted(rows["series"].unique()), errorbar=None)
+    dollars(ax)
+    dy = _years(rows["dollar_year"])
+    ax.set_xlabel(f"USD per year ({dy} dollars, CPI-U)")
+    ax.set_ylabel(factor_label)
+    ax.legend(title="publication (period, statistic)", loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7)
+    title = f"Pay by {factor_label}"
+    ax.set_title(title)
+    caption = (f"{len(rows)} figures by {factor_label} from {', '.join(sorted(rows['publisher'].unique()))}, "
+               f"reference periods {_years(rows['survey_year'])}, restated in {dy} dollars; figures from years "
+               "without a CPI-U annual average are not shown.")
+    return Chart(fig, title, caption, _ids(rows))
+
+
+def ranked(rows: pd.DataFrame, label: str, title: str, xlabel: str, caption: str, adjusted: str | None = None) -> Chart:
+    """Horizontal bars ranked by `value`; with `adjusted`, a second bar where that column has a value."""
+    rows = rows.sort_values(["value", label]).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=_tall(len(rows)))
+    y = range(len(rows))
+    h = 0.4 if adjusted else 0.7
+    ax.barh([i + (h / 2 if adjusted else 0) for i in y], rows["value"], height=h, label="published")
+    if adjusted:
+        have = rows[adjusted].notna()
+        ax.barh([i - h / 2 for i in y if have[i]], rows.loc[have, adjusted], height=h, label="cost-of-living adjusted (BEA RPP)")
+        ax.legend(loc="lower right")
+    ax.set_yticks(list(y), rows[label], fontsize=7)
+    dollars(ax)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    return Chart(fig, title, caption, _ids(rows))
+
+
+def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
+    """National wages over every survey year, nominal and constant dollars, with the occupation-code eras shaded."""
+    fig, ax = plt.subplots()
+    for i, era in eras.reset_index(drop=True).iterrows():
+        ax.axvspan(era["first_year"] - 0.5, era["last_year"] + 0.5, color="0.5", alpha=0.06 + 0.08 * (i % 2), lw=0)
+        ax.text((era["first_year"] + era["last_year"]) / 2, 1.0, f"SOC {era['soc_code']}", transform=ax.get_xaxis_transform(),
+                ha="center", va="bottom", fontsize=7)
+    for era in eras.iloc[1:].itertuples():
+        ax.axvline(era.first_year - 0.5, color="0.3", ls=":", lw=1)
+    sns.lineplot(data=series, x="survey_year", y="value", hue="statistic", style="dollars", markers=True, ax=ax,
+                 hue_order=sorted(series["statistic"].unique()), style_order=sorted(series["dollars"].unique()))
+    dollars(ax, "y")
+    ax.set_xlabel("BLS May survey year")
+    ax.set_ylabel("USD per year")
+    ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+    title = f"BLS national wages, May {_years(series['survey_year'])}"
+    ax.set_title(title, pad=14)
+    eras_text = "; ".join(f"{e.soc_code} {e.soc_title} ({e.first_year}–{e.last_year})" for e in eras.itertuples())
+    caption = (f"Nominal and constant-dollar ({', '.join(sorted(set(series['dollars']) - {'nominal'}))}) annual wages. "
+               f"The occupation definition changes with the SOC codes (shaded): {eras_text}; "
+               "only the last era is the pure series, so the lines are not one continuous series.")
+    return Chart(fig, title, caption, _ids(series))
+
+
+def verdicts(audit: pd.DataFrame) -> Chart:
+    """Counts of the audit's verdicts."""
+    counts = audit["verdict"].value_counts().sort_index()
+    fig, ax = plt.subplots(figsize=_tall(len(counts)))
+    ax.barh(counts.index, counts.values, color=sns.color_palette(PALETTE, len(counts)))
+    ax.set_xlabel("claims")
+    ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+    title = "Claims audit: verdicts"
+    ax.set_title(title)
+    caption = f"{len(audit)} claims checked against the tidy table: " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."
+    return Chart(fig, title, caption, sorted(set(audit["source_id"].dropna()) - {""}))
+
+
+def states(rows: pd.DataFrame, cost_of_living: bool) -> Chart:
+    """Every state ranked by mean wage; with cost_of_living, BEA-parity-adjusted bars where a parity is shipped."""
+    n_adj = int(rows["adjusted"].notna().sum())
+    year = _years(rows["survey_year"])
+    adj = (f" Cost-of-living adjusted (wage x 100 / BEA regional price parity, {year}) for the {n_adj} of {len(rows)} "
+           f"areas whose parity is shipped ({', '.join(sorted(rows.loc[rows['adjusted'].notna(), 'geography_name']))}); "
+           "the others have no adjusted bar." if cost_of_living else "")
+    caption = (f"Mean annual wage in {len(rows)} states and areas, May {year} "
+               f"({', '.join(sorted(set(rows['citation'])))} figures).{adj}")
+    return ranked(rows, "geography_name", f"States ranked by mean annual wage, {year}",
+                  f"USD per year (nominal, {year} dollars)", caption, "adjusted" if cost_of_living else None)
+
+
+def metros(rows: pd.DataFrame) -> Chart:
+    year = _years(rows["survey_year"])
+    caption = (f"The {len(rows)} highest metropolitan-area means in the shipped data for {year} "
+               f"({', '.join(sorted(set(rows['citation'])))} figures); the data hold only the metros publications quoted.")
+    return ranked(rows, "geography_name", f"Top metropolitan areas by mean annual wage, {year}",
+                  f"USD per year (nominal, {year} dollars)", caption)
+
+
+def industries(rows: pd.DataFrame) -> Chart:
+    year = _years(rows["survey_year"])
+    jobs = "; ".join(f"{r.industry_title}: {r.employment:,.0f} jobs" for r in rows.itertuples() if pd.notna(r.employment))
+    caption = f"Mean annual wage in the {len(rows)} industries BLS lists for May {year}. Employment: {jobs}."
+    return ranked(rows, "industry_title", f"Mean annual wage by industry, {year}",
+                  f"USD per year (nominal, {year} dollars)", caption)

@@ -1,0 +1,170 @@
+"""The slices of the tidy table that each chart and report table shows.
+
+Notebooks stay thin: they ask for a view, draw it and save it. Selection rules
+(which rows count as "national", which BLS release anchors a year, how states
+are adjusted for price levels) live here, once.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import harmonize
+from analysis.figures import PERCENTILE_ORDER
+
+ANNUAL = harmonize.ANNUAL
+BLS_NATIONAL = r"^bls_oews_national_\d{4}$"
+HEADLINE_STATS = ("mean", "median")
+# pay-factor column -> how the report names it
+PAY_FACTORS = {"certified": "certification", "credential_count": "number of credentials", "credential": "credential",
+               "job_title": "job title", "experience_band": "experience"}
+
+
+def _annual(table: pd.DataFrame, params) -> pd.DataFrame:
+    return harmonize.to_unit(table, ANNUAL, params.hours_per_year)
+
+
+def bls_national(table: pd.DataFrame) -> pd.DataFrame:
+    """BLS's own national cross-industry OEWS releases, one per survey year."""
+    t = harmonize.primary_only(table)
+    return t[t["source_id"].str.match(BLS_NATIONAL) & (t["geography_level"] == "national")]
+
+
+def sources(registry, table: pd.DataFrame) -> pd.DataFrame:
+    """One row per registered publication, with how many figures it contributes."""
+    n = table.groupby("source_id").size()
+    rows = [{"source_id": e.id, "publisher": e.publisher, "title": e.title, "reference_period": e.reference_period,
+             "citation": e.citation, "quoted_by": (e.quoted_by or {}).get("name", ""),
+             "collection_method": e.collection_method, "figures": int(n.get(e.id, 0))} for e in registry.entries]
+    return pd.DataFrame(rows).sort_values(["publisher", "reference_period", "source_id"]).reset_index(drop=True)
+
+
+def figure_counts(table: pd.DataFrame) -> pd.DataFrame:
+    g = table.groupby(["publisher", "citation"])
+    return pd.DataFrame({"figures": g.size(), "sources": g["source_id"].nunique(),
+                         "source_ids": g["source_id"].agg(lambda s: ";".join(sorted(set(s))))}).reset_index()
+
+
+def quality(table: pd.DataFrame) -> pd.DataFrame:
+    """Per source: figures, undated, estimates, derived, suppressed/top-coded: what to trust how much."""
+    g = table.groupby(["source_id", "publisher", "citation"])
+    out = pd.DataFrame({
+        "figures": g.size(),
+        "undated": g["reference_period"].agg(lambda s: int((s == "undated").sum())),
+        "approximate": g["estimate"].sum().astype(int),
+        "no_value": g.apply(lambda d: int((d["suppressed"] | d["top_coded"]).sum()), include_groups=False),
+    }).reset_index()
+    return out.sort_values(["publisher", "source_id"]).reset_index(drop=True)
+
+
+def bls_band(table: pd.DataFrame, params) -> pd.DataFrame:
+    """BLS national percentiles (annual) for the survey year: the band every other figure is placed in."""
+    t = _annual(harmonize.select_period(bls_national(table), params.survey_year), params)
+    return t[t["statistic"].isin(PERCENTILE_ORDER) & t["value"].notna()].reset_index(drop=True)
+
+
+def national_figures(table: pd.DataFrame, params) -> pd.DataFrame:
+    """Every publisher's national mean/median (annual) for the survey year, primary and quoted."""
+    t = harmonize.select_publishers(harmonize.select_period(table, params.survey_year), params.publishers)
+    t = _annual(t[(t["geography_level"] == "national") & (t["industry_code"].isin(["", "000000"]))], params)
+    t = t[t["statistic"].isin(HEADLINE_STATS) & t["value"].notna()].copy()
+    detail = t[["certified", "credential", "credential_count", "job_title", "experience_band"]].agg(
+        lambda r: " ".join(x for x in r if x and x != "all"), axis=1)
+    t["label"] = t["publisher"] + " " + t["statistic"] + detail.map(lambda d: f" ({d})" if d else "") + " — " + t["source_id"]
+    return t.drop_duplicates("label").sort_values(["value", "label"]).reset_index(drop=True)
+
+
+def pay_factor(table: pd.DataFrame, cpi: pd.DataFrame, params, factor: str) -> pd.DataFrame:
+    """Non-BLS figures broken down by one pay factor (a column of the tidy table), in `dollar_year` dollars.
+
+    Figures dated in a year without a CPI-U annual average cannot be restated and are left out."""
+    t = harmonize.select_publishers(table, [p for p in params.publishers if p != "bls"])
+    t = t[(t[factor] != "") & (t["geography_level"] == "national")]
+    if factor == "certified":
+        t = t[t["certified"] != "all"]
+    t = t[t["statistic"].isin(HEADLINE_STATS) & t["dollar_year"].isin(cpi["year"])]
+    t = harmonize.to_dollar_year(_annual(t, params), cpi, params.dollar_year)
+    t = t[t["value"].notna()].copy()
+    t["category"] = t[factor]
+    t["series"] = t["publisher"] + " " + t["reference_period"] + " " + t["statistic"] + t["citation"].map(
+        {"primary": "", "secondary_quote": " (quoted)"})
+    return t.sort_values(["category", "series", "source_id"]).reset_index(drop=True)
+
+
+def _latest_with(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows of `year` if any, else of the latest year before it, else the earliest year: a chart always has data."""
+    years = sorted(int(y) for y in table["survey_year"].dropna().unique())
+    if not years:
+        return table
+    chosen = year if year in years else max([y for y in years if y < year], default=years[0])
+    return table[table["survey_year"] == chosen]
+
+
+def states(table: pd.DataFrame, rpp: pd.DataFrame, params) -> pd.DataFrame:
+    """State mean wages of the survey year (primary releases first), with BEA price-parity-adjusted values
+    (wage x 100 / RPP of the same year) where that state's parity is shipped; elsewhere `adjusted` is empty."""
+    t = _annual(table[(table["geography_level"] == "state") & (table["publisher"] == "bls")], params)
+    t = t[(t["statistic"] == "mean") & t["value"].notna()]
+    t = _latest_with(t, params.survey_year)
+    t = t.sort_values(["citation", "source_id"]).drop_duplicates("geography_code")
+    parity = rpp.rename(columns={"state": "geography_name", "year": "survey_year", "source_id": "rpp_source_id"})
+    parity["survey_year"] = parity["survey_year"].astype("Int64")
+    t = t.merge(parity, on=["geography_name", "survey_year"], how="left")
+    t["adjusted"] = t["value"] * 100 / t["rpp"]
+    return t.sort_values(["value", "geography_name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def metros(table: pd.DataFrame, params, top: int = 10) -> pd.DataFrame:
+    """The highest metro-area means (annual) of the latest year up to the survey year."""
+    t = _annual(table[(table["geography_level"] == "metro") & (table["statistic"] == "mean")], params)
+    t = _latest_with(t[t["value"].notna()], params.survey_year)
+    return t.sort_values(["value", "geography_name"], ascending=[False, True]).head(top).reset_index(drop=True)
+
+
+def industries(table: pd.DataFrame, params) -> pd.DataFrame:
+    """Mean wage by industry (BLS industry breakdowns), with employment where published."""
+    t = table[~table["industry_code"].isin(["", "000000"])]
+    wages = _annual(t, params)
+    wages = wages[(wages["statistic"] == "mean") & wages["value"].notna()]
+    jobs = t[t["statistic"] == "employment"][["source_id", "industry_code", "value"]].rename(columns={"value": "employment"})
+    out = wages.merge(jobs, on=["source_id", "industry_code"], how="left")
+    return out.sort_values(["value", "industry_title"], ascending=[False, True]).reset_index(drop=True)
+
+
+def trend(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
+    """BLS national mean and median for every survey year, nominal and in `dollar_year` dollars (long form)."""
+    t = _annual(bls_national(table), params)
+    t = t[t["statistic"].isin(HEADLINE_STATS) & t["value"].notna()]
+    real = harmonize.to_dollar_year(t, cpi, params.dollar_year)
+    out = pd.concat([t.assign(dollars="nominal"), real.assign(dollars=f"{params.dollar_year} dollars")])
+    return out.sort_values(["statistic", "dollars", "survey_year"]).reset_index(drop=True)
+
+
+def soc_eras(series: pd.DataFrame) -> pd.DataFrame:
+    """Consecutive survey years that share an occupation code: the breaks a trend line crosses."""
+    s = series.drop_duplicates("survey_year").sort_values("survey_year")
+    era = (s["soc_code"] != s["soc_code"].shift()).cumsum()
+    return (s.groupby(era).agg(soc_code=("soc_code", "first"), soc_title=("soc_title", "first"),
+                               first_year=("survey_year", "min"), last_year=("survey_year", "max"))
+            .astype({"first_year": int, "last_year": int}).reset_index(drop=True))
+
+
+def largest_mismatches(audit: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """The audit table with a `highlight` column marking the `top` mismatches by relative difference."""
+    out = audit.copy()
+    rel = (out["difference"].abs() / out["data_value"].abs()).where(out["verdict"] == "mismatch")
+    out["highlight"] = out.index.isin(rel.dropna().sort_values(ascending=False, kind="stable").head(top).index)
+    return out
+
+
+def consensus_findings(summary: pd.DataFrame, loo: pd.DataFrame) -> list[str]:
+    s = summary.iloc[0]
+    out = [f"Consensus {s['statistic']} across {int(s['n_sources'])} sources: ${s['estimate']:,.0f} "
+           f"(interval ${s['low']:,.0f}–${s['high']:,.0f}, {int(s['dollar_year'])} dollars; {s['method']})."]
+    for r in loo.sort_values("shift_pct", key=abs, ascending=False).itertuples():
+        out.append(f"Without {r.publisher} ({r.source_id}) it would be ${r.estimate_without:,.0f} ({r.shift_pct:+.1f}%).")
+    return out
+
+
+def audit_findings(audit: pd.DataFrame) -> list[str]:
+    counts = audit["verdict"].value_counts().sort_index()
+    return [f"Claims audit: of {len(audit)} claims, " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."]
