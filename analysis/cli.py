@@ -15,6 +15,7 @@ import sys
 COMMANDS = [
     ("validate", "analysis.commands.validate", "check the registry, checksums and every figure; summary per source"),
     ("figures", "analysis.commands.figures", "query the tidy figures table (CSV or a text table)"),
+    ("run", "analysis.commands.run", "execute the notebooks and build the HTML/PDF report"),
 ]
 EXIT_INPUT_ERROR = 2
 
