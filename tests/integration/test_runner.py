@@ -1,0 +1,123 @@
+"""End to end: the runner executes the suite on the shipped data, atomically and reproducibly."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import runner
+from analysis.config import ProjectPaths, project_paths
+from analysis.params import validate
+
+REPO = project_paths().root
+pytestmark = pytest.mark.slow
+
+
+def project_copy(root: Path, notebooks=None) -> ProjectPaths:
+    """data/ and notebooks/ (optionally a subset) copied under `root`."""
+    shutil.copytree(REPO / "data", root / "data")
+    (root / "notebooks").mkdir()
+    for nb in notebooks or runner.notebooks(project_paths(REPO)):
+        shutil.copy(nb, root / "notebooks" / nb.name)
+    return ProjectPaths(root)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Two runs with the same parameters in one temporary project."""
+    with pytest.MonkeyPatch.context() as mp:
+        paths = project_copy(tmp_path_factory.mktemp("project"))
+        mp.setenv("ANALYSIS_ROOT", str(paths.root))
+        params = validate({"survey_year": 2023}, paths)
+        first = runner.run(params, paths, progress=False)
+        second = runner.run(params, paths, jobs=1, progress=False)
+        yield paths, first, second
+
+
+def test_both_runs_succeed_and_latest_points_at_the_last(runs):
+    paths, first, second = runs
+    assert first.ok and second.ok, first.message + second.message
+    assert first.run_id != second.run_id
+    assert (paths.reports / "latest").resolve() == second.run_dir.resolve()
+    assert not list(paths.reports.glob(".tmp-*")) and not list(paths.reports.glob("failed-*"))
+
+
+def test_run_folder_has_every_output(runs):
+    paths, first, _ = runs
+    d = first.run_dir
+    for name in ("report.html", "report.pdf", "manifest.json"):
+        assert (d / name).stat().st_size > 0
+    for nb in runner.notebooks(paths):
+        executed = nbformat.read(d / "notebooks" / nb.name, as_version=4)
+        assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+        sidecars = [json.loads(p.read_text()) for p in (d / nb.stem).glob("*.json") if p.name != "findings.json"]
+        assert sidecars, nb.stem
+        for meta in sidecars:
+            assert meta["title"] and meta["caption"]
+            for f in meta["files"]:
+                assert (d / nb.stem / f).stat().st_size > 0
+            if meta["kind"] == "chart":
+                assert sorted(Path(f).suffix for f in meta["files"]) == [".png", ".svg"]
+                assert meta["source_note"].startswith("Sources: ")
+
+
+def test_manifest_records_parameters_inputs_versions_and_timings(runs):
+    paths, first, _ = runs
+    m = json.loads((first.run_dir / "manifest.json").read_text())
+    assert m["run_id"] == first.run_id and m["status"] == "success" and m["error"] is None
+    assert m["parameters"]["survey_year"] == 2023
+    assert "data/raw/bls/bls_oews_state_2023.csv" in m["inputs"]
+    assert {"pandas", "papermill", "weasyprint", "python"} <= m["versions"].keys()
+    assert set(m["timings"]["notebooks"]) == {nb.stem for nb in runner.notebooks(paths)}
+    assert m["timings"]["report_pdf"] > 0
+
+
+def test_same_parameters_give_identical_tables_charts_and_report(runs):
+    _, first, second = runs
+    csvs = sorted(p.relative_to(first.run_dir) for p in first.run_dir.glob("*/*.csv"))
+    assert csvs
+    for rel in csvs:
+        data = (first.run_dir / rel).read_bytes()
+        assert data == (second.run_dir / rel).read_bytes(), rel
+        assert b"\r\n" not in data
+    for rel in sorted(p.relative_to(first.run_dir) for p in first.run_dir.glob("*/*.svg")):
+        assert (first.run_dir / rel).read_bytes() == (second.run_dir / rel).read_bytes(), rel
+    assert (first.run_dir / "report.html").read_bytes() == (second.run_dir / "report.html").read_bytes()
+    assert first.run_id not in (first.run_dir / "report.html").read_text()
+
+
+def test_a_run_never_writes_to_data(runs):
+    paths, first, _ = runs
+    m = json.loads((first.run_dir / "manifest.json").read_text())
+    from analysis.sources.registry import sha256_of
+    for rel, digest in m["inputs"].items():
+        assert sha256_of(paths.root / rel) == digest
+    assert sorted(p.relative_to(paths.raw) for p in paths.raw.rglob("*")) == sorted(
+        p.relative_to(REPO / "data" / "raw") for p in (REPO / "data" / "raw").rglob("*"))
+
+
+def test_failing_notebook_keeps_latest_and_names_notebook_and_cell(tmp_path, monkeypatch, capsys):
+    from analysis.cli import main
+
+    paths = project_copy(tmp_path, runner.notebooks(project_paths(REPO))[:1])
+    broken = nbformat.read(paths.notebooks / "01_sources_and_quality.ipynb", as_version=4)
+    broken.cells.insert(3, nbformat.v4.new_code_cell("raise ValueError('boom: broken on purpose')"))
+    nbformat.write(broken, paths.notebooks / "08_broken.ipynb")
+    paths.reports.mkdir()
+    (paths.reports / "previous").mkdir()
+    os.symlink("previous", paths.reports / "latest")
+    monkeypatch.setenv("ANALYSIS_ROOT", str(paths.root))
+
+    assert main(["run", "--quiet", "--jobs", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "notebook 08_broken.ipynb failed in cell 4" in err
+    assert "ValueError: boom: broken on purpose" in err
+    assert os.readlink(paths.reports / "latest") == "previous"
+    failed = list(paths.reports.glob("failed-*"))
+    assert len(failed) == 1 and (failed[0] / "notebooks" / "08_broken.ipynb").exists()
+    assert json.loads((failed[0] / "manifest.json").read_text())["status"] == "failed"
+    assert not list(paths.reports.glob(".tmp-*"))
