@@ -1,0 +1,163 @@
+"""The BLS wage distribution behind the published percentiles, and where other figures sit in it.
+
+OEWS publishes five annual percentiles and a mean per occupation. A lognormal fitted to the
+percentiles tells whether the published mean is consistent with them (its implied mean) and
+turns any other publisher's number into a BLS percentile. A monotone (PCHIP) interpolation of the
+log quantile function is given beside it, because the upper tail of wages is often heavier than
+a lognormal's. Every function is pure: (table, parameters) -> new table.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.interpolate import PchipInterpolator
+from scipy.stats import norm
+
+from analysis.errors import ParameterError
+from analysis.figures import GROUP, PERCENTILE_ORDER
+from analysis.harmonize import ANNUAL, to_unit
+
+PERCENTILE_P = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}
+PUBLISHER_NAMES = {"bls": "BLS", "aapc": "AAPC", "ahima": "AHIMA", "salary.com": "Salary.com", "payscale": "Payscale",
+                   "ziprecruiter": "ZipRecruiter", "indeed": "Indeed", "other": "Other"}
+_Z_GRID = np.linspace(-6.0, 6.0, 4001)  # standard-normal grid for the spline's mean and inverse
+
+
+def fit_lognormal(values: dict[str, float]) -> tuple[float, float]:
+    """(mu, sigma) of the lognormal whose log quantiles are closest, by least squares, to log `values`.
+
+    log q_p = mu + sigma * z_p is linear in the normal quantile z_p, so this is an ordinary regression.
+    """
+    z = np.array([norm.ppf(PERCENTILE_P[s]) for s in values])
+    y = np.log(np.array(list(values.values()), dtype=float))
+    sigma = float(np.sum((z - z.mean()) * (y - y.mean())) / np.sum((z - z.mean()) ** 2))
+    return float(y.mean() - sigma * z.mean()), sigma
+
+
+def _spline_log_quantile(fit_row) -> np.ndarray | None:
+    """log Q(z) on _Z_GRID: PCHIP through the usable percentiles, lognormal slope (sigma) beyond them."""
+    pts = [(norm.ppf(PERCENTILE_P[s]), np.log(fit_row[s])) for s in PERCENTILE_ORDER if pd.notna(fit_row.get(s))]
+    if len(pts) < 3:
+        return None
+    z, y = map(np.array, zip(*pts))
+    inner = PchipInterpolator(z, y)(np.clip(_Z_GRID, z[0], z[-1]))
+    sigma = fit_row["sigma"]
+    return inner + sigma * (np.minimum(_Z_GRID - z[0], 0) + np.maximum(_Z_GRID - z[-1], 0))
+
+
+def _spline_mean(fit_row) -> float:
+    logq = _spline_log_quantile(fit_row)
+    if logq is None:
+        return float("nan")
+    w = norm.pdf(_Z_GRID)
+    return float(np.trapezoid(np.exp(logq) * w, _Z_GRID) / np.trapezoid(w, _Z_GRID))
+
+
+def _bls_oews(table: pd.DataFrame) -> pd.DataFrame:
+    return table[(table["publisher"] == "bls") & (table["citation"] == "primary")
+                 & table["source_id"].str.startswith("bls_oews")]
+
+
+def fit_bls(table: pd.DataFrame, params) -> pd.DataFrame:
+    """One lognormal fit per BLS primary OEWS group (year, area, industry, occupation) with >= 2 usable annual percentiles.
+
+    Top-coded or suppressed percentiles have no value and are left out of the fit, never invented.
+    """
+    wages = to_unit(_bls_oews(table), ANNUAL, params.hours_per_year)
+    rows = []
+    for _, g in wages.groupby(GROUP, sort=True, dropna=False):
+        pct = g[g["statistic"].isin(PERCENTILE_ORDER)]
+        usable = pct[pct["value"].notna() & ~pct["top_coded"] & ~pct["suppressed"]]
+        if len(usable) < 2:
+            continue
+        values = {s: float(usable.loc[usable["statistic"] == s, "value"].iloc[0]) for s in PERCENTILE_ORDER
+                  if s in set(usable["statistic"])}
+        left_out = [s for s in PERCENTILE_ORDER if s in set(pct["statistic"]) and s not in values]
+        mu, sigma = fit_lognormal(values)
+        mean_rows = g.loc[(g["statistic"] == "mean") & g["value"].notna(), "value"]
+        published = float(mean_rows.iloc[0]) if len(mean_rows) else float("nan")
+        implied = float(np.exp(mu + sigma ** 2 / 2))
+        first = g.iloc[0]
+        row = {"source_id": first["source_id"], "survey_year": first["survey_year"], "reference_period": first["reference_period"],
+               "geography_code": first["geography_code"], "geography_name": first["geography_name"],
+               "industry_code": first["industry_code"], "soc_code": first["soc_code"], "soc_title": first["soc_title"],
+               **{s: values.get(s, np.nan) for s in PERCENTILE_ORDER},
+               "mu": mu, "sigma": sigma, "n_percentiles": len(values),
+               "implied_mean": implied, "published_mean": published,
+               "mean_error_pct": (implied - published) / published * 100 if published == published else float("nan"),
+               "top_coded_or_suppressed": ", ".join(left_out)}
+        row["spline_mean"] = _spline_mean(row)
+        row["spline_mean_error_pct"] = (row["spline_mean"] - published) / published * 100 if published == published else float("nan")
+        err = "no published mean to compare" if published != published else \
+            f"implied mean ${implied:,.0f} vs published ${published:,.0f} ({row['mean_error_pct']:+.1f}%)"
+        row["method_note"] = (f"Lognormal fitted by least squares to {len(values)} published annual percentiles of "
+                              f"{first['reference_period']} {first['geography_name'] or first['geography_code']} "
+                              f"(mu={mu:.4f}, sigma={sigma:.4f}" + (f"; left out: {', '.join(left_out)}" if left_out else "")
+                              + f"): {err}.")
+        rows.append(row)
+    cols = ["source_id", "survey_year", "reference_period", "geography_code", "geography_name", "industry_code", "soc_code",
+            "soc_title", *PERCENTILE_ORDER, "mu", "sigma", "n_percentiles", "implied_mean", "published_mean", "mean_error_pct",
+            "spline_mean", "spline_mean_error_pct", "top_coded_or_suppressed", "method_note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def percentile_in_bls(value: float, fit_row) -> float:
+    """Percentile (0-100) of `value` (annual USD) in the fitted lognormal of `fit_row`."""
+    return float(100 * norm.cdf((np.log(value) - fit_row["mu"]) / fit_row["sigma"]))
+
+
+def percentile_in_bls_spline(value: float, fit_row) -> float:
+    """Percentile (0-100) of `value` under the monotone (PCHIP) quantile function; NaN with fewer than 3 percentiles."""
+    logq = _spline_log_quantile(fit_row)
+    if logq is None:
+        return float("nan")
+    return float(100 * norm.cdf(np.interp(np.log(value), logq, _Z_GRID)))
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def anchor_fit(fits: pd.DataFrame, params) -> pd.Series:
+    """The cross-industry fit of params.survey_year for params.geography (national for 'US')."""
+    geo = params.geography.strip().upper()
+    geo = "US" if geo in ("US", "USA", "UNITED STATES") else geo
+    m = fits[(fits["survey_year"] == params.survey_year) & (fits["industry_code"].isin(["", "000000"]))
+             & ((fits["geography_code"].str.upper() == geo) | (fits["geography_name"].str.upper() == geo))]
+    if m.empty:
+        have = sorted(f"{y} {g}" for y, g in zip(fits["survey_year"], fits["geography_code"]))
+        raise ParameterError(f"no BLS percentile fit for survey year {params.survey_year} and geography {params.geography}; "
+                             f"fits exist for: {', '.join(have) or 'none'}")
+    return m.iloc[0]
+
+
+def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFrame:
+    """Each wage figure (as annual USD) with its percentile in the BLS May params.survey_year distribution.
+
+    Figures are placed as published (nominal): the comparison is against the same survey year's wages.
+    """
+    fit = anchor_fit(fits, params)
+    out = to_unit(figures, ANNUAL, params.hours_per_year)
+    out = out[out["value"].notna()].copy()
+    out["bls_percentile"] = [percentile_in_bls(v, fit) for v in out["value"]]
+    out["bls_percentile_spline"] = [percentile_in_bls_spline(v, fit) for v in out["value"]]
+    period = f"May {params.survey_year}" if str(fit["reference_period"]).endswith("-05") else str(fit["reference_period"])
+    out["sentence"] = [
+        f"{PUBLISHER_NAMES.get(p, p)}'s {s} (${v:,.0f}, {rp}) sits at the BLS {_ordinal(int(round(pc)))} percentile of {period} wages"
+        for p, s, v, rp, pc in zip(out["publisher"], out["statistic"], out["value"], out["reference_period"], out["bls_percentile"])]
+    return out
+
+
+def method_notes(params) -> dict[str, str]:
+    return {
+        "lognormal_fit": "Each BLS OEWS wage distribution is a lognormal fitted by least squares to the published annual "
+                         "p10, p25, median, p75 and p90 on the log scale (log q = mu + sigma z); top-coded or suppressed "
+                         "percentiles are left out and fewer than two usable percentiles means no fit.",
+        "implied_mean": "The lognormal's mean exp(mu + sigma^2/2) is compared with BLS's published mean as a check of the fit; "
+                        "a monotone PCHIP interpolation of the log quantile function (lognormal slope beyond p10/p90) is "
+                        "reported beside it.",
+        "placement": f"Other publishers' figures (annual, {params.hours_per_year} hours per year for hourly ones) are placed "
+                     f"as published in the BLS May {params.survey_year} {params.geography} distribution: percentile = "
+                     "100 x Phi((ln value - mu) / sigma).",
+    }
