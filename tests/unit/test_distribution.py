@@ -1,0 +1,85 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm
+
+from analysis import distribution as d
+from analysis.params import AnalysisParams
+from analysis.sources.load import load_figures
+
+P = AnalysisParams()
+
+
+@pytest.fixture(scope="module")
+def table():
+    return load_figures()
+
+
+@pytest.fixture(scope="module")
+def fits(table):
+    return d.fit_bls(table, P)
+
+
+def test_fit_recovers_synthetic_lognormal_parameters():
+    mu, sigma = 10.7, 0.42
+    values = {s: math.exp(mu + sigma * norm.ppf(p)) for s, p in d.PERCENTILE_P.items()}
+    got = d.fit_lognormal(values)
+    assert got == pytest.approx((mu, sigma), abs=1e-6)
+
+
+def test_every_national_year_fitted_states_without_percentiles_skipped(fits):
+    assert sorted(fits.survey_year) == list(range(2011, 2024))
+    assert (fits.geography_code == "US").all() and (fits.n_percentiles == 5).all()
+
+
+def test_2023_implied_mean_vs_published_53690(fits):
+    row = fits[fits.survey_year == 2023].iloc[0]
+    # by hand: regress ln(35080, 39620, 48780, 61960, 77810) on z(0.1, 0.25, 0.5, 0.75, 0.9)
+    z = norm.ppf([0.1, 0.25, 0.5, 0.75, 0.9])
+    y = np.log([35080, 39620, 48780, 61960, 77810])
+    sigma = np.cov(z, y, bias=True)[0, 1] / np.var(z)
+    mu = y.mean() - sigma * z.mean()
+    implied = math.exp(mu + sigma ** 2 / 2)
+    assert row.implied_mean == pytest.approx(implied, rel=1e-9)
+    assert row.published_mean == 53690
+    assert row.mean_error_pct == pytest.approx((implied - 53690) / 53690 * 100) == pytest.approx(-1.24, abs=0.01)
+    assert "53,690" in row.method_note and "-1.2%" in row.method_note
+
+
+def _synthetic(values: dict[str, float], top_coded=()) -> pd.DataFrame:
+    rows = []
+    for s, v in values.items():
+        rows.append({"source_id": "bls_oews_national_2099", "publisher": "bls", "citation": "primary", "reference_period": "2023-05",
+                     "survey_year": 2023, "dollar_year": 2023, "geography_level": "national", "geography_code": "US",
+                     "statistic": s, "unit": "USD/year", "value": np.nan if s in top_coded else v, "top_coded": s in top_coded})
+    from analysis.figures import conform
+    return conform(pd.DataFrame(rows))
+
+
+def test_top_coded_percentile_left_out_not_invented():
+    mu, sigma = 11.0, 0.5
+    values = {s: math.exp(mu + sigma * norm.ppf(p)) for s, p in d.PERCENTILE_P.items()}
+    fit = d.fit_bls(_synthetic(values, top_coded=("p90",)), P).iloc[0]
+    assert fit.n_percentiles == 4 and fit.top_coded_or_suppressed == "p90" and math.isnan(fit.p90)
+    assert (fit.mu, fit.sigma) == pytest.approx((mu, sigma), abs=1e-6)
+
+
+def test_fewer_than_two_usable_percentiles_is_no_fit():
+    out = d.fit_bls(_synthetic({"median": 50000.0, "p90": 90000.0}, top_coded=("p90",)), P)
+    assert out.empty
+
+
+def test_percentile_in_bls_and_sentence(table, fits):
+    fit = fits[fits.survey_year == 2023].iloc[0]
+    assert d.percentile_in_bls(48780, fit) == pytest.approx(100 * norm.cdf((math.log(48780) - fit.mu) / fit.sigma))
+    sal = table[(table.source_id == "seed_salary_com_figures") & (table.statistic == "median")]
+    out = d.place_in_bls(sal, fits, P).iloc[0]
+    assert 70 <= out.bls_percentile < 80
+    assert out.sentence == f"Salary.com's median ($61,168, 2023) sits at the BLS {round(out.bls_percentile)}rd percentile of May 2023 wages"
+
+
+def test_method_notes_carry_parameters():
+    notes = d.method_notes(P)
+    assert "2023" in notes["placement"] and "2080" in notes["placement"]
