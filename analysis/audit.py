@@ -3,7 +3,7 @@
 A claim is confirmed only by the publisher's own release (citation == primary): a secondary quote,
 including the article's own figures that the data carries as quotes, cannot confirm it. Verdicts:
 
-- match: the claim equals the data value (to the cent), or is within tolerance_pct of it;
+- match: the claim equals the data value, or is within tolerance_pct of it;
 - rounded: not equal, but equal to the data value rounded to the claim's precision (the claim's
   decimals, or for a whole number its trailing zeros: 59,000 -> thousands, 48,780 -> tens), checked
   before the tolerance;
@@ -54,7 +54,7 @@ def read_claims(path: Path | str, shown: str | None = None) -> pd.DataFrame:
     issues, values = [], []
     for row, r in df.iterrows():
         try:
-            amount = parse_amount(r["value"])
+            amount = parse_amount(r["value"].strip().lstrip("~"))  # '~$59k': approximate, as the precision says
             if amount.value <= 0:
                 raise ValueError(f"expected a positive amount, got {r['value']!r}")
             if amount.unit and r["unit"] in UNITS and amount.unit != r["unit"]:
@@ -146,11 +146,11 @@ def _precision(text: str) -> Decimal:
 
 def verdict(claimed: float, text: str, data: float, tolerance_pct: float) -> str:
     """match / rounded / mismatch for a claim against one data value (see the module docstring)."""
-    if abs(claimed - data) < 0.005:
+    if abs(claimed - data) < 1e-9:
         return "match"
     step = _precision(text)
     rounded = (Decimal(repr(float(data))) / step).quantize(Decimal(1), rounding="ROUND_HALF_UP") * step
-    if abs(float(rounded) - claimed) < 0.005:
+    if abs(float(rounded) - claimed) < 1e-6:
         return "rounded"
     return "match" if abs(claimed - data) / data * 100 <= tolerance_pct else "mismatch"
 
