@@ -50,6 +50,11 @@ class ProjectPaths:
     def cache(self) -> Path:
         return self.root / ".cache"
 
+    @property
+    def oews_cache(self) -> Path:
+        """Parsed official BLS OEWS files (parquet), see analysis/sources/cache.py."""
+        return self.cache / "oews"
+
 
 def project_paths(root: str | os.PathLike | None = None) -> ProjectPaths:
     """Paths for `root`, else $ANALYSIS_ROOT, else the checkout holding this package."""

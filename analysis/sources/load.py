@@ -13,14 +13,15 @@ FIGURE_LOADERS = ("bls_oews", "curated")
 
 
 def extract_entry(registry: Registry, entry) -> list[pd.DataFrame]:
-    """Tidy rows from each file of one registry entry."""
+    """Tidy rows from each file of one registry entry (official BLS files through the parse cache)."""
     frames = []
     for f in entry.files:
         path, shown = registry.file_path(f), registry.shown(f)
         if entry.loader == "curated":
             frames.append(curated.extract(entry, path, shown))
         else:
-            frames.append(bls_oews.extract(entry, path, shown, registry.paths.column_maps))
+            frames.append(bls_oews.extract(entry, path, shown, registry.paths.column_maps,
+                                           cache_dir=registry.paths.oews_cache, sha256=f.sha256))
     return frames
 
 
