@@ -135,18 +135,29 @@ def anchor_fit(fits: pd.DataFrame, params) -> pd.Series:
 def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFrame:
     """Each wage figure (as annual USD) with its percentile in the BLS May params.survey_year distribution.
 
-    Figures are placed as published (nominal): the comparison is against the same survey year's wages.
+    The percentile comes from the monotone interpolation, which passes through every published BLS
+    percentile (so BLS's own median sits at the 50th); the lognormal is the fallback with fewer than
+    three usable percentiles. Figures are placed as published (nominal), against the same year's wages.
     """
     fit = anchor_fit(fits, params)
     out = to_unit(figures, ANNUAL, params.hours_per_year)
     out = out[out["value"].notna()].copy()
-    out["bls_percentile"] = [percentile_in_bls(v, fit) for v in out["value"]]
+    out["bls_percentile_lognormal"] = [percentile_in_bls(v, fit) for v in out["value"]]
     out["bls_percentile_spline"] = [percentile_in_bls_spline(v, fit) for v in out["value"]]
+    spline = out["bls_percentile_spline"].notna()
+    out["bls_percentile"] = out["bls_percentile_spline"].where(spline, out["bls_percentile_lognormal"])
+    out["placement_method"] = np.where(spline, "monotone (PCHIP) interpolation", "lognormal fit")
     period = f"May {params.survey_year}" if str(fit["reference_period"]).endswith("-05") else str(fit["reference_period"])
     out["sentence"] = [
         f"{PUBLISHER_NAMES.get(p, p)}'s {s} (${v:,.0f}, {rp}) sits at the BLS {_ordinal(int(round(pc)))} percentile of {period} wages"
         for p, s, v, rp, pc in zip(out["publisher"], out["statistic"], out["value"], out["reference_period"], out["bls_percentile"])]
     return out
+
+
+def placement_findings(placed: pd.DataFrame) -> list[str]:
+    """The placement sentences worth reading: once each, without BLS's own median (at the 50th by definition)."""
+    keep = ~((placed["publisher"] == "bls") & (placed["statistic"] == "median"))
+    return list(dict.fromkeys(placed.loc[keep, "sentence"]))
 
 
 def method_notes(params) -> dict[str, str]:
@@ -158,6 +169,7 @@ def method_notes(params) -> dict[str, str]:
                         "a monotone PCHIP interpolation of the log quantile function (lognormal slope beyond p10/p90) is "
                         "reported beside it.",
         "placement": f"Other publishers' figures (annual, {params.hours_per_year} hours per year for hourly ones) are placed "
-                     f"as published in the BLS May {params.survey_year} {params.geography} distribution: percentile = "
-                     "100 x Phi((ln value - mu) / sigma).",
+                     f"as published in the BLS May {params.survey_year} {params.geography} distribution, on the monotone "
+                     "interpolation of the published percentiles (lognormal 100 x Phi((ln value - mu) / sigma) when fewer "
+                     "than three percentiles are usable; both are in the placement table).",
     }

@@ -38,9 +38,9 @@ def to_unit(table: pd.DataFrame, unit: str = ANNUAL, hours_per_year: int = 2080)
     conv["value"] = lone["value"] * factor
     conv["unit"] = unit
     conv["derived"] = True
-    shown = lone["value"].map(lambda v: f"{v:,.2f}") + " " + lone["unit"]
     op = "x" if unit == ANNUAL else "/"
-    conv["note"] = _append_note(lone["note"], "converted from " + shown + f" {op} {hours_per_year} hours")
+    text = [f"converted from {v:,.2f} {u} {op} {hours_per_year} hours" for v, u in zip(lone["value"], lone["unit"])]
+    conv["note"] = _append_note(lone["note"], pd.Series(text, index=lone.index, dtype=object))
     return pd.concat([native, conv]).sort_index(kind="stable")
 
 
@@ -73,8 +73,9 @@ def to_dollar_year(table: pd.DataFrame, cpi: pd.DataFrame, dollar_year: int) -> 
     moved = out["dollar_year"] != dollar_year
     out.loc[moved, "value"] = out.loc[moved, "value"] * factor[moved]
     out.loc[moved, "derived"] = True
-    out.loc[moved, "note"] = _append_note(out.loc[moved, "note"], out.loc[moved, "dollar_year"].astype(str).radd("restated from ")
-                                          + f" to {dollar_year} dollars (CPI-U x" + factor[moved].map(lambda f: f"{f:.4f}") + ")")
+    text = [f"restated from {int(y)} to {dollar_year} dollars (CPI-U x{f:.4f})"
+            for y, f in zip(out.loc[moved, "dollar_year"], factor[moved])]
+    out.loc[moved, "note"] = _append_note(out.loc[moved, "note"], pd.Series(text, index=out.index[moved], dtype=object))
     out["dollar_year"] = pd.array([dollar_year] * len(out), dtype="Int64")
     return out
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import platform
 import secrets
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -62,6 +64,22 @@ def notebook_parameters(path: Path, params, output_dir: Path) -> dict:
     return {**values, "output_dir": str(output_dir)}
 
 
+@contextmanager
+def _stderr_to(log: Path):
+    """Send this process's file descriptor 2 (inherited by the kernel it starts) to `log` for a while,
+    so kernel chatter lands in the run's logs/ folder instead of over the progress bar."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log, "ab") as fh:
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path) -> Result:
     """Run one notebook; never raises, so results cross process boundaries as plain data."""
     import papermill
@@ -69,9 +87,11 @@ def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path) -> Result:
 
     start = time.perf_counter()
     out_nb = out_dir / "notebooks" / path.name
+    (out_dir / "logs").mkdir(exist_ok=True)
     try:
-        papermill.execute_notebook(str(path), str(out_nb), parameters=parameters, cwd=str(cwd),
-                                   progress_bar=False, log_output=False)
+        with _stderr_to(out_dir / "logs" / f"{path.stem}.stderr.txt"):
+            papermill.execute_notebook(str(path), str(out_nb), parameters=parameters, cwd=str(cwd),
+                                       progress_bar=False, log_output=False)
     except PapermillExecutionError as e:
         return Result(path.stem, time.perf_counter() - start,
                       {"cell_index": e.cell_index, "exec_count": e.exec_count, "ename": e.ename, "evalue": e.evalue})

@@ -77,7 +77,18 @@ def test_percentile_in_bls_and_sentence(table, fits):
     sal = table[(table.source_id == "seed_salary_com_figures") & (table.statistic == "median")]
     out = d.place_in_bls(sal, fits, P).iloc[0]
     assert 70 <= out.bls_percentile < 80
-    assert out.sentence == f"Salary.com's median ($61,168, 2023) sits at the BLS {round(out.bls_percentile)}rd percentile of May 2023 wages"
+    assert out.sentence == f"Salary.com's median ($61,168, 2023) sits at the BLS {d._ordinal(round(out.bls_percentile))} percentile of May 2023 wages"
+
+
+def test_placement_uses_the_interpolation_through_published_percentiles(table, fits):
+    """BLS's own published p25/median/p75 must come out at exactly 25/50/75; the lognormal does not."""
+    bls = table[(table.source_id == "bls_oews_national_2023") & (table.unit == "USD/year")
+                & table.statistic.isin(["p25", "median", "p75"])]
+    placed = d.place_in_bls(bls, fits, P).set_index("statistic")
+    assert placed.loc[["p25", "median", "p75"], "bls_percentile"].tolist() == pytest.approx([25, 50, 75], abs=1e-3)
+    assert set(placed["placement_method"]) == {"monotone (PCHIP) interpolation"}
+    assert abs(placed.loc["median", "bls_percentile_lognormal"] - 50) > 1  # why the interpolation is used
+    assert not any("BLS's median" in s for s in d.placement_findings(placed.reset_index()))
 
 
 def test_method_notes_carry_parameters():
