@@ -77,15 +77,19 @@ class Session:
         return chart
 
     def save_table(self, name: str, df: pd.DataFrame, title: str, caption: str, columns: list[str] | None = None,
-                   sort_by: list[str] | None = None) -> pd.DataFrame:
-        """Save `df` (optionally only `columns`, rows sorted by `sort_by`) as <name>.csv and return what was saved."""
+                   sort_by: list[str] | None = None, report_columns: list[str] | None = None) -> pd.DataFrame:
+        """Save `df` (optionally only `columns`, rows sorted by `sort_by`) as <name>.csv and return what was saved.
+
+        `report_columns` narrows what the report prints of a wide table (a page has room for about ten
+        columns); the CSV keeps every column."""
         out = df[columns] if columns else df
         if sort_by:
             out = out.sort_values(sort_by, kind="stable")
         out = out.reset_index(drop=True)
         write_csv(out, self.output_dir / f"{name}.csv")
         sources = df["source_id"] if "source_id" in df else []
-        self._sidecar(name, "table", title, caption, sources, [f"{name}.csv"])
+        extra = {"report_columns": report_columns} if report_columns else {}
+        self._sidecar(name, "table", title, caption, sources, [f"{name}.csv"], **extra)
         return out
 
     def save_findings(self, sentences: list[str], rank: int) -> list[str]:

@@ -26,8 +26,10 @@ TITLE = "Medical billing and coding pay: what the published figures say and why 
 MAX_ROWS = 80  # longer tables are cut in the report; the CSV beside it has every row
 
 
-def _cell(text: str) -> tuple[str, bool]:
-    """A CSV cell as a reader sees it: numbers with thousands separators, text as is."""
+def _cell(text: str, column: str = "") -> tuple[str, bool]:
+    """A CSV cell as a reader sees it: numbers with thousands separators, text (and years, codes) as is."""
+    if column.endswith(("year", "_code", "_id", "period")):
+        return text, False
     try:
         v = float(text)
     except ValueError:
@@ -40,9 +42,11 @@ def _cell(text: str) -> tuple[str, bool]:
 def _table(meta: dict, folder: Path) -> dict:
     df = pd.read_csv(folder / meta["files"][0], dtype=str, keep_default_na=False)
     highlight = df.pop("highlight").str.lower().eq("true") if "highlight" in df else pd.Series(False, index=df.index)
-    body = [{"cells": [_cell(v) for v in row], "highlight": bool(h)}
+    if meta.get("report_columns"):
+        df = df[meta["report_columns"]]
+    body = [{"cells": [_cell(v, c) for v, c in zip(row, df.columns)], "highlight": bool(h)}
             for row, h in zip(df.head(MAX_ROWS).itertuples(index=False), highlight)]
-    return {**meta, "columns": list(df.columns), "body": body, "rows": len(df), "shown": len(body),
+    return {**meta, "columns": list(df.columns), "body": body, "rows": len(df), "shown": len(body), "all_columns": not meta.get("report_columns"),
             "csv": f"{folder.name}/{meta['files'][0]}"}
 
 
