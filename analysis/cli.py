@@ -17,6 +17,7 @@ COMMANDS = [
     ("figures", "analysis.commands.figures", "query the tidy figures table (CSV or a text table)"),
     ("run", "analysis.commands.run", "execute the notebooks and build the HTML/PDF report"),
     ("audit", "analysis.commands.audit", "check an article's numeric claims against the data"),
+    ("add-source", "analysis.commands.add_source", "add a published BLS OEWS file: detect, copy, register (sha256), validate"),
 ]
 EXIT_INPUT_ERROR = 2
 

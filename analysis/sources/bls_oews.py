@@ -47,9 +47,16 @@ SUFFIXES = DATA_SUFFIXES + (".zip",)
 KINDS = ("national", "state", "metro", "industry", "all")
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=32)
+def _read_map_version(path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
 def _read_map(column_maps: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(column_maps / name, dtype=str, keep_default_na=False)
+    """A column map as text; re-read when the file changes (an edited map takes effect in a running kernel)."""
+    path = column_maps / name
+    st = path.stat()
+    return _read_map_version(path, st.st_mtime_ns, st.st_size)
 
 
 def _maps(column_maps: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -110,13 +117,14 @@ def _source_names(layout: str, header: list[str], column_maps: Path) -> dict[str
 
 # ---------------------------------------------------------------- file names, zips, sheets
 
-@lru_cache(maxsize=4)
 def _name_patterns(column_maps: Path) -> tuple[tuple[str, re.Pattern, bool], ...]:
-    """(kind, regex on a file's base name, names a zip) per row of oews_files.csv, in file order."""
+    """(kind, regex found in a file's base name, names a zip) per row of oews_files.csv, in file order.
+
+    The pattern may sit inside a longer name (national_M2023_dl_extract.csv, synthetic_national_M2024_dl.xlsx)."""
     out = []
     for kind, pattern in zip(*(_read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern"))):
         rx = re.escape(pattern).replace(r"\{year\}", r"(?P<year>\d{4})").replace(r"\{yy\}", r"(?P<yy>\d{2})")
-        out.append((kind, re.compile("^" + rx + r"(?![a-z0-9])", re.IGNORECASE), "{year}" not in pattern))
+        out.append((kind, re.compile(r"(?<![a-z0-9])" + rx + r"(?![a-z0-9])", re.IGNORECASE), "{year}" not in pattern))
     return tuple(out)
 
 
@@ -124,7 +132,7 @@ def identify(name: str, column_maps: Path, kind: str | None = None) -> tuple[str
     """(kind, survey year) from a BLS file or zip name ('national_M2023_dl.xlsx', 'oesm23st.zip'), else None."""
     base = Path(name).name
     for k, rx, _ in _name_patterns(column_maps):
-        m = rx.match(base)
+        m = rx.search(base)
         if m and (kind is None or k == kind):
             year = int(m["year"]) if m.groupdict().get("year") else 2000 + int(m["yy"]) if m.groupdict().get("yy") else None
             return k, year
@@ -153,7 +161,7 @@ def zip_members(path: Path, shown: str, column_maps: Path, kind: str | None = No
     for k, rx, is_zip in _name_patterns(column_maps):
         if is_zip or (kind and k != kind):
             continue
-        chosen = sorted(n for n in data if rx.match(Path(n).name))
+        chosen = sorted(n for n in data if rx.search(Path(n).name))
         if chosen:
             return chosen
     wanted = sorted({p for k, p in zip(*(_read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern")))
@@ -244,9 +252,10 @@ def parse_official(path: Path, shown: str, column_maps: Path, kind: str | None =
     if not path.is_file():
         raise InputError(Issue(shown, "file not found"))
     if suffix == ".zip":
+        members = zip_members(path, shown, column_maps, kind)  # checks the zip is readable first
         with zipfile.ZipFile(path) as zf:
             parts = []
-            for member in zip_members(path, shown, column_maps, kind):
+            for member in members:
                 try:
                     parts.append((f"{shown}/{member}", Path(member).suffix.lower(), io.BytesIO(zf.read(member))))
                 except (zipfile.BadZipFile, OSError, EOFError) as e:
@@ -313,7 +322,7 @@ def tidy_rows(table: pd.DataFrame, entry: SourceEntry, shown: str, column_maps: 
         code = {"national": "US", "state": r.get("prim_state") or r.get("area", "")}.get(level, r.get("area", ""))
         base = {
             "reference_period": entry.reference_period, "geography_level": level, "geography_code": code,
-            "geography_name": r.get("area_title") or "United States",
+            "geography_name": "United States" if level == "national" else r.get("area_title", ""),  # BLS: 'U.S.' from 2019
             "industry_code": r.get("naics") or "000000", "industry_title": r.get("naics_title") or "Cross-industry",
             "soc_code": r["occ_code"], "soc_title": r["occ_title"], "population": r["occ_title"],
             "file": file, "row": row,

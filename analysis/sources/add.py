@@ -1,0 +1,174 @@
+"""Fold a new official BLS OEWS file into the project: detect, copy, register, validate (`analysis add-source`).
+
+What it cannot detect it asks for (`--kind`, `--year`). The registry and data/raw/
+are left exactly as they were when anything fails: the layout is checked before
+anything is written, and a registration that does not validate is rolled back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis.config import ProjectPaths, project_paths
+from analysis.errors import InputError, Issue, ParameterError
+from analysis.sources import bls_oews
+from analysis.sources.registry import load_registry, parse_registry, sha256_of
+
+SUPPORTED_PUBLISHERS = ("bls",)
+
+
+@dataclass(frozen=True)
+class Detected:
+    kind: str
+    year: int
+    layout: str
+    parsed: bls_oews.Parsed
+
+
+def kind_of_rows(table: pd.DataFrame) -> str | None:
+    """national, state, metro, industry or all, from the rows' AREA_TYPE and NAICS; None without rows."""
+    if table.empty:
+        return None
+    levels = {bls_oews.AREA_LEVELS.get(t or "1", "national").replace("nonmetro", "metro")
+              for t in table.get("area_type", pd.Series(["1"]))}
+    industries = set(table.get("naics", pd.Series(dtype=object))) - {"", "000000"}
+    if len(levels) > 1 or (industries and levels != {"national"}):
+        return "all"
+    if industries:
+        return "industry"
+    return next(iter(levels))
+
+
+def _year_from_names(path: Path, column_maps: Path, kind: str | None) -> int | None:
+    """The survey year in the file's name, else in its zip members' or sheets' names."""
+    names = [path.name]
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        names += bls_oews.zip_members(path, str(path), column_maps, kind)
+    elif suffix in bls_oews.EXCEL_SUFFIXES:
+        names += bls_oews._excel_sheets(path, str(path))
+    for name in names:
+        year = bls_oews.identify(name, column_maps)[1]
+        if year:
+            return year
+    return None
+
+
+def detect(path: Path, column_maps: Path, kind: str | None = None, year: int | None = None) -> Detected:
+    """Kind, survey year and layout of an official file, from its name and contents; errors say what to pass."""
+    shown = str(path)
+    name_kind, name_year = bls_oews.identify(path.name, column_maps)
+    parsed = bls_oews.parse_official(path, shown, column_maps, kind or name_kind)  # unknown layout: error, nothing written
+    codes = sorted(bls_oews.occupation_codes(column_maps))
+    if parsed.table.empty:
+        raise InputError(Issue(shown, f"no rows for our occupations ({', '.join(codes)}, see data/column_maps/occupations.csv) "
+                               f"in this {parsed.layout} file; expected the file BLS publishes with every occupation"))
+    layout_kind = bls_oews.layout_kind(parsed.layout, column_maps)
+    found = layout_kind if layout_kind != "any" else kind_of_rows(parsed.table)
+    if kind and found and kind not in (found, "all"):
+        raise InputError(Issue(shown, f"--kind {kind} does not fit the file: its rows are {found} estimates "
+                               f"(layout {parsed.layout}); expected --kind {found}"))
+    kind = kind or name_kind or found
+    found_year = _year_from_names(path, column_maps, kind)
+    if year and found_year and year != found_year:
+        raise InputError(Issue(shown, f"--year {year} does not fit the file, whose name says May {found_year}; "
+                               "expected the survey year the file is for"))
+    year = year or found_year
+    if not year:
+        raise ParameterError(f"{shown}: the survey year is not in the file's name (BLS names files like "
+                             "national_M2024_dl.xlsx or oesm24nat.zip); pass --year YYYY")
+    if not kind:
+        raise ParameterError(f"{shown}: cannot tell what kind of file this is; pass --kind "
+                             f"{'|'.join(bls_oews.KINDS)}")
+    return Detected(kind, year, parsed.layout, parsed)
+
+
+def _population(det: Detected, column_maps: Path) -> dict[str, str]:
+    from analysis.crosswalk import code_for_year
+
+    occ = code_for_year(det.year, column_maps)
+    in_file = set(det.parsed.table["occ_code"])
+    code = occ["soc_code"] if occ["soc_code"] in in_file else sorted(in_file)[0]
+    title = det.parsed.table.loc[det.parsed.table["occ_code"] == code, "occ_title"].iloc[0]
+    return {"soc_code": code, "soc_title": title}
+
+
+def new_entry(path: Path, det: Detected, rel: str, column_maps: Path, title: str | None = None, url: str | None = None,
+              retrieved: str | None = None) -> dict:
+    """A registry entry in the format of the shipped OEWS entries."""
+    info = bls_oews.file_info(det.kind, det.year, column_maps)
+    return {
+        "id": f"bls_oews_{det.kind}_{det.year}",
+        "publisher": "bls",
+        "title": title or info["title"],
+        "url": url or info["url"],
+        "reference_period": f"{det.year}-05",
+        "retrieved": retrieved or dt.date.today().isoformat(),
+        "retrieved_from": f"file {path.name}",
+        "collection_method": "employer survey",
+        "citation": "primary",
+        "population": _population(det, column_maps),
+        "loader": "bls_oews",
+        "kind": det.kind,
+        "layout": det.layout,
+        "files": [{"path": rel, "sha256": sha256_of(path)}],
+        "notes": f"The official file as published, added with `python -m analysis add-source` (layout {det.layout}).",
+    }
+
+
+def add_source(path: str | Path, publisher: str = "bls", kind: str | None = None, year: int | None = None,
+               title: str | None = None, url: str | None = None, paths: ProjectPaths | None = None,
+               retrieved: str | None = None) -> tuple[dict, int]:
+    """Copy `path` into data/raw/bls/, register it and validate everything; returns (entry, number of figures).
+
+    On any failure the registry text and data/raw/ are restored to what they were.
+    """
+    paths = paths or project_paths()
+    if publisher not in SUPPORTED_PUBLISHERS:
+        raise ParameterError(f"--publisher {publisher}: only BLS official OEWS files can be added automatically "
+                             f"(expected one of {', '.join(SUPPORTED_PUBLISHERS)}); register curated files in "
+                             "data/sources.yaml by hand (see data/README.md)")
+    if kind is not None and kind not in bls_oews.KINDS:
+        raise ParameterError(f"--kind {kind}: expected one of {', '.join(bls_oews.KINDS)}")
+    src = Path(path).resolve()
+    if not src.is_file():
+        raise InputError(Issue(str(path), "file not found; expected the file as BLS published it"))
+    det = detect(src, paths.column_maps, kind, year)
+    registry = load_registry(paths)  # the project must be consistent before we add to it
+    dest = paths.raw / "bls" / src.name
+    rel = dest.relative_to(paths.data).as_posix()
+    entry = new_entry(src, det, rel, paths.column_maps, title, url, retrieved)
+    sha = entry["files"][0]["sha256"]
+    clash = next((e.id for e in registry.entries for f in e.files if f.sha256 == sha or f.path == rel), None)
+    if entry["id"] in registry.by_id or clash:
+        raise InputError(Issue(registry.shown(rel), f"already registered as '{clash or entry['id']}'; "
+                               "a publication is registered once (remove its entry to replace it)"))
+    if dest.exists() and dest.resolve() != src:
+        raise InputError(Issue(registry.shown(rel), "a different, unregistered file with this name is already in data/raw/bls/"))
+    before = paths.registry.read_text(encoding="utf-8")
+    copied = dest.resolve() != src
+    try:
+        if copied:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+        text = before if before.endswith("\n") else before + "\n"
+        paths.registry.write_text(text + yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=200),
+                                  encoding="utf-8")
+        if entry["id"] not in parse_registry(paths).by_id:
+            raise InputError(Issue("data/sources.yaml", "the new entry did not land in the 'sources:' list "
+                                   "(is 'sources:' the last key of the file?)"))
+        from analysis.sources.load import load_figures
+
+        table = load_figures(registry=load_registry(paths))
+        n = int((table["source_id"] == entry["id"]).sum())
+    except BaseException:
+        paths.registry.write_text(before, encoding="utf-8")
+        if copied:
+            dest.unlink(missing_ok=True)
+        raise
+    return entry, n

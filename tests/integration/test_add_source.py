@@ -1,0 +1,132 @@
+"""`add-source` folds a new survey year into a temporary copy of the project; failures change nothing.
+
+The new year (May 2024) is SYNTHETIC: the real May 2023 rows relabelled, written to a temporary folder as
+synthetic_*; nothing synthetic is stored in the repository.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from analysis.cli import main
+from analysis.errors import InputError
+from analysis.params import validate
+from analysis.sources.add import add_source
+from analysis.sources.load import load_figures
+from analysis.sources.registry import load_registry, sha256_of
+from tests.oews_support import OEWS, rows, write_csv, write_xlsx, write_zip
+
+
+def synthetic_2024(tmp_path, name="synthetic_national_M2024_dl.xlsx", shift=0.0):
+    """SYNTHETIC May 2024 national file: the real May 2023 rows (optionally with the mean annual wage shifted)."""
+    table = [list(r) for r in rows(OEWS / "national_M2023_dl.csv")]
+    if shift:
+        i = table[0].index("A_MEAN")
+        for r in table[1:]:
+            r[i] = f"{float(r[i].replace(',', '')) + shift:.0f}"
+    src = tmp_path / "incoming"
+    src.mkdir(exist_ok=True)
+    return write_xlsx(table, src / name) if name.endswith(".xlsx") else write_csv(table, src / name)
+
+
+def snapshot(paths):
+    """The registry's text and every file under data/raw with its bytes' checksum."""
+    return paths.registry.read_text(), {p.relative_to(paths.raw).as_posix(): sha256_of(p)
+                                        for p in sorted(paths.raw.rglob("*")) if p.is_file()}
+
+
+def test_add_source_then_the_new_year_is_valid(project, tmp_path, capsys):
+    src = synthetic_2024(tmp_path)
+    assert main(["add-source", str(src), "--publisher", "bls", "--title", "SYNTHETIC May 2024 test file"]) == 0
+    out = capsys.readouterr().out
+    assert "registered bls_oews_national_2024: national estimates, May 2024, layout oews_2020_plus, 15 figures valid" in out
+    assert "python -m analysis run -p survey_year 2024" in out
+    dest = project.raw / "bls" / src.name
+    assert dest.read_bytes() == src.read_bytes()
+    entry = next(e for e in yaml.safe_load(project.registry.read_text())["sources"] if e["id"] == "bls_oews_national_2024")
+    assert entry["files"] == [{"path": f"raw/bls/{src.name}", "sha256": sha256_of(src)}]
+    assert entry["reference_period"] == "2024-05" and entry["retrieved"] == dt.date.today().isoformat()
+    assert entry["layout"] == "oews_2020_plus" and entry["kind"] == "national" and entry["loader"] == "bls_oews"
+    assert entry["url"] == "https://www.bls.gov/oes/special-requests/oesm24nat.zip"
+    assert entry["population"] == {"soc_code": "29-2072", "soc_title": "Medical Records Specialists"}
+    assert list(entry)[:10] == ["id", "publisher", "title", "url", "reference_period", "retrieved", "retrieved_from",
+                                "collection_method", "citation", "population"]  # the shipped entries' order
+    table = load_figures(registry=load_registry(project))
+    new = table[table["source_id"] == "bls_oews_national_2024"]
+    assert len(new) == 15 and set(new["survey_year"]) == {2024} and set(new["file"]) == {f"data/raw/bls/{src.name}"}
+    params = validate({"survey_year": 2024}, project)  # what `run -p survey_year 2024` checks first
+    assert params.survey_year == 2024
+    assert main(["validate", "--quiet"]) == 0
+
+
+def test_zip_as_published_detects_kind_and_year(project, tmp_path, capsys):
+    member = synthetic_2024(tmp_path, "national_M2024_dl.xlsx")
+    z = write_zip(tmp_path / "oesm24nat.zip", {"oesm24nat/national_M2024_dl.xlsx": member,
+                                               "oesm24nat/field_descriptions.txt": b"notes"})
+    assert main(["add-source", str(z), "--publisher", "bls"]) == 0
+    assert "registered bls_oews_national_2024" in capsys.readouterr().out
+    table = load_figures(registry=load_registry(project))
+    assert set(table.loc[table["source_id"] == "bls_oews_national_2024", "file"]) == {
+        "data/raw/bls/oesm24nat.zip/oesm24nat/national_M2024_dl.xlsx"}
+
+
+def test_state_and_old_layout_files(project, tmp_path):
+    for name in ("state_M2023_dl.csv", "state_M2018_dl.csv"):
+        (tmp_path / name).write_bytes((OEWS / name).read_bytes())
+    # the shipped bls_oews_state_2023 (the curated column subset) already holds May 2023 states
+    with pytest.raises(InputError, match="already registered as 'bls_oews_state_2023'"):
+        add_source(tmp_path / "state_M2023_dl.csv", "bls", paths=project)
+    assert main(["add-source", str(tmp_path / "state_M2018_dl.csv"), "--publisher", "bls"]) == 0
+    entry = load_registry(project).by_id["bls_oews_state_2018"]
+    assert entry.layout == "oes_state_2012_2018" and entry.kind == "state"
+    assert entry.population == {"soc_code": "29-2071", "soc_title": "Medical Records and Health Information Technicians"}
+
+
+@pytest.mark.parametrize("case", ["unknown_layout", "wrong_kind", "no_year", "invalid_figures", "twice", "not_bls"])
+def test_failures_change_nothing(project, tmp_path, capsys, case):
+    before = snapshot(project)
+    if case == "unknown_layout":
+        src = write_csv([["OCC_CODE", "OCC_TITLE", "EMPLOYMENT", "WAGE"], ["29-2072", "Medical Records Specialists", "1", "2"]],
+                        tmp_path / "national_M2024_dl.csv")
+        args, expect = [], ["unrecognized OEWS layout", "expected columns: OCC_CODE, OCC_TITLE", "found columns: OCC_CODE, OCC_TITLE, EMPLOYMENT, WAGE"]
+    elif case == "wrong_kind":
+        src = tmp_path / "state_M2024_dl.csv"
+        src.write_bytes((OEWS / "state_M2023_dl.csv").read_bytes())
+        args, expect = ["--kind", "national"], ["--kind national does not fit the file: its rows are state estimates"]
+    elif case == "no_year":
+        src = synthetic_2024(tmp_path, "synthetic_oews.csv")
+        args, expect = [], ["the survey year is not in the file's name", "pass --year YYYY"]
+    elif case == "invalid_figures":  # annual mean no longer = hourly x 2080: validation fails after copying
+        src = synthetic_2024(tmp_path, shift=5000)
+        args, expect = [], ["annual 58,690 disagrees with hourly 25.81 x 2080"]
+    elif case == "twice":
+        src = tmp_path / "national_M2023_dl.csv"
+        src.write_bytes((project.raw / "bls" / "national_M2023_dl_extract.csv").read_bytes())
+        args, expect = [], ["already registered as 'bls_oews_national_2023'"]
+    else:
+        src = synthetic_2024(tmp_path)
+        args, expect = ["--publisher", "aapc"], ["only BLS official OEWS files can be added automatically"]
+    publisher = [] if "--publisher" in args else ["--publisher", "bls"]
+    assert main(["add-source", str(src), *publisher, *args]) == 2
+    err = capsys.readouterr().err
+    for text in expect:
+        assert text in err
+    assert snapshot(project) == before
+    load_registry(project)  # still consistent
+
+
+@pytest.mark.slow
+def test_add_source_then_run_the_report_for_the_new_year(project, tmp_path):
+    """End to end through the CLI in a subprocess: add the (synthetic) 2024 file, then build the 2024 report."""
+    src = synthetic_2024(tmp_path)
+    env_cmd = [sys.executable, "-m", "analysis"]
+    add = subprocess.run([*env_cmd, "add-source", str(src), "--publisher", "bls"], capture_output=True, text=True)
+    assert add.returncode == 0, add.stderr
+    run = subprocess.run([*env_cmd, "run", "-p", "survey_year", "2024", "--jobs", "2"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = (project.reports / "latest" / "report.html").read_text()
+    assert "2024" in report
