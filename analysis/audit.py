@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.errors import InputError, Issue
 from analysis.figures import WAGE_STATISTICS
-from analysis.harmonize import ANNUAL, HOURLY, to_unit
+from analysis.harmonize import ANNUAL, HOURLY, geography_mask, to_unit
 from analysis.parsing import parse_amount
 from analysis.sources.csvio import read_text_table
 
@@ -114,12 +114,6 @@ def _period_mask(figs: pd.DataFrame, period: str) -> pd.Series:
     return (figs["reference_period"] == period) | (figs["reference_period"] == str(year))
 
 
-def _geo_mask(figs: pd.DataFrame, geography: str) -> pd.Series:
-    g = geography.strip()
-    if g.upper() in ("US", "USA", "UNITED STATES"):
-        return figs["geography_level"] == "national"
-    return (figs["geography_code"].str.upper() == g.upper()) | (figs["geography_name"].str.lower() == g.lower())
-
 
 def _population_mask(figs: pd.DataFrame, pop: dict[str, str]) -> pd.Series:
     m = figs["certified"].isin([pop["certified"]] if "certified" in pop else ["all", ""])
@@ -175,7 +169,7 @@ def audit_claims(claims: pd.DataFrame, table: pd.DataFrame, params) -> pd.DataFr
             out["note"] = f"population {c['population']!r} could not be mapped unambiguously to the data's population columns"
         else:
             m = ((figs["publisher"] == c["publisher"]) & (figs["statistic"] == c["statistic"]) & figs["value"].notna()
-                 & _geo_mask(figs, c["geography"]) & _population_mask(figs, pop))
+                 & geography_mask(figs, c["geography"]) & _population_mask(figs, pop))
             cand = figs[m & _period_mask(figs, c["reference_period"])]
             primary = cand[cand["citation"] == "primary"]
             if primary.empty:
@@ -212,9 +206,13 @@ def audit_seed(params, table: pd.DataFrame | None = None) -> pd.DataFrame:
     if table is None:
         from analysis.sources.load import load_figures
         table = load_figures()
+    return audit_file(claims_path(params, project_paths().root), table, params, shown=str(params.claims_file))
+
+
+def claims_path(params, root: Path) -> Path:
+    """params.claims_file, relative to the project root unless absolute."""
     path = Path(params.claims_file)
-    full = path if path.is_absolute() else project_paths().root / path
-    return audit_file(full, table, params, shown=str(params.claims_file))
+    return path if path.is_absolute() else root / path
 
 
 def method_notes(params) -> dict[str, str]:

@@ -16,6 +16,7 @@ from scipy.stats import norm
 from analysis.errors import ParameterError
 from analysis.figures import GROUP, PERCENTILE_ORDER
 from analysis.harmonize import ANNUAL, to_unit
+from analysis.params import is_national
 
 PERCENTILE_P = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}
 PUBLISHER_NAMES = {"bls": "BLS", "aapc": "AAPC", "ahima": "AHIMA", "salary.com": "Salary.com", "payscale": "Payscale",
@@ -122,7 +123,7 @@ def _ordinal(n: int) -> str:
 def anchor_fit(fits: pd.DataFrame, params) -> pd.Series:
     """The cross-industry fit of params.survey_year for params.geography (national for 'US')."""
     geo = params.geography.strip().upper()
-    geo = "US" if geo in ("US", "USA", "UNITED STATES") else geo
+    geo = "US" if is_national(geo) else geo
     m = fits[(fits["survey_year"] == params.survey_year) & (fits["industry_code"].isin(["", "000000"]))
              & ((fits["geography_code"].str.upper() == geo) | (fits["geography_name"].str.upper() == geo))]
     if m.empty:

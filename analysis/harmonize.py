@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.errors import ParameterError
 from analysis.figures import GROUP, WAGE_STATISTICS
+from analysis.params import is_national
 
 HOURLY, ANNUAL = "USD/hour", "USD/year"
 
@@ -91,11 +92,16 @@ def select_publishers(table: pd.DataFrame, publishers) -> pd.DataFrame:
 
 def select_geography(table: pd.DataFrame, geography: str) -> pd.DataFrame:
     """National figures for 'US', else the figures for that state (postal code or name, any case)."""
+    return table[geography_mask(table, geography, level="state")]
+
+
+def geography_mask(table: pd.DataFrame, geography: str, level: str | None = None) -> pd.Series:
+    """Rows of `geography`: national for US, else the area with that code or name (any case), at `level` if given."""
+    if is_national(geography):
+        return table["geography_level"] == "national"
     g = geography.strip()
-    if g.upper() in ("US", "USA", "UNITED STATES"):
-        return table[table["geography_level"] == "national"]
-    return table[(table["geography_level"] == "state")
-                 & ((table["geography_code"].str.upper() == g.upper()) | (table["geography_name"].str.lower() == g.lower()))]
+    mask = (table["geography_code"].str.upper() == g.upper()) | (table["geography_name"].str.lower() == g.lower())
+    return mask & (table["geography_level"] == level) if level else mask
 
 
 def primary_only(table: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import project_paths
-from analysis.params import data_years, from_mapping
+from analysis.params import data_geographies, data_years, from_mapping
 from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi, load_rpp
 from analysis.sources.registry import load_registry
@@ -40,7 +40,8 @@ class Session:
         self.table = load_figures(registry=self.registry)
         self.cpi = load_cpi(self.registry)
         survey_years, dollar_years = data_years(self.table, self.cpi)
-        self.params = from_mapping(values, survey_years=survey_years, dollar_years=dollar_years)
+        self.params = from_mapping(values, survey_years=survey_years, dollar_years=dollar_years,
+                                   geographies=data_geographies(self.table))
         self.notebook = notebook
         # interactive runs write to a scratch folder; the runner passes its run folder
         self.output_dir = Path(output_dir) if output_dir else self.paths.reports / "scratch" / notebook

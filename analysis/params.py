@@ -12,6 +12,12 @@ from typing import Any
 from analysis.errors import ParameterError
 
 PUBLISHERS = ("bls", "aapc", "salary.com", "payscale")
+US_ALIASES = {"US", "USA", "UNITED STATES"}
+
+
+def is_national(geography: str) -> bool:
+    """'US', 'USA' or 'United States' (any case) mean the national figures."""
+    return geography.strip().upper() in US_ALIASES
 
 
 @dataclass(frozen=True)
@@ -71,22 +77,23 @@ def _coerce(name: str, value: Any) -> Any:
     raise ParameterError(f"parameter '{name}': expected {kind}, got {shown}")
 
 
-def from_mapping(values: dict[str, Any] | None = None, *, survey_years=None, dollar_years=None) -> AnalysisParams:
+def from_mapping(values: dict[str, Any] | None = None, *, survey_years=None, dollar_years=None,
+                 geographies=None) -> AnalysisParams:
     """Validated parameters from a mapping (config file, -p NAME VALUE pairs, papermill).
 
-    `survey_years` / `dollar_years` are the years the shipped data covers; a year outside them is an error
-    listing the valid ones.
+    `survey_years` / `dollar_years` are the years the shipped data covers, `geographies` maps a survey
+    year to the areas with BLS percentiles that year; a value outside them is an error listing the valid ones.
     """
     values = dict(values or {})
     unknown = sorted(set(values) - set(FIELDS))
     if unknown:
         raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; valid parameters: {', '.join(FIELDS)}")
     params = AnalysisParams(**{k: _coerce(k, v) for k, v in values.items()})
-    check_ranges(params, survey_years=survey_years, dollar_years=dollar_years)
+    check_ranges(params, survey_years=survey_years, dollar_years=dollar_years, geographies=geographies)
     return params
 
 
-def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None) -> None:
+def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None, geographies=None) -> None:
     def years(xs):
         xs = sorted(set(int(x) for x in xs))
         return f"{xs[0]}-{xs[-1]}" if xs == list(range(xs[0], xs[-1] + 1)) else ", ".join(map(str, xs))
@@ -104,6 +111,13 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
         raise ParameterError(f"parameter 'publishers': unknown publisher(s) {', '.join(bad)}; expected some of {', '.join(PUBLISHERS)}")
     if params.tolerance_pct < 0:
         raise ParameterError(f"parameter 'tolerance_pct': {params.tolerance_pct} is negative; expected a percentage >= 0")
+    if geographies is not None:
+        known = geographies.get(params.survey_year, {})
+        if params.geography.strip().upper() not in {k.upper() for pair in known.items() for k in pair} | US_ALIASES:
+            raise ParameterError(
+                f"parameter 'geography': {params.geography!r} has no BLS wage percentiles for May {params.survey_year} in the "
+                f"data (the distribution and reconciliation need them); valid geographies: "
+                f"{', '.join(sorted(known)) or 'US'} (state means for every state are in the geography section)")
     from analysis.figures import WAGE_STATISTICS
     if params.statistic not in WAGE_STATISTICS:
         raise ParameterError(f"parameter 'statistic': unknown statistic {params.statistic!r}; expected one of {', '.join(WAGE_STATISTICS)}")
@@ -116,12 +130,33 @@ def data_years(table, cpi) -> tuple[list[int], list[int]]:
     return sorted(int(y) for y in bls["survey_year"].dropna().unique()), sorted(int(y) for y in cpi["year"])
 
 
+def data_geographies(table) -> dict[int, dict[str, str]]:
+    """survey year -> {area code: area name} of the national and state areas with BLS primary annual percentiles."""
+    from analysis.figures import PERCENTILE_ORDER
+
+    t = table[(table["publisher"] == "bls") & (table["citation"] == "primary") & table["unit"].eq("USD/year")
+              & table["geography_level"].isin(["national", "state"]) & table["industry_code"].isin(["", "000000"])
+              & table["statistic"].isin(PERCENTILE_ORDER) & table["value"].notna() & table["survey_year"].notna()]
+    out: dict[int, dict[str, str]] = {}
+    for (year, code, name), _ in t.groupby(["survey_year", "geography_code", "geography_name"]):
+        out.setdefault(int(year), {})[code] = name
+    return out
+
+
 def validate(values: dict[str, Any] | None = None, paths=None) -> AnalysisParams:
-    """Parameters checked against the shipped data (survey and dollar years), before anything runs."""
+    """Parameters checked against the shipped data (years, geography, the claims file), before anything runs."""
+    from analysis.audit import claims_path, read_claims
+    from analysis.errors import InputError
     from analysis.sources.load import load_figures
     from analysis.sources.reference import load_cpi
     from analysis.sources.registry import load_registry
 
     registry = load_registry(paths)
-    survey_years, dollar_years = data_years(load_figures(registry=registry), load_cpi(registry))
-    return from_mapping(values, survey_years=survey_years, dollar_years=dollar_years)
+    table = load_figures(registry=registry)
+    survey_years, dollar_years = data_years(table, load_cpi(registry))
+    params = from_mapping(values, survey_years=survey_years, dollar_years=dollar_years, geographies=data_geographies(table))
+    try:
+        read_claims(claims_path(params, registry.paths.root), shown=params.claims_file)
+    except InputError as e:
+        raise ParameterError(f"parameter 'claims_file': {e}") from None
+    return params

@@ -29,8 +29,13 @@ def parameters(args) -> dict:
         try:
             with open(args.config, encoding="utf-8") as fh:
                 loaded = yaml.safe_load(fh) or {}
-        except (OSError, yaml.YAMLError) as e:
-            raise ParameterError(f"--config {args.config}: cannot read it ({e})") from None
+        except OSError as e:
+            raise ParameterError(f"--config {args.config}: cannot read it ({e.strerror})") from None
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            raise ParameterError(f"--config {args.config}{where}: malformed YAML ({getattr(e, 'problem', None) or e}); "
+                                 "expected a mapping like 'survey_year: 2023'") from None
         if not isinstance(loaded, dict):
             raise ParameterError(f"--config {args.config}: expected a mapping of parameter names to values")
         values.update(loaded)

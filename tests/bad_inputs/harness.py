@@ -18,9 +18,10 @@ KEEP = ("bls_cpi_u_annual", "bea_rpp_state", "bls_oews_national_2023")
 
 
 def minimal_project(root: Path) -> Path:
-    """data/ with only CPI-U, price parities and the May 2023 national file registered."""
+    """data/ with only CPI-U, price parities and the May 2023 national file registered (and the claims)."""
     data = root / "data"
     shutil.copytree(REPO / "data" / "column_maps", data / "column_maps")
+    shutil.copytree(REPO / "data" / "claims", data / "claims")
     doc = yaml.safe_load((REPO / "data" / "sources.yaml").read_text())
     kept = [e for e in doc["sources"] if e["id"] in KEEP]
     for e in kept:

@@ -6,8 +6,7 @@ import shutil
 import pytest
 import yaml
 
-from analysis.errors import ParameterError
-from analysis.params import from_mapping
+from analysis import runner
 from tests.bad_inputs.harness import HERE, add_entry, minimal_project, run_cli
 
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text())
@@ -64,12 +63,21 @@ def test_bad_registry(minimal, case):
     assert_clear_failure(*run_cli("validate", "--quiet")[::2], case["expect"])
 
 
+@pytest.mark.parametrize("case", CASES["claims"], ids=lambda c: c["file"].removesuffix(".csv"))
+def test_bad_claims_file(minimal, case):
+    assert_clear_failure(*run_cli("audit", str(HERE / "claims" / case["file"]))[::2], case["expect"])
+
+
 @pytest.mark.parametrize("case", CASES["params"], ids=lambda c: c["id"])
-def test_bad_parameters(case):
-    with pytest.raises(ParameterError) as info:
-        from_mapping(case["values"], survey_years=range(2011, 2024), dollar_years=range(2010, 2025))
-    for text in case["expect"]:
-        assert text in str(info.value)
+def test_bad_run_parameters(minimal, tmp_path, monkeypatch, case):
+    """Rejected before any kernel starts: the runner is never called."""
+    monkeypatch.setattr(runner, "run", lambda *a, **k: pytest.fail("a notebook run started"))
+    monkeypatch.chdir(tmp_path)
+    args = list(case.get("args", []))
+    if "config" in case:
+        (tmp_path / "params.yaml").write_text(case["config"])
+        args += ["--config", "params.yaml"]
+    assert_clear_failure(*run_cli("run", "--quiet", *args)[::2], case["expect"])
 
 
 def test_corpus_has_at_least_30_cases():
