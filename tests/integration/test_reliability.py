@@ -1,0 +1,124 @@
+"""Runs lose nothing and leak nothing: killed runs, concurrent runs, offline runs, escaped text."""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis import report
+from analysis.params import validate
+from tests.integration.test_runner import project_copy
+
+NETGUARD = Path(__file__).resolve().parents[1] / "netguard"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """relative path -> sha256 of every file under `folder` (symlinks by their target)."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        rel = str(p.relative_to(folder))
+        if p.is_symlink():
+            out[rel] = "-> " + os.readlink(p)
+        elif p.is_file():
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def earlier_run(paths) -> Path:
+    """A stand-in for a previous good run, with reports/latest pointing at it."""
+    earlier = paths.reports / "20260101T000000Z-000000"
+    (earlier / "03_reconciliation").mkdir(parents=True)
+    (earlier / "report.html").write_text("<p>the last good report</p>\n")
+    (earlier / "03_reconciliation" / "consensus.csv").write_text("estimate\n1\n")
+    os.symlink(earlier.name, paths.reports / "latest")
+    return earlier
+
+
+def start_run(paths, *args: str, env: dict | None = None) -> subprocess.Popen:
+    """`python -m analysis run` on the project at `paths`, in its own process group (kernels included)."""
+    return subprocess.Popen([sys.executable, "-m", "analysis", "run", "--quiet", *args], cwd=paths.root,
+                            env={**os.environ, "ANALYSIS_ROOT": str(paths.root), **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def kill_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_killed_run_leaves_latest_and_earlier_runs_untouched(tmp_path, sig):
+    paths = project_copy(tmp_path)
+    earlier = earlier_run(paths)
+    before_reports, before_raw = tree_digest(paths.reports), tree_digest(paths.raw)
+
+    proc = start_run(paths, "--jobs", "2")
+    deadline = time.monotonic() + 120
+    # wait until the run is really under way: a notebook has written output into the temporary folder
+    while not any(paths.reports.glob(".tmp-*/0*/*")):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the run never started writing"
+        time.sleep(0.2)
+    kill_group(proc, sig)
+    try:
+        proc.wait(timeout=60)
+    finally:
+        kill_group(proc, signal.SIGKILL)
+    time.sleep(1)  # let orphaned kernels notice their parent is gone
+
+    assert proc.returncode != 0
+    assert os.readlink(paths.reports / "latest") == earlier.name
+    after = tree_digest(paths.reports)
+    assert {k: v for k, v in after.items() if k.startswith(earlier.name) or k == "latest"} == before_reports
+    finished = [p.name for p in paths.reports.iterdir() if p.name[:1].isdigit() and p != earlier]
+    assert finished == [], "a killed run must not look like a finished one"
+    assert tree_digest(paths.raw) == before_raw
+
+
+@pytest.mark.slow
+def test_concurrent_offline_runs_do_not_clobber_each_other(tmp_path):
+    """Two runs started together: distinct run ids, both complete, same bytes; no socket leaves the machine."""
+    paths = project_copy(tmp_path)
+    raw_before = tree_digest(paths.raw)
+    log = tmp_path / "network.log"
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(NETGUARD), os.environ.get("PYTHONPATH")])),
+           "NETGUARD_LOG": str(log)}
+    procs = [start_run(paths, "--jobs", "1", env=env) for _ in range(2)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err
+
+    runs = sorted(p for p in paths.reports.iterdir() if p.name[:1].isdigit())
+    assert len(runs) == 2 and runs[0].name != runs[1].name
+    assert os.readlink(paths.reports / "latest") in {r.name for r in runs}
+    assert not list(paths.reports.glob(".tmp-*")) and not list(paths.reports.glob("failed-*"))
+    first, second = (tree_digest(r) for r in runs)
+    tables = [k for k in first if k.endswith(".csv")]
+    assert tables and all(first[k] == second[k] for k in tables)
+    assert first["report.html"] == second["report.html"]
+    assert not log.exists(), log.read_text()
+    assert tree_digest(paths.raw) == raw_before
+
+
+def test_text_from_data_files_is_escaped_in_the_report(project, tmp_path):
+    """A source title with markup shows as text: the report gets no <script> from the data."""
+    doc = yaml.safe_load(project.registry.read_text())
+    doc["sources"][0]["title"] = 'Survey <script>alert("x")</script> & <b>bold</b>'
+    project.registry.write_text(yaml.safe_dump(doc, sort_keys=False))
+    run_dir = tmp_path / "run"
+    (run_dir / "notebooks").mkdir(parents=True)
+
+    html = report.render_html(run_dir, validate({}, project), project)
+
+    assert "<script" not in html
+    assert "Survey &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
