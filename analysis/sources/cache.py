@@ -62,6 +62,7 @@ def write_entry(path: Path, frame: pd.DataFrame, meta: dict) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     os.close(fd)
     try:
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; an entry is as readable as the project
         pq.write_table(table, tmp)
         os.replace(tmp, path)
     except BaseException:
