@@ -7,6 +7,7 @@ session turns into a source note. No number on a chart is typed in here.
 """
 from __future__ import annotations
 
+import functools
 import textwrap
 from dataclasses import dataclass, field
 
@@ -54,6 +55,25 @@ class Chart:
         return buf.getvalue()
 
 
+def no_figures(title: str, what: str) -> Chart:
+    """A chart that says there is nothing to draw for these parameters (a report section never just breaks)."""
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.2))
+    ax.axis("off")
+    ax.text(0.5, 0.5, f"No {what} in the data for these parameters", ha="center", va="center", fontsize=10)
+    ax.set_title(title)
+    return Chart(fig, title, f"No {what} in the shipped data for these parameters, so there is nothing to draw.", [])
+
+
+def when_empty(title: str, what: str):
+    """Decorator: a chart function whose first argument (a table) is empty returns `no_figures` instead."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def chart(rows: pd.DataFrame, *args, **kwargs) -> Chart:
+            return no_figures(title, what) if rows.empty else fn(rows, *args, **kwargs)
+        return chart
+    return wrap
+
+
 def dollars(ax, axis: str = "x") -> None:
     fmt = mticker.FuncFormatter(lambda v, _: f"${v:,.0f}")
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
@@ -95,6 +115,7 @@ def figure_counts(counts: pd.DataFrame) -> Chart:
     return Chart(fig, title, caption, sorted(set(counts["source_ids"].str.split(";").explode())))
 
 
+@when_empty("National figures against the BLS wage distribution", "national mean or median figures")
 def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
     """Every publisher's national figures (dots) against the BLS p10–p90 and p25–p75 band of the survey year."""
     figures = figures.sort_values(["value", "label"]).reset_index(drop=True)
@@ -122,31 +143,45 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
     return Chart(fig, title, caption, _ids(figures) + _ids(band))
 
 
+STEP_NAMES = {"start": "BLS median (start)", "statistic": "median → mean", "period_inflation": "period and inflation",
+              "population": "population", "method_residual": "method (unexplained)", "end": "headline (end)"}
+
+
+@when_empty("From the BLS median to each source's headline figure",
+            "headline figures of other publishers for the survey year (so no bridge)")
 def waterfall(bridge: pd.DataFrame) -> Chart:
-    """One waterfall per source: from the BLS median, step by step, to the source's headline figure."""
+    """One horizontal waterfall per source: from the BLS median, step by step, to the source's headline figure.
+
+    The dollar axis is cut to the range the bridges span (said in its label), so steps of a few
+    thousand dollars stay visible next to totals of fifty thousand."""
     sources = sorted(bridge["source_id"].unique())
-    ncols = 2 if len(sources) > 1 else 1
-    nrows = -(-len(sources) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH + 2, 3.4 * nrows), squeeze=False)
+    lo, hi = bridge["running_total"].min(), bridge["running_total"].max()
+    pad = (hi - lo) * 0.12 or hi * 0.05
+    left = max(0.0, (lo - pad) // 1000 * 1000)
+    fig, axes = plt.subplots(len(sources), 1, figsize=(WIDTH + 1, 2.3 * len(sources) + 0.6), squeeze=False, sharex=True)
     for ax, sid in zip(axes.flat, sources):
         steps = bridge[bridge["source_id"] == sid].sort_values("step_order").reset_index(drop=True)
-        start = steps["running_total"] - steps["amount"]
-        colors = ["tab:gray" if i == 0 else ("tab:green" if a >= 0 else "tab:red") for i, a in enumerate(steps["amount"])]
-        ax.bar(range(len(steps)), steps["amount"], bottom=start, color=colors, width=0.6)
-        for i, total in enumerate(steps["running_total"]):
-            ax.text(i, total, f"${total:,.0f}", ha="center", va="bottom", fontsize=7)
-        ax.set_xticks(range(len(steps)), [_wrap(s, 14) for s in steps["step"]], fontsize=7)
-        ax.set_title(_wrap(f"{steps['publisher'].iloc[0]}: {steps['headline_label'].iloc[0]}", 60), fontsize=9)
-        dollars(ax, "y")
-        ax.set_ylim(bottom=0)
-    for ax in list(axes.flat)[len(sources):]:
-        ax.set_visible(False)
-    fig.supylabel("USD per year")
+        y = range(len(steps))
+        for i, r in steps.iterrows():
+            if r["step"] in ("start", "end"):
+                ax.barh(i, r["running_total"] - left, left=left, color="tab:gray", height=0.6)
+                ax.text(r["running_total"] + pad * 0.05, i, f"${r['running_total']:,.0f}", va="center", fontsize=7)
+            else:
+                before = r["running_total"] - r["amount"]
+                ax.barh(i, r["amount"], left=before, color="tab:green" if r["amount"] >= 0 else "tab:red", height=0.6)
+                ax.text(max(before, r["running_total"]) + pad * 0.05, i, f"{r['amount']:+,.0f}", va="center", fontsize=7)
+        ax.set_yticks(list(y), [STEP_NAMES.get(s, s) for s in steps["step"]], fontsize=7)
+        ax.invert_yaxis()
+        ax.set_title(_wrap(steps["headline_label"].iloc[0], 110), fontsize=8)
+    ax = axes.flat[-1]
+    ax.set_xlim(left, hi + pad)
+    dollars(ax)
+    ax.set_xlabel(f"USD per year (axis starts at ${left:,.0f}, not at zero)")
     title = "From the BLS median to each source's headline figure"
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
-    caption = (f"Bridges for {len(sources)} sources; the first bar is the BLS median, each following bar one "
-               f"adjustment ({', '.join(dict.fromkeys(bridge.sort_values('step_order')['step']))}).")
+    caption = (f"Bridges for {len(sources)} sources: grey bars are the BLS median and the source's headline, green and "
+               "red bars each adjustment (its amount in dollars); the steps add up exactly to the gap.")
     return Chart(fig, title, caption, sources)
 
 
@@ -173,6 +208,8 @@ def consensus(summary: pd.DataFrame, loo: pd.DataFrame) -> Chart:
 
 def by_category(rows: pd.DataFrame, factor: str, factor_label: str) -> Chart:
     """Bars of a pay factor's categories, one colour per publication, in constant dollars."""
+    if rows.empty:
+        return no_figures(f"Pay by {factor_label}", f"figures by {factor_label}")
     order = rows.groupby("category")["value"].mean().sort_values().index.tolist()
     fig, ax = plt.subplots(figsize=_tall(len(rows) * 0.8, 1.8))
     sns.barplot(data=rows, y="category", x="value", hue="series", order=order, ax=ax, orient="h",
@@ -208,6 +245,7 @@ def ranked(rows: pd.DataFrame, label: str, title: str, xlabel: str, caption: str
     return Chart(fig, title, caption, _ids(rows))
 
 
+@when_empty("BLS national wages", "BLS national wages")
 def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
     """National wages over every survey year, nominal and constant dollars, with the occupation-code eras shaded."""
     fig, ax = plt.subplots()
@@ -233,6 +271,7 @@ def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
     return Chart(fig, title, caption, _ids(series))
 
 
+@when_empty("Claims audit: verdicts", "claims")
 def verdicts(audit: pd.DataFrame) -> Chart:
     """Counts of the audit's verdicts."""
     counts = audit["verdict"].value_counts().sort_index()
@@ -246,6 +285,7 @@ def verdicts(audit: pd.DataFrame) -> Chart:
     return Chart(fig, title, caption, sorted(set(audit["source_id"].dropna()) - {""}))
 
 
+@when_empty("States ranked by mean annual wage", "BLS state means")
 def states(rows: pd.DataFrame, cost_of_living: bool) -> Chart:
     """Every state ranked by mean wage; with cost_of_living, BEA-parity-adjusted bars where a parity is shipped."""
     n_adj = int(rows["adjusted"].notna().sum())
@@ -259,6 +299,7 @@ def states(rows: pd.DataFrame, cost_of_living: bool) -> Chart:
                   f"USD per year (nominal, {year} dollars)", caption, "adjusted" if cost_of_living else None)
 
 
+@when_empty("Top metropolitan areas by mean annual wage", "metropolitan-area means")
 def metros(rows: pd.DataFrame) -> Chart:
     year = _years(rows["survey_year"])
     caption = (f"The {len(rows)} highest metropolitan-area means in the shipped data for {year} "
@@ -267,6 +308,7 @@ def metros(rows: pd.DataFrame) -> Chart:
                   f"USD per year (nominal, {year} dollars)", caption)
 
 
+@when_empty("Mean annual wage by industry", "BLS industry means")
 def industries(rows: pd.DataFrame) -> Chart:
     year = _years(rows["survey_year"])
     jobs = "; ".join(f"{r.industry_title}: {r.employment:,.0f} jobs" for r in rows.itertuples() if pd.notna(r.employment))
