@@ -15,9 +15,9 @@ import pandas as pd
 import yaml
 
 from analysis.config import ProjectPaths, project_paths
-from analysis.errors import InputError, Issue, ParameterError
+from analysis.errors import ChecksumMismatchError, InputError, Issue, ParameterError, RegistryError
 from analysis.sources import bls_oews
-from analysis.sources.registry import load_registry, parse_registry, sha256_of
+from analysis.sources.registry import load_registry, parse_registry, sha256_of, verify_files
 
 SUPPORTED_PUBLISHERS = ("bls",)
 
@@ -121,6 +121,20 @@ def new_entry(path: Path, det: Detected, rel: str, column_maps: Path, title: str
     }
 
 
+def _consistent_registry(paths: ProjectPaths, allow_unregistered: str):
+    """The verified registry; the one file being added may be in data/raw/ unregistered, nothing else may be wrong."""
+    registry = parse_registry(paths)
+    try:
+        verify_files(registry)
+    except ChecksumMismatchError:
+        raise
+    except RegistryError as e:
+        rest = [i for i in e.issues if i.file != registry.shown(allow_unregistered)]
+        if rest:
+            raise RegistryError(rest, title=e.title) from None
+    return registry
+
+
 def add_source(path: str | Path, publisher: str = "bls", kind: str | None = None, year: int | None = None,
                title: str | None = None, url: str | None = None, paths: ProjectPaths | None = None,
                retrieved: str | None = None) -> tuple[dict, int]:
@@ -139,19 +153,20 @@ def add_source(path: str | Path, publisher: str = "bls", kind: str | None = None
     if not src.is_file():
         raise InputError(Issue(str(path), "file not found; expected the file as BLS published it"))
     det = detect(src, paths.column_maps, kind, year)
-    registry = load_registry(paths)  # the project must be consistent before we add to it
-    dest = paths.raw / "bls" / src.name
-    rel = dest.relative_to(paths.data).as_posix()
+    raw = paths.raw.resolve()
+    dest = src if src.is_relative_to(raw) else raw / "bls" / src.name  # a file already in data/raw/ stays there
+    rel = dest.relative_to(paths.data.resolve()).as_posix()
+    registry = _consistent_registry(paths, allow_unregistered=rel)
     entry = new_entry(src, det, rel, paths.column_maps, title, url, retrieved)
     sha = entry["files"][0]["sha256"]
     clash = next((e.id for e in registry.entries for f in e.files if f.sha256 == sha or f.path == rel), None)
     if entry["id"] in registry.by_id or clash:
         raise InputError(Issue(registry.shown(rel), f"already registered as '{clash or entry['id']}'; "
                                "a publication is registered once (remove its entry to replace it)"))
-    if dest.exists() and dest.resolve() != src:
+    if dest.exists() and dest != src:
         raise InputError(Issue(registry.shown(rel), "a different, unregistered file with this name is already in data/raw/bls/"))
     before = paths.registry.read_text(encoding="utf-8")
-    copied = dest.resolve() != src
+    copied = dest != src
     try:
         if copied:
             dest.parent.mkdir(parents=True, exist_ok=True)

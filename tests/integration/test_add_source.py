@@ -63,6 +63,16 @@ def test_add_source_then_the_new_year_is_valid(project, tmp_path, capsys):
     assert main(["validate", "--quiet"]) == 0
 
 
+def test_a_file_already_in_data_raw_is_registered_in_place(project, tmp_path):
+    src = synthetic_2024(tmp_path)
+    placed = project.raw / "bls" / "national_M2024_dl.xlsx"
+    placed.write_bytes(src.read_bytes())
+    entry, n = add_source(placed, "bls", paths=project)
+    assert entry["files"][0]["path"] == "raw/bls/national_M2024_dl.xlsx" and n == 15
+    assert [p.name for p in (project.raw / "bls").glob("*M2024*")] == ["national_M2024_dl.xlsx"]  # not copied
+    load_registry(project)
+
+
 def test_zip_as_published_detects_kind_and_year(project, tmp_path, capsys):
     member = synthetic_2024(tmp_path, "national_M2024_dl.xlsx")
     z = write_zip(tmp_path / "oesm24nat.zip", {"oesm24nat/national_M2024_dl.xlsx": member,
