@@ -68,6 +68,20 @@ def test_bad_claims_file(minimal, case):
     assert_clear_failure(*run_cli("audit", str(HERE / "claims" / case["file"]))[::2], case["expect"])
 
 
+@pytest.mark.parametrize("case", CASES["oews"], ids=lambda c: c["file"])
+def test_bad_official_bls_file(minimal, case):
+    """add-source refuses it with a located message and changes nothing (May 2023 is unregistered first)."""
+    doc = yaml.safe_load((minimal / "sources.yaml").read_text())
+    doc["sources"] = [e for e in doc["sources"] if e["id"] != "bls_oews_national_2023"]
+    (minimal / "sources.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    for f in (minimal / "raw" / "bls").glob("*"):
+        f.unlink()
+    before = sorted((p.relative_to(minimal), p.read_bytes()) for p in minimal.rglob("*") if p.is_file())
+    argv = ["add-source", str(HERE / "oews" / case["file"]), "--publisher", "bls", "--year", "2023"]
+    assert_clear_failure(*run_cli(*argv)[::2], case["expect"])
+    assert sorted((p.relative_to(minimal), p.read_bytes()) for p in minimal.rglob("*") if p.is_file()) == before
+
+
 @pytest.mark.parametrize("case", CASES["params"], ids=lambda c: c["id"])
 def test_bad_run_parameters(minimal, tmp_path, monkeypatch, case):
     """Rejected before any kernel starts: the runner is never called."""
