@@ -4,11 +4,16 @@ Parameters are validated against the shipped data before any kernel starts. A ru
 reports/.tmp-<run-id>/, which becomes reports/<run-id>/ (and reports/latest) only when every
 notebook and the report succeeded; a failed run is moved to reports/failed-<run-id>/ with the
 executed notebooks, and reports/latest is left as it was.
+
+Only what changed is executed: a notebook whose cache key (its cells, the parameters it declares, the data it
+reads, the code; see analysis/run_cache.py) has a cached result is copied from .cache/runs/ instead of run, and
+so is the report. The manifest says, per notebook, whether it was executed or reused, with its key. `force`
+executes everything without reading the cache (entries already there are kept: same key, same content). A run
+where nothing changed starts no kernel and imports neither papermill nor pandas.
 """
 from __future__ import annotations
 
 import os
-import platform
 import secrets
 import sys
 import time
@@ -16,15 +21,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 
 from analysis.config import ProjectPaths
 from analysis.errors import AnalysisError
-from analysis.outputs import write_json
-
-PACKAGES = ("paycheck-analysis", "pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbclient",
-            "ipykernel", "jinja2", "weasyprint")
+from analysis.run_cache import PACKAGES, Inputs, RunCache, read_notebook, declared_parameters  # noqa: F401
 
 
 class RunFailed(AnalysisError):
@@ -36,6 +37,9 @@ class Result:
     notebook: str
     seconds: float
     error: dict | None = None  # cell_index, exec_count, ename, evalue
+    status: str = "executed"   # or "reused" (copied from the cache)
+    key: str = ""
+    cached_seconds: float | None = None  # reused: how long it took when it was executed
 
 
 @dataclass
@@ -45,6 +49,11 @@ class RunOutcome:
     ok: bool
     timings: dict = field(default_factory=dict)
     message: str = ""
+    results: list = field(default_factory=list)
+    report: dict | None = None
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status and not r.error for r in self.results)
 
 
 def notebooks(paths: ProjectPaths) -> list[Path]:
@@ -55,13 +64,29 @@ def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
-def notebook_parameters(path: Path, params, output_dir: Path) -> dict:
-    """The run's parameters that this notebook declares in its `parameters` cell, plus its output folder."""
-    import papermill
+def notebook_parameters(path: Path, params, output_dir: Path, nb: dict | None = None) -> dict:
+    """The run's parameters that this notebook declares in its `parameters` cell, plus its output folder.
 
-    declared = papermill.inspect_notebook(str(path))
+    The names come from the cell's top-level assignments (what papermill.inspect_notebook reports, without
+    importing papermill)."""
+    declared = declared_parameters(nb if nb is not None else read_notebook(path))
     values = {k: v for k, v in params.as_dict().items() if k in declared}
     return {**values, "output_dir": str(output_dir)}
+
+
+@contextmanager
+def _environ(**values):
+    """Set environment variables (inherited by the kernel) for a while."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @contextmanager
@@ -80,16 +105,20 @@ def _stderr_to(log: Path):
             os.close(saved)
 
 
-def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path) -> Result:
-    """Run one notebook; never raises, so results cross process boundaries as plain data."""
+def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path, root: Path | None = None) -> Result:
+    """Run one notebook; never raises, so results cross process boundaries as plain data.
+
+    `root` (the project root) is passed to the kernel as ANALYSIS_ROOT, so its Session reads the same data
+    as the runner whatever the process's environment."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     start = time.perf_counter()
     out_nb = out_dir / "notebooks" / path.name
     (out_dir / "logs").mkdir(exist_ok=True)
+    env = {"ANALYSIS_ROOT": str(root)} if root is not None else {}
     try:
-        with _stderr_to(out_dir / "logs" / f"{path.stem}.stderr.txt"):
+        with _environ(**env), _stderr_to(out_dir / "logs" / f"{path.stem}.stderr.txt"):
             papermill.execute_notebook(str(path), str(out_nb), parameters=parameters, cwd=str(cwd),
                                        progress_bar=False, log_output=False)
     except PapermillExecutionError as e:
@@ -102,13 +131,16 @@ def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path) -> Result:
 
 
 def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    from analysis.run_cache import versions
+
+    return dict(versions())
+
+
+def _write_json(path: Path, obj) -> None:
+    """Same bytes as analysis.outputs.write_json, without importing pandas."""
+    import json
+
+    path.write_text(json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _point_latest(paths: ProjectPaths, run_dir: Path) -> None:
@@ -125,12 +157,20 @@ def _describe(result: Result, run_dir: Path) -> str:
             f"  executed notebook kept at {run_dir / 'notebooks' / (result.notebook + '.ipynb')}")
 
 
-def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = False, progress: bool = True) -> RunOutcome:
-    """Execute every notebook with `params` (already validated) and build report.html/.pdf + manifest.json."""
-    from tqdm import tqdm
+def _reuse(cache: RunCache, entry: Path, nb: Path, run_dir: Path, key: str) -> Result:
+    start = time.perf_counter()
+    meta = cache.restore_notebook(entry, run_dir / "notebooks" / nb.name, run_dir / nb.stem)
+    return Result(nb.stem, time.perf_counter() - start, status="reused", key=key, cached_seconds=meta.get("seconds"))
 
-    from analysis.report import build_report
-    from analysis.sources.registry import load_registry
+
+def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = False, progress: bool = True,
+        force: bool = False, point_latest: bool = True) -> RunOutcome:
+    """Execute every notebook with `params` (already validated) and build report.html/.pdf + manifest.json.
+
+    Notebooks and a report whose cache keys are cached are copied instead (unless `force`); the rest run in a
+    process pool of `jobs` workers (default: the number of cores). `point_latest=False` leaves reports/latest
+    alone (sweeps)."""
+    from tqdm import tqdm
 
     run_id = new_run_id()
     paths.reports.mkdir(parents=True, exist_ok=True)
@@ -139,50 +179,104 @@ def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = 
     nbs = notebooks(paths)
     if not nbs:
         raise AnalysisError(f"no notebooks found in {paths.notebooks}; expected files named NN_name.ipynb")
-    tasks = [(nb, tmp, notebook_parameters(nb, params, tmp / nb.stem), paths.notebooks) for nb in nbs]
-    jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
+    cache, inputs = RunCache(paths), Inputs(paths)
+    tasks, keys = [], {}
+    for nb in nbs:
+        content = read_notebook(nb)
+        parameters = notebook_parameters(nb, params, tmp / nb.stem, content)
+        keys[nb.stem] = inputs.notebook_key(content, nb.name, parameters)
+        tasks.append((nb, tmp, parameters, paths.notebooks, paths.root))
+    timings: dict = {"keys": round(time.perf_counter() - started, 3)}
+    jobs = jobs or os.cpu_count() or 1
     results: list[Result] = []
     bar = tqdm(total=len(tasks), desc="notebooks", unit="nb", disable=not progress)
-    if jobs == 1:
-        for task in tasks:
-            results.append(execute(*task))
-            bar.update()
+    to_run = []
+    for task in tasks:
+        nb = task[0]
+        entry = None if force else cache.lookup("nb", keys[nb.stem])
+        if entry is None:
+            to_run.append(task)
+            continue
+        results.append(_reuse(cache, entry, nb, tmp, keys[nb.stem]))
+        if progress:
+            bar.write(f"reused   {nb.stem} (unchanged; key {keys[nb.stem][:12]})", file=sys.stderr)
+        bar.update()
+
+    def finished(result: Result) -> None:
+        result.key = keys[result.notebook]
+        results.append(result)
+        if not result.error:
+            nb = next(t[0] for t in to_run if t[0].stem == result.notebook)
+            cache.store_notebook(result.key, tmp / "notebooks" / nb.name, tmp / nb.stem,
+                                 {"notebook": nb.name, "seconds": round(result.seconds, 2), "run_id": run_id})
+        if progress:
+            bar.write(f"{'failed  ' if result.error else 'executed'} {result.notebook} ({result.seconds:.1f} s)",
+                      file=sys.stderr)
+        bar.update()
+
+    workers = min(jobs, len(to_run))
+    if workers <= 1:
+        for task in to_run:
+            finished(execute(*task))
             if results[-1].error:
                 break
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            futures = [pool.submit(execute, *task) for task in tasks]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(execute, *task) for task in to_run]
             for fut in as_completed(futures):
-                results.append(fut.result())
-                bar.update()
+                finished(fut.result())
                 if results[-1].error:
                     for f in futures:
                         f.cancel()
     bar.close()
     order = {nb.stem: i for i, nb in enumerate(nbs)}
     results.sort(key=lambda r: order[r.notebook])
-    timings = {"notebooks": {r.notebook: round(r.seconds, 2) for r in results}}
+    timings["notebooks"] = {r.notebook: round(r.seconds, 2) for r in results}
     failed = [r for r in results if r.error]
     message = ""
+    report = None
     if not failed:
-        try:
-            timings.update(build_report(tmp, params, paths, show_code=show_code))
-        except Exception as e:  # the report is part of the run: a failure keeps the run's files for inspection
-            message = f"report failed: {type(e).__name__}: {e}"
+        report_key = inputs.report_key([keys[nb.stem] for nb in nbs], params.as_dict(), show_code)
+        entry = None if force else cache.lookup("report", report_key)
+        t0 = time.perf_counter()
+        if entry is not None:
+            cache.restore_report(entry, tmp)
+            report = {"status": "reused", "key": report_key, "seconds": round(time.perf_counter() - t0, 3)}
+        else:
+            try:
+                from analysis.report import build_report
+
+                timings.update(build_report(tmp, params, paths, show_code=show_code))
+                report = {"status": "built", "key": report_key, "seconds": round(time.perf_counter() - t0, 2)}
+                cache.store_report(report_key, tmp, {"run_id": run_id, "seconds": report["seconds"]})
+            except Exception as e:  # the report is part of the run: a failure keeps the run's files for inspection
+                message = f"report failed: {type(e).__name__}: {e}"
+        if progress and report:
+            print(f"{'reused  ' if report['status'] == 'reused' else 'built   '} report ({report['seconds']:.1f} s)",
+                  file=sys.stderr)
     timings["total"] = round(time.perf_counter() - started, 2)
     ok = not failed and not message
     final = paths.reports / (run_id if ok else f"failed-{run_id}")
     if failed:
         message = "\n".join(_describe(r, final) for r in failed)
-    write_json(tmp / "manifest.json", {
+    from analysis.sources.registry import load_registry
+
+    _write_json(tmp / "manifest.json", {
         "run_id": run_id, "status": "success" if ok else "failed", "error": message or None,
-        "parameters": params.as_dict(), "show_code": show_code, "jobs": jobs,
+        "parameters": params.as_dict(), "show_code": show_code, "jobs": jobs, "force": force,
         "inputs": load_registry(paths).checksums(), "versions": _versions(), "timings": timings,
         "notebooks": [nb.name for nb in nbs],
+        "cache": {
+            "notebooks": {r.notebook: {"status": r.status, "key": r.key, "seconds": round(r.seconds, 3),
+                                       **({"executed_seconds": r.cached_seconds} if r.status == "reused" else {})}
+                          for r in results},
+            "not_run": [nb.stem for nb in nbs if nb.stem not in {r.notebook for r in results}],
+            "report": report,
+            "data": inputs.data, "code": inputs.code,
+        },
     })
     os.replace(tmp, final)
-    if ok:
+    if ok and point_latest:
         _point_latest(paths, final)
-    return RunOutcome(run_id, final, ok, timings, message)
-
+    return RunOutcome(run_id, final, ok, timings, message, results=results, report=report)

@@ -1,7 +1,9 @@
 """Execute the notebooks and build the HTML/PDF report into reports/<run-id>/ (reports/latest on success).
 
 Parameters come from --config (YAML mapping) and -p NAME VALUE pairs (which win); they are checked
-against the shipped data before any notebook starts.
+against the shipped data before any notebook starts. A notebook whose inputs did not change since a previous
+run (same cells, parameters, data and code) is reused from .cache/runs/ instead of executed, and so is the
+report; --force executes everything.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--show-code", action="store_true", help="keep the notebooks' code in the HTML report")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="notebooks run in parallel (default: number of cores; 1 = one after another)")
+    parser.add_argument("--force", action="store_true",
+                        help="execute every notebook and rebuild the report even if a cached result exists")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -46,19 +50,22 @@ def parameters(args) -> dict:
 
 
 def run(args) -> int:
-    from analysis import params as params_mod
     from analysis import runner
     from analysis.config import project_paths
     from analysis.errors import ParameterError
+    from analysis.run_cache import RunCache
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: expected a positive number of processes, got {args.jobs}")
     paths = project_paths()
-    params = params_mod.validate(parameters(args), paths)
-    outcome = runner.run(params, paths, jobs=args.jobs, show_code=params.show_code, progress=not args.quiet)
+    params = RunCache(paths).validated(parameters(args), paths, force=args.force)
+    outcome = runner.run(params, paths, jobs=args.jobs, show_code=params.show_code, progress=not args.quiet,
+                         force=args.force)
     if not outcome.ok:
         print(f"error: run {outcome.run_id} failed\n{outcome.message}\n  files: {outcome.run_dir}", file=sys.stderr)
         return 1
+    report = (outcome.report or {}).get("status", "built")
     print(f"report: {outcome.run_dir / 'report.html'}\n        {outcome.run_dir / 'report.pdf'}\n"
-          f"latest: {paths.reports / 'latest'} ({outcome.timings['total']:.1f} s)")
+          f"latest: {paths.reports / 'latest'} ({outcome.timings['total']:.1f} s; notebooks: "
+          f"{outcome.count('executed')} executed, {outcome.count('reused')} reused; report {report})")
     return 0

@@ -27,22 +27,34 @@ def project_copy(root: Path, notebooks=None) -> ProjectPaths:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """Two runs with the same parameters in one temporary project."""
+def all_runs(tmp_path_factory):
+    """In one temporary project: a cold parallel run, a forced sequential run with the same parameters, an
+    unchanged rerun (from the cache: starting a kernel fails it), and a run with a parameter only the claims
+    audit declares."""
     with pytest.MonkeyPatch.context() as mp:
         paths = project_copy(tmp_path_factory.mktemp("project"))
         mp.setenv("ANALYSIS_ROOT", str(paths.root))
         params = validate({"survey_year": 2023}, paths)
         first = runner.run(params, paths, progress=False)
-        second = runner.run(params, paths, jobs=1, progress=False)
-        yield paths, first, second
+        second = runner.run(params, paths, jobs=1, progress=False, force=True)
+        with pytest.MonkeyPatch.context() as no_kernel:
+            no_kernel.setattr(runner, "execute", lambda *a, **k: pytest.fail("a kernel was started"))
+            cached = runner.run(params, paths, progress=False)
+        tolerance = runner.run(validate({"survey_year": 2023, "tolerance_pct": 5}, paths), paths, progress=False)
+        yield paths, first, second, cached, tolerance
 
 
-def test_both_runs_succeed_and_latest_points_at_the_last(runs):
-    paths, first, second = runs
+@pytest.fixture(scope="module")
+def runs(all_runs):
+    """Two executed runs with the same parameters (parallel, then forced sequential)."""
+    return all_runs[:3]
+
+
+def test_both_runs_succeed_and_latest_points_at_the_last(all_runs):
+    paths, first, second, _, last = all_runs
     assert first.ok and second.ok, first.message + second.message
     assert first.run_id != second.run_id
-    assert (paths.reports / "latest").resolve() == second.run_dir.resolve()
+    assert (paths.reports / "latest").resolve() == last.run_dir.resolve()
     assert not list(paths.reports.glob(".tmp-*")) and not list(paths.reports.glob("failed-*"))
 
 
@@ -121,3 +133,46 @@ def test_failing_notebook_keeps_latest_and_names_notebook_and_cell(tmp_path, mon
     assert len(failed) == 1 and (failed[0] / "notebooks" / "08_broken.ipynb").exists()
     assert json.loads((failed[0] / "manifest.json").read_text())["status"] == "failed"
     assert not list(paths.reports.glob(".tmp-*"))
+
+
+def _manifest(outcome) -> dict:
+    return json.loads((outcome.run_dir / "manifest.json").read_text())
+
+
+def test_forced_run_executes_everything(all_runs):
+    paths, first, second, _, _ = all_runs
+    stems = {nb.stem for nb in runner.notebooks(paths)}
+    for outcome in (first, second):
+        notebooks = _manifest(outcome)["cache"]["notebooks"]
+        assert set(notebooks) == stems and {v["status"] for v in notebooks.values()} == {"executed"}
+        assert outcome.report["status"] == "built"
+    assert _manifest(second)["force"] is True and _manifest(second)["jobs"] == 1
+
+
+def test_unchanged_rerun_reuses_everything_and_matches_a_forced_sequential_run(all_runs):
+    paths, _, second, cached, _ = all_runs
+    assert cached.ok, cached.message
+    m = _manifest(cached)
+    assert {v["status"] for v in m["cache"]["notebooks"].values()} == {"reused"}
+    assert m["cache"]["report"]["status"] == "reused"
+    assert {k: v["key"] for k, v in m["cache"]["notebooks"].items()} == {
+        k: v["key"] for k, v in _manifest(second)["cache"]["notebooks"].items()}
+    assert all(v["executed_seconds"] > 0 for v in m["cache"]["notebooks"].values())
+    files = sorted(p.relative_to(second.run_dir) for p in second.run_dir.glob("*/*") if p.suffix in (".csv", ".json", ".svg", ".png"))
+    assert files == sorted(p.relative_to(cached.run_dir) for p in cached.run_dir.glob("*/*") if p.suffix in (".csv", ".json", ".svg", ".png"))
+    for rel in files + [Path("report.html")]:  # (a PDF carries its own creation id; the cached one is the first run's)
+        assert (cached.run_dir / rel).read_bytes() == (second.run_dir / rel).read_bytes(), rel
+    executed = nbformat.read(cached.run_dir / "notebooks" / "03_reconciliation.ipynb", as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert f".tmp-{cached.run_id}" in injected.source and second.run_id not in injected.source
+    assert (paths.reports / "latest").resolve() != cached.run_dir.resolve()  # a later run moved it
+
+
+def test_a_parameter_change_reexecutes_only_the_notebooks_that_declare_it(all_runs):
+    paths, _, second, _, tolerance = all_runs
+    assert tolerance.ok, tolerance.message
+    statuses = {k: v["status"] for k, v in _manifest(tolerance)["cache"]["notebooks"].items()}
+    assert statuses == {nb.stem: "executed" if nb.stem == "07_claims_audit" else "reused" for nb in runner.notebooks(paths)}
+    assert tolerance.report["status"] == "built"
+    for p in second.run_dir.glob("0[1-6]_*/*.csv"):
+        assert (tolerance.run_dir / p.relative_to(second.run_dir)).read_bytes() == p.read_bytes()

@@ -1,0 +1,294 @@
+"""Rerun only what changed: cache keys, and a cache of executed notebooks, reports and validations.
+
+A notebook's key is the sha256 of a canonical JSON document holding
+  - the notebook's content without outputs: for each cell its type, source and tags (no outputs, execution
+    counts or other metadata), the nbformat version and the kernel name;
+  - the parameters passed to it: the run parameters its `parameters` cell declares, as canonical JSON
+    (`output_dir` is left out: it is the run folder, different every run);
+  - the data it reads: the sha256 of every file under data/ (the registry data/sources.yaml, every registered
+    file in data/raw/, data/column_maps/*, the reference tables), except data/claims/, which only a notebook
+    that declares a file parameter reads: the sha256 of every file a declared string parameter names
+    (`claims_file`) is part of that notebook's key. The file contents are hashed, not the checksums the
+    registry declares, so an edited file invalidates even before the registry is updated;
+  - the code: the package version, a sha256 over every file of the analysis/ package (Python sources and
+    report templates: any code change invalidates every entry, even one that cannot affect a notebook), and
+    the versions of Python and of the libraries that shape outputs (pandas, matplotlib, papermill, ...).
+A notebook whose key is in the cache is copied from it (not executed). The report (report.html + report.pdf)
+is cached the same way on the notebooks' keys, every run parameter (`show_code` too) and the data and code
+digests. Validated parameters are remembered on (the values as given, data/, code) so that an unchanged rerun
+does not parse the figures table again.
+
+Layout: <root>/.cache/runs/{nb,report}/<key>/ and .cache/runs/params/<key>.json. Entries are immutable: each
+is written into a temporary sibling and renamed into place with os.replace under a file lock, so concurrent runs
+(a sweep, two terminals) never see half an entry; the first writer wins and later writers drop their copy.
+Delete .cache/runs/ to empty the cache (`--force` reruns everything without reading it).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import secrets
+import shutil
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from analysis.config import PACKAGE_DIR, ProjectPaths
+
+# libraries whose versions can change what a notebook writes or how the report looks
+PACKAGES = ("paycheck-analysis", "pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbclient",
+            "ipykernel", "jinja2", "weasyprint")
+SKIP_PARAMETERS = {"output_dir"}
+FILE_PARAMETER_DIRS = ("claims",)  # folders of data/ read only through a file parameter
+
+
+def canonical(obj) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def read_notebook(path: Path) -> dict:
+    """The notebook as JSON (plain json: nbformat's import costs most of a second)."""
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def notebook_digest(nb: dict) -> str:
+    """sha256 of the cells' types, sources and tags, the nbformat version and the kernel name."""
+    cells = [{"type": c.get("cell_type"), "source": _source(c), "tags": sorted(c.get("metadata", {}).get("tags", []))}
+             for c in nb.get("cells", [])]
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name", "")
+    return sha256_text(canonical({"nbformat": nb.get("nbformat"), "kernel": kernel, "cells": cells}))
+
+
+def declared_parameters(nb: dict) -> list[str]:
+    """Names assigned at top level in the cell tagged `parameters` (what papermill.inspect_notebook reports)."""
+    import ast
+
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            names = []
+            for node in ast.parse(_source(cell)).body:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+                for t in targets:
+                    if isinstance(t, ast.Name) and t.id not in names:
+                        names.append(t.id)
+            return names
+    return []
+
+
+@lru_cache(maxsize=None)
+def _code_digest(package_dir: str) -> str:
+    h = hashlib.sha256()
+    root = Path(package_dir)
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"):
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + sha256_file(p).encode() + b"\n")
+    return h.hexdigest()
+
+
+def code_digest() -> str:
+    """sha256 over the relative path and content of every file of the analysis/ package (computed once per process)."""
+    return _code_digest(str(PACKAGE_DIR))
+
+
+@lru_cache(maxsize=None)
+def versions() -> dict[str, str]:
+    """Python and library versions, read from the *.dist-info folder names on sys.path (importlib.metadata reads
+    every METADATA file and costs a quarter of a second); importlib.metadata for anything not found that way."""
+    wanted = {_norm(n): n for n in PACKAGES}
+    out = {"python": platform.python_version()}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info") and "-" in name:
+                dist, _, version = name[: -len(".dist-info")].partition("-")
+                key = wanted.get(_norm(dist))
+                if key and key not in out:
+                    out[key] = version
+    from importlib import metadata
+    for name in PACKAGES:
+        if name not in out:
+            try:
+                out[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                out[name] = "not installed"
+    return {k: out[k] for k in ("python", *PACKAGES)}
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def data_files(paths: ProjectPaths, include_file_parameter_dirs: bool = False) -> dict[str, str]:
+    """relative path -> sha256 of every file under data/ (without data/claims/ unless asked)."""
+    skip = () if include_file_parameter_dirs else tuple(paths.data / d for d in FILE_PARAMETER_DIRS)
+    out = {}
+    for p in sorted(paths.data.rglob("*")):
+        if p.is_file() and not any(p.is_relative_to(s) for s in skip) and not p.name.startswith("."):
+            out[p.relative_to(paths.root).as_posix()] = sha256_file(p)
+    return out
+
+
+def parameter_files(values: dict, paths: ProjectPaths) -> dict[str, str]:
+    """sha256 of each file a string parameter names (relative to the project root unless absolute)."""
+    out = {}
+    for name, value in sorted(values.items()):
+        if name in SKIP_PARAMETERS or not isinstance(value, str) or not value or "\n" in value:
+            continue
+        p = Path(value) if Path(value).is_absolute() else paths.root / value
+        try:
+            if p.is_file():
+                out[name] = {"path": value, "sha256": sha256_file(p)}
+        except OSError:
+            continue
+    return out
+
+
+class Inputs:
+    """What every key of one run is made of, computed once per run."""
+
+    def __init__(self, paths: ProjectPaths):
+        from analysis import __version__
+
+        self.paths = paths
+        self.data = sha256_text(canonical(data_files(paths)))
+        self.all_data = sha256_text(canonical(data_files(paths, include_file_parameter_dirs=True)))
+        self.code = code_digest()
+        self.version = __version__
+        self.versions = versions()
+
+    def notebook_key(self, nb: dict, name: str, parameters: dict) -> str:
+        passed = {k: v for k, v in parameters.items() if k not in SKIP_PARAMETERS}
+        return sha256_text(canonical({
+            "kind": "notebook", "name": name, "notebook": notebook_digest(nb), "parameters": passed,
+            "data": self.data, "files": parameter_files(passed, self.paths), "package": self.version,
+            "code": self.code, "versions": self.versions,
+        }))
+
+    def report_key(self, notebook_keys: list[str], parameters: dict, show_code: bool) -> str:
+        return sha256_text(canonical({
+            "kind": "report", "notebooks": notebook_keys, "parameters": parameters, "show_code": show_code,
+            "data": self.all_data, "files": parameter_files(parameters, self.paths), "package": self.version,
+            "code": self.code, "versions": self.versions,
+        }))
+
+
+class RunCache:
+    """Immutable entries under <root>/.cache/runs/, written atomically (temp folder + os.replace, file lock)."""
+
+    def __init__(self, paths: ProjectPaths):
+        self.root = paths.cache / "runs"
+
+    def _entry(self, kind: str, key: str) -> Path:
+        return self.root / kind / key
+
+    def lookup(self, kind: str, key: str) -> Path | None:
+        entry = self._entry(kind, key)
+        return entry if (entry / "entry.json").is_file() else None
+
+    def store(self, kind: str, key: str, fill, meta: dict) -> bool:
+        """Create entry `kind/key` by calling fill(folder) on a temporary folder; False if it already existed."""
+        from filelock import FileLock
+
+        final = self._entry(kind, key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if self.lookup(kind, key):
+            return False
+        tmp = final.parent / f".tmp-{key}-{secrets.token_hex(4)}"
+        try:
+            tmp.mkdir()
+            fill(tmp)
+            (tmp / "entry.json").write_text(json.dumps({"key": key, **meta}, indent=2, sort_keys=True) + "\n")
+            with FileLock(str(self.root / ".write.lock")):
+                if self.lookup(kind, key):
+                    return False
+                if final.exists():  # an incomplete leftover (no entry.json): replace it
+                    shutil.rmtree(final)
+                os.replace(tmp, final)
+            return True
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    # --- executed notebooks -------------------------------------------------------------------------
+
+    def store_notebook(self, key: str, executed: Path, outputs: Path, meta: dict) -> bool:
+        def fill(folder: Path):
+            shutil.copy2(executed, folder / "notebook.ipynb")
+            if outputs.is_dir():
+                shutil.copytree(outputs, folder / "outputs")
+            else:
+                (folder / "outputs").mkdir()
+        return self.store("nb", key, fill, {**meta, "output_dir": str(outputs)})
+
+    def restore_notebook(self, entry: Path, executed: Path, outputs: Path) -> dict:
+        """Copy a cached notebook's outputs to `outputs` and its executed notebook to `executed`, with the output
+        folder recorded in it (injected parameters) rewritten to the new one. Returns the entry's metadata."""
+        meta = json.loads((entry / "entry.json").read_text())
+        shutil.copytree(entry / "outputs", outputs)
+        text = (entry / "notebook.ipynb").read_text(encoding="utf-8")
+        old, new = json.dumps(meta["output_dir"])[1:-1], json.dumps(str(outputs))[1:-1]
+        executed.write_text(text.replace(old, new), encoding="utf-8")
+        return meta
+
+    # --- reports ------------------------------------------------------------------------------------
+
+    REPORT_FILES = ("report.html", "report.pdf")
+
+    def store_report(self, key: str, run_dir: Path, meta: dict) -> bool:
+        def fill(folder: Path):
+            for name in self.REPORT_FILES:
+                shutil.copy2(run_dir / name, folder / name)
+        return self.store("report", key, fill, meta)
+
+    def restore_report(self, entry: Path, run_dir: Path) -> dict:
+        for name in self.REPORT_FILES:
+            shutil.copy2(entry / name, run_dir / name)
+        return json.loads((entry / "entry.json").read_text())
+
+    # --- validated parameters -----------------------------------------------------------------------
+
+    def validated(self, values: dict, paths: ProjectPaths, force: bool = False):
+        """params.validate(values, paths), remembered on (values as given, every file under data/, the file a
+        parameter names, the code): an unchanged rerun skips parsing the figures table. Errors are never cached."""
+        from analysis import params as params_mod
+
+        key = sha256_text(canonical({
+            "kind": "params", "values": values, "data": sha256_text(canonical(data_files(paths, True))),
+            "files": parameter_files(values, paths) if isinstance(values, dict) else {},
+            "code": code_digest(), "versions": versions(),
+        }))
+        memo = self.root / "params" / f"{key}.json"
+        if not force and memo.is_file():
+            try:
+                d = json.loads(memo.read_text())
+                return params_mod.AnalysisParams(**{**d, "publishers": tuple(d["publishers"])})
+            except (ValueError, TypeError, KeyError):
+                pass  # unreadable or from another shape of AnalysisParams: validate again
+        result = params_mod.validate(values, paths)
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_name(f".tmp-{key}-{secrets.token_hex(4)}")
+        tmp.write_text(json.dumps(result.as_dict(), sort_keys=True))
+        os.replace(tmp, memo)
+        return result
