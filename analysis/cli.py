@@ -16,6 +16,7 @@ COMMANDS = [
     ("validate", "analysis.commands.validate", "check the registry, checksums and every figure; summary per source"),
     ("figures", "analysis.commands.figures", "query the tidy figures table (CSV or a text table)"),
     ("run", "analysis.commands.run", "execute the notebooks and build the HTML/PDF report"),
+    ("sweep", "analysis.commands.sweep", "run every combination of a parameter grid (local processes or Dask) + summary table"),
     ("audit", "analysis.commands.audit", "check an article's numeric claims against the data"),
     ("add-source", "analysis.commands.add_source", "add a published BLS OEWS file: detect, copy, register (sha256), validate"),
 ]
