@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from analysis.cli import main
+from analysis.crosswalk import national_series
 from analysis.errors import InputError
 from analysis.params import validate
 from analysis.sources.add import add_source
@@ -58,6 +59,9 @@ def test_add_source_then_the_new_year_is_valid(project, tmp_path, capsys):
     table = load_figures(registry=load_registry(project))
     new = table[table["source_id"] == "bls_oews_national_2024"]
     assert len(new) == 15 and set(new["survey_year"]) == {2024} and set(new["file"]) == {f"data/raw/bls/{src.name}"}
+    series = national_series(table, project.column_maps).drop_duplicates("survey_year").set_index("survey_year")
+    assert list(series.index) == list(range(2011, 2025))  # the crosswalk joins 2011-2024 into one series
+    assert series.loc[2024, "soc_code"] == "29-2072" and not series.loc[2024, "soc_break"]
     params = validate({"survey_year": 2024}, project)  # what `run -p survey_year 2024` checks first
     assert params.survey_year == 2024
     assert main(["validate", "--quiet"]) == 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.crosswalk import code_for_year, national_series
+from analysis.crosswalk import SERIES_COLUMNS, code_for_year, national_series
 from analysis.sources.load import load_figures
 from analysis.sources.registry import load_registry
 
@@ -16,7 +16,7 @@ def series():
 def test_one_series_2011_to_latest(series):
     years = sorted(series["survey_year"].unique())
     assert years == list(range(2011, years[-1] + 1)) and years[-1] >= 2023
-    assert set(series["series_code"]) == {"29-2072"}
+    assert set(series["series_code"]) == {"29-2072"} and set(SERIES_COLUMNS) <= set(series.columns)
     by_year = series.drop_duplicates("survey_year").set_index("survey_year")
     assert set(by_year.loc[2011:2018, "soc_code"]) == {"29-2071"}
     assert set(by_year.loc[2019:2020, "soc_code"]) == {"29-2098"}
