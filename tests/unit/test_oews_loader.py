@@ -198,3 +198,33 @@ def test_registry_rows_name_the_zip_member(tmp_path):
     out = bls_oews.extract(entry(), path, "data/raw/bls/oesm23nat.zip", MAPS)
     assert set(out["file"]) == {"data/raw/bls/oesm23nat.zip/oesm23nat/national_M2023_dl.csv"}
     assert sorted(set(out["row"])) == [6]  # the 29-2072 row is line 6 of the member
+
+
+STATS = ["TOT_EMP", "EMP_PRSE", "JOBS_1000", "LOC_QUOTIENT", "H_MEAN", "A_MEAN", "MEAN_PRSE", "H_PCT10", "H_PCT25",
+         "H_MEDIAN", "H_PCT75", "H_PCT90", "A_PCT10", "A_PCT25", "A_MEDIAN", "A_PCT75", "A_PCT90", "ANNUAL", "HOURLY"]
+
+
+@pytest.mark.parametrize("header, layout", [
+    (["AREA", "ST", "STATE", "OCC_CODE", "OCC_TITLE", "GROUP"] + STATS, "oes_state_2011"),
+    (["PRIM_STATE", "AREA", "AREA_NAME", "OCC_CODE", "OCC_TITLE", "OCC_GROUP"] + STATS, "oes_msa_2012_2018"),
+    (["prim_state", "area", "area_name", "occ_code", "occ_title", "group"] + [s.lower() for s in STATS], "oes_msa_2011"),
+    (["NAICS", "NAICS_TITLE", "OCC_CODE", "OCC_TITLE", "OCC_GROUP", "TOT_EMP", "EMP_PRSE", "PCT_TOTAL", "PCT_RPT"]
+     + STATS[4:], "oes_industry_2012_2018"),
+    (["AREA", "AREA_TITLE", "AREA_TYPE", "NAICS", "NAICS_TITLE", "OWN_CODE", "OCC_CODE", "OCC_TITLE", "OCC_GROUP",
+      "TOT_EMP", "EMP_PRSE", "JOBS_1000", "LOC_QUOTIENT", "PCT_TOTAL"] + STATS[4:], "oes_all_data_2014_2018"),
+])
+def test_older_state_metro_industry_and_all_data_headers(header, layout):
+    """Headers of the older file types (BLS field names; no full copy of these files was found for row fixtures)."""
+    assert bls_oews.detect_layout(header, "x", MAPS) == layout
+
+
+def test_old_metro_layout_gives_the_same_rows_as_the_current(tmp_path):
+    """The real Lincoln, NE row written in the 2012-2018 MSA layout (no AREA_TYPE: the layout says 'metro')."""
+    current = rows(OEWS / "MSA_M2023_dl.csv")
+    head, row = current
+    old_head = ["PRIM_STATE", "AREA", "AREA_NAME", "OCC_CODE", "OCC_TITLE", "OCC_GROUP"] + STATS
+    src = {"AREA_NAME": "AREA_TITLE", "OCC_GROUP": "O_GROUP"}
+    old_row = [row[head.index(src.get(c, c))] for c in old_head]
+    path = write_csv([old_head, old_row], tmp_path / "MSA_M2023_dl.csv")
+    assert bls_oews.parse_official(path, "x", MAPS).layout == "oes_msa_2012_2018"
+    pd.testing.assert_frame_equal(tidy(path), tidy(OEWS / "MSA_M2023_dl.csv"))
