@@ -225,6 +225,8 @@ def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = 
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(execute, *task) for task in to_run]
             for fut in as_completed(futures):
+                if fut.cancelled():  # not started because another notebook failed first
+                    continue
                 finished(fut.result())
                 if results[-1].error:
                     for f in futures:
