@@ -122,3 +122,24 @@ def test_text_from_data_files_is_escaped_in_the_report(project, tmp_path):
 
     assert "<script" not in html
     assert "Survey &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+
+
+@pytest.mark.slow
+def test_a_failure_cancels_waiting_notebooks_cleanly(tmp_path, monkeypatch, capsys):
+    """With more notebooks than workers, the ones still queued when a notebook fails are cancelled, not crashed."""
+    import nbformat
+
+    from analysis import runner
+    from analysis.cli import main
+
+    paths = project_copy(tmp_path)  # 7 notebooks + the broken one on 2 workers: several are still queued
+    broken = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("output_dir = None", metadata={"tags": ["parameters"]}),
+                                             nbformat.v4.new_code_cell("raise RuntimeError('fails first on purpose')")])
+    broken.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(broken, paths.notebooks / "00_broken.ipynb")
+    monkeypatch.setenv("ANALYSIS_ROOT", str(paths.root))
+
+    assert main(["run", "--quiet", "--jobs", "2", "--force"]) == 1
+    err = capsys.readouterr().err
+    assert "notebook 00_broken.ipynb failed in cell 2" in err and "RuntimeError: fails first on purpose" in err
+    assert "Traceback" not in err and "CancelledError" not in err
