@@ -129,7 +129,6 @@ def test_a_failure_cancels_waiting_notebooks_cleanly(tmp_path, monkeypatch, caps
     """With more notebooks than workers, the ones still queued when a notebook fails are cancelled, not crashed."""
     import nbformat
 
-    from analysis import runner
     from analysis.cli import main
 
     paths = project_copy(tmp_path)  # 7 notebooks + the broken one on 2 workers: several are still queued
