@@ -216,6 +216,7 @@ def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = 
         bar.update()
 
     workers = min(jobs, len(to_run))
+    executing = time.perf_counter()
     if workers <= 1:
         for task in to_run:
             finished(execute(*task))
@@ -232,6 +233,7 @@ def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = 
                     for f in futures:
                         f.cancel()
     bar.close()
+    timings["notebooks_wall"] = round(time.perf_counter() - executing, 2)  # executing the notebooks that ran
     order = {nb.stem: i for i, nb in enumerate(nbs)}
     results.sort(key=lambda r: order[r.notebook])
     timings["notebooks"] = {r.notebook: round(r.seconds, 2) for r in results}

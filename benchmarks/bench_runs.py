@@ -11,7 +11,8 @@ the first run really is cold (empty notebook and report cache; the OEWS parse ca
 Measured, in this order:
   1. cold:       `run` (default --jobs = cores) on the empty cache;
   2. unchanged:  `run` again: every notebook and the report reused, no kernel started;
-  3. sequential: `run --force --jobs 1`;   4. parallel: `run --force --jobs 2` (each executes all 7 notebooks);
+  3. sequential: `run --force --jobs 1`;   4. parallel: `run --force --jobs 2` (each executes all 7 notebooks;
+     also compared on the notebook phase alone, the manifest's `timings.notebooks_wall`);
   5. the floor:  a kernel start (papermill on a notebook with one empty cell, best of 3) + the sum of the cells'
      execution times recorded by papermill in the sequential run's executed notebooks, divided among the
      workers, + that run's report build (HTML + PDF): what the cold run would take if starting each notebook
@@ -122,6 +123,9 @@ def measure(jobs: int = 2) -> list[dict]:
         _row(f"forced sequential run (--force --jobs 1)", t_seq, None, ""),
         _row(f"forced parallel run (--force --jobs {jobs}, {cores} cores)", t_par, t_seq / t_par,
              "ratio = sequential / parallel (target >= 1.5)"),
+        _row(f"  of which executing the {n} notebooks, --jobs {jobs} (vs --jobs 1: {m_seq['timings']['notebooks_wall']:.1f} s)",
+             m_par["timings"]["notebooks_wall"], m_seq["timings"]["notebooks_wall"] / m_par["timings"]["notebooks_wall"],
+             "ratio = sequential / parallel, notebook phase only (the report is built after it, in one process)"),
         _row("PDF export per report (WeasyPrint)", sum(pdfs) / len(pdfs), None,
              f"mean of {len(pdfs)} reports; HTML render {m_seq['timings']['report_html']:.2f} s"),
         _row('`python -c "import analysis"`', t_import, t_import / t_pass,

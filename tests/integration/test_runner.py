@@ -29,8 +29,8 @@ def project_copy(root: Path, notebooks=None) -> ProjectPaths:
 @pytest.fixture(scope="module")
 def all_runs(tmp_path_factory):
     """In one temporary project: a cold parallel run, a forced sequential run with the same parameters, an
-    unchanged rerun (from the cache: starting a kernel fails it), and a run with a parameter only the claims
-    audit declares."""
+    unchanged rerun (from the cache: starting a kernel fails it), a run with a parameter only the claims
+    audit declares, and that run again after an edit of the claims file (which only the claims audit reads)."""
     with pytest.MonkeyPatch.context() as mp:
         paths = project_copy(tmp_path_factory.mktemp("project"))
         mp.setenv("ANALYSIS_ROOT", str(paths.root))
@@ -41,7 +41,10 @@ def all_runs(tmp_path_factory):
             no_kernel.setattr(runner, "execute", lambda *a, **k: pytest.fail("a kernel was started"))
             cached = runner.run(params, paths, progress=False)
         tolerance = runner.run(validate({"survey_year": 2023, "tolerance_pct": 5}, paths), paths, progress=False)
-        yield paths, first, second, cached, tolerance
+        claims = paths.claims / "seed_article_claims.csv"
+        claims.write_text(claims.read_text() + "\n")  # same claims, different bytes
+        edited = runner.run(validate({"survey_year": 2023, "tolerance_pct": 5}, paths), paths, progress=False)
+        yield paths, first, second, cached, tolerance, edited
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +54,7 @@ def runs(all_runs):
 
 
 def test_both_runs_succeed_and_latest_points_at_the_last(all_runs):
-    paths, first, second, _, last = all_runs
+    paths, first, second, *_, last = all_runs
     assert first.ok and second.ok, first.message + second.message
     assert first.run_id != second.run_id
     assert (paths.reports / "latest").resolve() == last.run_dir.resolve()
@@ -140,7 +143,7 @@ def _manifest(outcome) -> dict:
 
 
 def test_forced_run_executes_everything(all_runs):
-    paths, first, second, _, _ = all_runs
+    paths, first, second, *_ = all_runs
     stems = {nb.stem for nb in runner.notebooks(paths)}
     for outcome in (first, second):
         notebooks = _manifest(outcome)["cache"]["notebooks"]
@@ -150,7 +153,7 @@ def test_forced_run_executes_everything(all_runs):
 
 
 def test_unchanged_rerun_reuses_everything_and_matches_a_forced_sequential_run(all_runs):
-    paths, _, second, cached, _ = all_runs
+    paths, _, second, cached, *_ = all_runs
     assert cached.ok, cached.message
     m = _manifest(cached)
     assert {v["status"] for v in m["cache"]["notebooks"].values()} == {"reused"}
@@ -169,10 +172,19 @@ def test_unchanged_rerun_reuses_everything_and_matches_a_forced_sequential_run(a
 
 
 def test_a_parameter_change_reexecutes_only_the_notebooks_that_declare_it(all_runs):
-    paths, _, second, _, tolerance = all_runs
+    paths, _, second, _, tolerance, _ = all_runs
     assert tolerance.ok, tolerance.message
     statuses = {k: v["status"] for k, v in _manifest(tolerance)["cache"]["notebooks"].items()}
     assert statuses == {nb.stem: "executed" if nb.stem == "07_claims_audit" else "reused" for nb in runner.notebooks(paths)}
     assert tolerance.report["status"] == "built"
     for p in second.run_dir.glob("0[1-6]_*/*.csv"):
         assert (tolerance.run_dir / p.relative_to(second.run_dir)).read_bytes() == p.read_bytes()
+
+
+def test_a_data_change_reexecutes_only_the_notebooks_that_read_it(all_runs):
+    paths, *_, tolerance, edited = all_runs
+    assert edited.ok, edited.message
+    statuses = {k: v["status"] for k, v in _manifest(edited)["cache"]["notebooks"].items()}
+    assert statuses == {nb.stem: "executed" if nb.stem == "07_claims_audit" else "reused" for nb in runner.notebooks(paths)}
+    for p in tolerance.run_dir.glob("*/*.csv"):
+        assert (edited.run_dir / p.relative_to(tolerance.run_dir)).read_bytes() == p.read_bytes()
