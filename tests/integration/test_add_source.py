@@ -134,8 +134,6 @@ def test_failures_change_nothing(project, tmp_path, capsys, case):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="notebook 03 fails for any survey year without same-year headline figures of "
-                   "other publishers (plots.waterfall of an empty bridge); shipped 2014, 2015 and 2017 fail the same way")
 def test_add_source_then_run_the_report_for_the_new_year(project, tmp_path):
     """End to end through the CLI in a subprocess: add the (synthetic) 2024 file, then build the 2024 report."""
     src = synthetic_2024(tmp_path)
