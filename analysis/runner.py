@@ -157,6 +157,24 @@ def _describe(result: Result, run_dir: Path) -> str:
             f"  executed notebook kept at {run_dir / 'notebooks' / (result.notebook + '.ipynb')}")
 
 
+def _import_report_modules() -> None:
+    try:
+        import analysis.report  # noqa: F401  (pandas, nbformat, jinja2)
+        import weasyprint  # noqa: F401
+    except Exception:  # noqa: BLE001 - the report build imports them again and reports any error
+        pass
+
+
+def _preload_report_modules():
+    """Import the report's libraries (about 2 s) in a background thread while notebooks execute, so the report
+    starts right after the last notebook. Never started before a process pool forks its workers."""
+    import threading
+
+    thread = threading.Thread(target=_import_report_modules, name="preload-report", daemon=True)
+    thread.start()
+    return thread
+
+
 def _reuse(cache: RunCache, entry: Path, nb: Path, run_dir: Path, key: str) -> Result:
     start = time.perf_counter()
     meta = cache.restore_notebook(entry, run_dir / "notebooks" / nb.name, run_dir / nb.stem)
@@ -215,9 +233,14 @@ def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = 
                       file=sys.stderr)
         bar.update()
 
+    report_key = inputs.report_key([keys[nb.stem] for nb in nbs], params.as_dict(), show_code)
+    report_entry = None if force else cache.lookup("report", report_key)
     workers = min(jobs, len(to_run))
     executing = time.perf_counter()
+    preload = None
     if workers <= 1:
+        if to_run and report_entry is None:
+            preload = _preload_report_modules()
         for task in to_run:
             finished(execute(*task))
             if results[-1].error:
@@ -225,6 +248,8 @@ def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = 
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(execute, *task) for task in to_run]
+            if report_entry is None:  # after the submits: the pool's workers are forked, no thread is copied
+                preload = _preload_report_modules()
             for fut in as_completed(futures):
                 if fut.cancelled():  # not started because another notebook failed first
                     continue
@@ -240,12 +265,12 @@ def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = 
     failed = [r for r in results if r.error]
     message = ""
     report = None
+    if preload is not None:
+        preload.join()
     if not failed:
-        report_key = inputs.report_key([keys[nb.stem] for nb in nbs], params.as_dict(), show_code)
-        entry = None if force else cache.lookup("report", report_key)
         t0 = time.perf_counter()
-        if entry is not None:
-            cache.restore_report(entry, tmp)
+        if report_entry is not None:
+            cache.restore_report(report_entry, tmp)
             report = {"status": "reused", "key": report_key, "seconds": round(time.perf_counter() - t0, 3)}
         else:
             try:
