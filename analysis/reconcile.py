@@ -218,6 +218,28 @@ def consensus(figures: pd.DataFrame, params, cpi: pd.DataFrame | None = None) ->
     return summary, pd.DataFrame(loo, columns=["source_id", "publisher", "estimate_without", "shift", "shift_pct"])
 
 
+def relation_to_consensus(table: pd.DataFrame, cpi: pd.DataFrame, params, summary: pd.DataFrame) -> pd.DataFrame:
+    """Each headline figure (BLS national median and mean, each other publisher's headline) in params.dollar_year
+    dollars against the consensus: difference in percent and whether it is inside, above or below its interval."""
+    anchor = bls_anchor(table, params)
+    wages = to_unit(table, ANNUAL, params.hours_per_year)
+    bls = wages[(wages["source_id"] == anchor["source_id"]) & wages["statistic"].isin(list(STATISTIC_RANK))
+                & (wages["geography_level"] == "national")].copy()
+    bls["headline_label"] = [_label(r) for _, r in bls.iterrows()]
+    figs = to_dollar_year(pd.concat([bls, headline_figures(table, params)], ignore_index=True), cpi, params.dollar_year)
+    c = summary.iloc[0]
+    figs["consensus"] = c["estimate"]
+    figs["difference_pct"] = (figs["value"] / c["estimate"] - 1) * 100
+    figs["position"] = np.select([figs["value"] < c["low"], figs["value"] > c["high"]], ["below", "above"], "inside")
+    figs["sentence"] = [
+        f"{r.headline_label}: ${r.value:,.0f} in {params.dollar_year} dollars, {abs(r.difference_pct):.1f}% "
+        f"{'above' if r.difference_pct >= 0 else 'below'} the consensus {c['statistic']}"
+        + (" and inside its interval." if r.position == "inside" else f", {r.position} its interval.")
+        for r in figs.itertuples()]
+    return figs[["source_id", "publisher", "citation", "headline_label", "statistic", "value", "dollar_year", "consensus",
+                 "difference_pct", "position", "sentence"]].reset_index(drop=True)
+
+
 def method_notes(params) -> dict[str, str]:
     return {
         "headline": f"Each publisher's headline is its national median or mean for {params.survey_year} (annual, "

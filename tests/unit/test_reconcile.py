@@ -126,3 +126,18 @@ def test_default_consensus_inputs_bls_and_salary_com_in_2024_dollars(data):
 def test_method_notes_name_parameters():
     notes = r.method_notes(dataclasses.replace(P, dollar_year=2022))
     assert "2022 dollars" in notes["consensus"] and "2023" in notes["bridge"]
+
+
+def test_relation_to_consensus_by_hand(data):
+    table, cpi = data
+    summary = pd.DataFrame([{"statistic": "median", "estimate": 55_000.0, "low": 51_000.0, "high": 60_000.0}])
+    rel = r.relation_to_consensus(table, cpi, P, summary).set_index(["publisher", "statistic"])
+    # BLS May 2023 median $48,780 in 2024 dollars: x CPI-U 313.689 / 304.702 = 50,218.8, below the interval
+    bls_median = rel.loc[("bls", "median")]
+    assert bls_median["value"] == pytest.approx(48_780 * 313.689 / 304.702)
+    assert bls_median["difference_pct"] == pytest.approx((48_780 * 313.689 / 304.702 / 55_000 - 1) * 100)
+    assert bls_median["position"] == "below"
+    assert "8.7% below the consensus median, below its interval." in bls_median["sentence"]
+    # AAPC's headline mean $64,712 -> 66,620.6 2024 dollars: above 60,000
+    assert rel.loc[("aapc", "mean"), "position"] == "above"
+    assert rel.loc[("bls", "mean"), "position"] == "inside"  # 53,690 -> 55,273.6
