@@ -149,9 +149,12 @@ def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFr
     out["bls_percentile"] = out["bls_percentile_spline"].where(spline, out["bls_percentile_lognormal"])
     out["placement_method"] = np.where(spline, "monotone (PCHIP) interpolation", "lognormal fit")
     period = f"May {params.survey_year}" if str(fit["reference_period"]).endswith("-05") else str(fit["reference_period"])
+    detail = out["detail"] if "detail" in out else pd.Series("", index=out.index)
     out["sentence"] = [
-        f"{PUBLISHER_NAMES.get(p, p)}'s {s} (${v:,.0f}, {rp}) sits at the BLS {_ordinal(int(round(pc)))} percentile of {period} wages"
-        for p, s, v, rp, pc in zip(out["publisher"], out["statistic"], out["value"], out["reference_period"], out["bls_percentile"])]
+        f"{PUBLISHER_NAMES.get(p, p)}'s {s}{f' for {d}' if d else ''}, ${v:,.0f} ({rp}), sits at the BLS "
+        f"{_ordinal(int(round(pc)))} percentile of {period} wages"
+        for p, s, d, v, rp, pc in zip(out["publisher"], out["statistic"], detail, out["value"], out["reference_period"],
+                                      out["bls_percentile"])]
     return out
 
 

@@ -69,6 +69,7 @@ def national_figures(table: pd.DataFrame, params) -> pd.DataFrame:
     t = t[t["statistic"].isin(HEADLINE_STATS) & t["value"].notna()].copy()
     detail = t[["certified", "credential", "credential_count", "job_title", "experience_band"]].agg(
         lambda r: " ".join(x for x in r if x and x != "all"), axis=1)
+    t["detail"] = detail
     t["label"] = t["publisher"] + " " + t["statistic"] + detail.map(lambda d: f" ({d})" if d else "") + " — " + t["source_id"]
     return t.drop_duplicates("label").sort_values(["value", "label"]).reset_index(drop=True)
 

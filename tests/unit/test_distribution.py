@@ -77,7 +77,7 @@ def test_percentile_in_bls_and_sentence(table, fits):
     sal = table[(table.source_id == "seed_salary_com_figures") & (table.statistic == "median")]
     out = d.place_in_bls(sal, fits, P).iloc[0]
     assert 70 <= out.bls_percentile < 80
-    assert out.sentence == f"Salary.com's median ($61,168, 2023) sits at the BLS {d._ordinal(round(out.bls_percentile))} percentile of May 2023 wages"
+    assert out.sentence == f"Salary.com's median, $61,168 (2023), sits at the BLS {d._ordinal(round(out.bls_percentile))} percentile of May 2023 wages"
 
 
 def test_placement_uses_the_interpolation_through_published_percentiles(table, fits):
