@@ -44,10 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-openpyxl", action="store_true", help="OEWS: skip the slow openpyxl read")
     p.add_argument("--skip-oews", action="store_true", help="only the run benchmarks")
     p.add_argument("--jobs", type=int, default=2, help="workers of the parallel run (default 2)")
+    p.add_argument("--repeats", type=int, default=2, help="sequential and parallel runs, alternated; best of each (default 2)")
     args = p.parse_args(argv)
 
     started = datetime.now(timezone.utc)
-    results = bench_runs.measure(jobs=args.jobs)
+    results = bench_runs.measure(jobs=args.jobs, repeats=args.repeats)
     note = ""
     if not args.skip_oews:
         oews = oews_rows(args.oews_rows, openpyxl=not args.no_openpyxl)
