@@ -14,8 +14,9 @@ many notebooks were executed or reused, and the headline numbers: the consensus 
 from 03_reconciliation/consensus.csv and the BLS median the bridge starts from), manifest.json and grid.yaml.
 
 Backends: local processes (concurrent.futures, --jobs sets at once, each run executing its notebooks one after
-another), or a Dask cluster (--scheduler tcp://host:port): the same per-set function `run_set` is submitted
-to a dask.distributed Client. The workers must import this package and see the project folder at the same
+another; a single set runs in this process and its notebooks get the --jobs processes instead), or a Dask
+cluster (--scheduler tcp://host:port): the same per-set function `run_set` is submitted to a dask.distributed
+Client. The workers must import this package and see the project folder at the same
 path (a shared file system), since each writes its run under reports/.
 """
 from __future__ import annotations
@@ -157,9 +158,9 @@ def run_set(task: dict) -> dict:
 
 def _local(tasks: list[dict], jobs: int, done) -> None:
     workers = min(jobs, len(tasks))
-    if workers <= 1:
+    if workers <= 1:  # one set at a time, in this process: its notebooks get the processes instead
         for t in tasks:
-            done(run_set(t))
+            done(run_set({**t, "jobs": jobs}))
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for fut in as_completed([pool.submit(run_set, t) for t in tasks]):

@@ -40,7 +40,7 @@ def run(args) -> int:
     outcome = sweep.sweep(grid, paths, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
                           progress=not args.quiet, grid_text=text)
     failed = [r for r in outcome.rows if r["status"] != "success"]
-    print(f"summary: {outcome.sweep_dir / 'summary.csv'} ({len(outcome.rows)} sets, {len(failed)} failed, "
+    print(f"summary: {outcome.sweep_dir / 'summary.csv'} ({len(outcome.rows)} set{'s' if len(outcome.rows) != 1 else ''}, {len(failed)} failed, "
           f"{outcome.seconds:.1f} s)")
     for r in failed:
         print(f"error: set {r['set']} ({sweep.label(r['values'])}) {r['status']}: {r['error']}", file=sys.stderr)

@@ -127,3 +127,11 @@ def test_dask_backend_gives_the_same_summary_as_local(sweeps):
     # the sets equal to the local ones were reused whole; the new tolerance re-executed only the claims audit
     assert [(r["notebooks_executed"], r["notebooks_reused"]) for r in rows] == [("0", "7"), ("1", "6"), ("0", "7"), ("1", "6")]
     assert json.loads((dask_out.sweep_dir / "manifest.json").read_text())["backend"] == "dask"
+
+
+def test_a_single_set_gives_its_notebooks_the_processes(monkeypatch):
+    seen = []
+    monkeypatch.setattr(sweep, "run_set", lambda task: seen.append(task["jobs"]) or {"set": task["index"]})
+    sweep._local([{"index": 1, "jobs": 1}], 2, lambda row: None)
+    sweep._local([{"index": 1, "jobs": 1}, {"index": 2, "jobs": 1}], 1, lambda row: None)
+    assert seen == [2, 1, 1]
