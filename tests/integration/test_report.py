@@ -1,6 +1,7 @@
 """The report of one run on the shipped data: every section and chart, methodology, offline HTML, PDF."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -78,3 +79,14 @@ def test_pdf_has_the_report_text(run):
     assert "Keyfindings" in flat and "Methodology" in flat
     first = load_registry(paths).entries[0]
     assert re.sub(r"\s+", "", first.title) in flat
+
+
+def test_pdf_has_every_chart(run):
+    """Each chart is in the PDF, as the PNG saved beside its SVG."""
+    from pypdf import PdfReader
+
+    _, run_dir, _ = run
+    charts = [m for p in run_dir.glob("*/*.json") if p.name != "findings.json"
+              for m in [json.loads(p.read_text())] if m["kind"] == "chart"]
+    images = {hashlib.sha256(img.data).hexdigest() for page in PdfReader(run_dir / "report.pdf").pages for img in page.images}
+    assert charts and len(images) == len(charts)
