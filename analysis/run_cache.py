@@ -36,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis.config import PACKAGE_DIR, ProjectPaths
+from analysis.sources.registry import sha256_of  # light: hashlib and yaml only
 
 # libraries whose versions can change what a notebook writes or how the report looks
 PACKAGES = ("paycheck-analysis", "pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbclient",
@@ -50,14 +51,6 @@ def canonical(obj) -> str:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _source(cell) -> str:
@@ -101,7 +94,7 @@ def _code_digest(package_dir: str) -> str:
     root = Path(package_dir)
     for p in sorted(root.rglob("*")):
         if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"):
-            h.update(p.relative_to(root).as_posix().encode() + b"\0" + sha256_file(p).encode() + b"\n")
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + sha256_of(p).encode() + b"\n")
     return h.hexdigest()
 
 
@@ -147,7 +140,7 @@ def data_files(paths: ProjectPaths, include_file_parameter_dirs: bool = False) -
     out = {}
     for p in sorted(paths.data.rglob("*")):
         if p.is_file() and not any(p.is_relative_to(s) for s in skip) and not p.name.startswith("."):
-            out[p.relative_to(paths.root).as_posix()] = sha256_file(p)
+            out[p.relative_to(paths.root).as_posix()] = sha256_of(p)
     return out
 
 
@@ -160,7 +153,7 @@ def parameter_files(values: dict, paths: ProjectPaths) -> dict[str, str]:
         p = Path(value) if Path(value).is_absolute() else paths.root / value
         try:
             if p.is_file():
-                out[name] = {"path": value, "sha256": sha256_file(p)}
+                out[name] = {"path": value, "sha256": sha256_of(p)}
         except OSError:
             continue
     return out
