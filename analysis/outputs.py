@@ -7,12 +7,12 @@ that the report reads. Output bytes depend only on the inputs, never on the cloc
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.config import project_paths
+from analysis.jsonio import write_json
 from analysis.params import data_geographies, data_years, from_mapping
 from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi, load_rpp
@@ -21,10 +21,6 @@ from analysis.sources.registry import load_registry
 FLOAT_FORMAT = "%.4f"
 SIDECAR = "{:02d}_{}.json"
 FINDINGS = "findings.json"
-
-
-def write_json(path: Path, obj) -> None:
-    path.write_text(json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:

@@ -6,7 +6,7 @@ message that lists what is valid, before any kernel starts.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from analysis.errors import ParameterError

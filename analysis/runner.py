@@ -25,7 +25,8 @@ from pathlib import Path
 
 from analysis.config import ProjectPaths
 from analysis.errors import AnalysisError
-from analysis.run_cache import PACKAGES, Inputs, RunCache, read_notebook, declared_parameters  # noqa: F401
+from analysis.jsonio import write_json
+from analysis.run_cache import Inputs, RunCache, declared_parameters, read_notebook
 
 
 class RunFailed(AnalysisError):
@@ -134,13 +135,6 @@ def _versions() -> dict[str, str]:
     from analysis.run_cache import versions
 
     return dict(versions())
-
-
-def _write_json(path: Path, obj) -> None:
-    """Same bytes as analysis.outputs.write_json, without importing pandas."""
-    import json
-
-    path.write_text(json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _point_latest(paths: ProjectPaths, run_dir: Path) -> None:
@@ -291,7 +285,7 @@ def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = 
         message = "\n".join(_describe(r, final) for r in failed)
     from analysis.sources.registry import load_registry
 
-    _write_json(tmp / "manifest.json", {
+    write_json(tmp / "manifest.json", {
         "run_id": run_id, "status": "success" if ok else "failed", "error": message or None,
         "parameters": params.as_dict(), "show_code": show_code, "jobs": jobs, "force": force,
         "inputs": load_registry(paths).checksums(), "versions": _versions(), "timings": timings,

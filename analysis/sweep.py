@@ -167,12 +167,18 @@ def _local(tasks: list[dict], jobs: int, done) -> None:
             done(fut.result())
 
 
-def dask_client(scheduler: str):
-    """A dask.distributed Client for `scheduler` (imported here: dask is an optional extra)."""
+def require_distributed():
+    """The dask.distributed module, or a clear error: dask is an optional extra."""
     try:
-        from distributed import Client
+        import distributed
     except ImportError:
         raise AnalysisError(f"--scheduler needs dask.distributed, which is not installed; install it with: {DASK_HINT}") from None
+    return distributed
+
+
+def dask_client(scheduler: str):
+    """A dask.distributed Client for `scheduler`."""
+    Client = require_distributed().Client
     try:
         return Client(scheduler, timeout="15s")
     except (OSError, TimeoutError, ValueError) as e:
@@ -211,16 +217,14 @@ def summary_csv(grid: dict[str, list], rows: list[dict]) -> str:
 def sweep(grid: dict[str, list], paths: ProjectPaths, jobs: int | None = None, scheduler: str | None = None,
           force: bool = False, progress: bool = True, grid_text: str | None = None) -> SweepOutcome:
     """Validate every set, run them (local processes, or Dask with `scheduler`) and write the summary."""
-    from analysis.runner import _write_json, new_run_id
+    from analysis.jsonio import write_json
+    from analysis.runner import new_run_id
 
     started = time.perf_counter()
     sets = expand(grid)
     validate_sets(sets, paths)
     if scheduler:  # fail before any run if dask is missing
-        try:
-            import distributed  # noqa: F401
-        except ImportError:
-            raise AnalysisError(f"--scheduler needs dask.distributed, which is not installed; install it with: {DASK_HINT}") from None
+        require_distributed()
     jobs = jobs or os.cpu_count() or 1
     sweep_id = new_run_id()
     tasks = [{"index": i, "values": values, "root": str(paths.root), "force": force, "jobs": 1}
@@ -248,7 +252,7 @@ def sweep(grid: dict[str, list], paths: ProjectPaths, jobs: int | None = None, s
     import yaml
     (tmp / "grid.yaml").write_text(grid_text if grid_text is not None else yaml.safe_dump(grid, sort_keys=False), encoding="utf-8")
     ordered = sorted(rows, key=lambda r: r["set"])
-    _write_json(tmp / "manifest.json", {
+    write_json(tmp / "manifest.json", {
         "sweep_id": sweep_id, "status": "success" if all(r["status"] == "success" for r in rows) else "failed",
         "grid": grid, "sets": len(sets), "backend": "dask" if scheduler else "local", "scheduler": scheduler,
         "jobs": None if scheduler else jobs, "force": force, "seconds": seconds,

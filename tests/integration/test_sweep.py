@@ -10,7 +10,7 @@ import pytest
 from analysis import sweep
 from analysis.cli import main
 from analysis.errors import ParameterError
-from tests.integration.test_runner import REPO, project_copy  # noqa: F401
+from tests.integration.test_runner import project_copy
 
 
 def _grid(tmp_path, text: str):
