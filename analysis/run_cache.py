@@ -134,14 +134,16 @@ def _norm(name: str) -> str:
     return name.lower().replace("-", "_").replace(".", "_")
 
 
-def data_files(paths: ProjectPaths, include_file_parameter_dirs: bool = False) -> dict[str, str]:
-    """relative path -> sha256 of every file under data/ (without data/claims/ unless asked)."""
-    skip = () if include_file_parameter_dirs else tuple(paths.data / d for d in FILE_PARAMETER_DIRS)
-    out = {}
-    for p in sorted(paths.data.rglob("*")):
-        if p.is_file() and not any(p.is_relative_to(s) for s in skip) and not p.name.startswith("."):
-            out[p.relative_to(paths.root).as_posix()] = sha256_of(p)
-    return out
+def data_files(paths: ProjectPaths) -> dict[str, str]:
+    """relative path -> sha256 of every file under data/."""
+    return {p.relative_to(paths.root).as_posix(): sha256_of(p) for p in sorted(paths.data.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def without_file_parameter_dirs(files: dict[str, str], paths: ProjectPaths) -> dict[str, str]:
+    """`files` (data_files) without data/claims/, which only notebooks with a file parameter read."""
+    skip = tuple(f"{paths.data.relative_to(paths.root).as_posix()}/{d}/" for d in FILE_PARAMETER_DIRS)
+    return {k: v for k, v in files.items() if not k.startswith(skip)}
 
 
 def parameter_files(values: dict, paths: ProjectPaths) -> dict[str, str]:
@@ -166,8 +168,9 @@ class Inputs:
         from analysis import __version__
 
         self.paths = paths
-        self.data = sha256_text(canonical(data_files(paths)))
-        self.all_data = sha256_text(canonical(data_files(paths, include_file_parameter_dirs=True)))
+        files = data_files(paths)  # read once: every key of the run uses these digests
+        self.data = sha256_text(canonical(without_file_parameter_dirs(files, paths)))
+        self.all_data = sha256_text(canonical(files))
         self.code = code_digest()
         self.version = __version__
         self.versions = versions()
@@ -262,18 +265,18 @@ class RunCache:
 
     # --- validated parameters -----------------------------------------------------------------------
 
-    def validated(self, values: dict, paths: ProjectPaths, force: bool = False):
+    def validated(self, values: dict, paths: ProjectPaths):
         """params.validate(values, paths), remembered on (values as given, every file under data/, the file a
         parameter names, the code): an unchanged rerun skips parsing the figures table. Errors are never cached."""
         from analysis import params as params_mod
 
         key = sha256_text(canonical({
-            "kind": "params", "values": values, "data": sha256_text(canonical(data_files(paths, True))),
+            "kind": "params", "values": values, "data": sha256_text(canonical(data_files(paths))),
             "files": parameter_files(values, paths) if isinstance(values, dict) else {},
             "code": code_digest(), "versions": versions(),
         }))
         memo = self.root / "params" / f"{key}.json"
-        if not force and memo.is_file():
+        if memo.is_file():
             try:
                 d = json.loads(memo.read_text())
                 return params_mod.AnalysisParams(**{**d, "publishers": tuple(d["publishers"])})

@@ -26,11 +26,7 @@ from pathlib import Path
 from analysis.config import ProjectPaths
 from analysis.errors import AnalysisError
 from analysis.jsonio import write_json
-from analysis.run_cache import Inputs, RunCache, declared_parameters, read_notebook
-
-
-class RunFailed(AnalysisError):
-    """A notebook or the report failed; the message names which, where and why."""
+from analysis.run_cache import Inputs, RunCache, declared_parameters, read_notebook, versions
 
 
 @dataclass
@@ -129,12 +125,6 @@ def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path, root: Path |
         return Result(path.stem, time.perf_counter() - start,
                       {"cell_index": None, "exec_count": None, "ename": type(e).__name__, "evalue": str(e)})
     return Result(path.stem, time.perf_counter() - start)
-
-
-def _versions() -> dict[str, str]:
-    from analysis.run_cache import versions
-
-    return dict(versions())
 
 
 def _point_latest(paths: ProjectPaths, run_dir: Path) -> None:
@@ -288,7 +278,7 @@ def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = 
     write_json(tmp / "manifest.json", {
         "run_id": run_id, "status": "success" if ok else "failed", "error": message or None,
         "parameters": params.as_dict(), "show_code": show_code, "jobs": jobs, "force": force,
-        "inputs": load_registry(paths).checksums(), "versions": _versions(), "timings": timings,
+        "inputs": load_registry(paths).checksums(), "versions": versions(), "timings": timings,
         "notebooks": [nb.name for nb in nbs],
         "cache": {
             "notebooks": {r.notebook: {"status": r.status, "key": r.key, "seconds": round(r.seconds, 3),
