@@ -52,16 +52,25 @@ class SweepOutcome:
         return all(r["status"] == "success" for r in self.rows)
 
 
-def load_grid(path: str | os.PathLike) -> dict[str, list]:
-    """The grid file as {name: [values]}; a malformed file or an unknown name is a ParameterError."""
+def read_grid(path: str | os.PathLike) -> str:
+    """The grid file's text (kept verbatim in the sweep folder)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError as e:
+        raise ParameterError(f"--grid {path}: cannot read it ({e})") from None
+
+
+def load_grid(path: str | os.PathLike, text: str | None = None) -> dict[str, list]:
+    """The grid file (or its already read `text`) as {name: [values]}; a malformed file or an unknown name is a
+    ParameterError."""
     import yaml
 
     from analysis.params import FIELDS
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            grid = yaml.safe_load(fh)
-    except (OSError, yaml.YAMLError) as e:
+        grid = yaml.safe_load(read_grid(path) if text is None else text)
+    except yaml.YAMLError as e:
         raise ParameterError(f"--grid {path}: cannot read it ({e})") from None
     if not isinstance(grid, dict) or not grid:
         raise ParameterError(f"--grid {path}: expected a mapping of parameter names to lists of values, "

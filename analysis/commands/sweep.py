@@ -34,9 +34,8 @@ def run(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: expected a positive number of processes, got {args.jobs}")
     paths = project_paths()
-    grid = sweep.load_grid(args.grid)
-    with open(args.grid, encoding="utf-8") as fh:
-        text = fh.read()
+    text = sweep.read_grid(args.grid)
+    grid = sweep.load_grid(args.grid, text)
     outcome = sweep.sweep(grid, paths, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
                           progress=not args.quiet, grid_text=text)
     failed = [r for r in outcome.rows if r["status"] != "success"]
