@@ -1,7 +1,7 @@
 """What a notebook needs around its charts: validated parameters, the data, and deterministic saving.
 
 `Session` is the one object a notebook makes: it validates the notebook's parameters against the
-shipped data (same rules and messages as the runner), loads the tables, and saves each chart as
+shipped data (session.check, as the runner does), loads the tables (the figures table from its cache), and saves each chart as
 PNG + SVG and each table as CSV, each with a JSON sidecar (title, caption, source note, order)
 that the report reads. Output bytes depend only on the inputs, never on the clock.
 """
@@ -13,10 +13,8 @@ import pandas as pd
 
 from analysis.config import project_paths
 from analysis.jsonio import write_json
-from analysis.params import data_geographies, data_years, from_mapping
-from analysis.sources.load import load_figures
-from analysis.sources.reference import load_cpi, load_rpp
-from analysis.sources.registry import load_registry
+from analysis.session import NotebookParams, check, load_data
+from analysis.sources.reference import load_rpp
 
 FLOAT_FORMAT = "%.4f"
 SIDECAR = "{:02d}_{}.json"
@@ -32,12 +30,10 @@ class Session:
 
     def __init__(self, notebook: str, output_dir: str | None = None, **values):
         self.paths = project_paths()
-        self.registry = load_registry(self.paths)
-        self.table = load_figures(registry=self.registry)
-        self.cpi = load_cpi(self.registry)
-        survey_years, dollar_years = data_years(self.table, self.cpi)
-        self.params = from_mapping(values, survey_years=survey_years, dollar_years=dollar_years,
-                                   geographies=data_geographies(self.table))
+        data = load_data(self.paths)
+        self.registry, self.table, self.cpi = data.registry, data.table, data.cpi
+        # the runner's check, on the parameters this notebook declares (passed as keywords); only those readable
+        self.params = NotebookParams(check(values, data, names=values), values, notebook)
         self.notebook = notebook
         # interactive runs write to a scratch folder; the runner passes its run folder
         self.output_dir = Path(output_dir) if output_dir else self.paths.reports / "scratch" / notebook

@@ -141,22 +141,3 @@ def data_geographies(table) -> dict[int, dict[str, str]]:
     for (year, code, name), _ in t.groupby(["survey_year", "geography_code", "geography_name"]):
         out.setdefault(int(year), {})[code] = name
     return out
-
-
-def validate(values: dict[str, Any] | None = None, paths=None) -> AnalysisParams:
-    """Parameters checked against the shipped data (years, geography, the claims file), before anything runs."""
-    from analysis.audit import claims_path, read_claims
-    from analysis.errors import InputError
-    from analysis.sources.load import load_figures
-    from analysis.sources.reference import load_cpi
-    from analysis.sources.registry import load_registry
-
-    registry = load_registry(paths)
-    table = load_figures(registry=registry)
-    survey_years, dollar_years = data_years(table, load_cpi(registry))
-    params = from_mapping(values, survey_years=survey_years, dollar_years=dollar_years, geographies=data_geographies(table))
-    try:
-        read_claims(claims_path(params, registry.paths.root), shown=params.claims_file)
-    except InputError as e:
-        raise ParameterError(f"parameter 'claims_file': {e}") from None
-    return params

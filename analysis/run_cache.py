@@ -25,32 +25,16 @@ Delete .cache/runs/ to empty the cache (`--force` reruns everything without read
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import platform
 import secrets
 import shutil
-import sys
-from functools import lru_cache
 from pathlib import Path
 
-from analysis.config import PACKAGE_DIR, ProjectPaths
-from analysis.sources.registry import sha256_of  # light: hashlib and yaml only
+from analysis.config import ProjectPaths
+from analysis.digest import canonical, code_digest, data_digest, data_files, sha256_of, sha256_text, versions
 
-# libraries whose versions can change what a notebook writes or how the report looks
-PACKAGES = ("paycheck-analysis", "pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbclient",
-            "ipykernel", "jinja2", "weasyprint")
 SKIP_PARAMETERS = {"output_dir"}
-FILE_PARAMETER_DIRS = ("claims",)  # folders of data/ read only through a file parameter
-
-
-def canonical(obj) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _source(cell) -> str:
@@ -88,64 +72,6 @@ def declared_parameters(nb: dict) -> list[str]:
     return []
 
 
-@lru_cache(maxsize=None)
-def _code_digest(package_dir: str) -> str:
-    h = hashlib.sha256()
-    root = Path(package_dir)
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"):
-            h.update(p.relative_to(root).as_posix().encode() + b"\0" + sha256_of(p).encode() + b"\n")
-    return h.hexdigest()
-
-
-def code_digest() -> str:
-    """sha256 over the relative path and content of every file of the analysis/ package (computed once per process)."""
-    return _code_digest(str(PACKAGE_DIR))
-
-
-@lru_cache(maxsize=None)
-def versions() -> dict[str, str]:
-    """Python and library versions, read from the *.dist-info folder names on sys.path (importlib.metadata reads
-    every METADATA file and costs a quarter of a second); importlib.metadata for anything not found that way."""
-    wanted = {_norm(n): n for n in PACKAGES}
-    out = {"python": platform.python_version()}
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith(".dist-info") and "-" in name:
-                dist, _, version = name[: -len(".dist-info")].partition("-")
-                key = wanted.get(_norm(dist))
-                if key and key not in out:
-                    out[key] = version
-    from importlib import metadata
-    for name in PACKAGES:
-        if name not in out:
-            try:
-                out[name] = metadata.version(name)
-            except metadata.PackageNotFoundError:
-                out[name] = "not installed"
-    return {k: out[k] for k in ("python", *PACKAGES)}
-
-
-def _norm(name: str) -> str:
-    return name.lower().replace("-", "_").replace(".", "_")
-
-
-def data_files(paths: ProjectPaths) -> dict[str, str]:
-    """relative path -> sha256 of every file under data/."""
-    return {p.relative_to(paths.root).as_posix(): sha256_of(p) for p in sorted(paths.data.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")}
-
-
-def without_file_parameter_dirs(files: dict[str, str], paths: ProjectPaths) -> dict[str, str]:
-    """`files` (data_files) without data/claims/, which only notebooks with a file parameter read."""
-    skip = tuple(f"{paths.data.relative_to(paths.root).as_posix()}/{d}/" for d in FILE_PARAMETER_DIRS)
-    return {k: v for k, v in files.items() if not k.startswith(skip)}
-
-
 def parameter_files(values: dict, paths: ProjectPaths) -> dict[str, str]:
     """sha256 of each file a string parameter names (relative to the project root unless absolute)."""
     out = {}
@@ -169,7 +95,7 @@ class Inputs:
 
         self.paths = paths
         files = data_files(paths)  # read once: every key of the run uses these digests
-        self.data = sha256_text(canonical(without_file_parameter_dirs(files, paths)))
+        self.data = data_digest(paths, files)
         self.all_data = sha256_text(canonical(files))
         self.code = code_digest()
         self.version = __version__
@@ -266,9 +192,10 @@ class RunCache:
     # --- validated parameters -----------------------------------------------------------------------
 
     def validated(self, values: dict, paths: ProjectPaths):
-        """params.validate(values, paths), remembered on (values as given, every file under data/, the file a
+        """session.validate(values, paths), remembered on (values as given, every file under data/, the file a
         parameter names, the code): an unchanged rerun skips parsing the figures table. Errors are never cached."""
         from analysis import params as params_mod
+        from analysis.session import validate
 
         key = sha256_text(canonical({
             "kind": "params", "values": values, "data": sha256_text(canonical(data_files(paths))),
@@ -282,7 +209,7 @@ class RunCache:
                 return params_mod.AnalysisParams(**{**d, "publishers": tuple(d["publishers"])})
             except (ValueError, TypeError, KeyError):
                 pass  # unreadable or from another shape of AnalysisParams: validate again
-        result = params_mod.validate(values, paths)
+        result = validate(values, paths)
         memo.parent.mkdir(parents=True, exist_ok=True)
         tmp = memo.with_name(f".tmp-{key}-{secrets.token_hex(4)}")
         tmp.write_text(json.dumps(result.as_dict(), sort_keys=True))

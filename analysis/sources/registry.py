@@ -14,6 +14,7 @@ import yaml
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 
 from analysis.config import ProjectPaths, project_paths
+from analysis.digest import sha256_of
 from analysis.errors import ChecksumMismatchError, Issue, RegistryError
 
 PUBLISHERS = ("bls", "bea", "aapc", "ahima", "salary.com", "payscale", "ziprecruiter", "indeed", "other")
@@ -75,14 +76,6 @@ class Registry:
 
     def checksums(self) -> dict[str, str]:
         return {self.shown(f): f.sha256 for e in self.entries for f in e.files}
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _entry_lines(text: str) -> list[int]:

@@ -15,7 +15,7 @@ import yaml
 from analysis.cli import main
 from analysis.crosswalk import national_series
 from analysis.errors import InputError
-from analysis.params import validate
+from analysis.session import validate
 from analysis.sources.add import add_source
 from analysis.sources.load import load_figures
 from analysis.sources.registry import load_registry, sha256_of

@@ -32,6 +32,6 @@ def test_plain_papermill_with_a_parameter(tmp_path):
 
 def test_plain_papermill_rejects_a_bad_parameter_in_the_first_cell(tmp_path):
     paths = project_copy(tmp_path)
-    done = papermill(paths, "notebooks/06_trends.ipynb", "out.ipynb", "-p", "survey_year", "1999")
+    done = papermill(paths, "notebooks/06_trends.ipynb", "out.ipynb", "-p", "dollar_year", "1999")
     assert done.returncode != 0
-    assert "parameter 'survey_year': 1999 is not in the data; valid survey years: 2011-2023" in done.stderr
+    assert "parameter 'dollar_year': 1999 has no CPI-U annual average in the data; valid dollar years: 2010-" in done.stderr

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from analysis import report
-from analysis.params import validate
+from analysis.session import validate
 from tests.integration.test_runner import project_copy
 
 NETGUARD = Path(__file__).resolve().parents[1] / "netguard"

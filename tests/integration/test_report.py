@@ -11,7 +11,7 @@ from markupsafe import escape
 
 from analysis import runner
 from analysis.figures import COLUMNS
-from analysis.params import validate
+from analysis.session import validate
 from analysis.sources.registry import load_registry
 from tests.integration.test_runner import project_copy
 

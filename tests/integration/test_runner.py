@@ -11,7 +11,7 @@ import pytest
 
 from analysis import runner
 from analysis.config import ProjectPaths, project_paths
-from analysis.params import validate
+from analysis.session import validate
 
 REPO = project_paths().root
 pytestmark = pytest.mark.slow

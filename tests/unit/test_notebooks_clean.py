@@ -1,12 +1,16 @@
-"""Committed notebooks: no outputs, a papermill parameters cell, the python3 kernel of this environment."""
+"""Committed notebooks: no outputs, a papermill parameters cell declaring only run parameters (with their
+defaults) and passing exactly those to Session, the python3 kernel of this environment."""
 from __future__ import annotations
 
+import ast
 import sys
 
 import nbformat
 import pytest
 
 from analysis.config import project_paths
+from analysis.params import DEFAULTS, FIELDS
+from analysis.run_cache import declared_parameters
 from analysis.runner import notebooks
 
 NOTEBOOKS = notebooks(project_paths())
@@ -28,8 +32,29 @@ def test_notebook_is_clean_and_parameterized(path):
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: commit notebooks without outputs"
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
-    for name in ("survey_year", "dollar_year", "hours_per_year", "publishers", "geography", "output_dir"):
-        assert f"{name} = " in params[0].source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_declared_parameters_have_the_run_defaults_and_reach_the_session(path):
+    """What a notebook declares is what the runner passes it and what its cache key holds; a name declared but not
+    handed to Session would be ignored silently, and a default unlike the runner's would make a notebook opened
+    alone disagree with the report."""
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    declared = declared_parameters(nb)
+    assert declared[-1] == "output_dir", "output_dir comes last"
+    run_parameters = declared[:-1]
+    assert set(run_parameters) <= set(FIELDS), f"{path.name}: not run parameters: {set(run_parameters) - set(FIELDS)}"
+    for node in ast.parse(cell.source).body:
+        name = node.targets[0].id
+        if name != "output_dir":
+            default = getattr(DEFAULTS, name)
+            assert ast.literal_eval(node.value) == (list(default) if isinstance(default, tuple) else default), name
+    calls = [n for c in nb.cells if c.cell_type == "code" for n in ast.walk(ast.parse(c.source))
+             if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "Session"]
+    assert len(calls) == 1
+    passed = {k.arg: k.value.id for k in calls[0].keywords}
+    assert passed == {n: n for n in run_parameters}, f"{path.name}: pass each declared parameter to Session as name=name"
 
 
 def test_python3_kernel_runs_this_interpreter():

@@ -11,7 +11,7 @@ import pytest
 
 from analysis import run_cache, runner
 from analysis.config import project_paths
-from analysis.params import validate
+from analysis.session import validate
 from analysis.run_cache import Inputs, RunCache, declared_parameters, notebook_digest, read_notebook
 
 REPO = project_paths().root
@@ -65,8 +65,12 @@ def test_keys_follow_parameters_data_and_code(project, monkeypatch):
     # a parameter only the claims audit declares
     assert _changed(before, _keys(project, validate({"tolerance_pct": 2.5}, project))) == {"07_claims_audit"}
     assert _changed(before, _keys(project, validate({"statistic": "mean"}, project))) == {"03_reconciliation"}
-    # a parameter every notebook declares
-    assert _changed(before, _keys(project, validate({"dollar_year": 2023}, project))) == set(before)
+    # the notebooks that convert to constant dollars, and only those
+    assert _changed(before, _keys(project, validate({"dollar_year": 2023}, project))) == {
+        "03_reconciliation", "04_pay_factors", "06_trends"}
+    # a parameter every notebook but the sources overview reads
+    assert _changed(before, _keys(project, validate({"hours_per_year": 2000}, project))) == set(before) - {
+        "01_sources_and_quality"}
     # the claims file is read only by the notebook that names it
     claims = project.claims / "seed_article_claims.csv"
     claims.write_text(claims.read_text() + "\n")
@@ -139,7 +143,7 @@ def test_restore_rewrites_the_output_folder(tmp_path):
 
 
 def test_validated_parameters_are_remembered_but_errors_are_not(project, monkeypatch):
-    from analysis import params as params_mod
+    from analysis import session as params_mod
     from analysis.errors import ParameterError
 
     cache = RunCache(project)
@@ -232,6 +236,10 @@ def test_runner_reexecutes_only_what_a_change_affects(project, fake):
     out = runner.run(validate({"tolerance_pct": 3}, project), project, jobs=1, progress=False)
     assert fake == ["07_claims_audit"] and out.report["status"] == "built"
     assert _statuses(out)["07_claims_audit"] == "executed" and _statuses(out)["01_sources_and_quality"] == "reused"
+    fake.clear()
+    out = runner.run(validate({"tolerance_pct": 3, "dollar_year": 2023}, project), project, jobs=1, progress=False)
+    assert fake == ["03_reconciliation", "04_pay_factors", "06_trends"]  # the notebooks that declare dollar_year
+    assert {k for k, v in _statuses(out).items() if v == "executed"} == set(fake)
     fake.clear()
     claims = project.claims / "seed_article_claims.csv"
     claims.write_text(claims.read_text() + "\n")

@@ -1,0 +1,50 @@
+"""The one parameter check, the per-notebook parameter view and the figures table cached per data digest."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import session
+from analysis.errors import ParameterError
+from analysis.params import AnalysisParams
+from analysis.sources import load
+from analysis.sources.registry import load_registry
+
+
+def test_a_notebook_reads_only_what_it_declares():
+    view = session.NotebookParams(AnalysisParams(dollar_year=2022), ["dollar_year"], "06_trends")
+    assert view.dollar_year == 2022
+    assert view.as_dict() == {"dollar_year": 2022}
+    with pytest.raises(ParameterError, match=r"notebook 06_trends reads parameter 'survey_year' but does not declare "
+                                             r"it: add `survey_year = \.\.\.` to its parameters cell"):
+        view.survey_year
+
+
+def test_the_claims_file_is_checked_only_where_it_is_read(project):
+    data = session.load_data(project)
+    (project.claims / "seed_article_claims.csv").write_text("not,a,claims,file\n")
+    assert session.check({"dollar_year": 2023}, data, names={"dollar_year"}).dollar_year == 2023
+    with pytest.raises(ParameterError, match="parameter 'claims_file'"):
+        session.check({"dollar_year": 2023}, data)
+    with pytest.raises(ParameterError, match="parameter 'claims_file'"):
+        session.check({}, data, names={"claims_file"})
+
+
+def test_the_cached_figures_table_equals_the_built_one_and_follows_the_data(project, monkeypatch):
+    registry = load_registry(project)
+    built = load.load_figures(registry=registry)
+    first = load.figures_table(registry)  # builds and stores
+    monkeypatch.setattr(load, "load_figures", lambda **k: pytest.fail("rebuilt although data and code are unchanged"))
+    cached = load.figures_table(registry)
+    for table in (first, cached):
+        pd.testing.assert_frame_equal(table, built, check_exact=True)
+        assert list(table.dtypes) == list(built.dtypes)
+    assert len(list((project.cache / "figures").glob("*.parquet"))) == 1
+    monkeypatch.undo()
+    cmap = project.column_maps / "oews_markers.csv"  # any data file but the claims is part of the key
+    cmap.write_text(cmap.read_text() + "\n")
+    calls = []
+    real = load.load_figures
+    monkeypatch.setattr(load, "load_figures", lambda **k: calls.append(1) or real(**k))
+    load.figures_table(registry)
+    assert calls == [1]
