@@ -6,6 +6,8 @@ message that lists what is valid, before any kernel starts.
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +15,7 @@ from analysis.errors import ParameterError
 
 PUBLISHERS = ("bls", "aapc", "salary.com", "payscale")
 US_ALIASES = {"US", "USA", "UNITED STATES"}
+MAX_TOLERANCE_PCT = 100.0  # a claim twice the data value is not a match at any tolerance worth reporting
 
 
 def is_national(geography: str) -> bool:
@@ -43,6 +46,15 @@ FIELDS = {f.name: f for f in dataclasses.fields(AnalysisParams)}
 DEFAULTS = AnalysisParams()
 
 
+_INT = re.compile(r"[+-]?[0-9]{1,9}")  # ASCII digits only: '²'.isdigit() is True but int('²') fails
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """repr of a value for a message, shortened (a 5,000-digit year is not printed in full)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text):,} characters)"
+
+
 def _coerce(name: str, value: Any) -> Any:
     """Accept the field's own type (or a numeric string / list from the command line); reject anything else."""
     expected = type(getattr(DEFAULTS, name))
@@ -54,16 +66,21 @@ def _coerce(name: str, value: Any) -> Any:
     elif expected is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if isinstance(value, str) and _INT.fullmatch(value.strip()):
             return int(value)
     elif expected is float:
+        number = None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str):
+            number = float(value) if abs(value) < 1e300 else math.inf
+        elif isinstance(value, str) and len(value) <= 40:
             try:
-                return float(value)
+                number = float(value)
             except ValueError:
                 pass
+        if number is not None:
+            if not math.isfinite(number):
+                raise ParameterError(f"parameter '{name}': expected a finite number, got {shown(value)}")
+            return number
     elif expected is tuple:
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
@@ -72,9 +89,8 @@ def _coerce(name: str, value: Any) -> Any:
     elif expected is str:
         if isinstance(value, str):
             return value
-    shown = f"{value!r} ({type(value).__name__})"
     kind = {tuple: "a list of strings (or comma-separated string)"}.get(expected, expected.__name__)
-    raise ParameterError(f"parameter '{name}': expected {kind}, got {shown}")
+    raise ParameterError(f"parameter '{name}': expected {kind}, got {shown(value)} ({type(value).__name__})")
 
 
 def from_mapping(values: dict[str, Any] | None = None, *, survey_years=None, dollar_years=None,
@@ -85,7 +101,7 @@ def from_mapping(values: dict[str, Any] | None = None, *, survey_years=None, dol
     year to the areas with BLS percentiles that year; a value outside them is an error listing the valid ones.
     """
     values = dict(values or {})
-    unknown = sorted(set(values) - set(FIELDS))
+    unknown = sorted(str(k) for k in values if k not in FIELDS)
     if unknown:
         raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; valid parameters: {', '.join(FIELDS)}")
     params = AnalysisParams(**{k: _coerce(k, v) for k, v in values.items()})
@@ -111,6 +127,9 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
         raise ParameterError(f"parameter 'publishers': unknown publisher(s) {', '.join(bad)}; expected some of {', '.join(PUBLISHERS)}")
     if params.tolerance_pct < 0:
         raise ParameterError(f"parameter 'tolerance_pct': {params.tolerance_pct} is negative; expected a percentage >= 0")
+    if params.tolerance_pct > MAX_TOLERANCE_PCT:
+        raise ParameterError(f"parameter 'tolerance_pct': {params.tolerance_pct:g} is too large; expected a percentage "
+                             f"between 0 and {MAX_TOLERANCE_PCT:g}")
     if geographies is not None:
         known = geographies.get(params.survey_year, {})
         if params.geography.strip().upper() not in {k.upper() for pair in known.items() for k in pair} | US_ALIASES:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import math
 import os
 import sys
 import time
@@ -38,6 +39,8 @@ HEADLINE_COLUMNS = ["consensus_statistic", "consensus_dollar_year", "consensus_n
                     "consensus_low", "consensus_high", "bls_median"]
 RUN_COLUMNS = ["status", "run_id", "run_dir", "notebooks_executed", "notebooks_reused", "report", "seconds", "error"]
 DASK_HINT = "pip install 'paycheck-analysis[dask]'"
+MAX_SETS = 1000               # every set is a full run: a bigger grid is a mistake, not a sweep
+MAX_GRID_BYTES = 1 << 20
 
 
 @dataclass
@@ -54,24 +57,25 @@ class SweepOutcome:
 
 def read_grid(path: str | os.PathLike) -> str:
     """The grid file's text (kept verbatim in the sweep folder)."""
+    from analysis import fileio
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except OSError as e:
+        return fileio.read_text(path, MAX_GRID_BYTES)
+    except fileio.FileProblem as e:
         raise ParameterError(f"--grid {path}: cannot read it ({e})") from None
 
 
 def load_grid(path: str | os.PathLike, text: str | None = None) -> dict[str, list]:
-    """The grid file (or its already read `text`) as {name: [values]}; a malformed file or an unknown name is a
-    ParameterError."""
-    import yaml
-
+    """The grid file (or its already read `text`) as {name: [values]}; a malformed file, an unknown name or more
+    than MAX_SETS combinations (counted without expanding them) is a ParameterError."""
+    from analysis import yamlio
     from analysis.params import FIELDS
 
     try:
-        grid = yaml.safe_load(read_grid(path) if text is None else text)
-    except yaml.YAMLError as e:
-        raise ParameterError(f"--grid {path}: cannot read it ({e})") from None
+        grid = yamlio.load(read_grid(path) if text is None else text)
+    except yamlio.YAMLInputError as e:
+        where = f", {e.where}" if e.line else ""
+        raise ParameterError(f"--grid {path}{where}: {e.problem}; expected a mapping like 'survey_year: [2022, 2023]'") from None
     if not isinstance(grid, dict) or not grid:
         raise ParameterError(f"--grid {path}: expected a mapping of parameter names to lists of values, "
                              f"e.g. 'survey_year: [2022, 2023]'")
@@ -84,6 +88,10 @@ def load_grid(path: str | os.PathLike, text: str | None = None) -> dict[str, lis
         if not values:
             raise ParameterError(f"--grid {path}: parameter '{name}' has an empty list of values")
         out[name] = values
+    count = math.prod(len(v) for v in out.values())
+    if count > MAX_SETS:
+        raise ParameterError(f"--grid {path}: {count:,} parameter sets ({' x '.join(str(len(v)) for v in out.values())} "
+                             f"values); expected at most {MAX_SETS:,} in one sweep (split the grid); nothing was run")
     return out
 
 

@@ -24,21 +24,18 @@ def add_arguments(parser) -> None:
 
 def parameters(args) -> dict:
     """The mapping from --config, overridden by -p pairs; a malformed config is an input error."""
-    import yaml
-
+    from analysis import fileio, yamlio
     from analysis.errors import ParameterError
 
     values = {}
     if args.config:
         try:
-            with open(args.config, encoding="utf-8") as fh:
-                loaded = yaml.safe_load(fh) or {}
-        except OSError as e:
-            raise ParameterError(f"--config {args.config}: cannot read it ({e.strerror})") from None
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise ParameterError(f"--config {args.config}{where}: malformed YAML ({getattr(e, 'problem', None) or e}); "
+            loaded = yamlio.read(args.config) or {}
+        except fileio.FileProblem as e:
+            raise ParameterError(f"--config {args.config}: cannot read it ({e})") from None
+        except yamlio.YAMLInputError as e:
+            where = f", {e.where}" if e.line else ""
+            raise ParameterError(f"--config {args.config}{where}: {e.problem}; "
                                  "expected a mapping like 'survey_year: 2023'") from None
         if not isinstance(loaded, dict):
             raise ParameterError(f"--config {args.config}: expected a mapping of parameter names to values")

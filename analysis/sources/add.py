@@ -3,23 +3,33 @@
 What it cannot detect it asks for (`--kind`, `--year`). The registry and data/raw/
 are left exactly as they were when anything fails: the layout is checked before
 anything is written, and a registration that does not validate is rolled back.
+One add-source runs at a time (a lock in data/); the file is copied beside its
+place, fsynced and renamed; a journal lets the next call undo a killed one.
 """
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import json
+import os
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from analysis import fileio
 from analysis.config import ProjectPaths, project_paths
 from analysis.errors import ChecksumMismatchError, InputError, Issue, ParameterError, RegistryError
 from analysis.sources import bls_oews
-from analysis.sources.registry import load_registry, parse_registry, sha256_of, verify_files
+from analysis.sources.registry import inside_data, load_registry, parse_registry, sha256_of, verify_files
 
 SUPPORTED_PUBLISHERS = ("bls",)
+LOCK_NAME = ".add-source.lock"        # in data/ (hidden files are not data: neither registered nor hashed)
+JOURNAL_NAME = ".add-source.journal"  # what an add-source under way has changed, to undo it if it was killed
+TMP_TAG = "add-source"                # partial copies are data/raw/<publisher>/.tmp-add-source-<name>-<random>
+LOCK_WAIT_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -150,8 +160,61 @@ def add_source(path: str | Path, publisher: str = "bls", kind: str | None = None
     if kind is not None and kind not in bls_oews.KINDS:
         raise ParameterError(f"--kind {kind}: expected one of {', '.join(bls_oews.KINDS)}")
     src = Path(path).resolve()
-    if not src.is_file():
-        raise InputError(Issue(str(path), "file not found; expected the file as BLS published it"))
+    try:
+        fileio.checked_size(src, fileio.MAX_OFFICIAL_BYTES)
+    except fileio.FileProblem as e:
+        raise InputError(Issue(str(path), f"{e}; expected the file as BLS published it")) from None
+    with _locked(paths):
+        return _add(src, det_args=(kind, year), title=title, url=url, paths=paths, retrieved=retrieved)
+
+
+@contextmanager
+def _locked(paths: ProjectPaths):
+    """One add-source at a time per project (a file lock in data/); a journal left by a killed one is rolled back."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(paths.data / LOCK_NAME))
+    try:
+        lock.acquire(timeout=LOCK_WAIT_SECONDS)
+    except Timeout:
+        raise InputError(Issue(f"data/{LOCK_NAME}", f"another add-source has held this lock for {LOCK_WAIT_SECONDS} s; "
+                               "expected it to finish (try again when it has)")) from None
+    try:
+        _recover(paths)
+        yield
+    finally:
+        lock.release()
+
+
+def _recover(paths: ProjectPaths) -> None:
+    """Undo what a killed add-source left (its journal says what it changed): registry text back, copied file and
+    temporary copies removed. Called under the lock, so their writer is known to be gone."""
+    journal = paths.data / JOURNAL_NAME
+    leftovers = sorted(paths.raw.glob(f"*/.tmp-{TMP_TAG}-*")) if paths.raw.is_dir() else []
+    if not journal.exists() and not leftovers:
+        return
+    notes = []
+    if journal.exists():
+        try:
+            state = json.loads(journal.read_text(encoding="utf-8"))
+            before, created = state["registry_before"], state["created"]
+        except (OSError, ValueError, KeyError, TypeError):
+            state = None
+        if state is not None:
+            fileio.atomic_write_bytes(paths.registry, before.encode("utf-8"), tag=TMP_TAG)
+            for rel in created:
+                if inside_data(rel):
+                    (paths.data / rel).unlink(missing_ok=True)
+            notes.append(f"data/sources.yaml restored and {', '.join('data/' + r for r in created) or 'no file'} removed")
+        journal.unlink()
+    for p in leftovers:
+        p.unlink(missing_ok=True)
+        notes.append(f"partial copy {p.relative_to(paths.root).as_posix()} removed")
+    print(f"note: an earlier add-source was interrupted; undone: {'; '.join(notes)}", file=sys.stderr)
+
+
+def _add(src: Path, det_args, title, url, paths: ProjectPaths, retrieved) -> tuple[dict, int]:
+    kind, year = det_args
     det = detect(src, paths.column_maps, kind, year)
     raw = paths.raw.resolve()
     dest = src if src.is_relative_to(raw) else raw / "bls" / src.name  # a file already in data/raw/ stays there
@@ -167,13 +230,18 @@ def add_source(path: str | Path, publisher: str = "bls", kind: str | None = None
         raise InputError(Issue(registry.shown(rel), "a different, unregistered file with this name is already in data/raw/bls/"))
     before = paths.registry.read_text(encoding="utf-8")
     copied = dest != src
+    journal = paths.data / JOURNAL_NAME
+    # the journal is written before anything changes and removed when everything validated: a kill at any point
+    # in between is undone by the next add-source (see _recover)
+    fileio.atomic_write_bytes(journal, json.dumps({"pid": os.getpid(), "registry_before": before,
+                                                   "created": [rel] if copied else []}).encode("utf-8"), tag=TMP_TAG)
     try:
         if copied:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dest)
+            fileio.atomic_copy(src, dest, tag=TMP_TAG)
         text = before if before.endswith("\n") else before + "\n"
-        paths.registry.write_text(text + yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=200),
-                                  encoding="utf-8")
+        fileio.atomic_write_bytes(paths.registry, (text + yaml.safe_dump([entry], sort_keys=False, allow_unicode=True,
+                                                                         width=200)).encode("utf-8"), tag=TMP_TAG)
         if entry["id"] not in parse_registry(paths).by_id:
             raise InputError(Issue("data/sources.yaml", "the new entry did not land in the 'sources:' list "
                                    "(is 'sources:' the last key of the file?)"))
@@ -182,8 +250,10 @@ def add_source(path: str | Path, publisher: str = "bls", kind: str | None = None
         table = load_figures(registry=load_registry(paths))
         n = int((table["source_id"] == entry["id"]).sum())
     except BaseException:
-        paths.registry.write_text(before, encoding="utf-8")
+        fileio.atomic_write_bytes(paths.registry, before.encode("utf-8"), tag=TMP_TAG)
         if copied:
             dest.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
         raise
+    journal.unlink()
     return entry, n

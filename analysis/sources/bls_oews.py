@@ -23,18 +23,20 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from analysis import fileio
 from analysis.config import project_paths
 from analysis.errors import InputError, Issue
 from analysis.figures import conform
 from analysis.parsing import parse_amount
 from analysis.sources import cache
-from analysis.sources.csvio import FIRST_DATA_ROW, read_text_table
+from analysis.sources.csvio import FIRST_DATA_ROW, duplicate_columns, read_text_table
 from analysis.sources.entry_fields import entry_columns, survey_year_of
 from analysis.sources.registry import SourceEntry, sha256_of
 
@@ -43,6 +45,7 @@ AREA_LEVELS = {"1": "national", "2": "state", "3": "state", "4": "metro", "6": "
 KIND_AREA_TYPE = {"national": "1", "industry": "1", "state": "2", "metro": "4"}  # for layouts without AREA_TYPE
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 DATA_SUFFIXES = EXCEL_SUFFIXES + (".csv",)
+MAX_UNZIPPED_BYTES = 1 << 30  # the data files of one BLS zip (the all-data workbook is about 100 MB)
 SUFFIXES = DATA_SUFFIXES + (".zip",)
 KINDS = ("national", "state", "metro", "industry", "all")
 
@@ -206,6 +209,8 @@ def _read_excel(source, shown: str, column_maps: Path) -> tuple[str, pd.DataFram
             raise InputError(Issue(shown, f"cannot read sheet '{sheet}' ({type(e).__name__}: {e}); expected an .xlsx "
                                    "or .xls file as BLS publishes it (is the file truncated or corrupt?)"))
         header = [str(c) for c in df.columns]
+        if dups := duplicate_columns(header, shown):
+            raise InputError(dups, title=f"{shown}: duplicate columns")
         first_header = first_header if first_header is not None else header
         try:
             layout = detect_layout(header, shown, column_maps)
@@ -223,7 +228,7 @@ def _read_one(source, suffix: str, shown: str, column_maps: Path) -> tuple[str, 
     if suffix in EXCEL_SUFFIXES:
         layout, raw = _read_excel(source, shown, column_maps)
     else:
-        raw = read_text_table(source, shown)
+        raw = read_text_table(source, shown, max_bytes=fileio.MAX_OFFICIAL_BYTES)
         layout = detect_layout(list(raw.columns), shown, column_maps)
     names = _source_names(layout, list(raw.columns), column_maps)
     codes = raw[names["occ_code"]].map(_text)
@@ -244,22 +249,42 @@ class Parsed:
     source_names: dict[str, str]
 
 
+def _unzip(path: Path, shown: str, members: list[str]) -> list[tuple[str, bytes]]:
+    """The members' bytes, at most MAX_UNZIPPED_BYTES in all: the sizes the zip declares are checked first and
+    the reading stops at the limit (a zip bomb's header may lie)."""
+    limit = MAX_UNZIPPED_BYTES
+    with zipfile.ZipFile(path) as zf:
+        declared = sum(zf.getinfo(m).file_size for m in members)
+        if declared > limit:
+            raise InputError(Issue(shown, f"the zip's data files unpack to {declared:,} bytes; expected at most {limit:,} "
+                                   "(is this the zip BLS publishes?)"))
+        out, total = [], 0
+        for member in members:
+            try:
+                with zf.open(member) as fh:
+                    data = fh.read(limit - total + 1)
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
+                raise InputError(Issue(f"{shown}/{member}", f"cannot extract from the zip ({e}); the zip is damaged")) from None
+            total += len(data)
+            if total > limit:
+                raise InputError(Issue(f"{shown}/{member}", f"unpacks to more than {limit:,} bytes, more than the zip "
+                                       "declares; expected the zip BLS publishes")) from None
+            out.append((member, data))
+    return out
+
+
 def parse_official(path: Path, shown: str, column_maps: Path, kind: str | None = None) -> Parsed:
     """Read an official OEWS file (.xlsx, .xls, .csv or a BLS .zip of them) without the cache."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(Issue(shown, f"unsupported file type '{suffix}'; expected one of {', '.join(SUFFIXES)}"))
-    if not path.is_file():
-        raise InputError(Issue(shown, "file not found"))
+    try:
+        fileio.checked_size(path, fileio.MAX_OFFICIAL_BYTES)
+    except fileio.FileProblem as e:
+        raise InputError(Issue(shown, str(e))) from None
     if suffix == ".zip":
         members = zip_members(path, shown, column_maps, kind)  # checks the zip is readable first
-        with zipfile.ZipFile(path) as zf:
-            parts = []
-            for member in members:
-                try:
-                    parts.append((f"{shown}/{member}", Path(member).suffix.lower(), io.BytesIO(zf.read(member))))
-                except (zipfile.BadZipFile, OSError, EOFError) as e:
-                    raise InputError(Issue(f"{shown}/{member}", f"cannot extract from the zip ({e}); the zip is damaged"))
+        parts = [(f"{shown}/{m}", Path(m).suffix.lower(), io.BytesIO(data)) for m, data in _unzip(path, shown, members)]
     else:
         parts = [(shown, suffix, path)]
     frames, layout, names = [], None, {}

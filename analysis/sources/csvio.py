@@ -2,22 +2,43 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
 
+from analysis import fileio
 from analysis.errors import InputError, Issue
 
 FIRST_DATA_ROW = 2  # row numbers are file lines: the header is row 1
+_MANGLED = re.compile(r"(?P<name>.+)\.(?P<n>[1-9][0-9]*)")
 
 
-def read_text_table(path: Path, shown: str, expected_columns: list[str] | None = None,
-                    allow_extra: bool = False, **read_kw) -> pd.DataFrame:
+def duplicate_columns(columns, shown: str) -> list[Issue]:
+    """Columns that appear twice in a header, which pandas renames 'NAME.1' (read_csv and read_excel alike)."""
+    names = [str(c) for c in columns]
+    issues = []
+    for i, c in enumerate(names):
+        m = _MANGLED.fullmatch(c)
+        if m and m["name"] in names[:i]:
+            issues.append(Issue(shown, f"duplicate column '{m['name']}' (columns {names.index(m['name']) + 1} and {i + 1}); "
+                                "expected each column once", row=1, column=m["name"]))
+    return issues
+
+
+def read_text_table(path, shown: str, expected_columns: list[str] | None = None,
+                    allow_extra: bool = False, max_bytes: int = fileio.MAX_TEXT_BYTES, **read_kw) -> pd.DataFrame:
     """All cells as str ('' for empty); errors name `shown` and what was expected.
 
-    With `expected_columns`, a missing column is an error, and so is an extra one
-    unless `allow_extra`.
+    `path` is a file (a regular file of at most `max_bytes`: not a folder, device or pipe) or a file-like
+    object. With `expected_columns`, a missing column is an error, and so is an extra one unless
+    `allow_extra`; a column that appears twice always is.
     """
+    if isinstance(path, (str, Path)):
+        try:
+            fileio.checked_size(path, max_bytes)
+        except fileio.FileProblem as e:
+            raise InputError(Issue(shown, str(e))) from None
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", **read_kw)
     except pd.errors.EmptyDataError:
@@ -31,6 +52,9 @@ def read_text_table(path: Path, shown: str, expected_columns: list[str] | None =
                                "with the same number of fields as the header"))
     except FileNotFoundError:
         raise InputError(Issue(shown, "file not found"))
+    dups = duplicate_columns(df.columns, shown)
+    if dups:
+        raise InputError(dups, title=f"{shown}: duplicate columns")
     if expected_columns is not None:
         issues = [Issue(shown, f"missing column '{c}'; expected columns: {', '.join(expected_columns)}", row=1, column=c)
                   for c in expected_columns if c not in df.columns]

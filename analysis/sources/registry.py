@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
-
+from analysis import fileio, yamlio
 from analysis.config import ProjectPaths, project_paths
 from analysis.digest import sha256_of
 from analysis.errors import ChecksumMismatchError, Issue, RegistryError
@@ -81,13 +80,24 @@ class Registry:
 def _entry_lines(text: str) -> list[int]:
     """YAML line number of each entry under `sources:` (for error locations)."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=yamlio.LOADER)
         for key, value in node.value:
             if key.value == "sources":
                 return [item.start_mark.line + 1 for item in value.value]
     except Exception:  # structure errors are reported by the checks below
         pass
     return []
+
+
+def inside_data(path: str) -> bool:
+    """A registry file path is relative to data/ and cannot leave it ('..', absolute, drive or home paths)."""
+    p = PurePosixPath(path.replace("\\", "/"))
+    return bool(path) and not p.is_absolute() and ".." not in p.parts and ":" not in path and not path.startswith("~")
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _check_entry(raw: object, shown: str, line: int | None) -> tuple[SourceEntry | None, list[Issue]]:
@@ -101,6 +111,10 @@ def _check_entry(raw: object, shown: str, line: int | None) -> tuple[SourceEntry
             issues.append(Issue(shown, f"{label}: unknown {key} {raw[key]!r}; expected one of {', '.join(allowed)}", row=line, column=key))
     if raw.get("citation") == "secondary_quote" and not raw.get("quoted_by"):
         issues.append(Issue(shown, f"{label}: a secondary quote needs 'quoted_by' (name and url of the quoting page)", row=line, column="quoted_by"))
+    quoted = raw.get("quoted_by")
+    if quoted not in (None, "") and not (isinstance(quoted, dict) and isinstance(quoted.get("name"), str) and quoted["name"]):
+        issues.append(Issue(shown, f"{label}: 'quoted_by' must be a mapping with 'name' and 'url' of the quoting page, "
+                            f"got {_short(quoted)}", row=line, column="quoted_by"))
     pop = raw.get("population")
     if pop is not None and not isinstance(pop, dict):
         issues.append(Issue(shown, f"{label}: 'population' must be a mapping with keys among {', '.join(POPULATION_KEYS)}", row=line, column="population"))
@@ -115,6 +129,9 @@ def _check_entry(raw: object, shown: str, line: int | None) -> tuple[SourceEntry
             for f in files:
                 if not isinstance(f, dict) or not f.get("path") or not f.get("sha256"):
                     issues.append(Issue(shown, f"{label}: each file needs 'path' and 'sha256'", row=line, column="files"))
+                elif not inside_data(str(f["path"])):
+                    issues.append(Issue(shown, f"{label}: file path {_short(f['path'])} must be relative to data/ and stay "
+                                        "inside it (e.g. raw/bls/national_M2023_dl.xlsx)", row=line, column="files"))
                 else:
                     parsed.append(SourceFile(str(f["path"]), str(f["sha256"]).lower()))
     if issues:
@@ -129,15 +146,16 @@ def parse_registry(paths: ProjectPaths) -> Registry:
     """Read and structurally check the registry, without touching the data files."""
     shown = "data/sources.yaml"
     try:
-        text = paths.registry.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RegistryError(Issue(shown, "registry file not found; expected a YAML file with a 'sources:' list"))
+        data = fileio.read_bytes(paths.registry, yamlio.MAX_BYTES)
+    except fileio.FileProblem as e:
+        hint = "expected a YAML file with a 'sources:' list"
+        raise RegistryError(Issue(shown, f"registry {e}; {hint}" if str(e) == "file not found" else f"{e}; {hint}"))
     try:
-        doc = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise RegistryError(Issue(shown, f"malformed YAML: {getattr(e, 'problem', e)}; expected a 'sources:' list of entries",
-                                  row=mark.line + 1 if mark else None))
+        text = fileio.decode(data)
+        doc = yamlio.load(text)
+    except (fileio.FileProblem, yamlio.YAMLInputError) as e:
+        raise RegistryError(Issue(shown, f"{getattr(e, 'problem', e)}; expected a 'sources:' list of entries",
+                                  row=getattr(e, "line", None)))
     if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list):
         raise RegistryError(Issue(shown, "expected a top-level 'sources:' list of entries"))
     registry, issues, seen = Registry(paths), [], {}
@@ -181,6 +199,10 @@ def verify_files(registry: Registry) -> None:
                 issues.append(Issue(shown, f"registered by two entries ('{owners[f.path]}' and '{e.id}'); a file belongs to one publication"))
             owners[f.path] = e.id
             p = registry.file_path(f)
+            if not p.resolve().is_relative_to(registry.paths.data.resolve()):
+                issues.append(Issue(shown, f"registered by '{e.id}' but resolves outside data/ (a symbolic link?); "
+                                    "expected the published file inside data/raw/"))
+                continue
             if not p.is_file():
                 issues.append(Issue(shown, f"registered by '{e.id}' but missing; expected the published file at this path"))
                 continue

@@ -31,7 +31,7 @@ def test_grid_expands_in_file_order(tmp_path):
     ("- 2022\n- 2023\n", "expected a mapping of parameter names to lists of values"),
     ("survey_year: [2022]\nsurvey_yr: [2023]\n", "unknown parameter(s) survey_yr; valid parameters: survey_year"),
     ("survey_year: []\n", "parameter 'survey_year' has an empty list of values"),
-    ("survey_year: [2022\n", "cannot read it"),
+    ("survey_year: [2022\n", "line 2, column 1: malformed YAML"),
 ])
 def test_malformed_grid_is_one_clear_error(tmp_path, text, message):
     with pytest.raises(ParameterError) as e:

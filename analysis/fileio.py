@@ -1,0 +1,117 @@
+"""Reading input files safely: regular files only, bounded size, UTF-8 named in errors; atomic writes.
+
+A path a researcher passes may be a folder, /dev/zero, a pipe or a multi-gigabyte file; each is refused
+with a FileProblem (a short phrase the caller prefixes with the file's name) before anything is read.
+Writes that must never be seen half-done go to a temporary file beside the target, are fsynced and
+renamed over it.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+
+MAX_TEXT_BYTES = 64 << 20        # claims files, curated CSVs, configs, grids: far above any real one
+MAX_OFFICIAL_BYTES = 1 << 30     # an official BLS file (the all-data workbook is about 100 MB)
+
+
+class FileProblem(ValueError):
+    """Why a file cannot be read, in words that follow its name ('file not found', 'is a folder; ...')."""
+
+
+def checked_size(path: str | os.PathLike, max_bytes: int) -> int:
+    """The size of `path` if it is a regular file of at most `max_bytes`; FileProblem otherwise."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise FileProblem("file not found") from None
+    except NotADirectoryError:
+        raise FileProblem("file not found (a parent in the path is a file, not a folder)") from None
+    except OSError as e:
+        raise FileProblem(f"cannot read it ({e.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise FileProblem("is a folder; expected a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise FileProblem("is not a regular file (a device, pipe or socket); expected a file")
+    if st.st_size > max_bytes:
+        raise FileProblem(f"file has {st.st_size:,} bytes; expected at most {max_bytes:,}")
+    return st.st_size
+
+
+def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of a regular file of at most `max_bytes` (checked before and while reading)."""
+    checked_size(path, max_bytes)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as e:
+        raise FileProblem(f"cannot read it ({e.strerror})") from None
+    if len(data) > max_bytes:
+        raise FileProblem(f"file has more than {max_bytes:,} bytes")
+    return data
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a byte-order mark is dropped); UTF-16 and other encodings are named in the FileProblem."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileProblem("is UTF-16 text; expected UTF-8 (save it as UTF-8)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise FileProblem(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}, line {line}); "
+                          "expected a UTF-8 encoded file") from None
+
+
+def read_text(path: str | os.PathLike, max_bytes: int = MAX_TEXT_BYTES) -> str:
+    return decode(read_bytes(path, max_bytes))
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def temporary_beside(target: Path, tag: str) -> Path:
+    """A hidden name in `target`'s folder for writing it before the rename (`.tmp-<tag>-<name>-<random>`)."""
+    return target.with_name(f".tmp-{tag}-{target.name}-{secrets.token_hex(4)}")
+
+
+def atomic_write_bytes(target: Path, data: bytes, tag: str = "write") -> None:
+    """Write `data` to a temporary file beside `target`, fsync it, rename it over `target`."""
+    tmp = temporary_beside(target, tag)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+
+
+def atomic_copy(source: Path, target: Path, tag: str = "copy", chunk: int = 1 << 20) -> None:
+    """Copy `source` to a temporary file beside `target`, fsync it, rename it over `target`."""
+    tmp = temporary_beside(target, tag)
+    try:
+        with open(source, "rb") as src, open(tmp, "wb") as dst:
+            for block in iter(lambda: src.read(chunk), b""):
+                dst.write(block)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
