@@ -60,11 +60,13 @@ def _bls_oews(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def fit_bls(table: pd.DataFrame, params) -> pd.DataFrame:
-    """One lognormal fit per BLS primary OEWS group (year, area, industry, occupation) with >= 2 usable annual percentiles.
+    """One lognormal fit per BLS primary cross-industry OEWS group (year, area, occupation) with >= 2 usable annual
+    percentiles (industry sectors are compared by their published percentiles, not fitted).
 
     Top-coded or suppressed percentiles have no value and are left out of the fit, never invented.
     """
-    wages = to_unit(_bls_oews(table), ANNUAL, params.hours_per_year)
+    oews = _bls_oews(table)
+    wages = to_unit(oews[oews["industry_code"].isin(["", "000000"])], ANNUAL, params.hours_per_year)
     rows = []
     for _, g in wages.groupby(GROUP, sort=True, dropna=False):
         pct = g[g["statistic"].isin(PERCENTILE_ORDER)]

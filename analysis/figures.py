@@ -189,8 +189,9 @@ def _value_issues(df: pd.DataFrame) -> list[Issue]:
             continue
         if unit not in STATISTIC_UNITS.get(r["statistic"], (unit,)):
             issues.append(Issue(file, f"unit {unit} does not fit statistic {r['statistic']}; expected {' or '.join(STATISTIC_UNITS[r['statistic']])}", row=row, column="unit"))
-        if v <= 0:
-            issues.append(Issue(file, f"value {fmt(v)} is not positive; expected a positive {unit} amount", row=row, column="value"))
+        if v < 0 or (v == 0 and unit != "percent"):  # BLS prints 0 for a share that rounds to zero (PCT_TOTAL)
+            issues.append(Issue(file, f"value {fmt(v)} is not positive; expected a positive {unit} amount"
+                                + (" or 0" if unit == "percent" else ""), row=row, column="value"))
             continue
         if unit in PLAUSIBLE:
             lo, hi = PLAUSIBLE[unit]

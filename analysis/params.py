@@ -25,7 +25,7 @@ def is_national(geography: str) -> bool:
 
 @dataclass(frozen=True)
 class AnalysisParams:
-    survey_year: int = 2023          # BLS May survey year the comparison is anchored on
+    survey_year: int | None = None   # BLS May survey year the comparison is anchored on (None: the newest in the data)
     dollar_year: int = 2024          # dollars that real (inflation-adjusted) figures are expressed in
     hours_per_year: int = 2080       # hours in a work year for hourly <-> annual (BLS uses 2080)
     publishers: tuple[str, ...] = PUBLISHERS
@@ -44,6 +44,7 @@ class AnalysisParams:
 
 FIELDS = {f.name: f for f in dataclasses.fields(AnalysisParams)}
 DEFAULTS = AnalysisParams()
+TYPES = {**{name: type(getattr(DEFAULTS, name)) for name in FIELDS}, "survey_year": int}
 
 
 _INT = re.compile(r"[+-]?[0-9]{1,9}")  # ASCII digits only: '²'.isdigit() is True but int('²') fails
@@ -57,7 +58,7 @@ def shown(value: Any, limit: int = 40) -> str:
 
 def _coerce(name: str, value: Any) -> Any:
     """Accept the field's own type (or a numeric string / list from the command line); reject anything else."""
-    expected = type(getattr(DEFAULTS, name))
+    expected = TYPES[name]
     if expected is bool:
         if isinstance(value, bool):
             return value
@@ -104,6 +105,10 @@ def from_mapping(values: dict[str, Any] | None = None, *, survey_years=None, dol
     unknown = sorted(str(k) for k in values if k not in FIELDS)
     if unknown:
         raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; valid parameters: {', '.join(FIELDS)}")
+    if values.get("survey_year") is None:  # not given: the newest May in the data
+        values.pop("survey_year", None)
+        if survey_years:
+            values["survey_year"] = max(int(y) for y in survey_years)
     params = AnalysisParams(**{k: _coerce(k, v) for k, v in values.items()})
     check_ranges(params, survey_years=survey_years, dollar_years=dollar_years, geographies=geographies)
     return params

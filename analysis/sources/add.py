@@ -109,7 +109,7 @@ def _population(det: Detected, column_maps: Path) -> dict[str, str]:
 
 
 def new_entry(path: Path, det: Detected, rel: str, column_maps: Path, title: str | None = None, url: str | None = None,
-              retrieved: str | None = None) -> dict:
+              retrieved: str | None = None, retrieved_from: str | None = None, notes: str | None = None) -> dict:
     """A registry entry in the format of the shipped OEWS entries."""
     info = bls_oews.file_info(det.kind, det.year, column_maps)
     return {
@@ -119,7 +119,7 @@ def new_entry(path: Path, det: Detected, rel: str, column_maps: Path, title: str
         "url": url or info["url"],
         "reference_period": f"{det.year}-05",
         "retrieved": retrieved or dt.date.today().isoformat(),
-        "retrieved_from": f"file {path.name}",
+        "retrieved_from": retrieved_from or f"file {path.name}",
         "collection_method": "employer survey",
         "citation": "primary",
         "population": _population(det, column_maps),
@@ -127,7 +127,7 @@ def new_entry(path: Path, det: Detected, rel: str, column_maps: Path, title: str
         "kind": det.kind,
         "layout": det.layout,
         "files": [{"path": rel, "sha256": sha256_of(path)}],
-        "notes": f"The official file as published, added with `python -m analysis add-source` (layout {det.layout}).",
+        "notes": (notes or "The official file as published.") + f" Added with `python -m analysis add-source` (layout {det.layout}).",
     }
 
 
@@ -147,7 +147,7 @@ def _consistent_registry(paths: ProjectPaths, allow_unregistered: str):
 
 def add_source(path: str | Path, publisher: str = "bls", kind: str | None = None, year: int | None = None,
                title: str | None = None, url: str | None = None, paths: ProjectPaths | None = None,
-               retrieved: str | None = None) -> tuple[dict, int]:
+               retrieved: str | None = None, retrieved_from: str | None = None, notes: str | None = None) -> tuple[dict, int]:
     """Copy `path` into data/raw/bls/, register it and validate everything; returns (entry, number of figures).
 
     On any failure the registry text and data/raw/ are restored to what they were.
@@ -220,7 +220,7 @@ def _add(src: Path, det_args, title, url, paths: ProjectPaths, retrieved) -> tup
     dest = src if src.is_relative_to(raw) else raw / "bls" / src.name  # a file already in data/raw/ stays there
     rel = dest.relative_to(paths.data.resolve()).as_posix()
     registry = _consistent_registry(paths, allow_unregistered=rel)
-    entry = new_entry(src, det, rel, paths.column_maps, title, url, retrieved)
+    entry = new_entry(src, det, rel, paths.column_maps, title, url, retrieved, retrieved_from, notes)
     sha = entry["files"][0]["sha256"]
     clash = next((e.id for e in registry.entries for f in e.files if f.sha256 == sha or f.path == rel), None)
     if entry["id"] in registry.by_id or clash:

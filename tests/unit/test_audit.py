@@ -8,7 +8,7 @@ from analysis.params import AnalysisParams
 from analysis.sources.load import load_figures
 from tests.conftest import FIXTURES
 
-P = AnalysisParams()
+P = AnalysisParams(survey_year=2023)
 CLAIMS = FIXTURES / "claims"
 
 

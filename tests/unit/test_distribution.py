@@ -9,7 +9,7 @@ from analysis import distribution as d
 from analysis.params import AnalysisParams
 from analysis.sources.load import load_figures
 
-P = AnalysisParams()
+P = AnalysisParams(survey_year=2023)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_fit_recovers_synthetic_lognormal_parameters():
 
 
 def test_every_national_year_fitted_states_without_percentiles_skipped(fits):
-    assert sorted(fits.survey_year) == list(range(2011, 2024))
+    assert sorted(fits.survey_year) == list(range(2011, 2025))
     assert (fits.geography_code == "US").all() and (fits.n_percentiles == 5).all()
 
 

@@ -49,7 +49,7 @@ def shipped():
 def test_shipped_data_validates_and_covers_every_publisher(shipped):
     assert set(shipped["publisher"]) >= {"bls", "aapc", "salary.com", "payscale"}
     bls_years = set(shipped.loc[shipped["source_id"].str.match(r"bls_oews_national_\d{4}$"), "survey_year"])
-    assert bls_years == set(range(2011, 2024))
+    assert bls_years == set(range(2011, 2025))
 
 
 def test_published_bls_annual_is_hourly_times_2080(shipped):

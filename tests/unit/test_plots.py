@@ -24,7 +24,7 @@ def test_empty_tables_give_a_placeholder_not_an_error(table):
 
 
 def test_waterfall_labels_every_step_with_its_amount(table):
-    steps = bridge(table, load_cpi(load_registry()), AnalysisParams())
+    steps = bridge(table, load_cpi(load_registry()), AnalysisParams(survey_year=2023))
     chart = plots.waterfall(steps)
     texts = [t.get_text() for ax in chart.fig.axes for t in ax.texts]
     for amount in steps.loc[~steps["step"].isin(["start", "end"]), "amount"]:

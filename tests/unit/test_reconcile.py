@@ -13,7 +13,7 @@ from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi
 from analysis.sources.registry import load_registry
 
-P = AnalysisParams()
+P = AnalysisParams(survey_year=2023)
 
 
 @pytest.fixture(scope="module")
