@@ -20,17 +20,20 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputError, Issue
-from analysis.figures import WAGE_STATISTICS
+from analysis.figures import PUBLISHERS, WAGE_STATISTICS
 from analysis.harmonize import ANNUAL, HOURLY, geography_mask, to_unit
 from analysis.parsing import parse_amount
 from analysis.sources.csvio import read_text_table
 
 REQUIRED = ["claim_id", "claim_text", "value", "unit", "statistic", "publisher", "reference_period"]
-OPTIONAL = ["population", "geography"]
+# value_high: upper end of a range; extracted_by, confidence: rows written by analysis.extraction.
+OPTIONAL = ["population", "geography", "value_high", "extracted_by", "confidence"]
 UNITS = (ANNUAL, HOURLY)
-CLAIM_PUBLISHERS = ("bls", "aapc", "salary.com", "payscale", "other")
+CLAIM_UNITS = UNITS + ("percent",)
+CLAIM_STATISTICS = WAGE_STATISTICS + ("range", "at_least", "at_most", "difference", "unspecified")
+CLAIM_PUBLISHERS = PUBLISHERS + ("glassdoor", "unattributed")
 OUTPUT = REQUIRED + OPTIONAL + ["verdict", "data_value", "difference", "source_id", "note"]
-PERIOD = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2]))?$")
+PERIOD = re.compile(r"^((\d{4})(-(0[1-9]|1[0-2]))?)?$")  # blank: the article gives no period
 
 # Population matcher: phrase -> structured constraint. Words in NEUTRAL describe the occupation, not a subgroup.
 CERTIFIED_PHRASES = [(r"\b(non-?certified|uncertified|not certified|without (any )?certification)\b", "non-certified"),
@@ -54,21 +57,22 @@ def read_claims(path: Path | str, shown: str | None = None) -> pd.DataFrame:
     issues, values = [], []
     for row, r in df.iterrows():
         try:
-            amount = parse_amount(r["value"].strip().lstrip("~"))  # '~$59k': approximate, as the precision says
-            if amount.value <= 0:
-                raise ValueError(f"expected a positive amount, got {r['value']!r}")
-            if amount.unit and r["unit"] in UNITS and amount.unit != r["unit"]:
-                raise ValueError(f"the value says {amount.unit} but column unit says {r['unit']}")
-            values.append(amount.value)
+            values.append(_claimed(r["value"], r["unit"]))
         except ValueError as e:
             issues.append(Issue(shown, str(e), row=row, column="value"))
             values.append(float("nan"))
-        checks = (("unit", UNITS), ("statistic", WAGE_STATISTICS), ("publisher", CLAIM_PUBLISHERS))
+        if r["value_high"].strip():
+            try:
+                if _claimed(r["value_high"], r["unit"]) < values[-1]:
+                    raise ValueError(f"expected the upper end of the range, at least value {r['value']!r}; got {r['value_high']!r}")
+            except ValueError as e:
+                issues.append(Issue(shown, str(e), row=row, column="value_high"))
+        checks = (("unit", CLAIM_UNITS), ("statistic", CLAIM_STATISTICS), ("publisher", CLAIM_PUBLISHERS))
         for col, allowed in checks:
             if (r[col].strip() if col == "unit" else r[col].strip().lower()) not in allowed:
                 issues.append(Issue(shown, f"got {r[col]!r}; expected one of {', '.join(allowed)}", row=row, column=col))
         if not PERIOD.match(r["reference_period"].strip()):
-            issues.append(Issue(shown, f"got {r['reference_period']!r}; expected a year (2023) or year-month (2023-05)",
+            issues.append(Issue(shown, f"got {r['reference_period']!r}; expected a year (2023), year-month (2023-05) or blank",
                                 row=row, column="reference_period"))
         if not r["claim_id"].strip():
             issues.append(Issue(shown, "empty claim_id; expected an identifier", row=row, column="claim_id"))
@@ -80,6 +84,16 @@ def read_claims(path: Path | str, shown: str | None = None) -> pd.DataFrame:
     df["unit"] = df["unit"].str.strip()
     df["geography"] = df["geography"].str.strip().replace("", "US")
     return df
+
+
+def _claimed(text: str, unit: str) -> float:
+    """A claim's amount; ValueError naming what is wrong."""
+    amount = parse_amount(text.strip().lstrip("~"))  # '~$59k': approximate, as the precision says
+    if amount.value <= 0:
+        raise ValueError(f"expected a positive amount, got {text!r}")
+    if amount.unit and unit in UNITS and amount.unit != unit:
+        raise ValueError(f"the value says {amount.unit} but column unit says {unit}")
+    return amount.value
 
 
 def match_population(text: str) -> dict[str, str] | None:
@@ -162,9 +176,11 @@ def audit_claims(claims: pd.DataFrame, table: pd.DataFrame, params) -> pd.DataFr
         out = {k: c[k] for k in REQUIRED + OPTIONAL}
         out.update(verdict="unverifiable", data_value=float("nan"), difference=float("nan"), source_id="", note="")
         pop = match_population(c["population"])
-        figs = by_unit[c["unit"]]
-        if c["publisher"] == "other":
+        figs = by_unit.get(c["unit"])
+        if c["publisher"] in ("other", "unattributed"):
             out["note"] = "attributed to no single publisher: nothing to check against"
+        elif figs is None or c["statistic"] not in WAGE_STATISTICS or not c["reference_period"].strip():
+            out["note"] = "no rule yet to check a claim of this unit, statistic or (missing) period"
         elif pop is None:
             out["note"] = f"population {c['population']!r} could not be mapped unambiguously to the data's population columns"
         else:

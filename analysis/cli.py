@@ -18,6 +18,7 @@ COMMANDS = [
     ("run", "analysis.commands.run", "execute the notebooks and build the HTML/PDF report"),
     ("sweep", "analysis.commands.sweep", "run every combination of a parameter grid (local processes or Dask) + summary table"),
     ("audit", "analysis.commands.audit", "check an article's numeric claims against the data"),
+    ("extract-claims", "analysis.commands.extract_claims", "read an article and write its pay claims as a claims file"),
     ("add-source", "analysis.commands.add_source", "add a published BLS OEWS file: detect, copy, register (sha256), validate"),
 ]
 EXIT_INPUT_ERROR = 2

@@ -1,0 +1,298 @@
+"""Pay claims from an article's text, one row per pay figure, in the claims file's format (analysis.audit).
+
+For each amount the nearest words decide what it is: the statistic and bound named in the words since the previous
+amount, the unit said after it (or its size), the publisher named in the sentence, else carried from the paragraph,
+the list's lead-in or the table's introduction, else (for a definite statistic stated without hedging) from the
+section; the period named with it, else the one the article gives for that publisher. Every row says it was machine
+extracted, with a confidence that drops with each step of carrying or guessing, so a researcher can review the CSV.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from analysis.extraction import cues
+from analysis.extraction.amounts import Amount, find_amounts
+from analysis.extraction.article import Block, blocks
+
+COLUMNS = ["claim_id", "claim_text", "value", "value_high", "unit", "statistic", "publisher", "reference_period",
+           "population", "geography", "extracted_by", "confidence"]
+CANDIDATE = re.compile(r"\$|%|percent|figure|dollars", re.I)
+PERCENTILES = ("p10", "p25", "p75", "p90")
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of one block (pysbd: abbreviations such as "U.S." and "e.g." do not end a sentence)."""
+    return [s.sent.strip() for s in _segmenter().segment(text) if s.sent.strip()]
+
+
+def _joint_or_last(found: list[cues.Cue], text: str) -> str | None:
+    """The publisher a context sentence names: the last one, or `other` for "AAPC and Payscale data"."""
+    if not found:
+        return None
+    distinct = {c.value for c in found}
+    if len(distinct) > 1:
+        for a, b in zip(found, found[1:]):
+            if a.value != b.value and re.fullmatch(r"\s*(?:,|and|&|, and|or|/)\s*", text[a.end:b.start]):
+                return "other"
+    strong = [c for c in found if c.strong]
+    return (strong or found)[-1].value
+
+
+def _nearest(found: list[cues.Cue], a: Amount, after_weight: float = 1.5) -> cues.Cue | None:
+    def distance(c: cues.Cue) -> float:
+        return a.start - c.end if c.end <= a.start else (c.start - a.end) * after_weight + 1
+    return min(found, key=distance) if found else None
+
+
+@dataclass
+class Context:
+    """What the text before a sentence established: per block, lead-in and section."""
+    article: list[Block]
+    periods_by_publisher: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def leadin(self, i: int) -> Block | None:
+        """The text a list item or table row hangs from: the nearest "...:" item, else the paragraph or heading above."""
+        kind = self.article[i].kind
+        for j in range(i - 1, -1, -1):
+            b = self.article[j]
+            if b.kind == kind == "row":
+                continue
+            if b.kind == "item" and kind == "item":
+                if b.text.rstrip().endswith(":"):
+                    return b
+                continue
+            return b
+        return None
+
+    def headings(self, i: int, n: int = 2) -> list[str]:
+        """The last `n` headings above block i."""
+        return [b.text for b in reversed(self.article[:i]) if b.kind == "heading"][:n]
+
+    def after_table(self, i: int) -> Block | None:
+        """A "Source: ..." line right after a table."""
+        for j in range(i + 1, len(self.article)):
+            b = self.article[j]
+            if b.kind != "row":
+                return b if re.match(r"\s*(?:source|data|note)s?\b", b.text, re.I) else None
+        return None
+
+    def section_publisher(self, i: int) -> tuple[str | None, int | None]:
+        """The last publisher named in this block's section before it, and the block that names it."""
+        sec = self.article[i].section
+        for j in range(i - 1, -1, -1):
+            b = self.article[j]
+            if b.section != sec:
+                break
+            p = _joint_or_last(cues.publishers(b.text), b.text)
+            if p:
+                return p, j
+        return None, None
+
+    def article_period(self, publisher: str, i: int) -> str:
+        """The period the article gives elsewhere for this publisher: the last before block i, else the first after."""
+        found = self.periods_by_publisher.get(publisher, [])
+        before = [p for j, p in found if j <= i]
+        return before[-1] if before else found[0][1] if found else ""
+
+
+def _publisher_periods(article: list[Block]) -> dict[str, list[tuple[int, str]]]:
+    out: dict[str, list[tuple[int, str]]] = {}
+    for i, b in enumerate(article):
+        pubs = cues.publishers(b.text)
+        if not pubs:
+            continue
+        for per in cues.periods(b.text):
+            near = min(pubs, key=lambda c: abs(c.start - per.start))
+            out.setdefault(near.value, []).append((i, per.value))
+    return out
+
+
+def _window(sentence: str, amounts: list[Amount], k: int) -> tuple[str, str]:
+    a = amounts[k]
+    start = amounts[k - 1].end if k else 0
+    end = amounts[k + 1].start if k + 1 < len(amounts) else len(sentence)
+    return sentence[start:a.start], sentence[a.end:min(end, a.end + 80)]
+
+
+def _label(block: Block) -> str:
+    """An item's label: "COC (Certified Outpatient Coder)" in "COC (Certified Outpatient Coder): ..."."""
+    if block.kind == "item" and ":" in block.text[:80]:
+        label = block.text.split(":", 1)[0]
+        if len(label.split()) <= 8 and "$" not in label:
+            return re.sub(r"^([A-Z][A-Z-]+)\s*\([^)]*\)", r"\1", label)  # "COC (Certified Outpatient Coder)" -> COC
+    return ""
+
+
+def _statistic(a: Amount, before: str, after: str, leadin_text: str, previous: str | None) -> tuple[str, float]:
+    """The claim's statistic and how sure (1 = named next to the amount)."""
+    own = cues.statistics(before)
+    own_after = [c for c in cues.statistics(after[:30])]
+    named = own[-1].value if own else own_after[0].value if own_after else None
+    if named in PERCENTILES:
+        return named, 1.0
+    if cues.difference(before, after):
+        return "difference", 0.9
+    if a.value_high is not None:
+        return "range", 1.0
+    if named:
+        return named, 1.0
+    if a.bound in ("at_least", "at_most"):
+        return a.bound, 0.95
+    if previous in ("mean", "median") and not re.search(r"[.;:]", before):
+        return previous, 0.8
+    lead = {c.value for c in cues.statistics(leadin_text)}
+    if len(lead) == 1:
+        return lead.pop(), 0.85
+    if cues.RANGE_WORD.search(leadin_text):
+        return "range", 0.8
+    return "unspecified", 0.7
+
+
+def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[str]) -> list[dict]:
+    amounts = find_amounts(sentence)
+    if not amounts:
+        return []
+    leadin = ctx.leadin(i) if block.kind in ("item", "row") else None
+    leadin_text = (leadin.text if leadin else "") + (" " + " ".join(block.header) if block.kind == "row" else "")
+    source_line = ctx.after_table(i) if block.kind == "row" else None
+    label = _label(block) if block.kind == "item" else (block.cells[0] if block.cells else "")
+    rows, previous = [], None
+    for k, a in enumerate(amounts):
+        before, after = _window(sentence, amounts, k)
+        full_before = sentence[:a.start]
+        pay = cues.pay_related(full_before, after)
+        if pay is None:  # no pay or cost words in the sentence: the block, its lead-in, the headings above decide
+            pay = bool(cues.PAY.search(" ".join((block.text, leadin_text, label, *ctx.headings(i)))))
+        if not pay:
+            continue
+        if a.percent and not cues.difference(before, after):
+            continue
+        unit, unit_said = ("percent", True) if a.percent else cues.unit(a.value, before + " " + (leadin_text if block.kind != "paragraph" else ""), after)
+        if unit is None:
+            continue
+        confidence = 0.95
+        statistic, sure = _statistic(a, before, after, leadin_text if block.kind != "paragraph" else "", previous)
+        confidence *= sure
+        previous = statistic
+        if not unit_said:
+            confidence *= 0.95
+
+        # publisher: sentence, paragraph, lead-in / table source, section (definite statistic, no hedging)
+        publisher, period_text = None, sentence
+        found = cues.publishers(sentence)
+        if found:
+            joint = _joint_or_last(found, sentence)
+            publisher = "other" if joint == "other" else _nearest([c for c in found if c.strong] or found, a).value
+        if not publisher and not a.figures:  # "six figures" is the writer's own round number
+            for s in reversed(earlier):
+                publisher = _joint_or_last(cues.publishers(s), s)
+                if publisher:
+                    confidence *= 0.9
+                    period_text = s
+                    break
+        if not publisher:
+            for ctx_block in (source_line, leadin):
+                if ctx_block is not None:
+                    publisher = _joint_or_last(cues.publishers(ctx_block.text), ctx_block.text)
+                    if publisher:
+                        confidence *= 0.85
+                        period_text = ctx_block.text
+                        break
+        definite = statistic in PERCENTILES + ("mean", "median") and not cues.HEDGE.search(sentence)
+        if not publisher and definite:
+            publisher, j = ctx.section_publisher(i)
+            if publisher:
+                confidence *= 0.7
+                period_text = ctx.article[j].text
+        if not publisher:
+            publisher = "unattributed"
+            confidence *= 0.9
+
+        # period: with the amount, else with the publisher's context, else the article's period for that publisher
+        near = _nearest(cues.periods(sentence), a)
+        period = near.value if near else ""
+        if not period and period_text is not sentence:
+            ps = cues.periods(period_text)
+            period = ps[-1].value if ps else ""
+        if not period and publisher not in ("unattributed", "other"):
+            period = ctx.article_period(publisher, i)
+            if period:
+                confidence *= 0.9
+
+        geography = _geography(sentence, a, before, after, label, earlier)
+        rows.append({
+            "claim_text": sentence, "value": a.shown, "value_high": a.shown_high, "unit": unit, "statistic": statistic,
+            "publisher": publisher, "reference_period": period,
+            "population": ", ".join(_population(sentence, before, after, label, block)),
+            "geography": geography, "confidence": f"{min(confidence, 0.99):.2f}"})
+    return rows
+
+
+def _geography(sentence: str, a: Amount, before: str, after: str, label: str, earlier: list[str]) -> str:
+    here = cues.geographies(before)
+    if here:
+        return here[-1].value
+    post = [c for c in cues.geographies(after[:40])]
+    if post:
+        return post[0].value
+    for text in (label, *reversed(earlier)):
+        found = cues.geographies(text)
+        if found:
+            return found[-1].value
+    return "US"
+
+
+def _population(sentence: str, before: str, after: str, label: str, block: Block) -> list[str]:
+    if block.kind == "row":  # a table row's subgroup is its first cell, as written
+        parts = [label] if label and "$" not in label and not cues.geographies(label) else []
+        return parts + [m[0] for m in cues.OTHER_OCCUPATION.finditer(sentence)]
+    tail = re.split(r"[,;:(]|\s(?:and|but|while|whereas)\s", after[:40])[0]
+    window = re.sub(r"\bthan (?:a |an |the )?[\w-]+", " ", before + " " + tail)
+    parts = cues.population(label) + cues.population(window)
+    parts += [f'"{q}"' for q in re.findall(r'["“]([^"”]{3,40})["”]', before) if not any(p in q for p in parts)]
+    if label and cues.REFERS_BACK.search(window) and not parts:
+        parts.append(label)
+    parts += [m[0] for m in cues.OTHER_OCCUPATION.finditer(sentence)]
+    out: list[str] = []
+    for p in parts:
+        if p.lower() not in (o.lower() for o in out):
+            out.append(p)
+    return out
+
+
+def extract_claims(text: str) -> list[dict]:
+    """One dict per pay figure in the article text (plain, Markdown or HTML), with the claims file's columns."""
+    from analysis import __version__
+
+    article = blocks(text)
+    ctx = Context(article, _publisher_periods(article))
+    rows: list[dict] = []
+    for i, b in enumerate(article):
+        if b.kind == "heading" or not CANDIDATE.search(b.text):
+            continue
+        units = [b.text] if b.kind == "row" else sentences(b.text)
+        for n, s in enumerate(units):
+            rows += _claims_in(s, i, b, ctx, units[:n])
+    for n, r in enumerate(rows, 1):
+        r["claim_id"] = f"claim_{n:03d}"
+        r["extracted_by"] = f"analysis {__version__} extract-claims"
+    return [{c: r[c] for c in COLUMNS} for r in rows]
+
+
+def to_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()

@@ -1,0 +1,159 @@
+"""Pay claims extracted from article text: money forms, attribution, statistics, formats, the seed article."""
+import csv
+import io
+
+import pytest
+
+from analysis import audit as a
+from analysis.cli import main
+from analysis.config import project_paths
+from analysis.extraction import extract_claims, to_csv
+from analysis.extraction.amounts import find_amounts
+from analysis.extraction.article import blocks
+from analysis.extraction.evaluate import read_labels, score
+from tests.conftest import FIXTURES
+
+ROOT = project_paths().root
+SEED = ROOT.parent / "shared" / "seed"
+ARTICLES = FIXTURES / "articles"
+
+
+def seed_article():
+    files = sorted(SEED.glob("*.txt")) if SEED.is_dir() else []
+    if not files:
+        pytest.skip("the seed article (../shared/seed/) is not beside this checkout")
+    return files[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("$48,780", [(48780, None, "$48,780", None)]),
+    ("$23.45 per hour", [(23.45, None, "$23.45", None)]),
+    ("$61k", [(61000, None, "$61k", None)]),
+    ("in the $50-$60,000 range", [(50000, 60000, "$50,000", None)]),
+    ("$35,000 to $45,000", [(35000, 45000, "$35,000", None)]),
+    ("between $53,822 and $70,227", [(53822, 70227, "$53,822", None)]),
+    ("$17-$19 per hour", [(17, 19, "$17", None)]),
+    ("$40K–$52K", [(40000, 52000, "$40k", None)]),
+    ("just under $70,000", [(70000, None, "$70,000", "approx")]),
+    ("six-figure incomes", [(100000, None, "$100,000", "at_least")]),
+    ("more than $81,090", [(81090, None, "$81,090", "at_least")]),
+    ("up to $90,000", [(90000, None, "$90,000", "at_most")]),
+    ("$10,000 or more", [(10000, None, "$10,000", "at_least")]),
+    ("$42,390 and in Oklahoma is $42,660", [(42390, None, "$42,390", None), (42660, None, "$42,660", None)]),
+    ("earn 17.7% more", [(17.7, None, "17.7", None)]),
+    ("the top 10% and the lowest 10 percent, the 90th percentile, 401(k), ICD-10", []),
+])
+def test_money_forms(text, expected):
+    got = [(x.value, x.value_high, x.shown, x.bound) for x in find_amounts(text)]
+    assert got == expected
+
+
+def one(text):
+    rows = extract_claims(text)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_sentence_attribution_statistic_period_and_geography():
+    rows = extract_claims("According to the BLS, the median annual wage was $48,780 in May 2023, with the top 10% "
+                          "earning more than $81,090. In New Jersey the annual mean wage is $70,860.")
+    got = [(r["value"], r["statistic"], r["publisher"], r["reference_period"], r["geography"]) for r in rows]
+    assert got == [("$48,780", "median", "bls", "2023-05", "US"), ("$81,090", "p90", "bls", "2023-05", "US"),
+                   ("$70,860", "mean", "bls", "2023-05", "NJ")]  # carried from the paragraph's first sentence
+
+
+def test_hourly_from_words_and_size():
+    assert one("Coders earn a median of $23.45 per hour.")["unit"] == "USD/hour"
+    assert one("Billers typically make $17-$19 per hour at first.")["statistic"] == "range"
+    assert one("Glassdoor puts the average pay at $61k a year.")["unit"] == "USD/year"
+
+
+def test_bounds_differences_and_percentages():
+    assert one("Experienced auditors can earn upwards of $90,000.")["statistic"] == "at_least"
+    assert one("Remote coders can make up to $75,000.")["statistic"] == "at_most"
+    r = one("Certified coders earn 17.7% more than non-certified coders, according to the AAPC.")
+    assert (r["unit"], r["statistic"], r["publisher"]) == ("percent", "difference", "aapc")
+    assert extract_claims("Employment is projected to grow 7 percent from 2023 to 2033.") == []
+
+
+def test_costs_are_not_pay():
+    assert extract_claims("The CPC exam costs $499, and most training programs charge $2,000 to $3,000 in tuition.") == []
+
+
+def test_other_occupation_recorded_in_population():
+    r = one("Medical secretaries earned a median of $40,990 in May 2023, the BLS reports.")
+    assert "Medical secretaries" in r["population"]
+    assert a.match_population(r["population"]) is None  # the audit will not compare it with our occupation
+
+
+def test_attribution_carried_to_list_items_from_the_lead_in():
+    text = ("The AAPC's 2023 salary survey revealed:\n"
+            "- Average salary with at least one certification: $64,712\n"
+            "- Average salary without certification: $51,699\n")
+    rows = extract_claims(text)
+    assert [(r["publisher"], r["reference_period"], r["statistic"]) for r in rows] == [("aapc", "2023", "mean")] * 2
+
+
+def test_plain_markdown_and_html_give_the_same_claims():
+    plain = "Top-Paying States\n\nAccording to the BLS, the annual mean wage in California is $64,360.\n"
+    md = "## Top-Paying States\n\nAccording to the **BLS**, the annual mean wage in [California](x.html) is $64,360.\n"
+    html = ("<html><body><h2>Top-Paying States</h2><p>According to the <b>BLS</b>, the annual mean wage in "
+            "<a href='x.html'>California</a> is $64,360.</p><script>var x = '$1';</script></body></html>")
+    want = extract_claims(plain)
+    assert want and extract_claims(md) == want and extract_claims(html) == want
+
+
+def test_html_table_rows_become_claims_with_header_and_source():
+    html = ("<p>Salaries by state:</p><table><tr><th>State</th><th>Median salary</th></tr>"
+            "<tr><td>Texas</td><td>$45,000</td></tr><tr><td>Ohio</td><td>$44,000</td></tr></table>"
+            "<p>Source: BLS, May 2023</p>")
+    rows = extract_claims(html)
+    assert [(r["geography"], r["statistic"], r["publisher"], r["reference_period"]) for r in rows] == [
+        ("TX", "median", "bls", "2023-05"), ("OH", "median", "bls", "2023-05")]
+    assert [b.kind for b in blocks(html)] == ["paragraph", "row", "row", "paragraph"]
+
+
+def test_written_claims_read_back_by_the_audit(tmp_path):
+    path = tmp_path / "claims.csv"
+    path.write_text(to_csv(extract_claims(seed_article())))
+    claims = a.read_claims(path)
+    assert len(claims) >= 41 and set(claims["extracted_by"]) == {claims["extracted_by"].iloc[0]}
+    assert claims["confidence"].astype(float).between(0, 1).all()
+
+
+def test_seed_article_recovers_every_figure_of_the_claims_file():
+    rows = extract_claims(seed_article())
+    s = score(rows, read_labels(ROOT / "data" / "claims" / "seed_article_claims.csv"))
+    assert s["recall"] == 1.0
+    assert s["publisher"] >= 0.95 and s["statistic"] >= 0.95
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in ARTICLES.glob("*_labels.csv")))
+def test_labelled_articles_meet_the_targets(name):
+    stem = name[: -len("_labels.csv")]
+    if stem == "seed":
+        text = seed_article()
+    else:
+        text = next(ARTICLES.glob(f"{stem}.*[!v]")).read_text(encoding="utf-8")
+    s = score(extract_claims(text), read_labels(ARTICLES / name))
+    assert s["recall"] >= 0.9 and s["precision"] >= 0.85, s
+    assert s["publisher"] >= 0.85 and s["statistic"] >= 0.85, s
+
+
+def test_cli_extract_then_audit(tmp_path, capsys):
+    article = tmp_path / "a.md"
+    article.write_text("According to the BLS, the median annual wage was $48,780 as of May 2023.\n")
+    out = tmp_path / "claims.csv"
+    assert main(["extract-claims", str(article), "--output", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [(r["value"], r["statistic"], r["publisher"]) for r in rows] == [("$48,780", "median", "bls")]
+    verdicts = tmp_path / "verdicts.csv"
+    assert main(["audit", "--article", str(article), "--output", str(verdicts)]) == 0
+    assert list(csv.DictReader(verdicts.open()))[0]["verdict"] == "match"
+
+
+def test_cli_missing_article_and_both_inputs_exit_2(tmp_path, capsys):
+    assert main(["extract-claims", str(tmp_path / "nope.txt")]) == 2
+    assert "nope.txt: cannot read the article" in capsys.readouterr().err
+    assert main(["audit", "x.csv", "--article", "y.txt"]) == 2
+    assert "not both" in capsys.readouterr().err
