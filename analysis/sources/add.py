@@ -165,7 +165,8 @@ def add_source(path: str | Path, publisher: str = "bls", kind: str | None = None
     except fileio.FileProblem as e:
         raise InputError(Issue(str(path), f"{e}; expected the file as BLS published it")) from None
     with _locked(paths):
-        return _add(src, det_args=(kind, year), title=title, url=url, paths=paths, retrieved=retrieved)
+        return _add(src, det_args=(kind, year), title=title, url=url, paths=paths, retrieved=retrieved,
+                    retrieved_from=retrieved_from, notes=notes)
 
 
 @contextmanager
@@ -213,7 +214,7 @@ def _recover(paths: ProjectPaths) -> None:
     print(f"note: an earlier add-source was interrupted; undone: {'; '.join(notes)}", file=sys.stderr)
 
 
-def _add(src: Path, det_args, title, url, paths: ProjectPaths, retrieved) -> tuple[dict, int]:
+def _add(src: Path, det_args, title, url, paths: ProjectPaths, retrieved, retrieved_from=None, notes=None) -> tuple[dict, int]:
     kind, year = det_args
     det = detect(src, paths.column_maps, kind, year)
     raw = paths.raw.resolve()

@@ -144,3 +144,19 @@ def test_add_source_then_run_the_report_for_the_new_year(project, tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     report = (project.reports / "latest" / "report.html").read_text()
     assert "2025" in report
+
+
+def test_retrieved_from_and_notes_describe_a_copy(project, tmp_path):
+    """A copy that is not a fresh download says where it was read and what it holds (as data/README.md records)."""
+    src = tmp_path / "natsector_M2023_dl_extract.csv"
+    src.write_bytes((OEWS / "natsector_M2023_dl.csv").read_bytes())
+    # the shipped registry already holds May 2023 sectors: this goes into a project without them
+    shipped = load_registry(project).by_id["bls_oews_industry_2023"]
+    with pytest.raises(InputError, match="already registered as 'bls_oews_industry_2023'"):
+        add_source(src, "bls", paths=project)
+    assert shipped.notes.startswith("Rows of the official national-by-sector file")
+    # SYNTHETIC: the real 2023 rows as an .xlsx named for a year the project has not seen
+    relabelled = write_xlsx(rows(OEWS / "natsector_M2023_dl.csv"), tmp_path / "synthetic_natsector_M2026_dl.xlsx")
+    entry, n = add_source(relabelled, "bls", paths=project, retrieved_from="a test copy", notes="Only our rows.")
+    assert entry["retrieved_from"] == "a test copy" and entry["notes"].startswith("Only our rows. Added with")
+    assert entry["id"] == "bls_oews_industry_2026" and n == 224
