@@ -28,7 +28,7 @@ AT_LEAST_BEFORE = re.compile(r"\b(?:more than|over|upwards? of|at least|exceed(?
                              r"greater than|beyond|starting (?:at|from)|as high as|no less than|a minimum of)\s*$", re.I)
 AT_MOST_BEFORE = re.compile(r"\b(?:up to|less than|under|below|at most|no more than|as much as|a maximum of|capped at|"
                             r"topping out at|as low as)\s*$", re.I)
-AT_LEAST_AFTER = re.compile(r"^\s*(?:\+|or more\b|and up\b|and above\b|or higher\b|plus\b|or above\b)", re.I)
+AT_LEAST_AFTER = re.compile(r"^\s*(?:\+|or more\b|and up\b|and above\b|and beyond\b|or higher\b|plus\b|or above\b)", re.I)
 AT_MOST_AFTER = re.compile(r"^\s*(?:or less\b|or lower\b|and below\b|at most\b)", re.I)
 
 

@@ -60,6 +60,7 @@ class Context:
     """What the text before a sentence established: per block, lead-in and section."""
     article: list[Block]
     periods_by_publisher: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)   # the claims found so far, in reading order
 
     def leadin(self, i: int) -> Block | None:
         """The text a list item or table row hangs from: the nearest "...:" item, else the paragraph or heading above."""
@@ -76,8 +77,9 @@ class Context:
         return None
 
     def headings(self, i: int, n: int = 2) -> list[str]:
-        """The last `n` headings above block i."""
-        return [b.text for b in reversed(self.article[:i]) if b.kind == "heading"][:n]
+        """The last `n` headings above block i and the article's first heading (its title)."""
+        above = [b.text for b in self.article[:i] if b.kind == "heading"]
+        return above[-n:] + above[:1]
 
     def after_table(self, i: int) -> Block | None:
         """A "Source: ..." line right after a table."""
@@ -134,7 +136,8 @@ def _label(block: Block) -> str:
     return ""
 
 
-def _statistic(a: Amount, before: str, after: str, leadin_text: str, previous: str | None) -> tuple[str, float]:
+def _statistic(a: Amount, before: str, after: str, leadin_text: str, previous: str | None,
+               block_previous: str | None = None) -> tuple[str, float]:
     """The claim's statistic and how sure (1 = named next to the amount)."""
     own = cues.statistics(before)
     own_after = [c for c in cues.statistics(after[:30])]
@@ -151,6 +154,8 @@ def _statistic(a: Amount, before: str, after: str, leadin_text: str, previous: s
         return a.bound, 0.95
     if previous in ("mean", "median") and not re.search(r"[.;:]", before):
         return previous, 0.8
+    if block_previous in ("mean", "median") and not a.figures:  # "That works out to $23.45 an hour." after a median
+        return block_previous, 0.7
     lead = {c.value for c in cues.statistics(leadin_text)}
     if len(lead) == 1:
         return lead.pop(), 0.85
@@ -159,9 +164,9 @@ def _statistic(a: Amount, before: str, after: str, leadin_text: str, previous: s
     return "unspecified", 0.7
 
 
-def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[str]) -> list[dict]:
+def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[str], block_rows: list[dict]) -> list[dict]:
     amounts = find_amounts(sentence)
-    if not amounts:
+    if not amounts or sentence.rstrip().endswith("?"):  # a question asserts no figure
         return []
     leadin = ctx.leadin(i) if block.kind in ("item", "row") else None
     leadin_text = (leadin.text if leadin else "") + (" " + " ".join(block.header) if block.kind == "row" else "")
@@ -172,8 +177,10 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         before, after = _window(sentence, amounts, k)
         full_before = sentence[:a.start]
         pay = cues.pay_related(full_before, after)
-        if pay is None:  # no pay or cost words in the sentence: the block, its lead-in, the headings above decide
-            pay = bool(cues.PAY.search(" ".join((block.text, leadin_text, label, *ctx.headings(i)))))
+        if pay is None:  # no pay or cost words in the sentence: a wage statistic or publisher named, else the block,
+            # its lead-in or the headings above decide
+            pay = bool(cues.statistics(sentence) or cues.publishers(sentence)
+                       or cues.PAY.search(" ".join((block.text, leadin_text, label, *ctx.headings(i)))))
         if not pay:
             continue
         if a.percent and not cues.difference(before, after):
@@ -182,7 +189,8 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         if unit is None:
             continue
         confidence = 0.95
-        statistic, sure = _statistic(a, before, after, leadin_text if block.kind != "paragraph" else "", previous)
+        statistic, sure = _statistic(a, before, after, leadin_text if block.kind != "paragraph" else "", previous,
+                                     block_rows[-1]["statistic"] if block_rows and block.kind != "row" else None)
         confidence *= sure
         previous = statistic
         if not unit_said:
@@ -215,6 +223,13 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
             if publisher:
                 confidence *= 0.7
                 period_text = ctx.article[j].text
+        geography = _geography(sentence, a, before, after, label, earlier)
+        if not publisher and definite:  # the publisher of the last figure of the same kind ("annual mean wage" by state)
+            publisher = next((r["publisher"] for r in reversed(ctx.rows) if r["statistic"] == statistic
+                              and _place_kind(r["geography"]) == _place_kind(geography) and r["unit"] == unit
+                              and r["publisher"] not in ("unattributed", "other")), None)
+            if publisher:
+                confidence *= 0.6
         if not publisher:
             publisher = "unattributed"
             confidence *= 0.9
@@ -230,13 +245,17 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
             if period:
                 confidence *= 0.9
 
-        geography = _geography(sentence, a, before, after, label, earlier)
         rows.append({
             "claim_text": sentence, "value": a.shown, "value_high": a.shown_high, "unit": unit, "statistic": statistic,
             "publisher": publisher, "reference_period": period,
             "population": ", ".join(_population(sentence, before, after, label, block)),
             "geography": geography, "confidence": f"{min(confidence, 0.99):.2f}"})
+        ctx.rows.append(rows[-1])
     return rows
+
+
+def _place_kind(geography: str) -> str:
+    return "US" if geography == "US" else "state" if re.fullmatch(r"[A-Z]{2}", geography) else "area"
 
 
 def _geography(sentence: str, a: Amount, before: str, after: str, label: str, earlier: list[str]) -> str:
@@ -282,8 +301,10 @@ def extract_claims(text: str) -> list[dict]:
         if b.kind == "heading" or not CANDIDATE.search(b.text):
             continue
         units = [b.text] if b.kind == "row" else sentences(b.text)
+        block_rows: list[dict] = []
         for n, s in enumerate(units):
-            rows += _claims_in(s, i, b, ctx, units[:n])
+            block_rows += _claims_in(s, i, b, ctx, units[:n], block_rows)
+        rows += block_rows
     for n, r in enumerate(rows, 1):
         r["claim_id"] = f"claim_{n:03d}"
         r["extracted_by"] = f"analysis {__version__} extract-claims"

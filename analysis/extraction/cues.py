@@ -29,7 +29,7 @@ PUBLISHER_NAMES = {
     "payscale": r"\bPay[Ss]cale(?:\.com)?\b",
     "glassdoor": r"\bGlassdoor(?:\.com)?\b",
     "indeed": r"\bIndeed(?:\.com|'s)|(?<=\bto )Indeed\b|(?<=\bon )Indeed\b|(?<=\bby )Indeed\b|(?<=\bfrom )Indeed\b|"
-              r"\bIndeed(?= (?:data|reports?|lists?|shows?|says|puts|estimates?|found)\b)",
+              r"\bIndeed(?= (?:data|reports?|lists?|shows?|says|puts|estimates?|found)\b)|^Indeed(?=\s*:)",
     "ziprecruiter": r"\bZip[Rr]ecruiter(?:\.com)?\b",
 }
 PUBLISHER = re.compile("|".join(f"(?P<{k.replace('.', '_')}>{v})" for k, v in PUBLISHER_NAMES.items()))
@@ -129,7 +129,7 @@ STATISTICS = [
     ("p75", rf"\b(?:top|highest|upper)[- ](?:paid |earning )?25{PCT}|\b75th percentile|\btop quarter"),
     ("p90", rf"\b(?:top|highest)[- ](?:paid |earning )?10{PCT}|\b90th percentile|\b(?:top|highest)[- ](?:earners|paid|end)\b"),
     ("median", r"\bmedian\b|\bmidpoint\b"),
-    ("mean", r"\b(?:average|mean|avg\.?)\b(?!\s+(?:of\s+)?(?:\d|\$))|\baverages?\b"),
+    ("mean", r"\b(?:averag(?:e|es|ed|ing)|mean|avg\.?)\b"),
 ]
 STATISTIC = re.compile("|".join(f"(?P<{k}>{v})" for k, v in STATISTICS), re.I)
 RANGE_WORD = re.compile(r"\brang(?:e|es|ing)\b|\bbetween\b|\bspan", re.I)
@@ -184,10 +184,10 @@ def unit(value: float, before: str, after: str) -> tuple[str | None, bool]:
 PAY = re.compile(r"\b(?:salar(?:y|ies)|wages?|pay|paid|pays|paying|paycheck|earn(?:s|ed|ing|ings)?|income|incomes|compensation|"
                  r"makes?|making|made|take[- ]home|raise|bonus(?:es)?|boost|premium|six[- ]figure|rate|earners)\b", re.I)
 NOT_PAY = re.compile(r"\b(?:costs?|costing|tuition|fees?|prices?|priced|exams?|course|courses|program|programs|training|loans?|"
-                     r"debt|revenue|revenues|bills?|billed|charges?|charged|reimburse\w*|budgets?|insurance|deductibles?|"
+                     r"debt|revenue|revenues|charges?|charged|rents?|rented|apartments?|housing|mortgages?|cost of living|reimburse\w*|budgets?|insurance|deductibles?|"
                      r"worth|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?|grants?|scholarships?|"
                      r"stipends?|software|equipment|claims? (?:worth|of)|fraud|market|industry (?:is|was) (?:worth|valued)|"
-                     r"accuracy|error rate|employment|jobs|openings|growth in (?:jobs|employment))\b", re.I)
+                     r"accuracy|error rate|employment|openings|growth in (?:jobs|employment))\b", re.I)
 
 
 def pay_related(before: str, after: str) -> bool | None:
