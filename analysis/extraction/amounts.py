@@ -25,9 +25,10 @@ APPROX_BEFORE = re.compile(r"(?:\b(?:just|slightly|a little|a bit)\s+(?:under|ov
                            r"\b(?:nearly|almost|about|around|roughly|approximately|close to|some|an estimated|estimated|"
                            r"circa|approx\.?)|~)\s*$", re.I)
 AT_LEAST_BEFORE = re.compile(r"\b(?:more than|over|upwards? of|at least|exceed(?:s|ing|ed)?|above|in excess of|north of|"
-                             r"greater than|beyond|starting (?:at|from)|as high as|no less than|a minimum of)\s*$", re.I)
+                             r"greater than|beyond|starting (?:at|from)|as high as|no less than|a minimum of|as little as|as low as|"
+                             r"pass(?:es|ing)?|surpass(?:es|ing)?|top(?:s|ping)?)\s*$", re.I)
 AT_MOST_BEFORE = re.compile(r"\b(?:up to|less than|under|below|at most|no more than|as much as|a maximum of|capped at|"
-                            r"topping out at|as low as)\s*$", re.I)
+                            r"topping out at)\s*$", re.I)
 AT_LEAST_AFTER = re.compile(r"^\s*(?:\+|or more\b|and up\b|and above\b|and beyond\b|or higher\b|plus\b|or above\b)", re.I)
 AT_MOST_AFTER = re.compile(r"^\s*(?:or less\b|or lower\b|and below\b|at most\b)", re.I)
 

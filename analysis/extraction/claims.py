@@ -190,7 +190,8 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
             continue
         confidence = 0.95
         statistic, sure = _statistic(a, before, after, leadin_text if block.kind != "paragraph" else "", previous,
-                                     block_rows[-1]["statistic"] if block_rows and block.kind != "row" else None)
+                                     block_rows[-1]["statistic"] if block_rows and not k and block.kind != "row"
+                                     and not cues.HEDGE.search(sentence) else None)
         confidence *= sure
         previous = statistic
         if not unit_said:
@@ -199,10 +200,16 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         # publisher: sentence, paragraph, lead-in / table source, section (definite statistic, no hedging)
         publisher, period_text = None, sentence
         found = cues.publishers(sentence)
+        if k:  # "X, according to P, and Y": P is X's source, not Y's
+            found = [c for c in found if not (amounts[k - 1].end <= c.start and c.end <= a.start
+                                               and re.match(r"\W{0,3}(?:according to|per|says|said|reports?)\b",
+                                                            sentence[amounts[k - 1].end:c.start].strip(" ,") or "per")
+                                               and re.search(r"[,;]\s*(?:and|but|while|whereas)\b", sentence[c.end:a.start]))]
         if found:
             joint = _joint_or_last(found, sentence)
             publisher = "other" if joint == "other" else _nearest([c for c in found if c.strong] or found, a).value
-        if not publisher and not a.figures:  # "six figures" is the writer's own round number
+        hedged = bool(cues.HEDGE.search(sentence))
+        if not publisher and not a.figures and not hedged:  # "six figures", "can expect ...": the writer's own
             for s in reversed(earlier):
                 publisher = _joint_or_last(cues.publishers(s), s)
                 if publisher:
@@ -217,7 +224,7 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
                         confidence *= 0.85
                         period_text = ctx_block.text
                         break
-        definite = statistic in PERCENTILES + ("mean", "median") and not cues.HEDGE.search(sentence)
+        definite = statistic in PERCENTILES + ("mean", "median") and not hedged
         if not publisher and definite:
             publisher, j = ctx.section_publisher(i)
             if publisher:

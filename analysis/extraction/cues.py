@@ -34,7 +34,7 @@ PUBLISHER_NAMES = {
 }
 PUBLISHER = re.compile("|".join(f"(?P<{k.replace('.', '_')}>{v})" for k, v in PUBLISHER_NAMES.items()))
 # "AAPC certification", "an AHIMA credential": the organisation names a credential, it does not report a figure
-CREDENTIAL_USE = re.compile(r"^[\s-]{0,2}(?:certifi|credential|member|exam)", re.I)
+CREDENTIAL_USE = re.compile(r"^(?:'s|’s)?[\s-]{0,2}(?:certifi|credential|member|exam)", re.I)
 ATTRIBUTION_BEFORE = re.compile(r"\b(?:according to|per|from|by|source:?|cited by|says|reported by)\s+(?:the\s+)?(?:U\.S\.\s+)?$",
                                 re.I)
 ATTRIBUTION_AFTER = re.compile(r"^(?:'s|’s)?\s*(?:\(\w+\)\s*)?(?:\w+\s+){0,3}?(?:reports?|reported|found|finds|says|said|shows?|"
@@ -246,5 +246,5 @@ def population(text: str) -> list[str]:
     return out
 
 
-HEDGE = re.compile(r"\b(?:might|may|could|can expect|realistic(?:ally)?|likely|probably|typically|generally|usually|often|"
+HEDGE = re.compile(r"\b(?:might|(?-i:may)|could|can expect|realistic(?:ally)?|likely|probably|typically|generally|usually|often|"
                    r"imagine|suppose|hypothetical|for instance|let's say|perhaps|potentially|would|should)\b", re.I)
