@@ -35,6 +35,10 @@ class AnalysisParams:
     claims_file: str = "data/claims/seed_article_claims.csv"
     show_code: bool = False          # keep code cells in the HTML report
     cost_of_living: bool = False     # rank states adjusted by BEA price parities where shipped
+    include_quotes: bool = False     # let figures known only as quotes enter the analysis (always shown as claims)
+    certified_share: float = 0.5     # assumed certified share of BLS's workforce (no publisher counts it): bridge
+    certified_share_low: float = 0.25   # sensitivity range of that assumption
+    certified_share_high: float = 0.75
 
     def as_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -135,6 +139,10 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
     if params.tolerance_pct > MAX_TOLERANCE_PCT:
         raise ParameterError(f"parameter 'tolerance_pct': {params.tolerance_pct:g} is too large; expected a percentage "
                              f"between 0 and {MAX_TOLERANCE_PCT:g}")
+    if not 0 <= params.certified_share_low <= params.certified_share <= params.certified_share_high <= 1:
+        raise ParameterError(
+            f"parameters 'certified_share_low', 'certified_share', 'certified_share_high': got {params.certified_share_low:g}, "
+            f"{params.certified_share:g}, {params.certified_share_high:g}; expected shares with 0 <= low <= share <= high <= 1")
     if geographies is not None:
         known = geographies.get(params.survey_year, {})
         if params.geography.strip().upper() not in {k.upper() for pair in known.items() for k in pair} | US_ALIASES:

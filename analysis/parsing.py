@@ -7,6 +7,7 @@ its unit. Anything else is rejected rather than guessed.
 from __future__ import annotations
 
 import math
+from decimal import Decimal, InvalidOperation
 import re
 from typing import NamedTuple
 
@@ -47,3 +48,19 @@ def parse_amount(text: object) -> Amount:
     per = m["per"]
     unit = _PER[per.lstrip("/").strip().lower()] if per else None
     return Amount(value, unit)
+
+
+def rounding_step(text: object) -> Decimal:
+    """The step an amount is written to: 10^-decimals ('23.45' -> 0.01), else 10^trailing zeros of the whole
+    number ('59,000' and '$59k' -> 1000, '48,780' -> 10, '64,712' -> 1)."""
+    t = str(text).strip().lower().replace(",", "").replace("$", "").lstrip("~<>").rstrip("+").strip()
+    t = re.sub(r"/.*$", "", t).strip()
+    scale = Decimal(1000) if t.endswith("k") else Decimal(1)
+    t = t.removesuffix("k")
+    try:
+        d = Decimal(t)
+    except InvalidOperation:
+        return Decimal(1)
+    if "." in t:
+        return scale * Decimal(10) ** -len(t.split(".")[1])
+    return scale * Decimal(10) ** max(d.normalize().as_tuple().exponent, 0)

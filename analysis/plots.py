@@ -143,67 +143,66 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
     return Chart(fig, title, caption, _ids(figures) + _ids(band))
 
 
-STEP_NAMES = {"start": "BLS median (start)", "statistic": "median → mean", "period_inflation": "period and inflation",
-              "population": "population", "method_residual": "method (unexplained)", "end": "headline (end)"}
+STEP_NAMES = {"statistic": "median → mean", "period": "period (BLS wage growth)", "population": "population (certification)",
+              "unexplained": "unexplained"}
 
 
-@when_empty("From the BLS median to each source's headline figure",
-            "headline figures of other publishers for the survey year (so no bridge)")
+@when_empty("From the BLS median to each figure, in log points",
+            "figures of other publishers for these parameters (so no bridge)")
 def waterfall(bridge: pd.DataFrame) -> Chart:
-    """One horizontal waterfall per source: from the BLS median, step by step, to the source's headline figure.
-
-    The dollar axis is cut to the range the bridges span (said in its label), so steps of a few
-    thousand dollars stay visible next to totals of fifty thousand."""
-    sources = sorted(bridge["source_id"].unique())
-    lo, hi = bridge["running_total"].min(), bridge["running_total"].max()
-    pad = (hi - lo) * 0.12 or hi * 0.05
-    left = max(0.0, (lo - pad) // 1000 * 1000)
-    fig, axes = plt.subplots(len(sources), 1, figsize=(WIDTH + 1, 2.3 * len(sources) + 0.6), squeeze=False, sharex=True)
-    for ax, sid in zip(axes.flat, sources):
-        steps = bridge[bridge["source_id"] == sid].sort_values("step_order").reset_index(drop=True)
-        y = range(len(steps))
+    """One horizontal waterfall per figure: from the BLS median (0) to the figure, step by step in log points,
+    each step's dollars beside it; the steps add up to the gap in any order."""
+    keys = list(dict.fromkeys(zip(bridge["source_id"], bridge["population"])))
+    fig, axes = plt.subplots(len(keys), 1, figsize=(WIDTH + 1, 1.6 * len(keys) + 0.6), squeeze=False, sharex=True)
+    for ax, (sid, pop) in zip(axes.flat, keys):
+        steps = bridge[(bridge["source_id"] == sid) & (bridge["population"] == pop)].sort_values("step_order").reset_index(drop=True)
+        before = steps["log_points"].cumsum() - steps["log_points"]
         for i, r in steps.iterrows():
-            if r["step"] in ("start", "end"):
-                ax.barh(i, r["running_total"] - left, left=left, color="tab:gray", height=0.6)
-                ax.text(r["running_total"] + pad * 0.05, i, f"${r['running_total']:,.0f}", va="center", fontsize=7)
-            else:
-                before = r["running_total"] - r["amount"]
-                ax.barh(i, r["amount"], left=before, color="tab:green" if r["amount"] >= 0 else "tab:red", height=0.6)
-                ax.text(max(before, r["running_total"]) + pad * 0.05, i, f"{r['amount']:+,.0f}", va="center", fontsize=7)
-        ax.set_yticks(list(y), [STEP_NAMES.get(s, s) for s in steps["step"]], fontsize=7)
+            ax.barh(i, r["log_points"], left=before[i], height=0.6,
+                    color="tab:gray" if r["step"] == "unexplained" else ("tab:green" if r["log_points"] >= 0 else "tab:red"))
+            sign = "+" if r["dollars"] >= 0 else "-"
+            ax.text(max(before[i], before[i] + r["log_points"]) + 0.5, i, f"{r['log_points']:+.1f} ({sign}\\${abs(r['dollars']):,.0f})",
+                    va="center", fontsize=7)
+        ax.axvline(0, color="black", lw=0.8)
+        ax.axvline(steps["gap_log_points"].iloc[0], color="black", lw=0.8, ls="--")
+        ax.set_yticks(range(len(steps)), [STEP_NAMES.get(s, s) for s in steps["step"]], fontsize=7)
         ax.invert_yaxis()
-        ax.set_title(_wrap(steps["headline_label"].iloc[0], 110), fontsize=8)
-    ax = axes.flat[-1]
-    ax.set_xlim(left, hi + pad)
-    dollars(ax)
-    ax.set_xlabel(f"USD per year (axis starts at ${left:,.0f}, not at zero)")
-    title = "From the BLS median to each source's headline figure"
+        r0 = steps.iloc[0]
+        ax.set_title(_wrap(f"{r0['headline_label']}: \\${r0['end']:,.0f} vs BLS median \\${r0['start']:,.0f}", 110), fontsize=8)
+    axes.flat[-1].set_xlabel("log points (100 x ln ratio) from the BLS median; dashed line: the figure")
+    title = "From the BLS median to each figure, in log points"
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
-    caption = (f"Bridges for {len(sources)} sources: grey bars are the BLS median and the source's headline, green and "
-               "red bars each adjustment (its amount in dollars); the steps add up exactly to the gap.")
-    return Chart(fig, title, caption, sources)
+    share = bridge["certified_share"].iloc[0]
+    caption = (f"Bridges for {len(keys)} figures: each bar is one step in log points, its dollars in brackets; the steps add up "
+               f"exactly to the gap (dashed line) in any order. The population step assumes BLS's workforce is {share:.0%} "
+               "certified; grey: what the steps do not explain.")
+    return Chart(fig, title, caption, sorted(bridge["source_id"].unique()))
 
 
-def consensus(summary: pd.DataFrame, loo: pd.DataFrame) -> Chart:
-    """The consensus estimate with its interval, and where it would be without each source."""
-    s = summary.iloc[0]
-    loo = loo.sort_values("estimate_without").reset_index(drop=True)
-    loo = loo.assign(label=loo["publisher"] + ": " + loo["source_id"])
-    fig, ax = plt.subplots(figsize=_tall(len(loo), 1.8))
-    ax.axvspan(s["low"], s["high"], color="tab:orange", alpha=0.2, label="consensus interval")
-    ax.axvline(s["estimate"], color="tab:orange", lw=1.5, label="consensus estimate")
-    sns.scatterplot(data=loo, x="estimate_without", y="label", color="black", s=50, ax=ax, label="estimate without this source")
+@when_empty("Each population on its own", "figures to compare for these parameters")
+def comparable(rows: pd.DataFrame) -> Chart:
+    """Each population's figure as published and restated to one statistic, period and dollar year;
+    own releases as filled dots, quotes (only with include_quotes) as open ones."""
+    rows = rows.sort_values("restated").reset_index(drop=True)
+    labels = [_wrap(f"{p} — {pub.upper() if pub in ('bls', 'aapc') else pub} {rp}", 60)
+              for p, pub, rp in zip(rows["population"], rows["publisher"], rows["reference_period"])]
+    fig, ax = plt.subplots(figsize=_tall(len(rows), 1.8))
+    own = rows["citation"] == "primary"
+    for mask, face, name in ((own, "black", "own release"), (~own, "none", "quoted (as claimed)")):
+        if mask.any():
+            ax.scatter(rows.loc[mask, "restated"], [labels[i] for i in rows.index[mask]], s=50, facecolors=face,
+                       edgecolors="black", label=f"{name}, restated", zorder=3)
+    ax.scatter(rows["value"], labels, marker="|", s=120, color="tab:gray", label="as published", zorder=2)
     dollars(ax)
-    ax.set_xlabel(f"{s['statistic']}, USD per year ({int(s['dollar_year'])} dollars)")
-    ax.set_ylabel("left out")
+    r0 = rows.iloc[0]
+    ax.set_xlabel(f"{r0['restated_statistic']}, USD per year (May survey period, {int(r0['dollar_year'])} dollars)")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
-    title = f"Consensus {s['statistic']} and leave-one-out sensitivity"
+    title = "Each population on its own, restated to one statistic, period and dollar year"
     ax.set_title(title)
-    caption = (f"Consensus of {int(s['n_sources'])} sources ({s['method']}): ${s['estimate']:,.0f} "
-               f"(interval ${s['low']:,.0f}–${s['high']:,.0f}, {int(s['dollar_year'])} dollars). "
-               f"Dots: the estimate recomputed without each source.")
-    return Chart(fig, title, caption, _ids(loo))
+    caption = (f"{len(rows)} populations; dots: restated with BLS's own median/mean ratio, BLS national wage growth "
+               f"and CPI-U (factors in the table); ticks: as published. Populations differ, so the dots are not pooled.")
+    return Chart(fig, title, caption, _ids(rows))
 
 
 def by_category(rows: pd.DataFrame, factor: str, factor_label: str) -> Chart:

@@ -1,255 +1,316 @@
-"""Why BLS, AAPC, Salary.com and Payscale disagree: headline figures, an additive bridge and a consensus.
+"""Why BLS, AAPC, Salary.com and Payscale disagree: comparable populations, a pooled figure only where it is
+justified, and an order-free bridge in log points.
 
-The bridge walks from the BLS national median to each publisher's headline figure in steps that
-sum exactly to the gap: statistic (median -> mean), period and inflation, population
-(certification), and the residual left to collection method. Every function is pure.
+Two evidence layers: a publisher's own release (citation primary) carries the analysis; a figure known
+only as a quote enters only with params.include_quotes and is always labelled with who quotes it.
+Bounds ("over $54,700") are never used as point values. Every function is pure.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as student_t
 
 from analysis.distribution import PUBLISHER_NAMES
 from analysis.errors import ParameterError
-from analysis.harmonize import ANNUAL, cpi_factor, to_dollar_year, to_unit
+from analysis.harmonize import ANNUAL, cpi_factor, to_unit
+from analysis.parsing import rounding_step
 
 BREAKDOWNS = ("credential", "credential_count", "job_title", "experience_band", "education")
-CERTIFIED_RANK = {"all": 0, "": 0, "certified": 1, "non-certified": 2}
-STATISTIC_RANK = {"median": 0, "mean": 1}
-ASSUMED_CV = 0.05   # relative standard error assumed for a survey without a published one
-Z95 = 1.959963984540054
+POINT_STATISTICS = ("median", "mean")
+MIN_POOLED = 3          # figures of one population, statistic and period needed before pooling
+LOG_POINTS = 100        # a log point is 100 x the natural log of a ratio
+BLS_POPULATION = "all medical records specialists (BLS occupation)"
+STEPS = ("statistic", "period", "population", "unexplained")
 
 
-def _label(r) -> str:
-    quote = f", quoted by {r['quoted_by']}" if r["citation"] == "secondary_quote" else ""
-    return f"{PUBLISHER_NAMES.get(r['publisher'], r['publisher'])} {r['reference_period']} {r['statistic']} ({r['population']}{quote})"
-
-
-def headline_figures(table: pd.DataFrame, params, *, same_year: bool = True) -> pd.DataFrame:
-    """One headline figure per non-BLS publisher in params.publishers, annual USD, national.
-
-    Rule: among national median/mean point figures (no bound) of params.survey_year (or, with
-    same_year=False, of the publisher's latest dated year), take the broadest population
-    (certified 'all' before 'certified' before 'non-certified', then fewest breakdowns by credential,
-    credential count, job title, experience or education), then median before mean, then primary
-    before secondary quote. A publisher without such a figure is absent.
-    """
+def evidence(table: pd.DataFrame, params, include_quotes: bool | None = None) -> pd.DataFrame:
+    """National, cross-industry point figures (median or mean, annual, no bound) of params.publishers:
+    the publishers' own releases, plus quotes when params.include_quotes (or `include_quotes`, which overrides it).
+    Adds `population` and `layer`."""
     wages = to_unit(table, ANNUAL, params.hours_per_year)
-    cand = wages[wages["publisher"].isin([p for p in params.publishers if p != "bls"])
-                 & (wages["geography_level"] == "national") & wages["statistic"].isin(list(STATISTIC_RANK))
-                 & (wages["bound"] == "") & wages["value"].notna() & wages["survey_year"].notna()
-                 & wages["industry_code"].isin(["", "000000"])].copy()
-    if same_year:
-        cand = cand[cand["survey_year"] == params.survey_year]
-    else:
-        cand = cand[cand["survey_year"] == cand.groupby("publisher")["survey_year"].transform("max")]
-    cand["_rank"] = list(zip(cand["certified"].map(CERTIFIED_RANK).fillna(3),
-                             (cand[list(BREAKDOWNS)] != "").sum(axis=1),
-                             cand["statistic"].map(STATISTIC_RANK),
-                             (cand["citation"] != "primary").astype(int), cand["source_id"]))
-    best = cand.sort_values("_rank", kind="stable").groupby("publisher", sort=False).head(1).drop(columns="_rank")
-    order = {p: i for i, p in enumerate(params.publishers)}
-    best = best.sort_values("publisher", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-    best["headline_label"] = [_label(r) for _, r in best.iterrows()]
-    return best
+    m = (wages["publisher"].isin(params.publishers) & (wages["geography_level"] == "national")
+         & wages["statistic"].isin(POINT_STATISTICS) & (wages["bound"] == "") & wages["value"].notna()
+         & wages["survey_year"].notna() & wages["industry_code"].isin(["", "000000"]))
+    if not (params.include_quotes if include_quotes is None else include_quotes):
+        m &= wages["citation"] == "primary"
+    out = wages[m].copy()
+    out["population"] = [population(r) for _, r in out.iterrows()]
+    out["layer"] = [layer(r) for _, r in out.iterrows()]
+    return out.reset_index(drop=True)
 
 
-def bls_anchor(table: pd.DataFrame, params) -> dict[str, float]:
-    """BLS OEWS national cross-industry annual median and mean (and mean PRSE) of params.survey_year, as published."""
-    b = table[(table["publisher"] == "bls") & (table["citation"] == "primary") & table["source_id"].str.startswith("bls_oews_national")
-              & (table["geography_level"] == "national") & (table["survey_year"] == params.survey_year)
-              & table["industry_code"].isin(["", "000000"]) & table["value"].notna()]
+def population(r) -> str:
+    """Who a figure describes, in words: the key figures are compared and pooled on."""
+    if r["publisher"] == "bls":
+        return BLS_POPULATION
+    words = [{"certified": "certified", "non-certified": "non-certified"}.get(r["certified"], "")]
+    words += [f"{r['credential']} holders" if r["credential"] else "",
+              f"{r['credential_count']} credentials" if r["credential_count"] else "",
+              f"job title {r['job_title']!r}" if r["job_title"] else "",
+              f"{r['experience_band']} experience" if r["experience_band"] else "", r["education"]]
+    who = " ".join(w for w in words if w) or "all"
+    return f"{who} ({PUBLISHER_NAMES.get(r['publisher'], r['publisher'])} {'respondents' if r['publisher'] == 'aapc' else 'figures'})"
+
+
+def layer(r) -> str:
+    return "own release" if r["citation"] == "primary" else f"as claimed, quoted by {r['quoted_by'] or 'an unnamed page'}"
+
+
+def bls_national(table: pd.DataFrame, year: int) -> dict[str, float]:
+    """BLS OEWS national cross-industry annual median, mean and mean PRSE of May `year`, as published ({} if none)."""
+    b = table[(table["publisher"] == "bls") & (table["citation"] == "primary")
+              & table["source_id"].str.match(r"^bls_oews_national_\d{4}$") & (table["geography_level"] == "national")
+              & (table["survey_year"] == year) & table["value"].notna()]
     got = {s: float(b.loc[(b["statistic"] == s) & (b["unit"] == u), "value"].iloc[0])
            for s, u in (("median", ANNUAL), ("mean", ANNUAL), ("mean_prse", "percent"))
            if ((b["statistic"] == s) & (b["unit"] == u)).any()}
-    if "median" not in got or "mean" not in got:
-        raise ParameterError(f"survey_year {params.survey_year}: no BLS OEWS national annual median and mean in the data")
-    got["source_id"] = b["source_id"].iloc[0]
+    if got:
+        got["source_id"] = b["source_id"].iloc[0]
     return got
 
 
-def population_evidence(table: pd.DataFrame, certified: str, survey_year: int) -> dict | None:
-    """AAPC's own (primary, national) mean for `certified` and for all respondents, from the survey year nearest to
-    `survey_year` (later year on a tie); None when no AAPC release has both."""
+def bls_anchor(table: pd.DataFrame, params) -> dict[str, float]:
+    """The BLS national median and mean of params.survey_year that everything is compared with."""
+    got = bls_national(table, params.survey_year)
+    if "median" not in got or "mean" not in got:
+        raise ParameterError(f"survey_year {params.survey_year}: no BLS OEWS national annual median and mean in the data")
+    return got
+
+
+def nearest_per_population(ev: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per publisher its broadest populations (fewest credential, count, job, experience or education breakdowns;
+    certified or not is kept apart), and per population and statistic the figure of the survey year nearest `year`
+    (later on a tie), once from the publisher's own releases and once from quotes: the figures that stand for it."""
+    if ev.empty:
+        return ev
+    depth = (ev[list(BREAKDOWNS)] != "").sum(axis=1)
+    ev = ev[depth == depth.groupby(ev["publisher"]).transform("min")]
+    ev = ev.assign(_d=(ev["survey_year"].astype(int) - year).abs(), _y=-ev["survey_year"].astype(int))
+    ev = ev.sort_values(["_d", "_y", "source_id"], kind="stable")
+    return ev.groupby(["publisher", "population", "statistic", "citation"], sort=False).head(1).drop(columns=["_d", "_y"])
+
+
+def _wage_growth(table: pd.DataFrame, statistic: str, from_year: int, to_year: int) -> float | None:
+    """BLS national `statistic` of May to_year / May from_year (None when either release is missing)."""
+    a, b = bls_national(table, from_year).get(statistic), bls_national(table, to_year).get(statistic)
+    return None if a is None or b is None else b / a
+
+
+def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
+    """Each population on its own, restated to params.statistic, May params.survey_year and params.dollar_year
+    dollars, with each adjustment as a factor: statistic (BLS's own median/mean ratio of the figure's year),
+    period (BLS national wage growth between the survey years) and dollars (CPI-U). A factor that cannot be
+    computed leaves `restated` empty and says why in `note`."""
+    ev = nearest_per_population(evidence(table, params), params.survey_year)
+    bls_stat = params.statistic if params.statistic in POINT_STATISTICS else "median"
+    ev = ev[(ev["publisher"] != "bls") | ((ev["source_id"] == bls_anchor(table, params)["source_id"]) & (ev["statistic"] == bls_stat))]
+    rows, dollars = [], cpi_factor(cpi, params.survey_year, params.dollar_year)
+    for _, r in ev.iterrows():
+        year, notes = int(r["survey_year"]), []
+        stat = 1.0
+        if r["statistic"] != params.statistic:
+            b = bls_national(table, year)
+            if params.statistic in b and r["statistic"] in b:
+                stat = b[params.statistic] / b[r["statistic"]]
+                notes.append(f"{r['statistic']} to {params.statistic} with BLS's own May {year} ratio")
+            else:
+                stat = float("nan")
+                notes.append(f"no BLS May {year} {params.statistic}/{r['statistic']} ratio to restate the statistic")
+        growth = _wage_growth(table, params.statistic, year, params.survey_year)
+        if growth is None:
+            growth = float("nan")
+            notes.append(f"no BLS national release for May {year} to restate the period")
+        elif year != params.survey_year:
+            notes.append(f"May {year} to May {params.survey_year} with BLS national {params.statistic} growth")
+        restated = float(r["value"]) * stat * growth * dollars
+        rows.append({"population": r["population"], "publisher": r["publisher"], "citation": r["citation"], "layer": r["layer"],
+                     "source_id": r["source_id"], "reference_period": r["reference_period"], "survey_year": year,
+                     "statistic": r["statistic"], "value": float(r["value"]), "statistic_factor": stat, "period_factor": growth,
+                     "dollar_factor": dollars, "restated_statistic": params.statistic, "restated": restated,
+                     "dollar_year": params.dollar_year, "note": "; ".join(notes)})
+    cols = ["population", "publisher", "citation", "layer", "source_id", "reference_period", "survey_year", "statistic", "value",
+            "statistic_factor", "period_factor", "dollar_factor", "restated_statistic", "restated", "dollar_year", "note"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["citation", "publisher", "population", "source_id"], kind="stable").reset_index(drop=True)
+
+
+def hartung_knapp(log_values: np.ndarray, variances: np.ndarray, alpha: float = 0.05) -> dict[str, float]:
+    """Random-effects mean of `log_values` (DerSimonian-Laird tau2) with the Hartung-Knapp(-Sidik-Jonkman)
+    interval, t with k-1 degrees of freedom, from statsmodels' meta-analysis."""
+    import warnings
+
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # statsmodels warns about per-figure intervals we do not use
+        res = combine_effects(np.asarray(log_values, float), np.asarray(variances, float), method_re="dl", use_t=True)
+        low, high = res.conf_int(alpha=alpha, use_t=True)[3]
+    return {"estimate": float(res.mean_effect_re), "se": float(res.sd_eff_w_re_hksj), "low": float(low), "high": float(high),
+            "tau2": float(res.tau2), "i2": float(res.i2), "df": int(res.df)}
+
+
+def pooled(figures: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A pooled figure per population and statistic, only from >= MIN_POOLED own-release figures of May
+    params.survey_year (the same population, statistic and period), else a row saying why there is none.
+
+    `figures`: the `comparable` table (population, restated_statistic, restated, survey_year, citation, source_id,
+    publisher) and optionally `rel_se` (the figure's published relative standard error). Without a published error for every figure the
+    within-figure variances are taken as equal: the estimate is then the plain mean of the logs and the
+    Hartung-Knapp interval the t interval of their spread. Returns (summary, leave-one-out).
+    """
+    rows, loo = [], []
+    for (pop, stat), g in figures.groupby(["population", "restated_statistic"], sort=True):
+        own = g[(g["citation"] == "primary") & (g["survey_year"] == params.survey_year)]
+        base = {"population": pop, "statistic": stat, "period": f"May {params.survey_year}", "n_figures": len(own),
+                "estimate": float("nan"), "low": float("nan"), "high": float("nan"), "tau2": float("nan"), "i2": float("nan")}
+        if len(own) < MIN_POOLED:
+            rows.append({**base, "method": "none",
+                         "reason": f"no pooled figure: {len(own)} own-release {stat} figure(s) of this population for "
+                                   f"{params.survey_year}, {MIN_POOLED} needed"})
+            continue
+        y = np.log(own["restated"].to_numpy(float))
+        published = "rel_se" in own and own["rel_se"].notna().all()
+        v = own["rel_se"].to_numpy(float) ** 2 if published else np.ones(len(y))
+        r = hartung_knapp(y, v)
+        rows.append({**base, "estimate": float(np.exp(r["estimate"])), "low": float(np.exp(r["low"])),
+                     "high": float(np.exp(r["high"])), "tau2": r["tau2"], "i2": r["i2"], "method": "random effects, Hartung-Knapp",
+                     "reason": "within-figure variances: " + ("published relative standard errors" if published
+                                                              else "equal (no published standard error for every figure)")})
+        for i, (sid, pub) in enumerate(zip(own["source_id"], own["publisher"])):
+            keep = np.arange(len(y)) != i
+            without = float(np.exp(hartung_knapp(y[keep], v[keep])["estimate"])) if keep.sum() >= 2 else float(np.exp(y[keep][0]))
+            est = rows[-1]["estimate"]
+            loo.append({"population": pop, "statistic": stat, "source_id": sid, "publisher": pub, "estimate_without": without,
+                        "shift_pct": (without / est - 1) * 100})
+    summary = pd.DataFrame(rows, columns=["population", "statistic", "period", "n_figures", "estimate", "low", "high", "tau2",
+                                          "i2", "method", "reason"])
+    return summary, pd.DataFrame(loo, columns=["population", "statistic", "source_id", "publisher", "estimate_without", "shift_pct"])
+
+
+def aapc_certification(table: pd.DataFrame, year: int) -> dict | None:
+    """AAPC's own national certified, non-certified and all-respondent means of the release nearest `year`
+    (later on a tie) that has all three; None when no release has them."""
     a = table[(table["publisher"] == "aapc") & (table["citation"] == "primary") & (table["geography_level"] == "national")
-              & (table["statistic"] == "mean") & (table["unit"] == ANNUAL) & table["value"].notna()
+              & (table["statistic"] == "mean") & (table["unit"] == ANNUAL) & table["value"].notna() & (table["bound"] == "")
               & (table[list(BREAKDOWNS)] == "").all(axis=1)]
     best = None
     for sid, g in a.groupby("source_id"):
-        pop, base = g[g["certified"] == certified], g[g["certified"] == "all"]
-        if pop.empty or base.empty:
+        got = {c: g.loc[g["certified"] == c, "value"] for c in ("certified", "non-certified", "all")}
+        if any(v.empty for v in got.values()):
             continue
-        year = int(g["survey_year"].iloc[0])
-        key = (abs(year - survey_year), -year)
+        y = int(g["survey_year"].iloc[0])
+        key = (abs(y - year), -y)
         if best is None or key < best["key"]:
-            best = {"key": key, "source_id": sid, "year": year,
-                    "population": float(pop["value"].iloc[0]), "all": float(base["value"].iloc[0])}
+            best = {"key": key, "source_id": sid, "year": y, **{c: float(v.iloc[0]) for c, v in got.items()}}
     return best
 
 
-def _collection(method: str) -> str:
-    return {"member self-report": "member self-report (AAPC members answering a voluntary survey)",
-            "employer HR data": "employer HR compensation data matched to job descriptions",
-            "user reported": "self-reported pay from site users",
-            "employer survey": "employer survey"}.get(method, method or "unknown method")
+def population_step(certified: str, publisher: str, ev: dict | None, share: float) -> tuple[float, str]:
+    """Log points from BLS's workforce (a `share` certified, paid like AAPC's certified and non-certified
+    members) to the headline's population, with its explanation; 0 where AAPC has no evidence."""
+    if ev is None:
+        return 0.0, "No AAPC release with certified, non-certified and all-respondent means: no population step."
+    c, n, a = ev["certified"], ev["non-certified"], ev["all"]
+    mix = share * c + (1 - share) * n
+    target = {"certified": c, "non-certified": n}.get(certified, a if publisher == "aapc" else None)
+    if target is None:
+        return 0.0, "Headline covers all workers of its scope, like BLS: no population step."
+    sample_share = (a - n) / (c - n)
+    what = {"certified": "certified members", "non-certified": "non-certified members"}.get(
+        certified, f"AAPC's respondents (derived: {sample_share:.0%} certified)")
+    return LOG_POINTS * float(np.log(target / mix)), (
+        f"{what} vs a BLS workforce {share:.0%} certified, with AAPC {ev['year']}'s own means "
+        f"(certified ${c:,.0f}, non-certified ${n:,.0f}; {ev['source_id']}).")
 
 
-def bridge(table: pd.DataFrame, cpi: pd.DataFrame, params, *, same_year: bool = True) -> pd.DataFrame:
-    """Additive steps from the BLS national median of params.survey_year to each headline figure.
+def _headline_rounding(value: float, estimate: bool) -> float:
+    """Half the rounding step of a headline in log points: what its own precision leaves open."""
+    step = float(rounding_step(f"{value:.0f}")) if estimate else 1.0
+    return LOG_POINTS * float(np.log((value + step / 2) / value))
 
-    Steps: statistic (BLS's own mean minus median, for mean headlines), period and inflation (CPI-U from
-    the survey year to the headline's dollar year), population (AAPC's own certified/all or non-certified/all
-    ratio of the nearest AAPC primary survey year, applied to the running total), and the residual,
-    attributed to collection method. The residual is headline - running total, so the steps sum to the gap.
+
+def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFrame:
+    """Steps in log points from the BLS May params.survey_year national median to each other publisher's figure
+    of the comparable evidence (own releases; quotes with params.include_quotes).
+
+    statistic = ln(BLS mean / median) of the survey year for mean figures; period = ln of BLS national growth of the
+    figure's statistic from the survey year to the figure's year; population = ln(figure's population mean / mean of a
+    BLS workforce `share` certified), both from AAPC's own certified and non-certified means; unexplained = the rest.
+    Each step is a fixed log ratio, so they add up to the gap exactly and in any order. `dollars` splits the dollar gap
+    in proportion to the log points (the logarithmic-mean split, also order-free).
     """
+    share = params.certified_share if share is None else share
     anchor = bls_anchor(table, params)
-    med, mean, y0 = anchor["median"], anchor["mean"], params.survey_year
+    med, y0 = anchor["median"], params.survey_year
+    figs = nearest_per_population(evidence(table, params), y0)
+    figs = figs[figs["publisher"] != "bls"]
     rows = []
-    for _, h in headline_figures(table, params, same_year=same_year).iterrows():
-        base = {"source_id": h["source_id"], "publisher": h["publisher"], "citation": h["citation"],
-                "headline_label": h["headline_label"]}
-        steps = [("start", np.nan, med, f"BLS OEWS May {y0} national median annual wage ({anchor['source_id']}).")]
-        running = med
+    for _, h in figs.sort_values(["citation", "publisher", "population"], kind="stable").iterrows():
+        value, year = float(h["value"]), int(h["survey_year"])
+        steps = {}
         if h["statistic"] == "mean":
-            amt = mean - med
-            note = f"Median to mean with BLS's own May {y0} figures: {mean:,.0f} - {med:,.0f}."
+            steps["statistic"] = (LOG_POINTS * np.log(anchor["mean"] / med),
+                                  f"Median to mean with BLS's own May {y0} figures (${anchor['mean']:,.0f} / ${med:,.0f}).")
         else:
-            amt, note = 0.0, "Headline is a median, like the BLS anchor: no change."
-        running += amt
-        steps.append(("statistic", amt, running, note))
-        dy = h["dollar_year"]
-        if pd.isna(dy) or int(dy) == y0:
-            amt, note = 0.0, f"Headline is in {y0} dollars: no change." if pd.notna(dy) else "Headline has no dollar year: no change."
+            steps["statistic"] = (0.0, "A median, like the BLS anchor: no statistic step.")
+        growth = _wage_growth(table, h["statistic"], y0, year)
+        if year == y0:
+            steps["period"] = (0.0, f"Same survey year ({y0}): no period step.")
+        elif growth is None:
+            steps["period"] = (0.0, f"No BLS national release for {year}: wage growth to {year} not estimated, left unexplained.")
         else:
-            f = cpi_factor(cpi, y0, int(dy))
-            amt = running * (f - 1)
-            note = f"Restated from {y0} to {int(dy)} dollars with CPI-U (x{f:.4f})."
-        running += amt
-        steps.append(("period_inflation", amt, running, note))
-        ev = population_evidence(table, h["certified"], int(h["survey_year"])) if h["certified"] in ("certified", "non-certified") else None
-        if ev is None:
-            amt = 0.0
-            note = ("Headline covers all workers of its scope: no certification adjustment." if h["certified"] in ("all", "")
-                    else f"No AAPC primary figures for '{h['certified']}' vs all respondents: no adjustment.")
-            if any(h[c] for c in BREAKDOWNS):
-                note += " Its " + ", ".join(f"{c} '{h[c]}'" for c in BREAKDOWNS if h[c]) + " has no own evidence and stays in the residual."
-        else:
-            ratio = ev["population"] / ev["all"]
-            amt = running * (ratio - 1)
-            note = (f"{h['certified'].capitalize()} vs all respondents from AAPC {ev['year']} ({ev['source_id']}): "
-                    f"{ev['population']:,.0f} / {ev['all']:,.0f} = x{ratio:.4f} applied to the running total.")
-        running += amt
-        steps.append(("population", amt, running, note))
-        amt = float(h["value"]) - running
-        steps.append(("method_residual", amt, float(h["value"]),
-                      f"Unexplained rest, attributed to method: {_collection(h['collection_method'])} vs BLS's employer survey "
-                      f"of all {y0} Medical Records Specialists."))
-        steps.append(("end", np.nan, float(h["value"]), f"Headline: {h['headline_label']}."))
-        rows += [{**base, "step_order": i, "step": s, "amount": a, "running_total": rt, "method_note": n}
-                 for i, (s, a, rt, n) in enumerate(steps)]
-    return pd.DataFrame(rows, columns=["source_id", "publisher", "citation", "headline_label", "step_order", "step", "amount",
-                                       "running_total", "method_note"])
+            steps["period"] = (LOG_POINTS * np.log(growth), f"BLS national {h['statistic']} growth from May {y0} to May {year} "
+                                                             f"(x{growth:.4f}); the figure is in {year} dollars.")
+        steps["population"] = population_step(h["certified"], h["publisher"], aapc_certification(table, year), share)
+        gap = LOG_POINTS * np.log(value / med)
+        explained = sum(a for a, _ in steps.values())
+        rounding = _headline_rounding(value, bool(h["estimate"]))
+        rest = gap - explained
+        steps["unexplained"] = (rest, f"Not explained by the steps above (collection method, coverage, sample): "
+                                      f"{rest:+.1f} log points; the figure's own rounding leaves +/-{rounding:.1f}"
+                                      + (" (the rest is within it)." if abs(rest) <= rounding else "."))
+        label = (f"{PUBLISHER_NAMES.get(h['publisher'], h['publisher'])} {h['reference_period']} {h['statistic']}, {h['population']}"
+                 + ("" if h["citation"] == "primary" else f", quoted by {h['quoted_by'] or 'an unnamed page'}"))
+        base = {"source_id": h["source_id"], "publisher": h["publisher"], "citation": h["citation"], "layer": h["layer"],
+                "population": h["population"], "headline_label": label, "start": med, "end": value, "gap_log_points": gap,
+                "certified_share": share, "rounding_log_points": rounding}
+        for i, name in enumerate(STEPS):
+            lp, note = steps[name]
+            dollars = (value - med) * lp / gap if abs(gap) > 1e-12 else med * lp / LOG_POINTS
+            rows.append({**base, "step_order": i, "step": name, "log_points": float(lp), "dollars": float(dollars), "method_note": note})
+    cols = ["source_id", "publisher", "citation", "layer", "population", "headline_label", "start", "end", "gap_log_points",
+            "certified_share", "rounding_log_points", "step_order", "step", "log_points", "dollars", "method_note"]
+    return pd.DataFrame(rows, columns=cols)
 
 
-def consensus_inputs(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
-    """The figures the default consensus combines: the BLS national figure and each headline figure of
-    params.statistic for params.survey_year, in params.dollar_year dollars, with `rel_se` (BLS: its mean PRSE)."""
-    anchor = bls_anchor(table, params)
-    wages = to_unit(table, ANNUAL, params.hours_per_year)
-    bls = wages[(wages["source_id"] == anchor["source_id"]) & (wages["statistic"] == params.statistic)
-                & (wages["geography_level"] == "national")]
-    heads = headline_figures(table, params)
-    figs = pd.concat([bls, heads[heads["statistic"] == params.statistic].drop(columns="headline_label")], ignore_index=True)
-    figs = to_dollar_year(figs, cpi, params.dollar_year)
-    figs["rel_se"] = np.where(figs["publisher"] == "bls", anchor.get("mean_prse", np.nan) / 100, np.nan)
-    return figs.reset_index(drop=True)
-
-
-def dersimonian_laird(y: np.ndarray, v: np.ndarray) -> dict[str, float]:
-    """Random-effects combination of estimates `y` with within-source variances `v` (DerSimonian & Laird 1986)."""
-    w = 1 / v
-    k = len(y)
-    fixed = np.sum(w * y) / np.sum(w)
-    q = float(np.sum(w * (y - fixed) ** 2))
-    c = float(np.sum(w) - np.sum(w ** 2) / np.sum(w))
-    tau2 = max(0.0, (q - (k - 1)) / c) if k > 1 else 0.0
-    ws = 1 / (v + tau2)
-    est = float(np.sum(ws * y) / np.sum(ws))
-    return {"estimate": est, "se": float(np.sqrt(1 / np.sum(ws))), "tau2": tau2, "q": q,
-            "i2": max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0}
-
-
-def consensus(figures: pd.DataFrame, params, cpi: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A DerSimonian-Laird random-effects consensus of params.statistic on log values, and its leave-one-out table.
-
-    `figures`: comparable figures, one per source (e.g. `consensus_inputs`). They must be in
-    params.dollar_year dollars, or `cpi` is given to restate them. An optional `rel_se` column gives each
-    figure's relative standard error; a missing one is ASSUMED_CV.
-    """
-    f = to_unit(figures, ANNUAL, params.hours_per_year)
-    f = f[(f["statistic"] == params.statistic) & f["value"].notna()]
-    if cpi is not None:
-        rel = f["rel_se"] if "rel_se" in f else None
-        f = to_dollar_year(f, cpi, params.dollar_year)
-        if rel is not None:
-            f["rel_se"] = rel
-    elif (f["dollar_year"] != params.dollar_year).any():
-        raise ParameterError(f"consensus: figures must be in {params.dollar_year} dollars; pass cpi to restate them")
-    if f.empty:
-        raise ParameterError(f"consensus: no {params.statistic} figures to combine")
-    rel_se = (f["rel_se"] if "rel_se" in f else pd.Series(np.nan, index=f.index)).fillna(ASSUMED_CV).to_numpy(float)
-    y, v = np.log(f["value"].to_numpy(float)), rel_se ** 2  # var(log x) ~ (se/x)^2
-    r = dersimonian_laird(y, v)
-    note = (f"DerSimonian-Laird random-effects mean of log {params.statistic} wages of {len(f)} sources in {params.dollar_year} "
-            f"dollars; within-source variance = relative standard error squared (BLS: its published mean PRSE, also for the median; others: assumed "
-            f"{ASSUMED_CV:.0%}); 95% interval exp(estimate +/- 1.96 SE); tau2 = {r['tau2']:.4f}, I2 = {r['i2']:.0%}.")
-    summary = pd.DataFrame([{
-        "statistic": params.statistic, "dollar_year": params.dollar_year, "n_sources": len(f),
-        "estimate": float(np.exp(r["estimate"])), "low": float(np.exp(r["estimate"] - Z95 * r["se"])),
-        "high": float(np.exp(r["estimate"] + Z95 * r["se"])), "tau2": r["tau2"], "i2": r["i2"],
-        "method": "dersimonian_laird_log", "method_note": note}])
-    est = summary["estimate"].iloc[0]
-    loo = []
-    for i, (sid, pub) in enumerate(zip(f["source_id"], f["publisher"])):
-        keep = np.arange(len(y)) != i
-        without = float(np.exp(dersimonian_laird(y[keep], v[keep])["estimate"])) if keep.any() else float("nan")
-        loo.append({"source_id": sid, "publisher": pub, "estimate_without": without, "shift": without - est,
-                    "shift_pct": (without - est) / est * 100})
-    return summary, pd.DataFrame(loo, columns=["source_id", "publisher", "estimate_without", "shift", "shift_pct"])
-
-
-def relation_to_consensus(table: pd.DataFrame, cpi: pd.DataFrame, params, summary: pd.DataFrame) -> pd.DataFrame:
-    """Each headline figure (BLS national median and mean, each other publisher's headline) in params.dollar_year
-    dollars against the consensus: difference in percent and whether it is inside, above or below its interval."""
-    anchor = bls_anchor(table, params)
-    wages = to_unit(table, ANNUAL, params.hours_per_year)
-    bls = wages[(wages["source_id"] == anchor["source_id"]) & wages["statistic"].isin(list(STATISTIC_RANK))
-                & (wages["geography_level"] == "national")].copy()
-    bls["headline_label"] = [_label(r) for _, r in bls.iterrows()]
-    figs = to_dollar_year(pd.concat([bls, headline_figures(table, params)], ignore_index=True), cpi, params.dollar_year)
-    c = summary.iloc[0]
-    figs["consensus"] = c["estimate"]
-    figs["difference_pct"] = (figs["value"] / c["estimate"] - 1) * 100
-    figs["position"] = np.select([figs["value"] < c["low"], figs["value"] > c["high"]], ["below", "above"], "inside")
-    figs["sentence"] = [
-        f"{r.headline_label}: ${r.value:,.0f} in {params.dollar_year} dollars, {abs(r.difference_pct):.1f}% "
-        f"{'above' if r.difference_pct >= 0 else 'below'} the consensus {c['statistic']}"
-        + (" and inside its interval." if r.position == "inside" else f", {r.position} its interval.")
-        for r in figs.itertuples()]
-    return figs[["source_id", "publisher", "citation", "headline_label", "statistic", "value", "dollar_year", "consensus",
-                 "difference_pct", "position", "sentence"]].reset_index(drop=True)
+def share_sensitivity(table: pd.DataFrame, params) -> pd.DataFrame:
+    """The population step and what is left unexplained at the low, assumed and high certified share."""
+    shares = sorted({params.certified_share_low, params.certified_share, params.certified_share_high})
+    parts = [bridge(table, params, share=s) for s in shares]
+    b = pd.concat(parts, ignore_index=True)
+    b = b[b["step"].isin(["population", "unexplained"])]
+    out = b.pivot_table(index=["source_id", "headline_label", "certified_share"], columns="step", values="log_points").reset_index()
+    out.columns.name = None
+    return out.rename(columns={"population": "population_log_points", "unexplained": "unexplained_log_points"})
 
 
 def method_notes(params) -> dict[str, str]:
+    layer = ("own releases and, because include_quotes is on, quoted figures (labelled with who quotes them)"
+             if params.include_quotes else "the publishers' own releases only (quotes are shown as claims, not used)")
     return {
-        "headline": f"Each publisher's headline is its national median or mean for {params.survey_year} (annual, "
-                    f"{params.hours_per_year} hours per year), broadest population first (all, then certified, then fewest "
-                    "credential/job/experience/education breakdowns), median before mean, the publisher's own release before a quote.",
-        "bridge": f"The bridge starts at the BLS May {params.survey_year} national median and adds: BLS's own mean minus median "
-                  "(mean headlines), a CPI-U restatement to the headline's dollar year, AAPC's own certified/all (or "
-                  "non-certified/all) ratio of the nearest AAPC survey year, and a residual attributed to collection method; "
-                  "the steps sum exactly to the gap.",
-        "consensus": f"The consensus is a DerSimonian-Laird random-effects combination of log {params.statistic} wages in "
-                     f"{params.dollar_year} dollars (BLS weighted by its published PRSE, other sources by an assumed "
-                     f"{ASSUMED_CV:.0%} relative standard error), with tau2, I2 and a leave-one-out table.",
+        "evidence": f"The analysis uses {layer}; figures given only as bounds ('over $X') are never used as values.",
+        "comparable": f"Each population is reported on its own and restated to the {params.statistic}, May {params.survey_year} "
+                      f"and {params.dollar_year} dollars: statistic with BLS's own median/mean ratio of the figure's year, "
+                      "period with BLS national wage growth between survey years, dollars with CPI-U; each factor is shown.",
+        "pooled": f"Figures are pooled only within one population and statistic for May {params.survey_year}, when at least "
+                  f"{MIN_POOLED} own-release figures exist: random effects on log values (DerSimonian-Laird tau2, statsmodels) "
+                  "with a Hartung-Knapp interval (t, k-1 degrees of freedom) and leave-one-out; otherwise the table says why "
+                  "there is no pooled figure.",
+        "bridge": f"The bridge splits the gap between the BLS May {params.survey_year} median and each figure in log points "
+                  "(100 x ln ratio): statistic (BLS mean/median), period (BLS national wage growth to the figure's year), "
+                  f"population (AAPC's own certified and non-certified means, BLS's workforce assumed {params.certified_share:.0%} "
+                  f"certified, sensitivity {params.certified_share_low:.0%}-{params.certified_share_high:.0%}) and what is left, "
+                  "called unexplained and shown beside the figure's own rounding. Log steps add up exactly in any order; dollars "
+                  "are split in proportion to them.",
     }

@@ -157,15 +157,6 @@ def largest_mismatches(audit: pd.DataFrame, top: int = 5) -> pd.DataFrame:
     return out
 
 
-def consensus_findings(summary: pd.DataFrame, loo: pd.DataFrame) -> list[str]:
-    s = summary.iloc[0]
-    out = [f"Consensus {s['statistic']} across {int(s['n_sources'])} sources: ${s['estimate']:,.0f} "
-           f"(interval ${s['low']:,.0f}–${s['high']:,.0f}, {int(s['dollar_year'])} dollars; {s['method']})."]
-    for r in loo.sort_values("shift_pct", key=abs, ascending=False).itertuples():
-        out.append(f"Without {r.publisher} ({r.source_id}) it would be ${r.estimate_without:,.0f} ({r.shift_pct:+.1f}%).")
-    return out
-
-
 def audit_findings(audit: pd.DataFrame) -> list[str]:
     counts = audit["verdict"].value_counts().sort_index()
     return [f"Claims audit: of {len(audit)} claims, " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."]
