@@ -10,8 +10,8 @@ before anything runs; invalid combinations stop the sweep with one message namin
 value. Each set is then one ordinary run (analysis.runner.run: its own run id and folder under reports/, the
 notebook cache shared, so sets that share notebooks' inputs reuse them; reports/latest is left alone), and
 reports/sweeps/<sweep-id>/ gets summary.csv (one row per set: its parameters, run id and folder, status, how
-many notebooks were executed or reused, and the headline numbers: the consensus estimate with its interval
-from 03_reconciliation/consensus.csv and the BLS median the bridge starts from), manifest.json and grid.yaml.
+many notebooks were executed or reused, and the headline numbers: the first pooled figure with its interval
+from 03_reconciliation/consensus.csv, blank when none, and the BLS median the bridge starts from), manifest.json and grid.yaml.
 
 Backends: local processes (concurrent.futures, --jobs sets at once, each run executing its notebooks one after
 another; a single set runs in this process and its notebooks get the --jobs processes instead), or a Dask
@@ -127,22 +127,22 @@ def validate_sets(sets: list[dict], paths: ProjectPaths):
 
 
 def headline(run_dir: Path) -> dict:
-    """The consensus estimate/low/high (03_reconciliation/consensus.csv, first row) and the BLS median the
-    bridge starts from (bridge.csv, step 'start'), as written (text), blank where a run has no such table."""
+    """The first pooled figure (03_reconciliation/consensus.csv: estimate/low/high, blank where no population has
+    enough own-release figures to pool) and the BLS median the bridge starts from (comparable.csv, the BLS row),
+    as written (text), blank where a run has no such table."""
     out = dict.fromkeys(HEADLINE_COLUMNS, "")
-    consensus = run_dir / "03_reconciliation" / "consensus.csv"
-    if consensus.is_file():
-        with open(consensus, encoding="utf-8", newline="") as fh:
-            row = next(csv.DictReader(fh), None) or {}
-        out.update({"consensus_statistic": row.get("statistic", ""), "consensus_dollar_year": row.get("dollar_year", ""),
-                    "consensus_n_sources": row.get("n_sources", ""), "consensus_estimate": row.get("estimate", ""),
+    folder = run_dir / "03_reconciliation"
+    if (folder / "consensus.csv").is_file():
+        with open(folder / "consensus.csv", encoding="utf-8", newline="") as fh:
+            row = next((r for r in csv.DictReader(fh) if r.get("method", "none") != "none"), None) or {}
+        out.update({"consensus_statistic": row.get("statistic", ""), "consensus_dollar_year": row.get("period", ""),
+                    "consensus_n_sources": row.get("n_figures", ""), "consensus_estimate": row.get("estimate", ""),
                     "consensus_low": row.get("low", ""), "consensus_high": row.get("high", "")})
-    bridge = run_dir / "03_reconciliation" / "bridge.csv"
-    if bridge.is_file():
-        with open(bridge, encoding="utf-8", newline="") as fh:
-            start = next((r for r in csv.DictReader(fh) if r.get("step") == "start"), None)
-        if start:
-            out["bls_median"] = start.get("running_total", "")
+    if (folder / "comparable.csv").is_file():
+        with open(folder / "comparable.csv", encoding="utf-8", newline="") as fh:
+            bls = next((r for r in csv.DictReader(fh) if r.get("publisher") == "bls"), None)
+        if bls:
+            out["bls_median"] = bls.get("value", "")
     return out
 
 

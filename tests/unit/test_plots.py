@@ -23,12 +23,20 @@ def test_empty_tables_give_a_placeholder_not_an_error(table):
         assert chart.sources == []
 
 
-def test_waterfall_labels_every_step_with_its_amount(table):
-    steps = bridge(table, load_cpi(load_registry()), AnalysisParams(survey_year=2023))
+def test_waterfall_labels_every_step_in_log_points_with_dollars(table):
+    steps = bridge(table, AnalysisParams(survey_year=2023))
     chart = plots.waterfall(steps)
     texts = [t.get_text() for ax in chart.fig.axes for t in ax.texts]
-    for amount in steps.loc[~steps["step"].isin(["start", "end"]), "amount"]:
-        assert f"{amount:+,.0f}" in texts
+    for lp, usd in zip(steps["log_points"], steps["dollars"]):
+        assert f"{lp:+.1f} ({'+' if usd >= 0 else '-'}\\${abs(usd):,.0f})" in texts
     assert chart.sources == sorted(steps["source_id"].unique())
-    left = chart.fig.axes[-1].get_xlim()[0]
-    assert f"axis starts at ${left:,.0f}" in chart.fig.axes[-1].get_xlabel()
+    assert "log points" in chart.fig.axes[-1].get_xlabel()
+
+
+def test_comparable_chart_marks_quotes_apart(table):
+    from analysis.reconcile import comparable
+
+    params = AnalysisParams(survey_year=2023, include_quotes=True)
+    chart = plots.comparable(comparable(table, load_cpi(load_registry()), params))
+    labels = [t.get_text() for t in chart.fig.axes[0].get_legend().get_texts()]
+    assert labels == ["own release, restated", "quoted (as claimed), restated", "as published"]
