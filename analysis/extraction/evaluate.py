@@ -8,15 +8,15 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from analysis.parsing import parse_amount
+from analysis.audit import parse_claim_value
 
 # Older hand-made claims files split a range into two rows (range_low, range_high): either end finds the range.
 RANGE_ENDS = {"range_low": "value", "range_high": "value_high"}
 
 
-def _amount(text: str) -> float | None:
-    text = (text or "").strip().lstrip("~")
-    return parse_amount(text).value if text else None
+def _amount(text: str, unit: str) -> float | None:
+    text = (text or "").strip()
+    return parse_claim_value(text, unit)[0] if text else None
 
 
 def read_labels(path: Path) -> list[dict]:
@@ -25,7 +25,8 @@ def read_labels(path: Path) -> list[dict]:
 
 
 def _key(row: dict, end: str = "value") -> tuple:
-    return round(_amount(row.get(end, "")) or 0, 2), row.get("unit", "").strip()
+    unit = row.get("unit", "").strip()
+    return round(_amount(row.get(end, ""), unit) or 0, 2), unit
 
 
 def match(extracted: list[dict], labels: list[dict]) -> list[tuple[dict, dict | None]]:
@@ -34,12 +35,12 @@ def match(extracted: list[dict], labels: list[dict]) -> list[tuple[dict, dict | 
     out = []
     for lab in labels:
         end = RANGE_ENDS.get(lab.get("statistic", ""), "value")
-        want_high = _amount(lab.get("value_high", "")) if end == "value" else None
+        want_high = _amount(lab.get("value_high", ""), lab.get("unit", "").strip()) if end == "value" else None
         hit = None
         for n, row in enumerate(extracted):
             if (n, end) in used or _key(row, end) != _key(lab):
                 continue
-            if want_high is not None and round(_amount(row.get("value_high", "")) or 0, 2) != round(want_high, 2):
+            if want_high is not None and round(_amount(row.get("value_high", ""), row.get("unit", "").strip()) or 0, 2) != round(want_high, 2):
                 continue
             hit = n
             break
