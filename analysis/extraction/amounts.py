@@ -15,7 +15,7 @@ MONEY = re.compile(rf"""
     """, re.VERBOSE)
 DOLLARS = re.compile(rf"(?<![\w$.,])(?P<n1>{NUM})(?P<m1>{MULT})?\s(?:US\s)?dollars\b")
 PERCENT = re.compile(r"(?<![\w.$,])(?P<n1>\d+(?:\.\d+)?)(?:\s?(?:%|percent\b|per cent\b))?"
-                     r"(?:\s*(?:-|–|—|\bto\b)\s*(?P<n2>\d+(?:\.\d+)?))?\s?(?:%|percent\b|per cent\b)")
+                     r"(?:\s*(?:-|–|—|\bto\b|\bor\b)\s*(?P<n2>\d+(?:\.\d+)?))?\s?(?:%|percent\b|per cent\b)")
 FIGURES = re.compile(r"\b(?P<n>five|six|seven)[- ]figures?\b", re.I)
 FIGURE_DIGITS = {"five": 10_000, "six": 100_000, "seven": 1_000_000}
 # "top 10%", "the lowest 10 percent": a percentile's name, not an amount

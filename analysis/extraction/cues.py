@@ -182,7 +182,7 @@ def unit(value: float, before: str, after: str) -> tuple[str | None, bool]:
 
 
 PAY = re.compile(r"\b(?:salar(?:y|ies)|wages?|pay|paid|pays|paying|paycheck|earn(?:s|ed|ing|ings)?|income|incomes|compensation|"
-                 r"makes?|making|made|take[- ]home|raise|bonus(?:es)?|boost|premium|six[- ]figure|rate|earners)\b", re.I)
+                 r"makes?|making|made|take[- ]home|raise|bonus(?:es)?|boost|premium|six[- ]figure|(?:hourly|pay|going|wage|salary|market) rates?|earners)\b", re.I)
 NOT_PAY = re.compile(r"\b(?:costs?|costing|tuition|fees?|prices?|priced|exams?|course|courses|program|programs|training|loans?|"
                      r"debt|revenue|revenues|charges?|charged|rents?|rented|apartments?|housing|mortgages?|cost of living|reimburse\w*|budgets?|insurance|deductibles?|"
                      r"worth|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?|grants?|scholarships?|"
@@ -246,5 +246,10 @@ def population(text: str) -> list[str]:
     return out
 
 
+# A percentage about pay: a change or gap in it ("a 3.5% raise", "earn 17.7% more"), not a share of people.
+PERCENT_PAY = re.compile(r"\b(?:raises?|increases?|premium|boost|bump|gap|differential|hike|growth|rose|fell|more|less|"
+                         r"higher|lower|cut)\b", re.I)
+SHARE_OF = re.compile(r"^\s*of\s+(?!(?:their|your|the|a|base|annual|his|her)?\s*(?:salar|pay|wage|income|earn))", re.I)
+FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|[Mm]y|[Mm]e)\b")
 HEDGE = re.compile(r"\b(?:might|(?-i:may)|could|can expect|realistic(?:ally)?|likely|probably|typically|generally|usually|often|"
                    r"imagine|suppose|hypothetical|for instance|let's say|perhaps|potentially|would|should)\b", re.I)

@@ -157,3 +157,16 @@ def test_cli_missing_article_and_both_inputs_exit_2(tmp_path, capsys):
     assert "nope.txt: cannot read the article" in capsys.readouterr().err
     assert main(["audit", "x.csv", "--article", "y.txt"]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_fast_sentence_split_agrees_with_pysbd_where_used():
+    from analysis.extraction import claims as c
+
+    for path in sorted(ARTICLES.glob("*")):
+        if path.suffix == ".csv":
+            continue
+        for b in blocks(path.read_text(encoding="utf-8")):
+            if b.kind != "row" and not c.ABBREVIATION.search(b.text):
+                assert c.sentences(b.text) == [s.sent.strip() for s in c._segmenter().segment(b.text) if s.sent.strip()]
+    assert c.sentences("The U.S. median is $48,780. Coders (e.g. CPCs) earn more.") == [
+        "The U.S. median is $48,780.", "Coders (e.g. CPCs) earn more."]
