@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import matplotlib
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
+from matplotlib.lines import Line2D
 import pandas as pd
 import seaborn as sns
 
@@ -307,10 +308,44 @@ def metros(rows: pd.DataFrame) -> Chart:
                   f"USD per year (nominal, {year} dollars)", caption)
 
 
-@when_empty("Mean annual wage by industry", "BLS industry means")
-def industries(rows: pd.DataFrame) -> Chart:
+def sectors(rows: pd.DataFrame, notes: list[str]) -> Chart:
+    """Each sector's published p10–p90 and p25–p75 range and median against the cross-industry median;
+    sectors whose wages BLS suppressed keep their row, labelled so. `notes` (analysis.sectors.notes: the
+    employment check, or why there is no sector file) end the caption."""
+    if rows.empty:
+        chart = no_figures("Pay by industry sector", "BLS estimates by industry sector for this survey year")
+        chart.caption = " ".join(notes)
+        return chart
+    rows = rows.iloc[::-1].reset_index(drop=True)  # largest employer on top
     year = _years(rows["survey_year"])
-    jobs = "; ".join(f"{r.industry_title}: {r.employment:,.0f} jobs" for r in rows.itertuples() if pd.notna(r.employment))
-    caption = f"Mean annual wage in the {len(rows)} industries BLS lists for May {year}. Employment: {jobs}."
-    return ranked(rows, "industry_title", f"Mean annual wage by industry, {year}",
-                  f"USD per year (nominal, {year} dollars)", caption)
+    fig, ax = plt.subplots(figsize=_tall(len(rows), 1.8))
+    for i, r in rows.iterrows():
+        if r["suppressed"]:
+            ax.text(rows["p10"].min(), i, "wages suppressed by BLS (*)", va="center", ha="left", fontsize=7,
+                    color="0.35", style="italic")
+            continue
+        ax.plot([r["p10"], r["p90"]], [i, i], color="tab:blue", lw=1, alpha=0.6)
+        ax.plot([r["p25"], r["p75"]], [i, i], color="tab:blue", lw=6, alpha=0.45, solid_capstyle="butt")
+        ax.plot(r["median"], i, "o", color="black" if r["pay_vs_median"] == "above" else "white",
+                markeredgecolor="black", ms=5)
+    ax.axvline(rows["national_median"].iloc[0], color="tab:orange", lw=1.2, ls="--")
+    labels = [f"{_wrap(t, 48)} ({f'{s:.1f}%' if s >= 0.05 else 'under 0.1%'} of jobs)" if pd.notna(s) else _wrap(t, 48)
+              for t, s in zip(rows["industry_title"], rows["occupation_share_pct"])]
+    ax.set_yticks(list(range(len(rows))), labels, fontsize=7)
+    dollars(ax)
+    ax.set_xlabel(f"USD per year (nominal, {year} dollars)")
+    handles = [Line2D([], [], color="tab:blue", lw=1, label="p10–p90"),
+               Line2D([], [], color="tab:blue", lw=6, alpha=0.45, label="p25–p75"),
+               Line2D([], [], marker="o", color="black", ls="", label="median above cross-industry"),
+               Line2D([], [], marker="o", color="white", markeredgecolor="black", ls="",
+                                       label="median at or below"),
+               Line2D([], [], color="tab:orange", ls="--", label="cross-industry median")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=7)
+    title = f"Pay by industry sector, May {year}"
+    ax.set_title(title)
+    n_sup = int(rows["suppressed"].sum())
+    caption = (f"Annual wage percentiles of the occupation in the {len(rows)} NAICS sectors BLS published for "
+               f"May {year}, largest employer first; the share of the occupation's national jobs is in brackets. "
+               f"Dashed: the cross-industry median ${rows['national_median'].iloc[0]:,.0f}."
+               + (f" {n_sup} sector(s) without wages: BLS suppressed them (*)." if n_sup else "") + " " + " ".join(notes))
+    return Chart(fig, title, caption, _ids(rows))

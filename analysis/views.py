@@ -121,16 +121,6 @@ def metros(table: pd.DataFrame, params, top: int = 10) -> pd.DataFrame:
     return t.sort_values(["value", "geography_name"], ascending=[False, True]).head(top).reset_index(drop=True)
 
 
-def industries(table: pd.DataFrame, params) -> pd.DataFrame:
-    """Mean wage by industry (BLS industry breakdowns), with employment where published."""
-    t = table[~table["industry_code"].isin(["", "000000"])]
-    wages = _annual(t, params)
-    wages = wages[(wages["statistic"] == "mean") & wages["value"].notna()]
-    jobs = t[t["statistic"] == "employment"][["source_id", "industry_code", "value"]].rename(columns={"value": "employment"})
-    out = wages.merge(jobs, on=["source_id", "industry_code"], how="left")
-    return out.sort_values(["value", "industry_title"], ascending=[False, True]).reset_index(drop=True)
-
-
 def trend(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
     """BLS national mean and median for every survey year, nominal and in `dollar_year` dollars (long form)."""
     t = _annual(bls_national(table), params)
