@@ -35,19 +35,27 @@ def fit_lognormal(values: dict[str, float]) -> tuple[float, float]:
     return float(y.mean() - sigma * z.mean()), sigma
 
 
-def _spline_log_quantile(fit_row) -> np.ndarray | None:
-    """log Q(z) on _Z_GRID: PCHIP through the usable percentiles, lognormal slope (sigma) beyond them."""
+TAILS = {"sigma": "monotone, lognormal-slope tails", "end": "monotone, tails continuing the outer segments"}
+# An implied mean further than this many BLS standard errors of the mean from the published one is flagged: sampling
+# error alone stays within 2 about 95% of the time, and in May 2013-2020 and 2022 the closest of the three fits
+# through five percentiles comes within 1.5.
+MEAN_ERROR_FACTOR = 3.0
+
+
+def _spline_log_quantile(fit_row, tail: str = "sigma") -> np.ndarray | None:
+    """log Q(z) on _Z_GRID: PCHIP through the usable percentiles; beyond them the lognormal slope (sigma, tail
+    'sigma') or the slope of the outermost segments (tail 'end', a heavier upper tail when wages spread out)."""
     pts = [(norm.ppf(PERCENTILE_P[s]), np.log(fit_row[s])) for s in PERCENTILE_ORDER if pd.notna(fit_row.get(s))]
     if len(pts) < 3:
         return None
     z, y = map(np.array, zip(*pts))
     inner = PchipInterpolator(z, y)(np.clip(_Z_GRID, z[0], z[-1]))
-    sigma = fit_row["sigma"]
-    return inner + sigma * (np.minimum(_Z_GRID - z[0], 0) + np.maximum(_Z_GRID - z[-1], 0))
+    low, high = (fit_row["sigma"],) * 2 if tail == "sigma" else ((y[1] - y[0]) / (z[1] - z[0]), (y[-1] - y[-2]) / (z[-1] - z[-2]))
+    return inner + low * np.minimum(_Z_GRID - z[0], 0) + high * np.maximum(_Z_GRID - z[-1], 0)
 
 
-def _spline_mean(fit_row) -> float:
-    logq = _spline_log_quantile(fit_row)
+def _spline_mean(fit_row, tail: str = "sigma") -> float:
+    logq = _spline_log_quantile(fit_row, tail)
     if logq is None:
         return float("nan")
     w = norm.pdf(_Z_GRID)
@@ -104,14 +112,69 @@ def fit_bls(table: pd.DataFrame, params) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def fit_diagnostics(fits: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """Per BLS national cross-industry release: how far each fitted distribution's mean is from the published mean,
+    in percent and in BLS's own standard errors of the mean (MEAN_PRSE), flagged when neither fit comes within
+    MEAN_ERROR_FACTOR standard errors (the mean is then inconsistent with the percentiles published beside it).
+    `fits`: fit_bls of the table (with its published percentiles)."""
+    nat = fits[fits["source_id"].str.match(r"^bls_oews_national_\d{4}$") & fits["industry_code"].isin(["", "000000"])
+               & (fits["geography_code"] == "US")].copy()
+    prse = table[(table["statistic"] == "mean_prse") & table["source_id"].isin(nat["source_id"]) & table["value"].notna()]
+    nat = nat.merge(prse[["source_id", "value"]].rename(columns={"value": "mean_prse_pct"}), on="source_id", how="left")
+    nat["mean_to_median"] = nat["published_mean"] / nat["median"]
+    nat["lognormal_error_in_se"] = nat["mean_error_pct"] / nat["mean_prse_pct"]
+    nat["monotone_error_in_se"] = nat["spline_mean_error_pct"] / nat["mean_prse_pct"]
+    heavy = [_spline_mean(r, "end") for _, r in nat.iterrows()]
+    nat["heavy_tail_mean_error_pct"] = (np.array(heavy) / nat["published_mean"] - 1) * 100
+    nat["heavy_tail_error_in_se"] = nat["heavy_tail_mean_error_pct"] / nat["mean_prse_pct"]
+    errors = ["lognormal_error_in_se", "monotone_error_in_se", "heavy_tail_error_in_se"]
+    nat["flag"] = nat[errors].abs().min(axis=1) > MEAN_ERROR_FACTOR
+    cols = ["source_id", "survey_year", "median", "published_mean", "mean_to_median", "implied_mean", "mean_error_pct",
+            "spline_mean_error_pct", "heavy_tail_mean_error_pct", "mean_prse_pct", *errors, "flag"]
+    return nat[cols].sort_values("survey_year").reset_index(drop=True)
+
+
+def diagnostics_findings(diag: pd.DataFrame) -> list[str]:
+    """One sentence per flagged release, with the numbers that make its mean inconsistent with its percentiles."""
+    ok = diag[~diag["flag"]]
+    others = (f" (other years {ok['mean_to_median'].min():.3f}-{ok['mean_to_median'].max():.3f})" if len(ok) else "")
+    out = []
+    for r in diag[diag["flag"]].itertuples():
+        closest = min((r.mean_error_pct, r.lognormal_error_in_se), (r.spline_mean_error_pct, r.monotone_error_in_se),
+                      (r.heavy_tail_mean_error_pct, r.heavy_tail_error_in_se), key=lambda e: abs(e[1]))
+        out.append(f"BLS May {int(r.survey_year)}: the published mean ${r.published_mean:,.0f} is {r.mean_to_median:.3f} times the "
+                   f"median ${r.median:,.0f}{others}; the closest distribution through its percentiles implies a mean "
+                   f"{closest[0]:+.1f}% away, {abs(closest[1]):.0f} times BLS's standard error of the mean (PRSE "
+                   f"{r.mean_prse_pct:g}%), more than the {MEAN_ERROR_FACTOR:g} allowed: that mean is inconsistent with its own "
+                   "percentiles.")
+    return out
+
+
+def tail_sensitivity(fit_row, figures: pd.DataFrame) -> pd.DataFrame:
+    """How much the survey year's implied mean and each figure's BLS percentile move with the tail choice:
+    one row per figure (and one for the implied mean) and tail (lognormal fit, monotone with either tail)."""
+    rows = [{"what": "implied mean (published ${:,.0f})".format(fit_row["published_mean"]), "tail": "lognormal fit",
+             "value": fit_row["implied_mean"], "result": fit_row["implied_mean"]}]
+    rows += [{"what": rows[0]["what"], "tail": name, "value": _spline_mean(fit_row, tail), "result": _spline_mean(fit_row, tail)}
+             for tail, name in TAILS.items()]
+    for r in figures.itertuples():
+        label = f"{PUBLISHER_NAMES.get(r.publisher, r.publisher)} {r.reference_period} {r.statistic}, {r.population} (${r.value:,.0f})"
+        rows.append({"what": label, "tail": "lognormal fit", "value": r.value, "result": percentile_in_bls(r.value, fit_row)})
+        rows += [{"what": label, "tail": name, "value": r.value, "result": percentile_in_bls_spline(r.value, fit_row, tail)}
+                 for tail, name in TAILS.items()]
+    out = pd.DataFrame(rows)
+    out["spread"] = out.groupby("what")["result"].transform(lambda x: x.max() - x.min())
+    return out
+
+
 def percentile_in_bls(value: float, fit_row) -> float:
     """Percentile (0-100) of `value` (annual USD) in the fitted lognormal of `fit_row`."""
     return float(100 * norm.cdf((np.log(value) - fit_row["mu"]) / fit_row["sigma"]))
 
 
-def percentile_in_bls_spline(value: float, fit_row) -> float:
+def percentile_in_bls_spline(value: float, fit_row, tail: str = "sigma") -> float:
     """Percentile (0-100) of `value` under the monotone (PCHIP) quantile function; NaN with fewer than 3 percentiles."""
-    logq = _spline_log_quantile(fit_row)
+    logq = _spline_log_quantile(fit_row, tail)
     if logq is None:
         return float("nan")
     return float(100 * norm.cdf(np.interp(np.log(value), logq, _Z_GRID)))
@@ -136,15 +199,18 @@ def anchor_fit(fits: pd.DataFrame, params) -> pd.Series:
 
 
 def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFrame:
-    """Each wage figure (as annual USD) with its percentile in the BLS May params.survey_year distribution.
+    """Each wage figure (as annual USD) with the BLS May params.survey_year percentile whose wage equals it.
 
     The percentile comes from the monotone interpolation, which passes through every published BLS
     percentile (so BLS's own median sits at the 50th); the lognormal is the fallback with fewer than
     three usable percentiles. Figures are placed as published (nominal), against the same year's wages.
+    Quotes are placed only with params.include_quotes, and their sentence names who quotes them.
     """
     fit = anchor_fit(fits, params)
     out = to_unit(figures, ANNUAL, params.hours_per_year)
-    out = out[out["value"].notna()].copy()
+    out = out[out["value"].notna() & ((out["citation"] == "primary") | params.include_quotes)].copy()
+    if "bound" in out:
+        out = out[out["bound"] == ""]
     out["bls_percentile_lognormal"] = [percentile_in_bls(v, fit) for v in out["value"]]
     out["bls_percentile_spline"] = [percentile_in_bls_spline(v, fit) for v in out["value"]]
     spline = out["bls_percentile_spline"].notna()
@@ -152,18 +218,28 @@ def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFr
     out["placement_method"] = np.where(spline, "monotone (PCHIP) interpolation", "lognormal fit")
     period = f"May {params.survey_year}" if str(fit["reference_period"]).endswith("-05") else str(fit["reference_period"])
     detail = out["detail"] if "detail" in out else pd.Series("", index=out.index)
-    out["sentence"] = [
-        f"{PUBLISHER_NAMES.get(p, p)}'s {s}{f' for {d}' if d else ''}, ${v:,.0f} ({rp}), sits at the BLS "
-        f"{_ordinal(int(round(pc)))} percentile of {period} wages"
-        for p, s, d, v, rp, pc in zip(out["publisher"], out["statistic"], detail, out["value"], out["reference_period"],
-                                      out["bls_percentile"])]
+    out["sentence"] = [_placement_sentence(r, d, period) for (_, r), d in zip(out.iterrows(), detail)]
     return out
 
 
+def _placement_sentence(r, detail: str, period: str) -> str:
+    """Where a figure's wage falls, said as what it is: a group's average or another population's median is the wage
+    at that BLS percentile, not the position of one worker."""
+    who = PUBLISHER_NAMES.get(r["publisher"], r["publisher"])
+    what = {"mean": "average", "median": "median"}.get(r["statistic"], r["statistic"])
+    group = f" for {detail}" if detail else ""
+    quoted = f", as quoted by {r['quoted_by'] or 'an unnamed page'}" if r["citation"] == "secondary_quote" else ""
+    kind = ("a group's average, not one worker's wage" if r["statistic"] == "mean"
+            else "the middle of another population" if r["publisher"] != "bls" else "")
+    return (f"{who}'s {what}{group} (${r['value']:,.0f}, {r['reference_period']}{quoted}) equals the wage at the BLS "
+            f"{_ordinal(int(round(r['bls_percentile'])))} percentile of {period}" + (f" ({kind})." if kind else "."))
+
+
 def placement_findings(placed: pd.DataFrame) -> list[str]:
-    """The placement sentences worth reading: once each, without BLS's own median (at the 50th by definition)."""
-    keep = ~((placed["publisher"] == "bls") & (placed["statistic"] == "median"))
-    return list(dict.fromkeys(placed.loc[keep, "sentence"]))
+    """The placement sentences worth reading: one per publisher and value, without BLS's own median (the 50th)."""
+    keep = placed[~((placed["publisher"] == "bls") & (placed["statistic"] == "median"))]
+    keep = keep.sort_values(["citation", "source_id"], kind="stable").drop_duplicates(["publisher", "statistic", "value"])
+    return list(dict.fromkeys(keep.sort_values(["value"], kind="stable")["sentence"]))
 
 
 def method_notes(params) -> dict[str, str]:
@@ -177,5 +253,13 @@ def method_notes(params) -> dict[str, str]:
         "placement": f"Other publishers' figures (annual, {params.hours_per_year} hours per year for hourly ones) are placed "
                      f"as published in the BLS May {params.survey_year} {params.geography} distribution, on the monotone "
                      "interpolation of the published percentiles (lognormal 100 x Phi((ln value - mu) / sigma) when fewer "
-                     "than three percentiles are usable; both are in the placement table).",
+                     "than three percentiles are usable; both are in the placement table). A group's average or another "
+                     "population's median is the wage at that percentile, not one worker's position; quotes are placed only "
+                     "with include_quotes.",
+        "fit_diagnostics": "Each BLS national release's published mean is compared with the mean of three distributions "
+                           "through its percentiles (lognormal; monotone with lognormal-slope tails; monotone with tails "
+                           "continuing the outer segments), in percent and in BLS's standard errors of the mean (MEAN_PRSE); "
+                           f"a release whose closest fit is more than {MEAN_ERROR_FACTOR:g} standard errors away is flagged: "
+                           "its mean is inconsistent with its own percentiles. The survey year's tail table shows how much "
+                           "the implied mean and each placement move with the tail choice.",
     }

@@ -21,11 +21,12 @@ def _usd(v: float) -> str:
 def _quotes(table: pd.DataFrame, params) -> list[str]:
     """The quoted headline figures of the survey year, one per publisher and population, in words."""
     ev = reconcile.evidence(table, params, include_quotes=True)
-    q = ev[(ev["citation"] == "secondary_quote") & (ev["survey_year"] == params.survey_year) & (ev["publisher"] != "bls")]
-    q = reconcile.nearest_per_population(q, params.survey_year)
-    q = q.sort_values(["publisher", "value"]).drop_duplicates(["publisher", "population"])
+    q = ev[(ev["citation"] == "secondary_quote") & (ev["survey_year"] <= params.survey_year) & (ev["publisher"] != "bls")]
+    q = q[q["survey_year"] == q.groupby("publisher")["survey_year"].transform("max")]
+    q = q.assign(_depth=(q[list(reconcile.BREAKDOWNS)] != "").sum(axis=1))
+    q = q.sort_values(["publisher", "_depth", "value"]).drop_duplicates(["publisher", "value"]).groupby("publisher").head(2)
     return [f"{PUBLISHER_NAMES.get(r.publisher, r.publisher)} {r.statistic} {_usd(r.value)} ({r.population.split(' (')[0]}, "
-            f"quoted by {r.quoted_by.split(':')[0] or 'an unnamed page'})" for r in q.head(4).itertuples()]
+            f"{int(r.survey_year)} dollars, quoted by {r.quoted_by.split(':')[0] or 'an unnamed page'})" for r in q.itertuples()]
 
 
 def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataFrame | None = None) -> list[str]:
@@ -38,7 +39,7 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
     f = cpi_factor(cpi, y, dy)
     out = [f"All medical records specialists (BLS, May {y}): half earned more than {_usd(bls['median'])} a year"
            + (f" and the middle 80% between {_usd(band['p10'])} and {_usd(band['p90'])}" if {"p10", "p90"} <= set(band.index) else "")
-           + f" ({y} dollars; the median is {_usd(bls['median'] * f)} in {dy} dollars).",
+           + (f" ({y} dollars; the median is {_usd(bls['median'] * f)} in {dy} dollars)." if dy != y else f" ({y} dollars)."),
            f"Their average (mean) was {_usd(bls['mean'])} ({y} dollars), above the median because the highest earners pull it up."]
     ev = reconcile.aapc_certification(table, y)
     if ev is not None:
@@ -61,7 +62,7 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
                    f"and {s['unexplained']:+.0f} left unexplained (who answers a voluntary members' survey).")
     quotes = _quotes(table, params)
     if quotes:
-        out.append(f"Figures known only as quotes ({'; '.join(quotes)}; {y} dollars) cannot be checked against their "
+        out.append(f"Figures known only as quotes ({'; '.join(quotes)}) cannot be checked against their "
                    "publishers' own releases, so they are shown as claims and "
                    + ("enter the analysis only because include_quotes is on." if params.include_quotes else "left out of the analysis."))
     pooled, _ = reconcile.pooled(reconcile.comparable(table, cpi, params), params)

@@ -53,6 +53,16 @@ def population(r) -> str:
     return f"{who} ({PUBLISHER_NAMES.get(r['publisher'], r['publisher'])} {'respondents' if r['publisher'] == 'aapc' else 'figures'})"
 
 
+def placement_figures(table: pd.DataFrame, params) -> pd.DataFrame:
+    """The figures placed in the BLS distribution: each population's figure nearest the survey year (own releases;
+    quotes with params.include_quotes), with `detail` saying whom it describes."""
+    figs = nearest_per_population(evidence(table, params), params.survey_year).copy()
+    short = figs["population"].str.split(" (", n=1, regex=False).str[0]
+    figs["detail"] = np.where(figs["publisher"] == "bls", "all medical records specialists",
+                              np.where(figs["publisher"] == "aapc", short + " respondents", short))
+    return figs.sort_values(["value", "source_id"], kind="stable").reset_index(drop=True)
+
+
 def layer(r) -> str:
     return "own release" if r["citation"] == "primary" else f"as claimed, quoted by {r['quoted_by'] or 'an unnamed page'}"
 

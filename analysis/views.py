@@ -77,9 +77,10 @@ def national_figures(table: pd.DataFrame, params) -> pd.DataFrame:
 def pay_factor(table: pd.DataFrame, cpi: pd.DataFrame, params, factor: str) -> pd.DataFrame:
     """Non-BLS figures broken down by one pay factor (a column of the tidy table), in `dollar_year` dollars.
 
-    Figures dated in a year without a CPI-U annual average cannot be restated and are left out."""
+    Figures dated in a year without a CPI-U annual average cannot be restated and are left out, and so are bounds
+    ("over $54,700"): they are not values to draw."""
     t = harmonize.select_publishers(table, [p for p in params.publishers if p != "bls"])
-    t = t[(t[factor] != "") & (t["geography_level"] == "national")]
+    t = t[(t[factor] != "") & (t["geography_level"] == "national") & (t["bound"] == "")]
     if factor == "certified":
         t = t[t["certified"] != "all"]
     t = t[t["statistic"].isin(HEADLINE_STATS) & t["dollar_year"].isin(cpi["year"])]

@@ -71,13 +71,58 @@ def test_fewer_than_two_usable_percentiles_is_no_fit():
     assert out.empty
 
 
-def test_percentile_in_bls_and_sentence(table, fits):
+def test_percentile_in_bls_and_sentence_says_what_a_quote_and_an_average_are(table, fits):
     fit = fits[fits.survey_year == 2023].iloc[0]
     assert d.percentile_in_bls(48780, fit) == pytest.approx(100 * norm.cdf((math.log(48780) - fit.mu) / fit.sigma))
     sal = table[(table.source_id == "seed_salary_com_figures") & (table.statistic == "median")]
-    out = d.place_in_bls(sal, fits, P).iloc[0]
+    assert d.place_in_bls(sal, fits, P).empty  # a quote is placed only with include_quotes
+    quoted = AnalysisParams(survey_year=2023, include_quotes=True)
+    out = d.place_in_bls(sal, fits, quoted).iloc[0]
     assert 70 <= out.bls_percentile < 80
-    assert out.sentence == f"Salary.com's median, $61,168 (2023), sits at the BLS {d._ordinal(round(out.bls_percentile))} percentile of May 2023 wages"
+    assert out.sentence == (f"Salary.com's median ($61,168, 2023, as quoted by {out.quoted_by}) equals the wage at the BLS "
+                            f"{d._ordinal(round(out.bls_percentile))} percentile of May 2023 (the middle of another population).")
+    aapc = table[(table.source_id == "aapc_2022_salary_report_page") & (table.certified == "certified")
+                 & (table.statistic == "mean")]
+    placed = d.place_in_bls(pd.concat([aapc, aapc]), fits, P)
+    assert placed.sentence.iloc[0].endswith("(a group's average, not one worker's wage).")
+    assert len(d.placement_findings(placed)) == 1  # the same figure twice is one finding
+
+
+def test_bounds_are_never_placed(table, fits):
+    bounds = table[(table.bound != "") & table.value.notna() & (table.unit == "USD/year")]
+    assert len(bounds) and d.place_in_bls(bounds, fits, AnalysisParams(survey_year=2023, include_quotes=True)).empty
+
+
+def test_fit_diagnostics_flag_may_2021_with_hand_numbers(table, fits):
+    diag = d.fit_diagnostics(fits, table).set_index("survey_year")
+    # May 2021 published: median 46,660, mean 48,310, mean PRSE 0.4%, percentiles 29,430 / 36,930 / 46,660 / 59,120 / 74,200
+    z = norm.ppf([0.10, 0.25, 0.50, 0.75, 0.90])
+    y = np.log([29430, 36930, 46660, 59120, 74200])
+    sigma = ((z - z.mean()) * (y - y.mean())).sum() / ((z - z.mean()) ** 2).sum()
+    mu = y.mean() - sigma * z.mean()
+    err = (math.exp(mu + sigma ** 2 / 2) / 48310 - 1) * 100
+    r = diag.loc[2021]
+    assert r.mean_to_median == pytest.approx(48310 / 46660)
+    assert r.mean_error_pct == pytest.approx(err) and r.lognormal_error_in_se == pytest.approx(err / 0.4)
+    assert bool(r.flag) and err / 0.4 > d.MEAN_ERROR_FACTOR
+    assert not diag.loc[[2015, 2016, 2017, 2018, 2019, 2020, 2022], "flag"].any()
+    text = d.diagnostics_findings(diag.reset_index())
+    assert len(text) == diag.flag.sum() and text[0].startswith("BLS May 2021: the published mean $48,310 is 1.035 times")
+    assert "PRSE 0.4%" in text[0] and "inconsistent with its own percentiles" in text[0]
+
+
+def test_tail_sensitivity_by_hand(table, fits):
+    fit = fits[(fits.source_id == "bls_oews_national_2023")].iloc[0]
+    figs = pd.DataFrame([{"publisher": "aapc", "reference_period": "2022", "statistic": "mean", "population": "certified",
+                          "value": 60097.0}])
+    out = d.tail_sensitivity(fit, figs)
+    aapc = out[out.what.str.startswith("AAPC")].set_index("tail")
+    assert aapc.loc["lognormal fit", "result"] == pytest.approx(100 * norm.cdf((math.log(60097) - fit.mu) / fit.sigma))
+    assert aapc.spread.iloc[0] == pytest.approx(aapc.result.max() - aapc.result.min())
+    mean_rows = out[out.what.str.startswith("implied mean")].set_index("tail")
+    assert mean_rows.loc["lognormal fit", "result"] == pytest.approx(math.exp(fit.mu + fit.sigma ** 2 / 2))
+    # inside p10..p90 both monotone tails give the same percentile; the tail choice moves only the mean
+    assert aapc.loc[list(d.TAILS.values()), "result"].nunique() == 1
 
 
 def test_placement_uses_the_interpolation_through_published_percentiles(table, fits):
