@@ -41,7 +41,7 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
            + (f" and the middle 80% between {_usd(band['p10'])} and {_usd(band['p90'])}" if {"p10", "p90"} <= set(band.index) else "")
            + (f" ({y} dollars; the median is {_usd(bls['median'] * f)} in {dy} dollars)." if dy != y else f" ({y} dollars)."),
            f"Their average (mean) was {_usd(bls['mean'])} ({y} dollars), above the median because the highest earners pull it up."]
-    ev = reconcile.aapc_certification(table, y)
+    ev = reconcile.aapc_certification(table, y) if "aapc" in params.publishers else None
     if ev is not None:
         share = (ev["all"] - ev["non-certified"]) / (ev["certified"] - ev["non-certified"])
         out.append(f"In AAPC's own {ev['year']} survey, members holding a credential averaged {_usd(ev['certified'])} and those "

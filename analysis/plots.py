@@ -18,6 +18,8 @@ from matplotlib.lines import Line2D
 import pandas as pd
 import seaborn as sns
 
+from analysis.views import verdict_counts
+
 WIDTH, ROW_HEIGHT = 9.0, 0.32
 PALETTE = "colorblind"
 STYLE = {
@@ -273,10 +275,11 @@ def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
 
 @when_empty("Claims audit: verdicts", "claims")
 def verdicts(audit: pd.DataFrame) -> Chart:
-    """Counts of the audit's verdicts."""
-    counts = audit["verdict"].value_counts().sort_index()
+    """Counts of the audit's verdicts, exact at the top, unverifiable at the bottom."""
+    counts = verdict_counts(audit)
     fig, ax = plt.subplots(figsize=_tall(len(counts)))
     ax.barh(counts.index, counts.values, color=sns.color_palette(PALETTE, len(counts)))
+    ax.invert_yaxis()
     ax.set_xlabel("claims")
     ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
     title = "Claims audit: verdicts"

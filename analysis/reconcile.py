@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import t as student_t
 
 from analysis.distribution import PUBLISHER_NAMES
 from analysis.errors import ParameterError

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import harmonize
+from analysis.audit import VERDICTS
 from analysis.figures import PERCENTILE_ORDER
 
 ANNUAL = harmonize.ANNUAL
@@ -148,6 +149,12 @@ def largest_mismatches(audit: pd.DataFrame, top: int = 5) -> pd.DataFrame:
     return out
 
 
+def verdict_counts(audit: pd.DataFrame) -> pd.Series:
+    """Claims per verdict, in the audit's order (exact first, unverifiable last), verdicts with no claim left out."""
+    counts = audit["verdict"].value_counts()
+    return counts.reindex([v for v in VERDICTS if v in counts.index])
+
+
 def audit_findings(audit: pd.DataFrame) -> list[str]:
-    counts = audit["verdict"].value_counts().sort_index()
+    counts = verdict_counts(audit)
     return [f"Claims audit: of {len(audit)} claims, " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."]

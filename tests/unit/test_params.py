@@ -23,6 +23,9 @@ def no_kernel(monkeypatch):
     (["-p", "dollar_year", "2031"], "parameter 'dollar_year': 2031 has no CPI-U annual average in the data; valid dollar years: 2010-2024"),
     (["-p", "publishers", "bls,glassdoor"], "unknown publisher(s) glassdoor"),
     (["--jobs", "0"], "--jobs: expected a positive number"),
+    (["-p", "include_quotes", "maybe"], "parameter 'include_quotes': expected bool, got 'maybe'"),
+    (["-p", "certified_share", "0.9"], "parameters 'certified_share_low', 'certified_share', 'certified_share_high': got 0.25, "
+                                       "0.9, 0.75; expected shares with 0 <= low <= share <= high <= 1"),
 ])
 def test_bad_parameter_is_one_message_and_exit_2(project, no_kernel, capsys, argv, expected):
     assert main(["run", "--quiet", *argv]) == 2
