@@ -19,8 +19,7 @@ from analysis.audit import audit_file  # noqa: E402
 from analysis.extraction import extract_claims, to_csv  # noqa: E402
 from analysis.extraction.article import blocks  # noqa: E402
 from analysis.extraction.evaluate import read_labels, score  # noqa: E402
-from analysis.params import from_mapping  # noqa: E402
-from analysis.sources.load import load_figures  # noqa: E402
+from analysis.session import check, load_data  # noqa: E402
 
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
 SEED = ROOT.parent / "shared" / "seed"
@@ -38,10 +37,6 @@ def labelled() -> list[tuple[str, str, Path]]:
             article = next(p for p in ARTICLES.glob(stem + ".*") if p.suffix != ".csv")
             out.append((stem, article.read_text(encoding="utf-8"), labels))
     return out
-
-
-def plain(text: str) -> str:
-    return "\n\n".join(b.text for b in blocks(text))
 
 
 def main() -> int:
@@ -64,15 +59,15 @@ def main() -> int:
           f"{totals['pub'] / f:.0%} | {totals['stat'] / f:.0%} |")
 
     pieces, words = [], 0
-    while words < args.words:
-        for _, text, _ in arts:
+    while words < args.words:  # whole blocks (paragraphs, items, rows) until the article has --words words
+        for b in (b for _, text, _ in arts for b in blocks(text)):
             if words >= args.words:
                 break
-            pieces.append(plain(text))
-            words += len(pieces[-1].split())
+            pieces.append(b.text if b.kind != "heading" else "\n" + b.text + "\n")
+            words += len(b.text.split())
     article = "\n\n".join(pieces)
-    table = load_figures()
-    params = from_mapping({})
+    data = load_data()
+    table, params = data.table, check({}, data, names=("tolerance_pct",))
     best_x = best_a = float("inf")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "claims.csv"

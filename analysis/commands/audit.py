@@ -20,16 +20,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from analysis.audit import audit_file
     from analysis.errors import ParameterError
-    from analysis.params import from_mapping
-    from analysis.sources.load import load_figures
+    from analysis.session import check, load_data
 
     if (args.claims is None) == (args.article is None):
         raise ParameterError("give either a claims file (CLAIMS.csv) or --article ARTICLE, not both or neither")
-    params = from_mapping({} if args.tolerance_pct is None else {"tolerance_pct": args.tolerance_pct})
+    data = load_data()  # the survey year a claim without a period is read against is the data's newest
+    params = check({} if args.tolerance_pct is None else {"tolerance_pct": args.tolerance_pct}, data, names=("tolerance_pct",))
     if args.article:
-        out = audit_article(args.article, load_figures(), params, args.claims_output)
+        out = audit_article(args.article, data.table, params, args.claims_output)
     else:
-        out = audit_file(args.claims, load_figures(), params)
+        out = audit_file(args.claims, data.table, params)
     if args.output:
         out.to_csv(args.output, index=False, lineterminator="\n")
     else:

@@ -154,9 +154,7 @@ def _statistic(a: Amount, before: str, after: str, leadin_text: str, previous: s
     named = own[-1].value if own else own_after[0].value if own_after else None
     if named in PERCENTILES:
         return named, 1.0
-    if named in ("mean", "median") and a.percent:  # "the median raise was 3.5%"
-        return named, 0.9
-    if cues.difference(before, after) or a.percent:
+    if cues.difference(before, after) or a.percent:  # a percentage of pay is a change or gap
         return "difference", 0.9
     if a.value_high is not None:
         return "range", 1.0
@@ -238,7 +236,8 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
                         confidence *= 0.85
                         period_text = ctx_block.text
                         break
-        definite = statistic in PERCENTILES + ("mean", "median") and not hedged
+        definite = not hedged and (statistic in PERCENTILES + ("mean", "median")  # or "an average boost of $13,000"
+                                   or statistic == "difference" and any(c.value == "mean" for c in cues.statistics(before)))
         if not publisher and definite:
             publisher, j = ctx.section_publisher(i)
             if publisher:
@@ -269,7 +268,8 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         rows.append({
             "claim_text": sentence, "value": a.shown, "value_high": a.shown_high, "unit": unit, "statistic": statistic,
             "publisher": publisher, "reference_period": period,
-            "population": ", ".join(_population(sentence, before, after, label, block)),
+            "population": _compared(sentence, a) if statistic == "difference" else
+                          ", ".join(_population(sentence, before, after, label, block)),
             "geography": geography, "confidence": f"{min(confidence, 0.99):.2f}"})
         ctx.rows.append(rows[-1])
     return rows
@@ -309,6 +309,27 @@ def _population(sentence: str, before: str, after: str, label: str, block: Block
         if p.lower() not in (o.lower() for o in out):
             out.append(p)
     return out
+
+
+COMPARED = re.compile(r"\b(?:than|compared (?:with|to)|versus|vs\.?|over)\s+(?:those |their |the |a |an )?(?P<b>[^,;.]{3,60})", re.I)
+FROM_TO = re.compile(r"\bfrom (?:being )?(?:an? )?(?P<b>[\w -]{3,40}?) to (?:being )?(?:an? )?(?P<a>[\w -]{3,40}?)\b(?:\s*[,;.(]|$|\s(?:can|will|is|you|adds?|means?))", re.I)
+
+
+def _compared(sentence: str, a: Amount) -> str:
+    """A difference's two populations as the audit reads them, "A vs B" ("certified coders earn 17.7% more than
+    non-certified coders" -> "certified vs non-certified"); the subgroup words alone when the text names one side."""
+    def words(text: str) -> str:
+        found = cues.population(text)
+        if not found and re.search(r"(?<![-\w])certified\b", text, re.I):
+            found = ["certified"]
+        return ", ".join(found)
+    m = FROM_TO.search(sentence)
+    if m and words(m["a"]) and words(m["b"]):
+        return f"{words(m['a'])} vs {words(m['b'])}"
+    m = COMPARED.search(sentence, a.end)
+    if m and words(m["b"]) and words(sentence[:a.start]):
+        return f"{words(sentence[:a.start])} vs {words(m['b'])}"
+    return words(sentence)
 
 
 def extract_claims(text: str) -> list[dict]:
