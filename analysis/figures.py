@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.errors import DataValidationError, Issue
 
-PUBLISHERS = ("bls", "aapc", "ahima", "salary.com", "payscale", "ziprecruiter", "indeed", "other")
+PUBLISHERS = ("bls", "aapc", "ahima", "salary.com", "payscale", "ziprecruiter", "indeed", "wa_esd", "ny_dol", "other")
 WAGE_STATISTICS = ("mean", "median", "p10", "p25", "p75", "p90", "range_low", "range_high")
 PERCENTILE_ORDER = ("p10", "p25", "median", "p75", "p90")
 STATISTIC_UNITS = {

@@ -343,8 +343,9 @@ def tidy_rows(table: pd.DataFrame, entry: SourceEntry, shown: str, column_maps: 
     out, issues = [], []
     for row, r in table.iterrows():
         file = r.get("_file") or shown
-        level = AREA_LEVELS.get(r.get("area_type", "1") or "1", "national")
-        code = {"national": "US", "state": r.get("prim_state") or r.get("area", "")}.get(level, r.get("area", ""))
+        # `_level` / `_code`: set by loaders whose area codes are not BLS's (analysis/sources/agency.py)
+        level = r.get("_level") or AREA_LEVELS.get(r.get("area_type", "1") or "1", "national")
+        code = r.get("_code") or {"national": "US", "state": r.get("prim_state") or r.get("area", "")}.get(level, r.get("area", ""))
         base = {
             "reference_period": entry.reference_period, "geography_level": level, "geography_code": code,
             "geography_name": "United States" if level == "national" else r.get("area_title", ""),  # BLS: 'U.S.' from 2019

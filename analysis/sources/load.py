@@ -13,10 +13,10 @@ from analysis.config import ProjectPaths, project_paths
 from analysis.digest import code_digest, data_digest, versions
 from analysis.errors import InputError
 from analysis.figures import FIGURE_COLUMNS, validate_figures
-from analysis.sources import bls_oews, cache, curated
+from analysis.sources import agency, bls_oews, cache, curated
 from analysis.sources.registry import Registry, load_registry
 
-FIGURE_LOADERS = ("bls_oews", "curated")
+FIGURE_LOADERS = ("bls_oews", "curated", "agency_table")
 
 
 def extract_entry(registry: Registry, entry) -> list[pd.DataFrame]:
@@ -26,6 +26,8 @@ def extract_entry(registry: Registry, entry) -> list[pd.DataFrame]:
         path, shown = registry.file_path(f), registry.shown(f)
         if entry.loader == "curated":
             frames.append(curated.extract(entry, path, shown))
+        elif entry.loader == "agency_table":
+            frames.append(agency.extract(entry, path, shown, registry.paths.column_maps))
         else:
             frames.append(bls_oews.extract(entry, path, shown, registry.paths.column_maps,
                                            cache_dir=registry.paths.oews_cache, sha256=f.sha256))

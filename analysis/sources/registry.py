@@ -16,11 +16,11 @@ from analysis.config import ProjectPaths, project_paths
 from analysis.digest import sha256_of
 from analysis.errors import ChecksumMismatchError, Issue, RegistryError
 
-PUBLISHERS = ("bls", "bea", "aapc", "ahima", "salary.com", "payscale", "ziprecruiter", "indeed", "other")
+PUBLISHERS = ("bls", "bea", "aapc", "ahima", "salary.com", "payscale", "ziprecruiter", "indeed", "wa_esd", "ny_dol", "other")
 COLLECTION_METHODS = ("employer survey", "member self-report", "employer HR data", "user reported",
                       "job postings", "price index", "unknown")
 CITATIONS = ("primary", "secondary_quote")
-LOADERS = ("bls_oews", "curated", "cpi_u", "bea_rpp", "text")
+LOADERS = ("bls_oews", "curated", "agency_table", "cpi_u", "bea_rpp", "text")
 REQUIRED = ("id", "publisher", "title", "url", "reference_period", "retrieved", "collection_method",
             "citation", "population", "loader", "files")
 POPULATION_KEYS = ("soc_code", "soc_title", "job_title", "credential")
