@@ -10,6 +10,11 @@ reads, the code; see analysis/run_cache.py) has a cached result is copied from .
 so is the report. The manifest says, per notebook, whether it was executed or reused, with its key. `force`
 executes everything without reading the cache (entries already there are kept: same key, same content). A run
 where nothing changed starts no kernel and imports neither papermill nor pandas.
+
+`run` is four steps: `plan` (run folder, each notebook's declared parameters, cache keys and entries),
+`execute_plan` (copy what is cached, execute the rest: a process pool whose workers each keep one warm kernel
+across notebooks, see analysis/kernels.py), `report_step` (report.html/.pdf, built or copied) and `finish`
+(manifest.json, the atomic move into place, reports/latest).
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ import secrets
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -102,29 +107,44 @@ def _stderr_to(log: Path):
             os.close(saved)
 
 
-def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path, root: Path | None = None) -> Result:
+def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path, root: Path | None = None,
+            kernel: str | None = None) -> Result:
     """Run one notebook; never raises, so results cross process boundaries as plain data.
 
     `root` (the project root) is passed to the kernel as ANALYSIS_ROOT, so its Session reads the same data
-    as the runner whatever the process's environment."""
+    as the runner whatever the process's environment. With `kernel` (a digest of the data and code the run
+    reads) the notebook runs in this process's warm kernel for them (analysis/kernels.py); without, in a
+    fresh kernel started for it and shut down after."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from analysis import kernels
 
     start = time.perf_counter()
     out_nb = out_dir / "notebooks" / path.name
     (out_dir / "logs").mkdir(exist_ok=True)
     env = {"ANALYSIS_ROOT": str(root)} if root is not None else {}
+    warm = None
     try:
-        with _environ(**env), _stderr_to(out_dir / "logs" / f"{path.stem}.stderr.txt"):
+        if kernel is not None:
+            warm = kernels.warm_kernel(_kernel_name(path), cwd, root, kernel, out_dir / "logs" / f"kernel-{os.getpid()}.stderr.txt")
+            warm.prepare()
+        with _environ(**env), (nullcontext() if warm else _stderr_to(out_dir / "logs" / f"{path.stem}.stderr.txt")):
             papermill.execute_notebook(str(path), str(out_nb), parameters=parameters, cwd=str(cwd),
-                                       progress_bar=False, log_output=False)
+                                       progress_bar=False, log_output=False, **({"km": warm.km} if warm else {}))
     except PapermillExecutionError as e:
         return Result(path.stem, time.perf_counter() - start,
                       {"cell_index": e.cell_index, "exec_count": e.exec_count, "ename": e.ename, "evalue": e.evalue})
     except Exception as e:  # kernel died, notebook unreadable, ...
+        if warm is not None:
+            kernels.discard(warm)
         return Result(path.stem, time.perf_counter() - start,
                       {"cell_index": None, "exec_count": None, "ename": type(e).__name__, "evalue": str(e)})
     return Result(path.stem, time.perf_counter() - start)
+
+
+def _kernel_name(path: Path) -> str:
+    return read_notebook(path).get("metadata", {}).get("kernelspec", {}).get("name") or "python3"
 
 
 def _point_latest(paths: ProjectPaths, run_dir: Path) -> None:
@@ -159,80 +179,105 @@ def _preload_report_modules():
     return thread
 
 
-def _reuse(cache: RunCache, entry: Path, nb: Path, run_dir: Path, key: str) -> Result:
-    start = time.perf_counter()
-    meta = cache.restore_notebook(entry, run_dir / "notebooks" / nb.name, run_dir / nb.stem)
-    return Result(nb.stem, time.perf_counter() - start, status="reused", key=key, cached_seconds=meta.get("seconds"))
+@dataclass
+class Plan:
+    """What a run will do, decided before anything executes: its folder, each notebook's parameters and cache
+    key (and cached entry, unless forced), the report's key and entry."""
+    run_id: str
+    tmp: Path
+    params: object
+    show_code: bool
+    force: bool
+    jobs: int
+    notebooks: list[Path]
+    parameters: dict[str, dict]
+    keys: dict[str, str]
+    entries: dict[str, Path | None]
+    report_key: str
+    report_entry: Path | None
+    inputs: Inputs
+    cache: RunCache
+    kernel: str | None  # warm kernels for this data and code; None: a fresh kernel per notebook
+    started: float
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def to_run(self) -> list[Path]:
+        return [nb for nb in self.notebooks if self.entries[nb.stem] is None]
 
 
-def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = False, progress: bool = True,
-        force: bool = False, point_latest: bool = True) -> RunOutcome:
-    """Execute every notebook with `params` (already validated) and build report.html/.pdf + manifest.json.
-
-    Notebooks and a report whose cache keys are cached are copied instead (unless `force`); the rest run in a
-    process pool of `jobs` workers (default: the number of cores). `point_latest=False` leaves reports/latest
-    alone (sweeps)."""
-    from tqdm import tqdm
-
+def plan(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = False, force: bool = False,
+         warm_kernels: bool = True) -> Plan:
+    started = time.perf_counter()
+    nbs = notebooks(paths)
+    if not nbs:
+        raise AnalysisError(f"no notebooks found in {paths.notebooks}; expected files named NN_name.ipynb")
     run_id = new_run_id()
     paths.reports.mkdir(parents=True, exist_ok=True)
     tmp = paths.reports / f".tmp-{run_id}"
     (tmp / "notebooks").mkdir(parents=True)
-    nbs = notebooks(paths)
-    if not nbs:
-        raise AnalysisError(f"no notebooks found in {paths.notebooks}; expected files named NN_name.ipynb")
-    started = time.perf_counter()
     cache, inputs = RunCache(paths), Inputs(paths)
-    tasks, keys = [], {}
+    parameters, keys = {}, {}
     for nb in nbs:
         content = read_notebook(nb)
-        parameters = notebook_parameters(nb, params, tmp / nb.stem, content)
-        keys[nb.stem] = inputs.notebook_key(content, nb.name, parameters)
-        tasks.append((nb, tmp, parameters, paths.notebooks, paths.root))
-    timings: dict = {"keys": round(time.perf_counter() - started, 3)}
-    jobs = jobs or os.cpu_count() or 1
+        parameters[nb.stem] = notebook_parameters(nb, params, tmp / nb.stem, content)
+        keys[nb.stem] = inputs.notebook_key(content, nb.name, parameters[nb.stem])
+    entries = {nb.stem: None if force else cache.lookup("nb", keys[nb.stem]) for nb in nbs}
+    report_key = inputs.report_key([keys[nb.stem] for nb in nbs], params.as_dict(), show_code)
+    return Plan(run_id, tmp, params, show_code, force, jobs or os.cpu_count() or 1, nbs, parameters, keys, entries,
+                report_key, None if force else cache.lookup("report", report_key), inputs, cache,
+                inputs.all_data + inputs.code if warm_kernels else None, started,
+                {"keys": round(time.perf_counter() - started, 3)})
+
+
+def _reuse(p: Plan, nb: Path) -> Result:
+    start = time.perf_counter()
+    meta = p.cache.restore_notebook(p.entries[nb.stem], p.tmp / "notebooks" / nb.name, p.tmp / nb.stem)
+    return Result(nb.stem, time.perf_counter() - start, status="reused", key=p.keys[nb.stem],
+                  cached_seconds=meta.get("seconds"))
+
+
+def execute_plan(p: Plan, paths: ProjectPaths, progress: bool = True) -> list[Result]:
+    """Copy the cached notebooks, execute the others (a pool of `jobs` processes, each with its warm kernel) and
+    cache what succeeded; stops at the first failure (notebooks already running finish)."""
+    from tqdm import tqdm
+
     results: list[Result] = []
-    bar = tqdm(total=len(tasks), desc="notebooks", unit="nb", disable=not progress)
-    to_run = []
-    for task in tasks:
-        nb = task[0]
-        entry = None if force else cache.lookup("nb", keys[nb.stem])
-        if entry is None:
-            to_run.append(task)
-            continue
-        results.append(_reuse(cache, entry, nb, tmp, keys[nb.stem]))
-        if progress:
-            bar.write(f"reused   {nb.stem} (unchanged; key {keys[nb.stem][:12]})", file=sys.stderr)
-        bar.update()
+    bar = tqdm(total=len(p.notebooks), desc="notebooks", unit="nb", disable=not progress)
+    for nb in p.notebooks:
+        if p.entries[nb.stem] is not None:
+            results.append(_reuse(p, nb))
+            if progress:
+                bar.write(f"reused   {nb.stem} (unchanged; key {p.keys[nb.stem][:12]})", file=sys.stderr)
+            bar.update()
 
     def finished(result: Result) -> None:
-        result.key = keys[result.notebook]
+        result.key = p.keys[result.notebook]
         results.append(result)
         if not result.error:
-            nb = next(t[0] for t in to_run if t[0].stem == result.notebook)
-            cache.store_notebook(result.key, tmp / "notebooks" / nb.name, tmp / nb.stem,
-                                 {"notebook": nb.name, "seconds": round(result.seconds, 2), "run_id": run_id})
+            name = result.notebook + ".ipynb"
+            p.cache.store_notebook(result.key, p.tmp / "notebooks" / name, p.tmp / result.notebook,
+                                   {"notebook": name, "seconds": round(result.seconds, 2), "run_id": p.run_id})
         if progress:
             bar.write(f"{'failed  ' if result.error else 'executed'} {result.notebook} ({result.seconds:.1f} s)",
                       file=sys.stderr)
         bar.update()
 
-    report_key = inputs.report_key([keys[nb.stem] for nb in nbs], params.as_dict(), show_code)
-    report_entry = None if force else cache.lookup("report", report_key)
-    workers = min(jobs, len(to_run))
+    tasks = [(nb, p.tmp, p.parameters[nb.stem], paths.notebooks, paths.root, p.kernel) for nb in p.to_run]
+    workers = min(p.jobs, len(tasks))
     executing = time.perf_counter()
     preload = None
     if workers <= 1:
-        if to_run and report_entry is None:
+        if tasks and p.report_entry is None:
             preload = _preload_report_modules()
-        for task in to_run:
+        for task in tasks:
             finished(execute(*task))
             if results[-1].error:
                 break
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(execute, *task) for task in to_run]
-            if report_entry is None:  # after the submits: the pool's workers are forked, no thread is copied
+            futures = [pool.submit(execute, *task) for task in tasks]
+            if p.report_entry is None:  # after the submits: the pool's workers are forked, no thread is copied
                 preload = _preload_report_modules()
             for fut in as_completed(futures):
                 if fut.cancelled():  # not started because another notebook failed first
@@ -242,54 +287,77 @@ def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = 
                     for f in futures:
                         f.cancel()
     bar.close()
-    timings["notebooks_wall"] = round(time.perf_counter() - executing, 2)  # executing the notebooks that ran
-    order = {nb.stem: i for i, nb in enumerate(nbs)}
-    results.sort(key=lambda r: order[r.notebook])
-    timings["notebooks"] = {r.notebook: round(r.seconds, 2) for r in results}
-    failed = [r for r in results if r.error]
-    message = ""
-    report = None
     if preload is not None:
         preload.join()
-    if not failed:
-        t0 = time.perf_counter()
-        if report_entry is not None:
-            cache.restore_report(report_entry, tmp)
-            report = {"status": "reused", "key": report_key, "seconds": round(time.perf_counter() - t0, 3)}
-        else:
-            try:
-                from analysis.report import build_report
+    p.timings["notebooks_wall"] = round(time.perf_counter() - executing, 2)  # executing the notebooks that ran
+    order = {nb.stem: i for i, nb in enumerate(p.notebooks)}
+    results.sort(key=lambda r: order[r.notebook])
+    p.timings["notebooks"] = {r.notebook: round(r.seconds, 2) for r in results}
+    return results
 
-                timings.update(build_report(tmp, params, paths, show_code=show_code))
-                report = {"status": "built", "key": report_key, "seconds": round(time.perf_counter() - t0, 2)}
-                cache.store_report(report_key, tmp, {"run_id": run_id, "seconds": report["seconds"]})
-            except Exception as e:  # the report is part of the run: a failure keeps the run's files for inspection
-                message = f"report failed: {type(e).__name__}: {e}"
-        if progress and report:
-            print(f"{'reused  ' if report['status'] == 'reused' else 'built   '} report ({report['seconds']:.1f} s)",
-                  file=sys.stderr)
-    timings["total"] = round(time.perf_counter() - started, 2)
-    ok = not failed and not message
-    final = paths.reports / (run_id if ok else f"failed-{run_id}")
-    if failed:
-        message = "\n".join(_describe(r, final) for r in failed)
+
+def report_step(p: Plan, paths: ProjectPaths, progress: bool = True) -> tuple[dict | None, str]:
+    """(report status, error message): the cached report.html/.pdf copied, or built and cached."""
+    t0 = time.perf_counter()
+    if p.report_entry is not None:
+        p.cache.restore_report(p.report_entry, p.tmp)
+        report = {"status": "reused", "key": p.report_key, "seconds": round(time.perf_counter() - t0, 3)}
+    else:
+        try:
+            from analysis.report import build_report
+
+            p.timings.update(build_report(p.tmp, p.params, paths, show_code=p.show_code))
+        except Exception as e:  # the report is part of the run: a failure keeps the run's files for inspection
+            return None, f"report failed: {type(e).__name__}: {e}"
+        report = {"status": "built", "key": p.report_key, "seconds": round(time.perf_counter() - t0, 2)}
+        p.cache.store_report(p.report_key, p.tmp, {"run_id": p.run_id, "seconds": report["seconds"]})
+    if progress:
+        print(f"{'reused  ' if report['status'] == 'reused' else 'built   '} report ({report['seconds']:.1f} s)",
+              file=sys.stderr)
+    return report, ""
+
+
+def finish(p: Plan, paths: ProjectPaths, results: list[Result], report: dict | None, message: str,
+           point_latest: bool = True) -> RunOutcome:
+    """Write manifest.json and move the run folder into place: reports/<run-id>/ (and reports/latest unless
+    `point_latest` is False), or reports/failed-<run-id>/ with the message naming the failed notebooks."""
     from analysis.sources.registry import load_registry
 
-    write_json(tmp / "manifest.json", {
-        "run_id": run_id, "status": "success" if ok else "failed", "error": message or None,
-        "parameters": params.as_dict(), "show_code": show_code, "jobs": jobs, "force": force,
-        "inputs": load_registry(paths).checksums(), "versions": versions(), "timings": timings,
-        "notebooks": [nb.name for nb in nbs],
+    p.timings["total"] = round(time.perf_counter() - p.started, 2)
+    failed = [r for r in results if r.error]
+    ok = not failed and not message
+    final = paths.reports / (p.run_id if ok else f"failed-{p.run_id}")
+    if failed:
+        message = "\n".join(_describe(r, final) for r in failed)
+    write_json(p.tmp / "manifest.json", {
+        "run_id": p.run_id, "status": "success" if ok else "failed", "error": message or None,
+        "parameters": p.params.as_dict(), "show_code": p.show_code, "jobs": p.jobs, "force": p.force,
+        "inputs": load_registry(paths).checksums(), "versions": versions(), "timings": p.timings,
+        "notebooks": [nb.name for nb in p.notebooks],
         "cache": {
             "notebooks": {r.notebook: {"status": r.status, "key": r.key, "seconds": round(r.seconds, 3),
                                        **({"executed_seconds": r.cached_seconds} if r.status == "reused" else {})}
                           for r in results},
-            "not_run": [nb.stem for nb in nbs if nb.stem not in {r.notebook for r in results}],
+            "not_run": [nb.stem for nb in p.notebooks if nb.stem not in {r.notebook for r in results}],
             "report": report,
-            "data": inputs.data, "code": inputs.code,
+            "data": p.inputs.data, "code": p.inputs.code,
         },
     })
-    os.replace(tmp, final)
+    os.replace(p.tmp, final)
     if ok and point_latest:
         _point_latest(paths, final)
-    return RunOutcome(run_id, final, ok, timings, message, results=results, report=report)
+    return RunOutcome(p.run_id, final, ok, p.timings, message, results=results, report=report)
+
+
+def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = False, progress: bool = True,
+        force: bool = False, point_latest: bool = True, warm_kernels: bool = True) -> RunOutcome:
+    """Execute every notebook with `params` (already validated) and build report.html/.pdf + manifest.json.
+
+    Notebooks and a report whose cache keys are cached are copied instead (unless `force`); the rest run in a
+    process pool of `jobs` workers (default: the number of cores), each reusing one warm kernel
+    (`warm_kernels=False`: a fresh kernel per notebook). `point_latest=False` leaves reports/latest alone
+    (sweeps)."""
+    p = plan(params, paths, jobs, show_code, force, warm_kernels)
+    results = execute_plan(p, paths, progress)
+    report, message = (None, "") if any(r.error for r in results) else report_step(p, paths, progress)
+    return finish(p, paths, results, report, message, point_latest)

@@ -10,8 +10,9 @@ before anything runs; invalid combinations stop the sweep with one message namin
 value. Each set is then one ordinary run (analysis.runner.run: its own run id and folder under reports/, the
 notebook cache shared, so sets that share notebooks' inputs reuse them; reports/latest is left alone), and
 reports/sweeps/<sweep-id>/ gets summary.csv (one row per set: its parameters, run id and folder, status, how
-many notebooks were executed or reused, and the headline numbers: the first pooled figure with its interval
-from 03_reconciliation/consensus.csv, blank when none, and the BLS median the bridge starts from), manifest.json and grid.yaml.
+many notebooks were executed or reused, and the headline numbers analysis.headline computes: the first pooled
+figure with its interval, blank when none, and the BLS median the bridge starts from), manifest.json and grid.yaml. With
+`summary_only` a set is only its headline row: no notebook runs and no report or run folder is written.
 
 Backends: local processes (concurrent.futures, --jobs sets at once, each run executing its notebooks one after
 another; a single set runs in this process and its notebooks get the --jobs processes instead), or a Dask
@@ -34,9 +35,8 @@ from pathlib import Path
 
 from analysis.config import ProjectPaths, project_paths
 from analysis.errors import AnalysisError, ParameterError
+from analysis.headline import HEADLINE_COLUMNS
 
-HEADLINE_COLUMNS = ["consensus_statistic", "consensus_dollar_year", "consensus_n_sources", "consensus_estimate",
-                    "consensus_low", "consensus_high", "bls_median"]
 RUN_COLUMNS = ["status", "run_id", "run_dir", "notebooks_executed", "notebooks_reused", "report", "seconds", "error"]
 DASK_HINT = "pip install 'paycheck-analysis[dask]'"
 MAX_SETS = 1000               # every set is a full run: a bigger grid is a mistake, not a sweep
@@ -126,30 +126,20 @@ def validate_sets(sets: list[dict], paths: ProjectPaths):
     return validated
 
 
-def headline(run_dir: Path) -> dict:
-    """The first pooled figure (03_reconciliation/consensus.csv: estimate/low/high, blank where no population has
-    enough own-release figures to pool) and the BLS median the bridge starts from (comparable.csv, the BLS row),
-    as written (text), blank where a run has no such table."""
-    out = dict.fromkeys(HEADLINE_COLUMNS, "")
-    folder = run_dir / "03_reconciliation"
-    if (folder / "consensus.csv").is_file():
-        with open(folder / "consensus.csv", encoding="utf-8", newline="") as fh:
-            row = next((r for r in csv.DictReader(fh) if r.get("method", "none") != "none"), None) or {}
-        out.update({"consensus_statistic": row.get("statistic", ""), "consensus_dollar_year": row.get("period", ""),
-                    "consensus_n_sources": row.get("n_figures", ""), "consensus_estimate": row.get("estimate", ""),
-                    "consensus_low": row.get("low", ""), "consensus_high": row.get("high", "")})
-    if (folder / "comparable.csv").is_file():
-        with open(folder / "comparable.csv", encoding="utf-8", newline="") as fh:
-            bls = next((r for r in csv.DictReader(fh) if r.get("publisher") == "bls"), None)
-        if bls:
-            out["bls_median"] = bls.get("value", "")
-    return out
+def set_headline(params, paths: ProjectPaths) -> dict:
+    """The set's headline row (analysis.headline), from the cached figures table."""
+    from analysis.headline import headline
+    from analysis.session import load_data
+
+    data = load_data(paths)
+    return headline(data.table, data.cpi, params)
 
 
 def run_set(task: dict) -> dict:
     """One parameter set as one ordinary run; never raises (the row says what went wrong).
 
-    `task`: index, values (the set as given), root (project folder), force, jobs (notebook processes)."""
+    `task`: index, values (the set as given), root (project folder), force, jobs (notebook processes),
+    summary_only (only the headline row: no notebook, no report, no run folder)."""
     from analysis import runner
     from analysis.run_cache import RunCache
 
@@ -158,8 +148,14 @@ def run_set(task: dict) -> dict:
     row = {"set": task["index"], "values": task["values"], **dict.fromkeys(RUN_COLUMNS, ""), **dict.fromkeys(HEADLINE_COLUMNS, "")}
     try:
         params = RunCache(paths).validated(task["values"], paths)
+        if task.get("summary_only"):
+            row.update(set_headline(params, paths), status="success", notebooks_executed=0, notebooks_reused=0,
+                       seconds=round(time.perf_counter() - started, 2))
+            return row
         outcome = runner.run(params, paths, jobs=task.get("jobs", 1), show_code=params.show_code, progress=False,
                              force=task.get("force", False), point_latest=False)
+        if outcome.ok:
+            row.update(set_headline(params, paths))
     except Exception as e:  # noqa: BLE001 - one failed set must not stop the others
         row.update(status="error", error=f"{type(e).__name__}: {e}", seconds=round(time.perf_counter() - started, 2))
         return row
@@ -168,8 +164,6 @@ def run_set(task: dict) -> dict:
                notebooks_reused=outcome.count("reused"), report=(outcome.report or {}).get("status", ""),
                error=outcome.message.splitlines()[0] if outcome.message else "",
                seconds=round(time.perf_counter() - started, 2))
-    if outcome.ok:
-        row.update(headline(outcome.run_dir))
     return row
 
 
@@ -232,8 +226,10 @@ def summary_csv(grid: dict[str, list], rows: list[dict]) -> str:
 
 
 def sweep(grid: dict[str, list], paths: ProjectPaths, jobs: int | None = None, scheduler: str | None = None,
-          force: bool = False, progress: bool = True, grid_text: str | None = None) -> SweepOutcome:
-    """Validate every set, run them (local processes, or Dask with `scheduler`) and write the summary."""
+          force: bool = False, progress: bool = True, grid_text: str | None = None,
+          summary_only: bool = False) -> SweepOutcome:
+    """Validate every set, run them (local processes, or Dask with `scheduler`) and write the summary;
+    `summary_only`: only each set's headline row, without notebooks or reports."""
     from analysis.jsonio import write_json
     from analysis.runner import new_run_id
 
@@ -244,20 +240,23 @@ def sweep(grid: dict[str, list], paths: ProjectPaths, jobs: int | None = None, s
         require_distributed()
     jobs = jobs or os.cpu_count() or 1
     sweep_id = new_run_id()
-    tasks = [{"index": i, "values": values, "root": str(paths.root), "force": force, "jobs": 1}
-             for i, values in enumerate(sets, 1)]
+    tasks = [{"index": i, "values": values, "root": str(paths.root), "force": force, "jobs": 1,
+              "summary_only": summary_only} for i, values in enumerate(sets, 1)]
     rows: list[dict] = []
 
     def done(row: dict) -> None:
         rows.append(row)
         if progress:
             what = (f"run {row['run_id']}, {row['notebooks_executed']} executed, {row['notebooks_reused']} reused, "
-                    f"{row['seconds']} s" if row["run_id"] else row["error"])
+                    f"{row['seconds']} s" if row["run_id"] else row["error"] or f"summary only, {row['seconds']} s")
             print(f"[{len(rows)}/{len(tasks)}] set {row['set']} ({label(row['values'])}): {row['status']} ({what})",
                   file=sys.stderr, flush=True)
 
     if scheduler:
         _dask(tasks, scheduler, done)
+    elif summary_only:  # a few hundred milliseconds a set: processes would cost more than they save
+        for t in tasks:
+            done(run_set(t))
     else:
         _local(tasks, jobs, done)
     seconds = round(time.perf_counter() - started, 2)
@@ -272,7 +271,7 @@ def sweep(grid: dict[str, list], paths: ProjectPaths, jobs: int | None = None, s
     write_json(tmp / "manifest.json", {
         "sweep_id": sweep_id, "status": "success" if all(r["status"] == "success" for r in rows) else "failed",
         "grid": grid, "sets": len(sets), "backend": "dask" if scheduler else "local", "scheduler": scheduler,
-        "jobs": None if scheduler else jobs, "force": force, "seconds": seconds,
+        "jobs": None if scheduler else jobs, "force": force, "summary_only": summary_only, "seconds": seconds,
         "runs": [{"set": r["set"], "parameters": r["values"], **{c: r[c] for c in RUN_COLUMNS}} for r in ordered],
     })
     final = base / sweep_id

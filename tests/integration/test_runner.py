@@ -30,7 +30,8 @@ def project_copy(root: Path, notebooks=None) -> ProjectPaths:
 def all_runs(tmp_path_factory):
     """In one temporary project: a cold parallel run, a forced sequential run with the same parameters, an
     unchanged rerun (from the cache: starting a kernel fails it), a run with a parameter only the claims
-    audit declares, and that run again after an edit of the claims file (which only the claims audit reads)."""
+    audit declares, that run again after an edit of the claims file (which only the claims audit reads), and last a
+    forced sequential run with a fresh kernel per notebook (the others reuse warm kernels)."""
     with pytest.MonkeyPatch.context() as mp:
         paths = project_copy(tmp_path_factory.mktemp("project"))
         mp.setenv("ANALYSIS_ROOT", str(paths.root))
@@ -44,13 +45,43 @@ def all_runs(tmp_path_factory):
         claims = paths.claims / "seed_article_claims.csv"
         claims.write_text(claims.read_text() + "\n")  # same claims, different bytes
         edited = runner.run(validate({"survey_year": 2023, "tolerance_pct": 5}, paths), paths, progress=False)
-        yield paths, first, second, cached, tolerance, edited
+        fresh = runner.run(params, paths, jobs=1, progress=False, force=True, warm_kernels=False)
+        yield paths, first, second, cached, tolerance, edited, fresh
 
 
 @pytest.fixture(scope="module")
 def runs(all_runs):
     """Two executed runs with the same parameters (parallel, then forced sequential)."""
     return all_runs[:3]
+
+
+def _executed(outcome, name: str) -> str:
+    """An executed notebook without what differs by design: timings, papermill's random id for the injected cell
+    and the run folder it names."""
+    nb = json.loads((outcome.run_dir / "notebooks" / name).read_text())
+    nb["metadata"].pop("papermill", None)
+    for cell in nb["cells"]:
+        cell["metadata"].pop("papermill", None)
+        cell["metadata"].pop("execution", None)
+        if "injected-parameters" in cell["metadata"].get("tags", []):
+            cell.pop("id", None)
+    return json.dumps(nb, sort_keys=True).replace(outcome.run_id, "<run-id>")
+
+
+def test_warm_kernels_give_byte_identical_outputs_to_fresh_kernels(all_runs):
+    paths, first, second, *_, fresh = all_runs
+    assert fresh.ok, fresh.message
+    files = sorted(p.relative_to(fresh.run_dir) for p in fresh.run_dir.glob("*/*")
+                   if p.is_file() and p.parent.name not in ("notebooks", "logs"))
+    assert files and files == sorted(p.relative_to(second.run_dir) for p in second.run_dir.glob("*/*")
+                                     if p.is_file() and p.parent.name not in ("notebooks", "logs"))
+    for warm in (first, second):  # parallel (a kernel per worker) and sequential (one kernel for all)
+        for rel in files + [Path("report.html")]:
+            assert (warm.run_dir / rel).read_bytes() == (fresh.run_dir / rel).read_bytes(), rel
+        for nb in runner.notebooks(paths):
+            assert _executed(warm, nb.name) == _executed(fresh, nb.name), nb.name
+    assert sorted(p.name for p in (second.run_dir / "logs").iterdir()) != sorted(
+        p.name for p in (fresh.run_dir / "logs").iterdir())  # one kernel's log against one per notebook
 
 
 def test_both_runs_succeed_and_latest_points_at_the_last(all_runs):
@@ -172,7 +203,7 @@ def test_unchanged_rerun_reuses_everything_and_matches_a_forced_sequential_run(a
 
 
 def test_a_parameter_change_reexecutes_only_the_notebooks_that_declare_it(all_runs):
-    paths, _, second, _, tolerance, _ = all_runs
+    paths, _, second, _, tolerance, *_ = all_runs
     assert tolerance.ok, tolerance.message
     statuses = {k: v["status"] for k, v in _manifest(tolerance)["cache"]["notebooks"].items()}
     assert statuses == {nb.stem: "executed" if nb.stem == "07_claims_audit" else "reused" for nb in runner.notebooks(paths)}
@@ -182,7 +213,7 @@ def test_a_parameter_change_reexecutes_only_the_notebooks_that_declare_it(all_ru
 
 
 def test_a_data_change_reexecutes_only_the_notebooks_that_read_it(all_runs):
-    paths, *_, tolerance, edited = all_runs
+    paths, *_, tolerance, edited, _ = all_runs
     assert edited.ok, edited.message
     statuses = {k: v["status"] for k, v in _manifest(edited)["cache"]["notebooks"].items()}
     assert statuses == {nb.stem: "executed" if nb.stem == "07_claims_audit" else "reused" for nb in runner.notebooks(paths)}

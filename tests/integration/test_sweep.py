@@ -83,15 +83,19 @@ def sweeps(tmp_path_factory):
         grid.write_text("survey_year: [2022, 2023]\n")
         assert main(["sweep", "--grid", str(grid), "--jobs", "2", "--quiet"]) == 0
         (local_dir,) = (paths.reports / "sweeps").iterdir()
+        runs_before = sorted(p.name for p in paths.reports.iterdir())
+        assert main(["sweep", "--grid", str(grid), "--summary-only", "--quiet"]) == 0
+        assert sorted(p.name for p in paths.reports.iterdir()) == runs_before  # no run folder
+        (summary_dir,) = [p for p in (paths.reports / "sweeps").iterdir() if p != local_dir]
         with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
             dask_out = sweep.sweep({"survey_year": [2022, 2023], "tolerance_pct": [1.0, 4.0]}, paths,
                                    scheduler=cluster.scheduler_address, progress=False)
-        yield paths, local_dir, dask_out
+        yield paths, local_dir, dask_out, summary_dir
 
 
 @pytest.mark.slow
 def test_local_sweep_writes_one_report_per_set_and_the_summary(sweeps):
-    paths, local_dir, _ = sweeps
+    paths, local_dir, *_ = sweeps
     rows = _summary(local_dir)
     assert [(r["set"], r["survey_year"], r["status"]) for r in rows] == [("1", "2022", "success"), ("2", "2023", "success")]
     assert len({r["run_id"] for r in rows}) == 2
@@ -116,7 +120,7 @@ def test_local_sweep_writes_one_report_per_set_and_the_summary(sweeps):
 
 @pytest.mark.slow
 def test_dask_backend_gives_the_same_summary_as_local(sweeps):
-    paths, local_dir, dask_out = sweeps
+    paths, local_dir, dask_out, _ = sweeps
     assert dask_out.ok, dask_out.rows
     local = {r["survey_year"]: r for r in _summary(local_dir)}
     rows = _summary(dask_out.sweep_dir)
@@ -136,3 +140,13 @@ def test_a_single_set_gives_its_notebooks_the_processes(monkeypatch):
     sweep._local([{"index": 1, "jobs": 1}], 2, lambda row: None)
     sweep._local([{"index": 1, "jobs": 1}, {"index": 2, "jobs": 1}], 1, lambda row: None)
     assert seen == [2, 1, 1]
+
+
+@pytest.mark.slow
+def test_a_summary_only_sweep_gives_the_full_sweeps_headline(sweeps):
+    paths, local_dir, _, summary_dir = sweeps
+    full, summary = _summary(local_dir), _summary(summary_dir)
+    assert [{c: r[c] for c in ["set", "survey_year", "status", *sweep.HEADLINE_COLUMNS]} for r in summary] == \
+        [{c: r[c] for c in ["set", "survey_year", "status", *sweep.HEADLINE_COLUMNS]} for r in full]
+    assert all(r["run_id"] == "" and r["notebooks_executed"] == "0" and r["report"] == "" for r in summary)
+    assert json.loads((summary_dir / "manifest.json").read_text())["summary_only"] is True

@@ -48,3 +48,20 @@ def test_the_cached_figures_table_equals_the_built_one_and_follows_the_data(proj
     monkeypatch.setattr(load, "load_figures", lambda **k: calls.append(1) or real(**k))
     load.figures_table(registry)
     assert calls == [1]
+
+
+def test_a_summary_only_sweep_runs_no_notebook_and_starts_from_the_bls_median(project, monkeypatch):
+    from analysis import runner, sweep
+
+    monkeypatch.setattr(runner, "run", lambda *a, **k: pytest.fail("a summary-only sweep ran the notebooks"))
+    out = sweep.sweep({"survey_year": [2022, 2023], "hours_per_year": [2080]}, project, progress=False,
+                      summary_only=True)
+    assert out.ok
+    rows = {r["values"]["survey_year"]: r for r in out.rows}
+    # BLS OEWS May 2022 and May 2023 national median annual wages of medical records specialists (29-2072):
+    # A_MEDIAN in national_M2022_dl_extract.csv and national_M2023_dl_extract.csv
+    assert (rows[2022]["bls_median"], rows[2023]["bls_median"]) == ("47180.0000", "48780.0000")
+    for r in out.rows:
+        assert r["consensus_statistic"] == "median" and r["consensus_dollar_year"] == "2024"
+        assert float(r["consensus_low"]) < float(r["consensus_estimate"]) < float(r["consensus_high"])
+    assert [p.name for p in project.reports.iterdir()] == ["sweeps"]
