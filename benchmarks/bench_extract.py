@@ -18,25 +18,11 @@ sys.path.insert(0, str(ROOT))
 from analysis.audit import audit_file  # noqa: E402
 from analysis.extraction import extract_claims, to_csv  # noqa: E402
 from analysis.extraction.article import blocks  # noqa: E402
-from analysis.extraction.evaluate import read_labels, score  # noqa: E402
+from analysis.extraction.evaluate import labelled_articles, read_labels, score  # noqa: E402
 from analysis.session import check, load_data  # noqa: E402
 
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
 SEED = ROOT.parent / "shared" / "seed"
-
-
-def labelled() -> list[tuple[str, str, Path]]:
-    out = []
-    for labels in sorted(ARTICLES.glob("*_labels.csv")):
-        stem = labels.name[: -len("_labels.csv")]
-        if stem == "seed":
-            files = sorted(SEED.glob("*.txt"))
-            if files:
-                out.append((stem, files[0].read_text(encoding="utf-8"), labels))
-        else:
-            article = next(p for p in ARTICLES.glob(stem + ".*") if p.suffix != ".csv")
-            out.append((stem, article.read_text(encoding="utf-8"), labels))
-    return out
 
 
 def main() -> int:
@@ -44,7 +30,7 @@ def main() -> int:
     ap.add_argument("--words", type=int, default=5000)
     ap.add_argument("--repeat", type=int, default=5, help="best of N timings")
     args = ap.parse_args()
-    arts = labelled()
+    arts = labelled_articles(ARTICLES, SEED)
     print("| article | figures labelled | extracted | recall | precision | publisher right | statistic right |")
     print("|---|---|---|---|---|---|---|")
     totals = {"labels": 0, "extracted": 0, "found": 0, "pub": 0.0, "stat": 0.0}

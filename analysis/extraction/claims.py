@@ -33,7 +33,7 @@ def _segmenter():
 
 # Where a period may not end a sentence ("U.S.", "e.g.", "Dr.", "avg. pay"), pysbd decides; elsewhere a period,
 # question or exclamation mark before a capital does, which is what pysbd would say, at a fraction of its cost.
-ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}|\b[A-Za-z]{1,5}\.(?=\s*[a-z0-9(,;:$])|"
+ABBREVIATION = re.compile(r"(?:^|\s)\d{1,2}\.\s|\b(?:[A-Za-z]\.){2,}|\b[A-Za-z]{1,5}\.(?=\s*[a-z0-9(,;:$])|"
                           r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Inc|Corp|Co|Ltd|vs|etc|approx|est|avg|No|Fig|Jan|Feb|Mar|Apr|Jun|Jul|"
                           r"Aug|Sep|Sept|Oct|Nov|Dec|Mt|Ft|Gov|Sen|Rep|Prof)\.")
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[$]?[A-Z0-9$])")
@@ -202,8 +202,7 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         confidence = 0.95
         statistic, sure = _statistic(a, before, after, leadin_text if block.kind != "paragraph" else "", previous,
                                      block_rows[-1]["statistic"] if block_rows and not k and block.kind != "row"
-                                     and not cues.HEDGE.search(sentence) and not cues.FIRST_PERSON.search(sentence)
-                                     else None)
+                                     and not cues.hedged(sentence) else None)
         confidence *= sure
         previous = statistic
         if not unit_said:
@@ -220,7 +219,7 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         if found:
             joint = _joint_or_last(found, sentence)
             publisher = "other" if joint == "other" else _nearest([c for c in found if c.strong] or found, a).value
-        hedged = bool(cues.HEDGE.search(sentence) or cues.FIRST_PERSON.search(sentence))
+        hedged = cues.hedged(sentence)
         if not publisher and not a.figures and not hedged:  # "six figures", "can expect ...": the writer's own
             for s in reversed(earlier):
                 publisher = _joint_or_last(cues.publishers(s), s)
@@ -244,12 +243,14 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
                 confidence *= 0.7
                 period_text = ctx.article[j].text
         geography = _geography(sentence, a, before, after, label, earlier)
-        if not publisher and definite:  # the publisher of the last figure of the same kind ("annual mean wage" by state)
-            publisher = next((r["publisher"] for r in reversed(ctx.rows) if r["statistic"] == statistic
-                              and _place_kind(r["geography"]) == _place_kind(geography) and r["unit"] == unit
-                              and r["publisher"] not in ("unattributed", "other")), None)
-            if publisher:
-                confidence *= 0.6
+        if not publisher and definite:  # the publisher of the last figure of the same kind ("annual mean wage" by state),
+            for same_place, factor in ((True, 0.6), (False, 0.5)):  # else of the same statistic anywhere
+                publisher = next((r["publisher"] for r in reversed(ctx.rows) if r["statistic"] == statistic
+                                  and (not same_place or _place_kind(r["geography"]) == _place_kind(geography))
+                                  and r["unit"] == unit and r["publisher"] not in ("unattributed", "other")), None)
+                if publisher:
+                    confidence *= factor
+                    break
         if not publisher:
             publisher = "unattributed"
             confidence *= 0.9
@@ -332,6 +333,16 @@ def _compared(sentence: str, a: Amount) -> str:
     return words(sentence)
 
 
+def _as_restated(heading_rows: list[dict], below: list[dict]) -> list[dict]:
+    """A figure in a heading takes what the text under it says of the same amount (statistic, source, period)."""
+    for r in heading_rows:
+        same = next((x for x in below if (x["value"], x["unit"]) == (r["value"], r["unit"])), None)
+        if same:
+            r.update({k: same[k] for k in ("statistic", "publisher", "reference_period", "confidence")})
+            r["population"] = r["population"] or same["population"]
+    return heading_rows
+
+
 def extract_claims(text: str) -> list[dict]:
     """One dict per pay figure in the article text (plain, Markdown or HTML), with the claims file's columns."""
     from analysis import __version__
@@ -339,14 +350,23 @@ def extract_claims(text: str) -> list[dict]:
     article = blocks(text)
     ctx = Context(article, _publisher_periods(article))
     rows: list[dict] = []
+    heading: tuple[int, list[dict]] | None = None  # "## 1. Coding Manager – $86,203": read with the text under it
     for i, b in enumerate(article):
-        if b.kind == "heading" or not CANDIDATE.search(b.text):
+        if not CANDIDATE.search(b.text):
             continue
-        units = [b.text] if b.kind == "row" else sentences(b.text)
+        units = [b.text] if b.kind in ("row", "heading") else sentences(b.text)
         block_rows: list[dict] = []
         for n, s in enumerate(units):
             block_rows += _claims_in(s, i, b, ctx, units[:n], block_rows)
-        rows += block_rows
+        if heading:
+            rows += _as_restated(heading[1], block_rows if article[heading[0]].section == b.section else [])
+            heading = None
+        if b.kind == "heading" and block_rows:
+            heading = (i, block_rows)
+        else:
+            rows += block_rows
+    if heading:
+        rows += heading[1]
     for n, r in enumerate(rows, 1):
         r["claim_id"] = f"claim_{n:03d}"
         r["extracted_by"] = f"analysis {__version__} extract-claims"

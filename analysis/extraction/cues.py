@@ -82,6 +82,10 @@ METRO = re.compile(rf"((?:{CAP}(?:\s|-|–|/))*{CAP}),\s?((?:[A-Z]{{2}})(?:[-–
 METRO_AREA = re.compile(rf"\b((?:{CAP}\s)*{CAP}(?:-{CAP})*)\s+(?:metro(?:politan)?(?: statistical)? area|metro)\b")
 NOT_PLACE = {"In", "The", "For", "At", "And", "Of", "While", "Both", "From", "To", "Near", "Around", "Across", "Like", "With",
              "Top", "Example", "Including", "Such", "As", "Than", "Even", "But", "Or", "If", "Many", "Most", "Some", "Areas"}
+# Census regions and divisions (AAPC reports pay by division), written as the data's geography codes ("pacific")
+REGION = re.compile(r"\b((?:East|West) (?:North|South) Central|New England|Middle Atlantic|Mid-Atlantic|South Atlantic|"
+                    r"Mountain|Pacific|Northeast|Midwest|South|West|Southwest|Southeast|Northwest)\s+(?:region|division|states)\b|"
+                    r"\b(New England|Mid-Atlantic|Northeast|Midwest|Southeast|Southwest|Northwest)\b")
 NATIONAL = re.compile(r"\b(?:U\.\s?S\.(?:\s?A\.)?|US|USA|United States|nationally|nationwide|national|across the country)(?!\w)")
 
 
@@ -116,6 +120,10 @@ def geographies(text: str) -> list[Cue]:
             out.append(Cue(m.start(), m.end() + 5, "New York City"))
         else:
             out.append(Cue(m.start(), m.end(), names[name.lower()]))
+    for m in REGION.finditer(text):
+        if not any(c.start <= m.start() < c.end for c in out):
+            name = (m[1] or m[2]).lower().replace("mid-atlantic", "middle atlantic")
+            out.append(Cue(m.start(), m.end(), name.replace(" ", "_")))
     for m in NATIONAL.finditer(text):
         if not any(c.start <= m.start() < c.end for c in out):
             out.append(Cue(m.start(), m.end(), "US", strong=False))
@@ -139,11 +147,12 @@ def statistics(text: str) -> list[Cue]:
     return [Cue(m.start(), m.end(), m.lastgroup) for m in STATISTIC.finditer(text)]
 
 
-DIFFERENCE_BEFORE = re.compile(
+DIFFERENCE_BEFORE = re.compile(r"\bby\s+(?:about|around|roughly|nearly|almost|some|approximately|up to|over|more than|"
+    r"at least|an? (?:extra|additional|average of))?\s*$|"
     r"\b(?:boost|boosts|premium|raise|raises|increase|increases|bump|bumps|jump|jumps|gap|difference|differential|"
     r"add|adds|adding|added|extra|additional|another|more|higher|lower|less|grows?|growth|rise|rises|uplift|hike)\b"
     r"(?:\s+(?:\w+\s+){0,3}?(?:of|by))?\s*(?:an?\s+)?(?:extra\s+|additional\s+|another\s+)?"
-    r"(?:(?:up to|over|about|around|roughly|nearly|almost|more than|at least|approximately|some)\s+)?$|\bby\s+$", re.I)
+    r"(?:(?:up to|over|about|around|roughly|nearly|almost|more than|at least|approximately|some)\s+)?$", re.I)
 DIFFERENCE_AFTER = re.compile(r"^\s*(?:\+\s*)?(?:(?:a|per|each)\s+(?:year|hour)\s+)?(?:more|higher|extra|additional|less|lower|"
                               r"premium|raise|increase|boost|bump|jump|above|over (?:the|their|those|non|un))\b", re.I)
 LEVEL_BEFORE = re.compile(r"\b(?:to|at|of|is|was|are|were|earn|earns|earning|make|makes|pay|pays|paid|reach|reaches|"
@@ -183,7 +192,7 @@ def unit(value: float, before: str, after: str) -> tuple[str | None, bool]:
 
 PAY = re.compile(r"\b(?:salar(?:y|ies)|wages?|pay|paid|pays|paying|paycheck|earn(?:s|ed|ing|ings)?|income|incomes|compensation|"
                  r"makes?|making|made|take[- ]home|raise|bonus(?:es)?|boost|premium|six[- ]figure|(?:hourly|pay|going|wage|salary|market) rates?|earners)\b", re.I)
-NOT_PAY = re.compile(r"\b(?:costs?|costing|tuition|fees?|prices?|priced|exams?|course|courses|program|programs|training|loans?|"
+NOT_PAY = re.compile(r"\b(?:costs?|costing|tuition|fees?(?!\s+(?:coders?|coding|billers?|billing))|prices?|priced|exams?|course|courses|program|programs|training|loans?|"
                      r"debt|revenue|revenues|charges?|charged|rents?|rented|apartments?|housing|mortgages?|cost of living|reimburse\w*|budgets?|insurance|deductibles?|"
                      r"worth|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?|grants?|scholarships?|"
                      r"stipends?|software|equipment|claims? (?:worth|of)|fraud|market|industry (?:is|was) (?:worth|valued)|"
@@ -251,5 +260,19 @@ PERCENT_PAY = re.compile(r"\b(?:raises?|increases?|premium|boost|bump|gap|differ
                          r"higher|lower|cut)\b", re.I)
 SHARE_OF = re.compile(r"^\s*of\s+(?!(?:their|your|the|a|base|annual|his|her)?\s*(?:salar|pay|wage|income|earn))", re.I)
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|[Mm]y|[Mm]e)\b")
+ASIDE = re.compile(r",\s*(?:who|which|most of whom|many of whom|where)\b[^,]*,")
+
+
+def hedged(sentence: str) -> bool:
+    """The writer's own estimate or experience ("might", "can expect", "typically", "I make"), not a source's figure;
+    asides ("coders, who usually hold the CCS, averaged") and title numerals ("Biller I") do not count."""
+    s = ASIDE.sub(",", sentence)
+    if HEDGE.search(s):
+        return True
+    for m in FIRST_PERSON.finditer(s):
+        before = s[:m.start()].split()
+        if m[0] != "I" or not before or not before[-1][:1].isupper():
+            return True
+    return False
 HEDGE = re.compile(r"\b(?:might|(?-i:may)|could|can expect|realistic(?:ally)?|likely|probably|typically|generally|usually|often|"
                    r"imagine|suppose|hypothetical|for instance|let's say|perhaps|potentially|would|should)\b", re.I)

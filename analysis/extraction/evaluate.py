@@ -63,3 +63,19 @@ def score(extracted: list[dict], labels: list[dict]) -> dict[str, float]:
         "publisher": sum(lab["publisher"] == row["publisher"] for lab, row in found) / len(found) if found else 1.0,
         "statistic": sum(stat(lab["statistic"]) == row["statistic"] for lab, row in found) / len(found) if found else 1.0,
     }
+
+
+def labelled_articles(folder: Path, seed: Path | None = None) -> list[tuple[str, str, Path]]:
+    """(name, article text, labels file) for each NAME_labels.csv in `folder`; the seed article's labels read the
+    first .txt in `seed` (skipped when it is not there)."""
+    out = []
+    for labels in sorted(folder.glob("*_labels.csv")):
+        stem = labels.name[: -len("_labels.csv")]
+        if stem == "seed":
+            files = sorted(seed.glob("*.txt")) if seed and seed.is_dir() else []
+            if files:
+                out.append((stem, files[0].read_text(encoding="utf-8"), labels))
+        else:
+            article = next(p for p in folder.glob(stem + ".*") if p.suffix != ".csv")
+            out.append((stem, article.read_text(encoding="utf-8"), labels))
+    return out
