@@ -26,7 +26,7 @@ APPROX_BEFORE = re.compile(r"(?:\b(?:just|slightly|a little|a bit)\s+(?:under|ov
                            r"circa|approx\.?)|~)\s*$", re.I)
 AT_LEAST_BEFORE = re.compile(r"\b(?:more than|over|upwards? of|at least|exceed(?:s|ing|ed)?|above|in excess of|north of|"
                              r"greater than|beyond|starting (?:at|from)|as high as|no less than|a minimum of|as little as|as low as|"
-                             r"pass(?:es|ing)?|surpass(?:es|ing)?|top(?:s|ping)?)\s*$", re.I)
+                             r"pass(?:es|ing)?|surpass(?:es|ing)?|top(?:s|ping)?|clear(?:s|ing)?)\s*$", re.I)
 AT_MOST_BEFORE = re.compile(r"\b(?:up to|less than|under|below|at most|no more than|as much as|a maximum of|capped at|"
                             r"topping out at)\s*$", re.I)
 AT_LEAST_AFTER = re.compile(r"^\s*(?:\+|or more\b|and up\b|and above\b|and beyond\b|or higher\b|plus\b|or above\b)", re.I)
@@ -81,7 +81,13 @@ def _money(text: str) -> list[Amount]:
             n2 = None
         start += len(m["lead"] or "") if not n2 else 0
         pos = end
+        if re.match(r"\s*(?:billion|trillion|bn)\b", text[end:end + 12], re.I) or "million" in (m1 or "") + (m2 or ""):
+            continue  # markets and budgets, never one person's pay
         low = _number(n1, m1)
+        if not n2 and low < 1000 and text[end:end + 1] == "s" and not m1:  # "in the high $60s": $60,000s
+            out.append(Amount(start, end + 1, low * 1000, None, f"${low * 1000:,.0f}", "", False, "approx"))
+            pos = end + 1
+            continue
         if not n2:
             out.append(Amount(start, end, low, None, _shown(n1, m1, low, False), "", False,
                               _bound(text, start, end, bool(m["p1"]))))

@@ -103,6 +103,7 @@ INLINE = [(re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),              # images
 ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
 HEADING = re.compile(r"^\s*#{1,6}\s+")
 RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+UNFINISHED_NOT = re.compile(r"[.!?:;\"”’')\]]\s*$")  # a line ending so is complete; any other was wrapped
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -156,7 +157,12 @@ def blocks(text: str) -> list[Block]:
         else:
             text_ = _inline(line)
             nxt = lines[i + 1] if i + 1 < len(lines) else None
-            if not html and _is_plain_heading(text_, nxt):
+            prev = lines[i - 1].strip() if i else ""
+            if (out and out[-1].kind in ("paragraph", "item") and prev and not UNFINISHED_NOT.search(prev)
+                    and not RULE.match(prev) and not prev.startswith("|")):
+                # a line wrapped inside a sentence continues its paragraph or list item
+                out[-1] = Block(out[-1].kind, f"{out[-1].text} {text_}", out[-1].section)
+            elif not html and _is_plain_heading(text_, nxt):
                 section += 1
                 out.append(Block("heading", text_, section))
             elif text_:

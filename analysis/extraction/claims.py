@@ -71,6 +71,7 @@ class Context:
     article: list[Block]
     periods_by_publisher: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     rows: list[dict] = field(default_factory=list)   # the claims found so far, in reading order
+    about_pay: bool = False   # pay words throughout: an amount with no cost words near it is pay
 
     def leadin(self, i: int) -> Block | None:
         """The text a list item or table row hangs from: the nearest "...:" item, else the paragraph or heading above."""
@@ -92,19 +93,21 @@ class Context:
         return above[-n:] + above[:1]
 
     def after_table(self, i: int) -> Block | None:
-        """A "Source: ..." line right after a table."""
+        """A "Source: ..." line right after a table or list."""
+        kind = self.article[i].kind
         for j in range(i + 1, len(self.article)):
             b = self.article[j]
-            if b.kind != "row":
+            if b.kind != kind:
                 return b if re.match(r"\s*(?:source|data|note)s?\b", b.text, re.I) else None
         return None
 
-    def section_publisher(self, i: int) -> tuple[str | None, int | None]:
-        """The last publisher named in this block's section before it, and the block that names it."""
+    def section_publisher(self, i: int, whole_article: bool = False) -> tuple[str | None, int | None]:
+        """The last publisher named before block i in its section (or, with whole_article, anywhere before it), and
+        the block that names it."""
         sec = self.article[i].section
         for j in range(i - 1, -1, -1):
             b = self.article[j]
-            if b.section != sec:
+            if b.section != sec and not whole_article:
                 break
             p = _joint_or_last(cues.publishers(b.text), b.text)
             if p:
@@ -147,11 +150,14 @@ def _label(block: Block) -> str:
 
 
 def _statistic(a: Amount, before: str, after: str, leadin_text: str, previous: str | None,
-               block_previous: str | None = None) -> tuple[str, float]:
+               block_previous: str | None = None, row_label: str = "") -> tuple[str, float]:
     """The claim's statistic and how sure (1 = named next to the amount)."""
     own = cues.statistics(before)
     own_after = [c for c in cues.statistics(after[:30])]
     named = own[-1].value if own else own_after[0].value if own_after else None
+    if not named and row_label:  # "Percentile: 10% | $16.87 | $35,080": the row's label names every amount in it
+        in_label = cues.statistics(row_label)
+        named = in_label[-1].value if in_label else None
     if named in PERCENTILES:
         return named, 1.0
     if cues.difference(before, after) or a.percent:  # a percentage of pay is a change or gap
@@ -179,8 +185,9 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
     if not amounts or sentence.rstrip().endswith("?"):  # a question asserts no figure
         return []
     leadin = ctx.leadin(i) if block.kind in ("item", "row") else None
+    source_line = ctx.after_table(i) if block.kind in ("row", "item") else None
     leadin_text = (leadin.text if leadin else "") + (" " + " ".join(block.header) if block.kind == "row" else "")
-    source_line = ctx.after_table(i) if block.kind == "row" else None
+    leadin_text += " " + source_line.text if source_line else ""  # "Source: BLS, May 2023 annual mean wages"
     label = _label(block) if block.kind == "item" else (block.cells[0] if block.cells else "")
     rows, previous = [], None
     for k, a in enumerate(amounts):
@@ -189,7 +196,7 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         pay = cues.pay_related(full_before, after)
         if pay is None:  # no pay or cost words in the sentence: a wage statistic or publisher named, else the block,
             # its lead-in or the headings above decide
-            pay = bool(cues.statistics(sentence) or cues.publishers(sentence)
+            pay = bool(cues.statistics(sentence) or cues.publishers(sentence) or ctx.about_pay
                        or cues.PAY.search(" ".join((block.text, leadin_text, label, *ctx.headings(i)))))
         if not pay:
             continue
@@ -200,9 +207,14 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         if unit is None:
             continue
         confidence = 0.95
+        said_before = None  # "The figure everyone quotes is the median. For coders it was $48,780."
+        if not k and earlier and not find_amounts(earlier[-1]):
+            named = {c.value for c in cues.statistics(earlier[-1])}
+            said_before = named.pop() if len(named) == 1 else None
+        carried = block_rows[-1]["statistic"] if block_rows and block.kind != "row" else said_before
+        row_label = f"{block.header[0] if block.header else ''} {label}" if block.kind == "row" else ""
         statistic, sure = _statistic(a, before, after, leadin_text if block.kind != "paragraph" else "", previous,
-                                     block_rows[-1]["statistic"] if block_rows and not k and block.kind != "row"
-                                     and not cues.hedged(sentence) else None)
+                                     carried if not k and not cues.hedged(sentence) else None, row_label)
         confidence *= sure
         previous = statistic
         if not unit_said:
@@ -251,6 +263,11 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
                 if publisher:
                     confidence *= factor
                     break
+        if not publisher and definite:  # a table or list of percentiles after "taken from the BLS ..." further up
+            publisher, j = ctx.section_publisher(i, whole_article=True)
+            if publisher:
+                confidence *= 0.5
+                period_text = ctx.article[j].text
         if not publisher:
             publisher = "unattributed"
             confidence *= 0.9
@@ -348,7 +365,8 @@ def extract_claims(text: str) -> list[dict]:
     from analysis import __version__
 
     article = blocks(text)
-    ctx = Context(article, _publisher_periods(article))
+    ctx = Context(article, _publisher_periods(article),
+                  about_pay=len(cues.PAY.findall(" ".join(b.text for b in article))) >= 5)
     rows: list[dict] = []
     heading: tuple[int, list[dict]] | None = None  # "## 1. Coding Manager – $86,203": read with the text under it
     for i, b in enumerate(article):

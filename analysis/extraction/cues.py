@@ -131,11 +131,13 @@ def geographies(text: str) -> list[Cue]:
 
 
 PCT = r"(?:%|\s?percent|\s?per cent)"
+PCTL = r"\bpercentile\b\W{0,3}"  # a table's "Percentile: 10%" cell
 STATISTICS = [
-    ("p10", rf"\b(?:lowest|bottom)[- ](?:paid |earning )?10{PCT}|\b10th percentile"),
-    ("p25", rf"\b(?:lowest|bottom)[- ](?:paid |earning )?25{PCT}|\b25th percentile|\b(?:bottom|lowest) quarter"),
-    ("p75", rf"\b(?:top|highest|upper)[- ](?:paid |earning )?25{PCT}|\b75th percentile|\btop quarter"),
-    ("p90", rf"\b(?:top|highest)[- ](?:paid |earning )?10{PCT}|\b90th percentile|\b(?:top|highest)[- ](?:earners|paid|end)\b"),
+    ("p10", rf"\b(?:lowest|bottom)[- ](?:paid |earning )?10{PCT}|\b10th percentile|{PCTL}10(?:%|th)"),
+    ("p25", rf"\b(?:lowest|bottom)[- ](?:paid |earning )?25{PCT}|\b25th percentile|\b(?:bottom|lowest) quarter|{PCTL}25(?:%|th)"),
+    ("p75", rf"\b(?:top|highest|upper)[- ](?:paid |earning )?25{PCT}|\b75th percentile|\btop quarter|{PCTL}75(?:%|th)"),
+    ("p90", rf"\b(?:top|highest)[- ](?:paid |earning )?10{PCT}|\b90th percentile|\b(?:top|highest)[- ](?:earners|paid|end)\b|"
+            rf"{PCTL}90(?:%|th)"),
     ("median", r"\bmedian\b|\bmidpoint\b"),
     ("mean", r"\b(?:averag(?:e|es|ed|ing)|mean|avg\.?)\b"),
 ]
@@ -193,7 +195,8 @@ def unit(value: float, before: str, after: str) -> tuple[str | None, bool]:
 PAY = re.compile(r"\b(?:salar(?:y|ies)|wages?|pay|paid|pays|paying|paycheck|earn(?:s|ed|ing|ings)?|income|incomes|compensation|"
                  r"makes?|making|made|take[- ]home|raise|bonus(?:es)?|boost|premium|six[- ]figure|(?:hourly|pay|going|wage|salary|market) rates?|earners)\b", re.I)
 NOT_PAY = re.compile(r"\b(?:costs?|costing|tuition|fees?(?!\s+(?:coders?|coding|billers?|billing))|prices?|priced|exams?|course|courses|program|programs|training|loans?|"
-                     r"debt|revenue|revenues|charges?|charged|rents?|rented|apartments?|housing|mortgages?|cost of living|reimburse\w*|budgets?|insurance|deductibles?|"
+                     r"debt|revenue|revenues|charges?|charged|(?:medical|hospital|patient|unpaid|average|the|a) bills?|copays?|co-pays?|"
+                     r"coinsurance|dues|membership|subscriptions?|rents?|rented|apartments?|housing|mortgages?|cost of living|reimburse\w*|budgets?|insurance|deductibles?|"
                      r"worth|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?|grants?|scholarships?|"
                      r"stipends?|software|equipment|claims? (?:worth|of)|fraud|market|industry (?:is|was) (?:worth|valued)|"
                      r"accuracy|error rate|employment|openings|growth in (?:jobs|employment))\b", re.I)
@@ -267,12 +270,15 @@ def hedged(sentence: str) -> bool:
     """The writer's own estimate or experience ("might", "can expect", "typically", "I make"), not a source's figure;
     asides ("coders, who usually hold the CCS, averaged") and title numerals ("Biller I") do not count."""
     s = ASIDE.sub(",", sentence)
-    if HEDGE.search(s):
+    if HEDGE.search(s) or ANECDOTE.search(s):
         return True
     for m in FIRST_PERSON.finditer(s):
         before = s[:m.start()].split()
         if m[0] != "I" or not before or not before[-1][:1].isupper():
             return True
     return False
+# Readers', friends' or members' own reports: anecdotes, not a publisher's figure
+ANECDOTE = re.compile(r"\b(?:readers?|users?|people|folks|friends?|colleagues?|commenters?|someone|one (?:reader|coder|biller))\b"
+                      r"[^.;]{0,60}\b(?:reported|report|said|say|told|tell|wrote|shared|posted)\b", re.I)
 HEDGE = re.compile(r"\b(?:might|(?-i:may)|could|can expect|realistic(?:ally)?|likely|probably|typically|generally|usually|often|"
                    r"imagine|suppose|hypothetical|for instance|let's say|perhaps|potentially|would|should)\b", re.I)

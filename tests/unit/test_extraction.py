@@ -181,3 +181,17 @@ def test_regions_title_numerals_and_asides():
     assert rows[0]["publisher"] == "salary.com"  # "Biller I" is a title, not the writer speaking
     rows = extract_claims("The AAPC surveyed 14,000 members. Inpatient coders, who usually hold the CCS, averaged $71,870.")
     assert rows[0]["publisher"] == "aapc"  # the aside's "usually" does not hedge the figure
+
+
+def test_percentile_tables_wrapped_lines_and_decades():
+    text = ("Wages below are from the BLS for May 2023.\n\n## Distribution\n\n| Percentile | Hourly wage | Annual wage |\n"
+            "|---|---|---|\n| 10% | $16.87 | $35,080 |\n| 50% (Median) | $23.45 | $48,780 |\n")
+    rows = extract_claims(text)
+    assert [(r["value"], r["unit"], r["statistic"], r["publisher"]) for r in rows] == [
+        ("$16.87", "USD/hour", "p10", "bls"), ("$35,080", "USD/year", "p10", "bls"),
+        ("$23.45", "USD/hour", "median", "bls"), ("$48,780", "USD/year", "median", "bls")]
+    wrapped = "The BLS says the median\nannual wage was $48,780 in\nMay 2023.\n"
+    assert [(r["statistic"], r["publisher"], r["reference_period"]) for r in extract_claims(wrapped)] == [("median", "bls", "2023-05")]
+    r = one("Most coders with the CRC earn salaries in the high $60s.")
+    assert (r["value"], r["unit"]) == ("$60,000", "USD/year")
+    assert extract_claims("The coding software market is worth $11 billion in annual salary savings.") == []
