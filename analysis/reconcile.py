@@ -90,14 +90,15 @@ def bls_anchor(table: pd.DataFrame, params) -> dict[str, float]:
 def nearest_per_population(ev: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per publisher its broadest populations (fewest credential, count, job, experience or education breakdowns;
     certified or not is kept apart), and per population and statistic the figure of the survey year nearest `year`
-    (later on a tie), once from the publisher's own releases and once from quotes: the figures that stand for it."""
+    (later on a tie), once from the publisher's own releases and once per quoting page: the figures that stand for it."""
     if ev.empty:
         return ev
     depth = (ev[list(BREAKDOWNS)] != "").sum(axis=1)
     ev = ev[depth == depth.groupby(ev["publisher"]).transform("min")]
     ev = ev.assign(_d=(ev["survey_year"].astype(int) - year).abs(), _y=-ev["survey_year"].astype(int))
     ev = ev.sort_values(["_d", "_y", "source_id"], kind="stable")
-    return ev.groupby(["publisher", "population", "statistic", "citation"], sort=False).head(1).drop(columns=["_d", "_y"])
+    keys = ["publisher", "population", "statistic", "citation", "quoted_by"]
+    return ev.groupby(keys, sort=False).head(1).drop(columns=["_d", "_y"])
 
 
 def _wage_growth(table: pd.DataFrame, statistic: str, from_year: int, to_year: int) -> float | None:
