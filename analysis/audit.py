@@ -22,6 +22,7 @@ another period, the note says so.
 """
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputError, Issue
-from analysis.figures import PUBLISHERS, WAGE_STATISTICS
+from analysis.figures import PLAUSIBLE, PUBLISHERS, WAGE_STATISTICS
 from analysis.harmonize import ANNUAL, HOURLY, geography_mask, to_unit
 from analysis.parsing import parse_amount, rounding_step
 from analysis.sources.csvio import read_text_table
@@ -74,6 +75,8 @@ def parse_claim_value(text: str, unit: str) -> tuple[float, str]:
             amount = float(t.rstrip("%").strip())
         except ValueError:
             raise ValueError(f"expected a percentage like '5%', got {text!r}") from None
+        if not math.isfinite(amount) or amount > 1e6:
+            raise ValueError(f"expected a finite percentage like '5%', got {text[:40]!r}")
         if amount <= 0:
             raise ValueError(f"expected a positive percentage, got {text!r}")
         return amount, bound
@@ -84,6 +87,9 @@ def parse_claim_value(text: str, unit: str) -> tuple[float, str]:
         raise ValueError(f"expected a positive amount, got {text!r}")
     if parsed.unit and unit in UNITS and parsed.unit != unit:
         raise ValueError(f"the value says {parsed.unit} but column unit says {unit}")
+    if other := _other_unit(parsed.value, unit):
+        raise ValueError(f"value {parsed.value:,g} looks like {other} but column unit says {unit}; expected "
+                         f"{unit} between {PLAUSIBLE[unit][0]:,g} and {PLAUSIBLE[unit][1]:,g}")
     return parsed.value, bound
 
 
@@ -91,11 +97,17 @@ def read_claims(path: Path | str, shown: str | None = None) -> pd.DataFrame:
     """The claims file as a table (index = file row), every row checked; InputError lists each bad cell."""
     shown = shown or str(path)
     df = read_text_table(Path(path), shown, expected_columns=REQUIRED, allow_extra=True)
+    df = df.apply(lambda col: col.str.strip())  # ' 2023-05' is the period 2023-05: spaces never change a verdict
     for c in OPTIONAL:
         if c not in df:
             df[c] = ""
-    issues, values, highs, bounds = [], [], [], []
+    issues, values, highs, bounds, first_row = [], [], [], [], {}
     for row, r in df.iterrows():
+        if r["claim_id"] in first_row:
+            issues.append(Issue(shown, f"duplicate claim_id {r['claim_id']!r} (first at row {first_row[r['claim_id']]}); "
+                                "expected each claim once", row=row, column="claim_id"))
+        elif r["claim_id"]:
+            first_row[r["claim_id"]] = row
         unit, stat = r["unit"].strip(), r["statistic"].strip().lower()
         value, high, bound = float("nan"), float("nan"), ""
         try:
@@ -135,14 +147,13 @@ def read_claims(path: Path | str, shown: str | None = None) -> pd.DataFrame:
     return df
 
 
-def _claimed(text: str, unit: str) -> float:
-    """A claim's amount; ValueError naming what is wrong."""
-    amount = parse_amount(text.strip().lstrip("~"))  # '~$59k': approximate, as the precision says
-    if amount.value <= 0:
-        raise ValueError(f"expected a positive amount, got {text!r}")
-    if amount.unit and unit in UNITS and amount.unit != unit:
-        raise ValueError(f"the value says {amount.unit} but column unit says {unit}")
-    return amount.value
+def _other_unit(value: float, unit: str) -> str | None:
+    """'an hourly wage' for 24.10 USD/year, 'an annual wage' for 50,130 USD/hour (the data files' rule), else None."""
+    if unit == ANNUAL and value < PLAUSIBLE[HOURLY][1]:
+        return "an hourly wage"
+    if unit == HOURLY and value > PLAUSIBLE[ANNUAL][0]:
+        return "an annual wage"
+    return None
 
 
 def match_population(text: str) -> dict[str, str] | None:

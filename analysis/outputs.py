@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import project_paths
+from analysis.csvsafe import neutralise_frame
 from analysis.jsonio import write_json
 from analysis.session import NotebookParams, check, load_data
 from analysis.sources.reference import load_rpp
@@ -22,7 +23,8 @@ FINDINGS = "findings.json"
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
-    df.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    """Text cells that a spreadsheet would run as formulas get a leading quote (analysis/csvsafe.py)."""
+    neutralise_frame(df).to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
 
 
 class Session:

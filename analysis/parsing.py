@@ -21,6 +21,7 @@ _AMOUNT = re.compile(
     re.VERBOSE,
 )
 _PER = {"hr": HOURLY, "hour": HOURLY, "h": HOURLY, "yr": ANNUAL, "year": ANNUAL, "y": ANNUAL}
+MAX_AMOUNT = 1e15  # far above any figure (jobs or dollars); bigger is a typo or an attack
 EXPECTED = "an amount like '$61,168', '61,168.00', '$61k' or '23.45/hr'"
 
 
@@ -34,6 +35,8 @@ def parse_amount(text: object) -> Amount:
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         if math.isnan(float(text)):
             raise ValueError(f"expected {EXPECTED}, got an empty value")
+        if not math.isfinite(float(text)):
+            raise ValueError(f"expected {EXPECTED}, got {text!r}")
         return Amount(float(text), None)
     s = "" if text is None else str(text)
     m = _AMOUNT.match(s)
@@ -41,6 +44,8 @@ def parse_amount(text: object) -> Amount:
         shown = "an empty value" if not s.strip() else repr(s)
         raise ValueError(f"expected {EXPECTED}, got {shown}")
     value = float(m["number"].replace(",", ""))
+    if not math.isfinite(value) or value > MAX_AMOUNT:  # a 400-digit number is inf as a float
+        raise ValueError(f"expected {EXPECTED}, got a number of {len(m['number'].split('.')[0].replace(',', '')):,} digits")
     if m["k"]:
         value *= 1000
     if m["sign"]:

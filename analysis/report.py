@@ -16,6 +16,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analysis import harmonize, views
+from analysis.csvsafe import restore
 from analysis.figures import COLUMNS, conflicts
 from analysis.outputs import FINDINGS
 from analysis.sources.load import load_figures
@@ -40,7 +41,7 @@ def _cell(text: str, column: str = "") -> tuple[str, bool]:
 
 
 def _table(meta: dict, folder: Path) -> dict:
-    df = pd.read_csv(folder / meta["files"][0], dtype=str, keep_default_na=False)
+    df = pd.read_csv(folder / meta["files"][0], dtype=str, keep_default_na=False).map(restore)  # text as written
     highlight = df.pop("highlight").str.lower().eq("true") if "highlight" in df else pd.Series(False, index=df.index)
     if meta.get("report_columns"):
         df = df[meta["report_columns"]]

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.config import ProjectPaths, project_paths
+from analysis.csvsafe import neutralise_row
 from analysis.errors import AnalysisError, ParameterError
 from analysis.headline import HEADLINE_COLUMNS
 
@@ -220,8 +221,8 @@ def summary_csv(grid: dict[str, list], rows: list[dict]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["set", *names, *RUN_COLUMNS[:-1], *HEADLINE_COLUMNS, "error"])
     for r in sorted(rows, key=lambda r: r["set"]):
-        w.writerow([r["set"], *(_text(r["values"][n]) for n in names), *(r[c] for c in RUN_COLUMNS[:-1]),
-                    *(r[c] for c in HEADLINE_COLUMNS), r["error"]])
+        w.writerow(neutralise_row([r["set"], *(_text(r["values"][n]) for n in names), *(r[c] for c in RUN_COLUMNS[:-1]),
+                                   *(r[c] for c in HEADLINE_COLUMNS), r["error"]]))
     return buf.getvalue()
 
 

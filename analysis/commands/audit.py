@@ -1,7 +1,8 @@
 """Check an article's numeric claims (a CSV: claim_id, claim_text, value, unit, statistic, publisher,
 reference_period, optional population and geography) against the publishers' own figures; write one
 verdict per claim (match, rounded, mismatch, unverifiable) as CSV. With --article ARTICLE the claims are
-first extracted from the article's text (as `extract-claims` does) and then checked."""
+first extracted from the article's text (as `extract-claims` does) and then checked. Text cells that a
+spreadsheet would run as formulas (starting with = + - @) get a leading single quote; see analysis/csvsafe.py."""
 from __future__ import annotations
 
 import argparse
@@ -19,6 +20,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from analysis.audit import audit_file
+    from analysis.csvsafe import neutralise_frame
     from analysis.errors import ParameterError
     from analysis.session import check, load_data
 
@@ -30,10 +32,15 @@ def run(args: argparse.Namespace) -> int:
         out = audit_article(args.article, data.table, params, args.claims_output)
     else:
         out = audit_file(args.claims, data.table, params)
-    if args.output:
-        out.to_csv(args.output, index=False, lineterminator="\n")
-    else:
+    out = neutralise_frame(out)
+    if not args.output:
         out.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return 0
+    try:
+        out.to_csv(args.output, index=False, lineterminator="\n")
+    except OSError as e:
+        raise ParameterError(f"--output {args.output}: cannot write it ({e.strerror or e}); expected a file in an existing, "
+                             "writable folder") from None
     return 0
 
 

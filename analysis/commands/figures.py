@@ -48,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
 
     out = select(load_figures(), args)
     if args.format == "csv":
-        out.to_csv(sys.stdout, index=False, lineterminator="\n")
+        from analysis.csvsafe import neutralise_frame
+
+        neutralise_frame(out).to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
         import pandas as pd
 

@@ -81,9 +81,10 @@ def test_bad_registry(minimal, case):
     assert_clear_failure(*run_cli("validate", "--quiet")[::2], case["expect"])
 
 
-@pytest.mark.parametrize("case", CASES["claims"], ids=lambda c: c["file"].removesuffix(".csv"))
+@pytest.mark.parametrize("case", CASES["claims"], ids=lambda c: " ".join([c["file"].removesuffix(".csv"), *c.get("args", [])]))
 def test_bad_claims_file(minimal, case):
-    assert_clear_failure(*run_cli("audit", str(HERE / "claims" / case["file"]))[::2], case["expect"])
+    path = HERE / "claims" / case["file"]
+    assert_clear_failure(*run_cli("audit", str(path.resolve()), *case.get("args", []))[::2], case["expect"])
 
 
 @pytest.mark.parametrize("case", CASES["oews"], ids=lambda c: c["file"])
