@@ -68,5 +68,5 @@ def test_spaces_around_claim_fields_do_not_change_the_verdict(tmp_path):
     table = load_figures()
     a = audit.audit_file(plain, table, AnalysisParams())
     b = audit.audit_file(spaced, table, AnalysisParams())
-    assert a.loc[0, "verdict"] == b.loc[0, "verdict"] == "match"
+    assert a.loc[0, "verdict"] == b.loc[0, "verdict"] == "exact"
     assert b.loc[0, "reference_period"] == "2023-05" and b.loc[0, "claim_id"] == "c1"
