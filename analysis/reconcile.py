@@ -67,12 +67,14 @@ def layer(r) -> str:
 
 
 def bls_national(table: pd.DataFrame, year: int) -> dict[str, float]:
-    """BLS OEWS national cross-industry annual median, mean and mean PRSE of May `year`, as published ({} if none)."""
+    """BLS OEWS national cross-industry annual median, mean, percentiles and mean PRSE of May `year`, as published
+    ({} if none)."""
     b = table[(table["publisher"] == "bls") & (table["citation"] == "primary")
               & table["source_id"].str.match(r"^bls_oews_national_\d{4}$") & (table["geography_level"] == "national")
               & (table["survey_year"] == year) & table["value"].notna()]
     got = {s: float(b.loc[(b["statistic"] == s) & (b["unit"] == u), "value"].iloc[0])
-           for s, u in (("median", ANNUAL), ("mean", ANNUAL), ("mean_prse", "percent"))
+           for s, u in (("median", ANNUAL), ("mean", ANNUAL), ("p10", ANNUAL), ("p25", ANNUAL), ("p75", ANNUAL),
+                        ("p90", ANNUAL), ("mean_prse", "percent"))
            if ((b["statistic"] == s) & (b["unit"] == u)).any()}
     if got:
         got["source_id"] = b["source_id"].iloc[0]
