@@ -13,7 +13,9 @@ MONEY = re.compile(rf"""
     (?:US\$|USD\s?|\$)\s?(?P<n1>{NUM})(?P<m1>{MULT})?(?P<p1>\+)?
     (?:\s*(?P<sep>-|–|—|\bto\b|\band\b)\s*(?:US\$|USD\s?|\$)?\s?(?P<n2>{NUM})(?P<m2>{MULT})?(?P<p2>\+)?)?
     """, re.VERBOSE)
-DOLLARS = re.compile(rf"(?<![\w$.,])(?P<n1>{NUM})(?P<m1>{MULT})?\s(?:US\s)?dollars\b")
+DOLLARS = re.compile(rf"(?<![\w$.,])(?P<n1>{NUM})(?P<m1>{MULT})?\s?(?:(?:US\s)?dollars|USD)\b")
+# "45k-55k", "earn 60K a year": thousands without a dollar sign (never 401k)
+BARE_K = re.compile(r"(?<![\w$.,])(?!401[kK])(?P<n1>\d{2,3}(?:\.\d)?)\s?[kK]\b(?:\s?(?:-|–|—|to)\s?(?P<n2>\d{2,3}(?:\.\d)?)\s?[kK]\b)?")
 PERCENT = re.compile(r"(?<![\w.$,])(?P<n1>\d+(?:\.\d+)?)(?:\s?(?:%|percent\b|per cent\b))?"
                      r"(?:\s*(?:-|–|—|\bto\b|\bor\b)\s*(?P<n2>\d+(?:\.\d+)?))?\s?(?:%|percent\b|per cent\b)")
 FIGURES = re.compile(r"\b(?P<n>five|six|seven)[- ]figures?\b", re.I)
@@ -121,6 +123,13 @@ def find_amounts(text: str) -> list[Amount]:
         if free(m.start(), m.end()):
             v = _number(m["n1"], m["m1"])
             found.append(Amount(m.start(), m.end(), v, None, f"${v:,.0f}", "", False, _bound(text, m.start(), m.end(), False)))
+    for m in BARE_K.finditer(text):
+        if free(m.start(), m.end()):
+            lo, hi = float(m["n1"]) * 1000, float(m["n2"]) * 1000 if m["n2"] else None
+            if hi is None or hi >= lo:
+                found.append(Amount(m.start(), m.end(), lo, hi, f"${m['n1']}k", f"${m['n2']}k" if m["n2"] else "", False,
+                                    _bound(text, m.start(), m.end(), False) if hi is None else None))
+                taken.append((m.start(), m.end()))
     for m in PERCENT.finditer(text):
         if not free(m.start(), m.end()) or PERCENTILE_NAME.search(text[max(0, m.start() - 25):m.start()]):
             continue

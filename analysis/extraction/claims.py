@@ -20,7 +20,7 @@ from analysis.extraction.article import Block, blocks
 
 COLUMNS = ["claim_id", "claim_text", "value", "value_high", "unit", "statistic", "publisher", "reference_period",
            "population", "geography", "extracted_by", "confidence"]
-CANDIDATE = re.compile(r"\$|%|percent|figure|dollars", re.I)
+CANDIDATE = re.compile(r"\$|%|percent|figure|dollars|USD|\d\s?k\b", re.I)
 PERCENTILES = ("p10", "p25", "p75", "p90")
 
 

@@ -163,7 +163,7 @@ LEVEL_BEFORE = re.compile(r"\b(?:to|at|of|is|was|are|were|earn|earns|earning|mak
 
 def difference(before: str, after: str) -> bool:
     """The amount is a change or gap ("a boost of $13,000", "earn 17.7% more", "add $5,000"), not a level."""
-    if DIFFERENCE_AFTER.match(after):
+    if DIFFERENCE_AFTER.match(after) or before.rstrip().endswith("+"):  # "+$5,000"
         return True
     tail = before[-60:]
     return bool(DIFFERENCE_BEFORE.search(tail)) and not re.search(r"\b(?:to|is|was|at)\s+(?:\w+\s+)?$", tail)
@@ -223,7 +223,8 @@ OTHER_OCCUPATION = re.compile(
     r"nurses|nurse practitioners|physicians? assistants?|pharmacy technicians?|phlebotomists?|dental (?:assistants?|hygienists?)|"
     r"health ?care administrators?|health (?:services|information) managers?|billing and posting clerks|bookkeep(?:ers?|ing clerks?)|"
     r"accountants?|insurance (?:claims? )?(?:clerks?|processors?|adjusters?|underwriters?)|patient access representatives?|"
-    r"data analysts?|tumor registrars?|cancer registrars?|paralegals?|software (?:developers?|engineers?))\b", re.I)
+    r"data analysts?|tumor registrars?|cancer registrars?|paralegals?|software (?:developers?|engineers?)|"
+    r"all (?:occupations|workers|jobs)|(?:healthcare|health care) (?:support|practitioners and technical) occupations)\b", re.I)
 CREDENTIAL = re.compile(r"\b(?:C[A-Z]{1,4}|R[A-Z]{2,3})(?:-[A-Z]{1,2})?(?=s?\b)")
 NOT_CREDENTIAL = {"CEU", "CEUS", "CMS", "CPT", "CDI", "CEO", "CFO", "COO", "COVID", "CSV", "CBSA", "CA", "CO", "CT", "CV", "CPI",
                   "CHIP", "CHAMPVA", "CAGR", "CRM", "RCM", "RVU", "RVUS", "RN", "CT", "CAH", "CMO", "CIO"}

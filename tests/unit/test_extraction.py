@@ -195,3 +195,12 @@ def test_percentile_tables_wrapped_lines_and_decades():
     r = one("Most coders with the CRC earn salaries in the high $60s.")
     assert (r["value"], r["unit"]) == ("$60,000", "USD/year")
     assert extract_claims("The coding software market is worth $11 billion in annual salary savings.") == []
+
+
+def test_amounts_without_a_dollar_sign_and_other_populations():
+    rows = extract_claims("Experienced coders can make 60K a year, and most earn 45k-55k. Put 5% into your 401k.")
+    assert [(r["value"], r["value_high"], r["statistic"]) for r in rows] == [("$60k", "", "unspecified"), ("$45k", "$55k", "range")]
+    assert one("Coders earn 48,780 USD per year.")["value"] == "$48,780"
+    assert one("Certification adds +$5,000 to your salary.")["statistic"] == "difference"
+    r = one("The median wage for all occupations was $48,060 in May 2023, according to the BLS.")
+    assert r["population"] == "all occupations" and a.match_population(r["population"]) is None
