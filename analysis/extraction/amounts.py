@@ -10,8 +10,9 @@ NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 MULT = r"(?:\s?(?:[kK]|thousand|million)\b)"
 MONEY = re.compile(rf"""
     (?P<lead>\b(?:between|from)\s+)?
-    (?:US\$|USD\s?|\$)\s?(?P<n1>{NUM})(?P<m1>{MULT})?(?P<p1>\+)?
-    (?:\s*(?P<sep>-|–|—|\bto\b|\band\b)\s*(?:US\$|USD\s?|\$)?\s?(?P<n2>{NUM})(?P<m2>{MULT})?(?P<p2>\+)?)?
+    (?:US\$|USD\s?|\$)\s?(?P<n1>{NUM})(?P<m1>{MULT})?(?P<p1>\+)?(?:(?<=\d{{3}})s\b)?
+    (?:\s*(?P<sep>-|–|—|\bto\b|\band\b)\s*(?:(?:just\s+)?(?:over|about|around|nearly|roughly|more than|under)\s+)?
+       (?:US\$|USD\s?|\$)?\s?(?P<n2>{NUM})(?P<m2>{MULT})?(?P<p2>\+)?)?
     """, re.VERBOSE)
 DOLLARS = re.compile(rf"(?<![\w$.,])(?P<n1>{NUM})(?P<m1>{MULT})?\s?(?:(?:US\s)?dollars|USD)\b")
 # "45k-55k", "earn 60K a year": thousands without a dollar sign (never 401k)

@@ -211,7 +211,9 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         if not k and earlier and not find_amounts(earlier[-1]):
             named = {c.value for c in cues.statistics(earlier[-1])}
             said_before = named.pop() if len(named) == 1 else None
-        carried = block_rows[-1]["statistic"] if block_rows and block.kind != "row" else said_before
+        sibling = (ctx.rows[-1]["statistic"] if block.kind == "item" and ctx.rows and ctx.rows[-1]["_block"] == i - 1
+                   and ctx.article[i - 1].kind == "item" else None)  # "2. California: $64,070" after "... annual mean wage"
+        carried = block_rows[-1]["statistic"] if block_rows and block.kind != "row" else said_before or sibling
         row_label = f"{block.header[0] if block.header else ''} {label}" if block.kind == "row" else ""
         statistic, sure = _statistic(a, before, after, leadin_text if block.kind != "paragraph" else "", previous,
                                      carried if not k and not cues.hedged(sentence) else None, row_label)
@@ -288,7 +290,7 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
             "publisher": publisher, "reference_period": period,
             "population": _compared(sentence, a) if statistic == "difference" else
                           ", ".join(_population(sentence, before, after, label, block)),
-            "geography": geography, "confidence": f"{min(confidence, 0.99):.2f}"})
+            "geography": geography, "confidence": f"{min(confidence, 0.99):.2f}", "_block": i})
         ctx.rows.append(rows[-1])
     return rows
 

@@ -197,7 +197,7 @@ PAY = re.compile(r"\b(?:salar(?:y|ies)|wages?|pay|paid|pays|paying|paycheck|earn
 NOT_PAY = re.compile(r"\b(?:costs?|costing|tuition|fees?(?!\s+(?:coders?|coding|billers?|billing))|prices?|priced|exams?|course|courses|program|programs|training|loans?|"
                      r"debt|revenue|revenues|charges?|charged|(?:medical|hospital|patient|unpaid|average|the|a) bills?|copays?|co-pays?|"
                      r"coinsurance|dues|membership|subscriptions?|rents?|rented|apartments?|housing|mortgages?|cost of living|reimburse\w*|budgets?|insurance|deductibles?|"
-                     r"worth|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?|grants?|scholarships?|"
+                     r"worth|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?(?![\s-]*sharing)|grants?|scholarships?|"
                      r"stipends?|software|equipment|claims? (?:worth|of)|fraud|market|industry (?:is|was) (?:worth|valued)|"
                      r"accuracy|error rate|employment|openings|growth in (?:jobs|employment))\b", re.I)
 
