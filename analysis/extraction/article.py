@@ -136,11 +136,11 @@ def blocks(text: str) -> list[Block]:
         if RULE.match(line):
             section += 1
             continue
-        if line.startswith("|") or (table_open and "|" in line):
+        following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if line.startswith("|") or ("|" in line and (table_open or TABLE_SEPARATOR.match(following))):
             if TABLE_SEPARATOR.match(line):
                 continue
             cells = tuple(_inline(c) for c in line.strip().strip("|").split("|"))
-            following = lines[i + 1].strip() if i + 1 < len(lines) else ""
             if not table_open and (TABLE_SEPARATOR.match(following) or not re.search(r"\d", line)):
                 header, table_open = cells, True
                 continue

@@ -202,8 +202,15 @@ NOT_PAY = re.compile(r"\b(?:costs?|costing|tuition|fees?(?!\s+(?:coders?|coding|
                      r"accuracy|error rate|employment|openings|growth in (?:jobs|employment))\b", re.I)
 
 
+PRICE_BEFORE = re.compile(r"\bfor\s+(?:just\s+|only\s+|under\s+|less than\s+|about\s+|around\s+|roughly\s+|as little as\s+)?$",
+                          re.I)
+
+
 def pay_related(before: str, after: str) -> bool | None:
-    """True when pay words are nearest the amount, False when cost/revenue/benefit words are, None when neither."""
+    """True when pay words are nearest the amount, False when cost/revenue/benefit words are, None when neither.
+    "A certificate for under $3,000" is a price (an amount of pay says per hour or per year after "for")."""
+    if PRICE_BEFORE.search(before) and not (UNIT_AFTER_HOURLY.match(after) or UNIT_AFTER_ANNUAL.match(after)):
+        return False
     best = None
     for pattern, verdict in ((PAY, True), (NOT_PAY, False)):
         for m in pattern.finditer(before):
@@ -214,6 +221,8 @@ def pay_related(before: str, after: str) -> bool | None:
             d = m.start() + 5  # words after the amount weigh a little less than words before it
             if best is None or d < best[0]:
                 best = (d, verdict)
+    if best is None and (UNIT_AFTER_HOURLY.match(after) or UNIT_AFTER_ANNUAL.match(after)):
+        return True  # "$18 an hour", "$45,000 a year" with no cost words near: a wage
     return None if best is None else best[1]
 
 

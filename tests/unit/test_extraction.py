@@ -204,3 +204,10 @@ def test_amounts_without_a_dollar_sign_and_other_populations():
     assert one("Certification adds +$5,000 to your salary.")["statistic"] == "difference"
     r = one("The median wage for all occupations was $48,060 in May 2023, according to the BLS.")
     assert r["population"] == "all occupations" and a.match_population(r["population"]) is None
+
+
+def test_tables_without_outer_pipes_and_prices_after_for():
+    text = "Annual mean wages from the BLS, May 2023:\n\nState | Annual mean wage\n---|---\nTexas | $46,180\n"
+    assert [(r["geography"], r["statistic"], r["publisher"]) for r in extract_claims(text)] == [("TX", "mean", "bls")]
+    assert extract_claims("You can earn a coding certificate in four months for under $3,000.") == []
+    assert one("Many new coders work for $18 an hour at first.")["unit"] == "USD/hour"
