@@ -69,12 +69,18 @@ def _bls_oews(table: pd.DataFrame) -> pd.DataFrame:
 
 def fit_bls(table: pd.DataFrame, params) -> pd.DataFrame:
     """One lognormal fit per BLS primary cross-industry OEWS group (year, area, occupation) with >= 2 usable annual
-    percentiles (industry sectors are compared by their published percentiles, not fitted).
+    percentiles (industry sectors are compared by their published percentiles, not fitted), plus, for a state
+    `params.geography`, the state publication the analysis anchors on (analysis.geography.anchor_rows).
 
     Top-coded or suppressed percentiles have no value and are left out of the fit, never invented.
     """
+    from analysis.geography import anchor_rows
+
     oews = _bls_oews(table)
-    wages = to_unit(oews[oews["industry_code"].isin(["", "000000"])], ANNUAL, params.hours_per_year)
+    oews = oews[oews["industry_code"].isin(["", "000000"])]
+    if not is_national(params.geography):
+        oews = pd.concat([oews, anchor_rows(table, params)]).drop_duplicates()
+    wages = to_unit(oews, ANNUAL, params.hours_per_year)
     rows = []
     for _, g in wages.groupby(GROUP, sort=True, dropna=False):
         pct = g[g["statistic"].isin(PERCENTILE_ORDER)]
@@ -96,7 +102,8 @@ def fit_bls(table: pd.DataFrame, params) -> pd.DataFrame:
                "mu": mu, "sigma": sigma, "n_percentiles": len(values),
                "implied_mean": implied, "published_mean": published,
                "mean_error_pct": (implied - published) / published * 100 if published == published else float("nan"),
-               "top_coded_or_suppressed": ", ".join(left_out)}
+               "top_coded_or_suppressed": ", ".join(left_out),
+               "publisher": first["publisher"], "citation": first["citation"], "quoted_by": first["quoted_by"]}
         row["spline_mean"] = _spline_mean(row)
         row["spline_mean_error_pct"] = (row["spline_mean"] - published) / published * 100 if published == published else float("nan")
         err = "no published mean to compare" if published != published else \
@@ -108,7 +115,8 @@ def fit_bls(table: pd.DataFrame, params) -> pd.DataFrame:
         rows.append(row)
     cols = ["source_id", "survey_year", "reference_period", "geography_code", "geography_name", "industry_code", "soc_code",
             "soc_title", *PERCENTILE_ORDER, "mu", "sigma", "n_percentiles", "implied_mean", "published_mean", "mean_error_pct",
-            "spline_mean", "spline_mean_error_pct", "top_coded_or_suppressed", "method_note"]
+            "spline_mean", "spline_mean_error_pct", "top_coded_or_suppressed", "method_note", "publisher", "citation",
+            "quoted_by"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -189,7 +197,8 @@ def anchor_fit(fits: pd.DataFrame, params) -> pd.Series:
     """The cross-industry fit of params.survey_year for params.geography (national for 'US')."""
     geo = params.geography.strip().upper()
     geo = "US" if is_national(geo) else geo
-    m = fits[(fits["survey_year"] == params.survey_year) & (fits["industry_code"].isin(["", "000000"]))
+    same_year = (fits["survey_year"] == params.survey_year).fillna(False) | (fits["survey_year"].isna() & (geo != "US"))
+    m = fits[same_year & (fits["industry_code"].isin(["", "000000"]))
              & ((fits["geography_code"].str.upper() == geo) | (fits["geography_name"].str.upper() == geo))]
     if m.empty:
         have = sorted(f"{y} {g}" for y, g in zip(fits["survey_year"], fits["geography_code"]))
@@ -216,13 +225,21 @@ def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFr
     spline = out["bls_percentile_spline"].notna()
     out["bls_percentile"] = out["bls_percentile_spline"].where(spline, out["bls_percentile_lognormal"])
     out["placement_method"] = np.where(spline, "monotone (PCHIP) interpolation", "lognormal fit")
-    period = f"May {params.survey_year}" if str(fit["reference_period"]).endswith("-05") else str(fit["reference_period"])
+    if is_national(params.geography):
+        period = f"May {params.survey_year}" if str(fit["reference_period"]).endswith("-05") else str(fit["reference_period"])
+        where = "BLS "
+    else:  # a state anchor says whose distribution it is (an agency's table or a quote) and its period
+        from analysis.geography import evidence, period_words
+
+        period = (f"{fit['geography_name']}'s distribution ({evidence(fit['publisher'], fit['citation'], fit['quoted_by'])}; "
+                  f"{period_words(fit['reference_period'], fit['survey_year'])})")
+        where = ""
     detail = out["detail"] if "detail" in out else pd.Series("", index=out.index)
-    out["sentence"] = [_placement_sentence(r, d, period) for (_, r), d in zip(out.iterrows(), detail)]
+    out["sentence"] = [_placement_sentence(r, d, period, where) for (_, r), d in zip(out.iterrows(), detail)]
     return out
 
 
-def _placement_sentence(r, detail: str, period: str) -> str:
+def _placement_sentence(r, detail: str, period: str, where: str = "BLS ") -> str:
     """Where a figure's wage falls, said as what it is: a group's average or another population's median is the wage
     at that BLS percentile, not the position of one worker."""
     who = PUBLISHER_NAMES.get(r["publisher"], r["publisher"])
@@ -231,7 +248,7 @@ def _placement_sentence(r, detail: str, period: str) -> str:
     quoted = f", as quoted by {r['quoted_by'] or 'an unnamed page'}" if r["citation"] == "secondary_quote" else ""
     kind = ("a group's average, not one worker's wage" if r["statistic"] == "mean"
             else "the middle of another population" if r["publisher"] != "bls" else "")
-    return (f"{who}'s {what}{group} (${r['value']:,.0f}, {r['reference_period']}{quoted}) equals the wage at the BLS "
+    return (f"{who}'s {what}{group} (${r['value']:,.0f}, {r['reference_period']}{quoted}) equals the wage at the {where}"
             f"{_ordinal(int(round(r['bls_percentile'])))} percentile of {period}" + (f" ({kind})." if kind else "."))
 
 

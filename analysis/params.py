@@ -98,12 +98,11 @@ def _coerce(name: str, value: Any) -> Any:
     raise ParameterError(f"parameter '{name}': expected {kind}, got {shown(value)} ({type(value).__name__})")
 
 
-def from_mapping(values: dict[str, Any] | None = None, *, survey_years=None, dollar_years=None,
-                 geographies=None) -> AnalysisParams:
+def from_mapping(values: dict[str, Any] | None = None, *, survey_years=None, dollar_years=None) -> AnalysisParams:
     """Validated parameters from a mapping (config file, -p NAME VALUE pairs, papermill).
 
-    `survey_years` / `dollar_years` are the years the shipped data covers, `geographies` maps a survey
-    year to the areas with BLS percentiles that year; a value outside them is an error listing the valid ones.
+    `survey_years` / `dollar_years` are the years the shipped data covers; a value outside them is an error listing
+    the valid ones (the geography is checked against the data by analysis.geography.check).
     """
     values = dict(values or {})
     unknown = sorted(str(k) for k in values if k not in FIELDS)
@@ -114,11 +113,11 @@ def from_mapping(values: dict[str, Any] | None = None, *, survey_years=None, dol
         if survey_years:
             values["survey_year"] = max(int(y) for y in survey_years)
     params = AnalysisParams(**{k: _coerce(k, v) for k, v in values.items()})
-    check_ranges(params, survey_years=survey_years, dollar_years=dollar_years, geographies=geographies)
+    check_ranges(params, survey_years=survey_years, dollar_years=dollar_years)
     return params
 
 
-def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None, geographies=None) -> None:
+def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None) -> None:
     def years(xs):
         xs = sorted(set(int(x) for x in xs))
         return f"{xs[0]}-{xs[-1]}" if xs == list(range(xs[0], xs[-1] + 1)) else ", ".join(map(str, xs))
@@ -143,13 +142,6 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
         raise ParameterError(
             f"parameters 'certified_share_low', 'certified_share', 'certified_share_high': got {params.certified_share_low:g}, "
             f"{params.certified_share:g}, {params.certified_share_high:g}; expected shares with 0 <= low <= share <= high <= 1")
-    if geographies is not None:
-        known = geographies.get(params.survey_year, {})
-        if params.geography.strip().upper() not in {k.upper() for pair in known.items() for k in pair} | US_ALIASES:
-            raise ParameterError(
-                f"parameter 'geography': {params.geography!r} has no BLS wage percentiles for May {params.survey_year} in the "
-                f"data (the distribution and reconciliation need them); valid geographies: "
-                f"{', '.join(sorted(known)) or 'US'} (state means for every state are in the geography section)")
     from analysis.figures import WAGE_STATISTICS
     if params.statistic not in WAGE_STATISTICS:
         raise ParameterError(f"parameter 'statistic': unknown statistic {params.statistic!r}; expected one of {', '.join(WAGE_STATISTICS)}")
@@ -160,16 +152,3 @@ def data_years(table, cpi) -> tuple[list[int], list[int]]:
     bls = table[(table["publisher"] == "bls") & (table["citation"] == "primary")
                 & table["source_id"].str.startswith("bls_oews_national_") & (table["geography_level"] == "national")]
     return sorted(int(y) for y in bls["survey_year"].dropna().unique()), sorted(int(y) for y in cpi["year"])
-
-
-def data_geographies(table) -> dict[int, dict[str, str]]:
-    """survey year -> {area code: area name} of the national and state areas with BLS primary annual percentiles."""
-    from analysis.figures import PERCENTILE_ORDER
-
-    t = table[(table["publisher"] == "bls") & (table["citation"] == "primary") & table["unit"].eq("USD/year")
-              & table["geography_level"].isin(["national", "state"]) & table["industry_code"].isin(["", "000000"])
-              & table["statistic"].isin(PERCENTILE_ORDER) & table["value"].notna() & table["survey_year"].notna()]
-    out: dict[int, dict[str, str]] = {}
-    for (year, code, name), _ in t.groupby(["survey_year", "geography_code", "geography_name"]):
-        out.setdefault(int(year), {})[code] = name
-    return out

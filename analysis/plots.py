@@ -124,12 +124,14 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
     figures = figures.sort_values(["value", "label"]).reset_index(drop=True)
     fig, ax = plt.subplots(figsize=_tall(len(figures), 1.8))
     stat = dict(zip(band["statistic"], band["value"]))
+    national = band.empty or (band["geography_level"] == "national").all()
+    who = "BLS" if national else band["geography_name"].iloc[0]
     if {"p10", "p90"} <= stat.keys():
-        ax.axvspan(stat["p10"], stat["p90"], color="tab:blue", alpha=0.10, label="BLS p10–p90")
+        ax.axvspan(stat["p10"], stat["p90"], color="tab:blue", alpha=0.10, label=f"{who} p10–p90")
     if {"p25", "p75"} <= stat.keys():
-        ax.axvspan(stat["p25"], stat["p75"], color="tab:blue", alpha=0.20, label="BLS p25–p75")
+        ax.axvspan(stat["p25"], stat["p75"], color="tab:blue", alpha=0.20, label=f"{who} p25–p75")
     if "median" in stat:
-        ax.axvline(stat["median"], color="tab:blue", lw=1.2, label="BLS median")
+        ax.axvline(stat["median"], color="tab:blue", lw=1.2, label=f"{who} median")
     sns.scatterplot(data=figures, x="value", y="label", hue="publisher", style="citation", s=70, ax=ax,
                     hue_order=sorted(figures["publisher"].unique()), style_order=sorted(figures["citation"].unique()))
     dollars(ax)
@@ -138,11 +140,18 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
     ax.set_ylabel("")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     band_src = ", ".join(sorted(set(band["source_id"])))
-    title = f"National figures against the BLS May {_years(band['survey_year'])} wage distribution"
+    if national:
+        title = f"National figures against the BLS May {_years(band['survey_year'])} wage distribution"
+        shaded = f"BLS percentiles from {band_src}"
+    else:  # a state anchor: whose distribution it is and its period, in words (never presented as a BLS release)
+        from analysis.geography import anchor_label
+
+        title = f"National figures against {who}'s wage distribution"
+        shaded = f"{who}'s published percentiles from {anchor_label(band)} [{band_src}]"
     ax.set_title(title)
     caption = (f"{len(figures)} national mean/median figures from {figures['publisher'].nunique()} publishers "
                f"({', '.join(sorted(figures['publisher'].unique()))}), reference periods {_years(figures['survey_year'])}; "
-               f"shaded: BLS percentiles from {band_src}. Hourly figures are converted to annual.")
+               f"shaded: {shaded}. Hourly figures are converted to annual.")
     return Chart(fig, title, caption, _ids(figures) + _ids(band))
 
 
@@ -305,10 +314,12 @@ def states(rows: pd.DataFrame, cost_of_living: bool) -> Chart:
 @when_empty("Top metropolitan areas by mean annual wage", "metropolitan-area means")
 def metros(rows: pd.DataFrame) -> Chart:
     year = _years(rows["survey_year"])
-    caption = (f"The {len(rows)} highest metropolitan-area means in the shipped data for {year} "
-               f"({', '.join(sorted(set(rows['citation'])))} figures); the data hold only the metros publications quoted.")
-    return ranked(rows, "geography_name", f"Top metropolitan areas by mean annual wage, {year}",
-                  f"USD per year (nominal, {year} dollars)", caption)
+    year += " and not stated" if rows["survey_year"].isna().any() else ""
+    caption = (f"The {len(rows)} highest metropolitan and nonmetropolitan area means in the data (periods {year}), each labelled "
+               "with its period and whose figure it is: a state agency's table, a BLS release or a page quoting one; "
+               "the data hold only the areas these publications cover. Nominal dollars of each figure's own year.")
+    return ranked(rows, "label", "Metropolitan areas by mean annual wage",
+                  "USD per year (nominal, each figure's own year)", caption)
 
 
 def sectors(rows: pd.DataFrame, notes: list[str]) -> Chart:

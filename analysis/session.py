@@ -17,7 +17,7 @@ from typing import Any
 
 from analysis.config import ProjectPaths, project_paths
 from analysis.errors import InputError, ParameterError
-from analysis.params import FIELDS, AnalysisParams, data_geographies, data_years, from_mapping
+from analysis.params import FIELDS, AnalysisParams, data_years, from_mapping
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,10 @@ def load_data(paths: ProjectPaths | None = None) -> Data:
 def check(values: dict[str, Any] | None, data: Data, names=None) -> AnalysisParams:
     """Validated parameters; `names` are the parameters in use (default: all), a notebook's declared ones."""
     survey_years, dollar_years = data_years(data.table, data.cpi)
-    params = from_mapping(values, survey_years=survey_years, dollar_years=dollar_years,
-                          geographies=data_geographies(data.table))
+    params = from_mapping(values, survey_years=survey_years, dollar_years=dollar_years)
+    from analysis import geography
+
+    geography.check(params, geography.candidates(data.table, params.hours_per_year))
     if names is None or "claims_file" in names:
         from analysis.audit import claims_path, read_claims
 

@@ -58,8 +58,11 @@ def quality(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def bls_band(table: pd.DataFrame, params) -> pd.DataFrame:
-    """BLS national percentiles (annual) for the survey year: the band every other figure is placed in."""
-    t = _annual(harmonize.select_period(bls_national(table), params.survey_year), params)
+    """The anchor's percentiles (annual): BLS national for the survey year, or the state publication
+    analysis.geography.anchor_rows chooses for params.geography. The band every other figure is placed in."""
+    from analysis.geography import anchor_rows
+
+    t = _annual(anchor_rows(table, params), params)
     return t[t["statistic"].isin(PERCENTILE_ORDER) & t["value"].notna()].reset_index(drop=True)
 
 
@@ -116,11 +119,16 @@ def states(table: pd.DataFrame, rpp: pd.DataFrame, params) -> pd.DataFrame:
     return t.sort_values(["value", "geography_name"], ascending=[False, True]).reset_index(drop=True)
 
 
-def metros(table: pd.DataFrame, params, top: int = 10) -> pd.DataFrame:
-    """The highest metro-area means (annual) of the latest year up to the survey year."""
-    t = _annual(table[(table["geography_level"] == "metro") & (table["statistic"] == "mean")], params)
-    t = _latest_with(t[t["value"].notna()], params.survey_year)
-    return t.sort_values(["value", "geography_name"], ascending=[False, True]).head(top).reset_index(drop=True)
+def metros(table: pd.DataFrame, params, top: int = 30) -> pd.DataFrame:
+    """The highest metropolitan and nonmetropolitan area means (annual) we hold, whatever their period, each
+    labelled with its period and whose figure it is (a release, an agency table or a quote)."""
+    from analysis.geography import period_words, short_evidence
+
+    t = _annual(table[table["geography_level"].isin(["metro", "nonmetro"]) & (table["statistic"] == "mean")], params)
+    t = t[t["value"].notna()].drop_duplicates(["source_id", "geography_code"]).copy()
+    t["label"] = [f"{n} ({period_words(p, y)}; {short_evidence(pub, c, q)})" for n, p, y, pub, c, q in
+                  zip(t["geography_name"], t["reference_period"], t["survey_year"], t["publisher"], t["citation"], t["quoted_by"])]
+    return t.sort_values(["value", "label"], ascending=[False, True]).head(top).reset_index(drop=True)
 
 
 def trend(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
