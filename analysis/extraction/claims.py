@@ -59,6 +59,21 @@ def _joint_or_last(found: list[cues.Cue], text: str) -> str | None:
     return (strong or found)[-1].value
 
 
+def _in_sentence(found: list[cues.Cue], a: Amount, amounts: list[Amount], k: int) -> str:
+    """The publisher of amount k among those its sentence names: the nearest before it since the previous amount
+    ("Glassdoor shows $55,000, while Indeed lists $23.18"), else the nearest attribution after it before the next
+    amount ("$64,712 according to the AAPC"), else the nearest anywhere (attributions first)."""
+    start = amounts[k - 1].end if k else 0
+    end = amounts[k + 1].start if k + 1 < len(amounts) else 10 ** 9
+    before = [c for c in found if start <= c.start and c.end <= a.start]
+    if before:
+        return before[-1].value
+    after = [c for c in found if a.end <= c.start and c.end <= end and c.strong]
+    if after:
+        return after[0].value
+    return _nearest([c for c in found if c.strong] or found, a).value
+
+
 def _nearest(found: list[cues.Cue], a: Amount, after_weight: float = 1.5) -> cues.Cue | None:
     def distance(c: cues.Cue) -> float:
         return a.start - c.end if c.end <= a.start else (c.start - a.end) * after_weight + 1
@@ -168,7 +183,7 @@ def _statistic(a: Amount, before: str, after: str, leadin_text: str, previous: s
         return named, 1.0
     if a.bound in ("at_least", "at_most"):
         return a.bound, 0.95
-    if previous in ("mean", "median", "difference") and not re.search(r"[.;:]", before):
+    if previous in ("mean", "median", "difference") and not re.search(r"[.;:]", before) and not cues.publishers(before):
         return previous, 0.8
     if block_previous in ("mean", "median") and not a.figures:  # "That works out to $23.45 an hour." after a median
         return block_previous, 0.7
@@ -232,7 +247,9 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
                                                and re.search(r"[,;]\s*(?:and|but|while|whereas)\b", sentence[c.end:a.start]))]
         if found:
             joint = _joint_or_last(found, sentence)
-            publisher = "other" if joint == "other" else _nearest([c for c in found if c.strong] or found, a).value
+            publisher = "other" if joint == "other" else _in_sentence(found, a, amounts, k)
+            if cues.difference(before, after) and len({c.value for c in found}) > 1:
+                publisher = "unattributed"  # "the BLS median is lower than the AAPC average by $16,000": the writer's sum
         hedged = cues.hedged(sentence)
         if not publisher and not a.figures and not hedged:  # "six figures", "can expect ...": the writer's own
             for s in reversed(earlier):

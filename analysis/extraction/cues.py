@@ -156,7 +156,8 @@ DIFFERENCE_BEFORE = re.compile(r"\bby\s+(?:about|around|roughly|nearly|almost|so
     r"(?:\s+(?:\w+\s+){0,3}?(?:of|by))?\s*(?:an?\s+)?(?:extra\s+|additional\s+|another\s+)?"
     r"(?:(?:up to|over|about|around|roughly|nearly|almost|more than|at least|approximately|some)\s+)?$", re.I)
 DIFFERENCE_AFTER = re.compile(r"^\s*(?:\+\s*)?(?:(?:a|per|each)\s+(?:year|hour)\s+)?(?:more|higher|extra|additional|less|lower|"
-                              r"premium|raise|increase|boost|bump|jump|above|over (?:the|their|those|non|un))\b", re.I)
+                              r"premium|raise|increase|boost|bump|jump|above|below|behind|ahead of|"
+                              r"over (?:the|their|those|non|un))\b", re.I)
 LEVEL_BEFORE = re.compile(r"\b(?:to|at|of|is|was|are|were|earn|earns|earning|make|makes|pay|pays|paid|reach|reaches|"
                           r"hits?)\s+(?:(?:just|about|around|roughly|nearly|over|under)\s+)?$", re.I)
 
@@ -197,7 +198,7 @@ PAY = re.compile(r"\b(?:salar(?:y|ies)|wages?|pay|paid|pays|paying|paycheck|earn
 NOT_PAY = re.compile(r"\b(?:costs?|costing|tuition|fees?(?!\s+(?:coders?|coding|billers?|billing))|prices?|priced|exams?|course|courses|program|programs|training|loans?|"
                      r"debt|revenue|revenues|charges?|charged|(?:medical|hospital|patient|unpaid|average|the|a) bills?|copays?|co-pays?|"
                      r"coinsurance|dues|membership|subscriptions?|rents?|rented|apartments?|housing|mortgages?|cost of living|reimburse\w*|budgets?|insurance|deductibles?|"
-                     r"worth|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?(?![\s-]*sharing)|grants?|scholarships?|"
+                     r"(?-i:worth)|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?(?![\s-]*sharing)|grants?|scholarships?|"
                      r"stipends?|software|equipment|claims? (?:worth|of)|fraud|market|industry (?:is|was) (?:worth|valued)|"
                      r"accuracy|error rate|employment|openings|growth in (?:jobs|employment))\b", re.I)
 

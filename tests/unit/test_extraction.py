@@ -211,3 +211,11 @@ def test_tables_without_outer_pipes_and_prices_after_for():
     assert [(r["geography"], r["statistic"], r["publisher"]) for r in extract_claims(text)] == [("TX", "mean", "bls")]
     assert extract_claims("You can earn a coding certificate in four months for under $3,000.") == []
     assert one("Many new coders work for $18 an hour at first.")["unit"] == "USD/hour"
+
+
+def test_each_amount_takes_the_source_of_its_own_clause():
+    rows = extract_claims("Glassdoor shows a median total pay of $55,000, while Indeed lists $23.18 per hour.")
+    assert [(r["publisher"], r["statistic"]) for r in rows] == [("glassdoor", "median"), ("indeed", "unspecified")]
+    r = one("The BLS median is lower than the AAPC average by about $16,000.")
+    assert (r["statistic"], r["publisher"]) == ("difference", "unattributed")  # the writer's own sum of two sources
+    assert one("Dallas-Fort Worth-Arlington, TX: $48,900 annual mean wage")["geography"] == "Dallas-Fort Worth-Arlington, TX"
