@@ -30,18 +30,17 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputError, Issue
-from analysis.figures import PLAUSIBLE, PUBLISHERS, WAGE_STATISTICS
-from analysis.harmonize import ANNUAL, HOURLY, geography_mask, to_unit
+from analysis.figures import PLAUSIBLE
+from analysis.harmonize import to_unit
 from analysis.parsing import parse_amount, rounding_step
+from analysis.select import geography_mask
 from analysis.sources.csvio import read_text_table
+from analysis.vocab import (ANNUAL, CLAIM_PUBLISHERS, CLAIM_STATISTICS, CLAIM_UNITS, CROSS_INDUSTRY_CODES, HOURLY, PERCENT,
+                            PRIMARY, SECONDARY_QUOTE, WAGE_UNITS)
 
 REQUIRED = ["claim_id", "claim_text", "value", "unit", "statistic", "publisher", "reference_period"]
 OPTIONAL = ["population", "geography", "value_high", "extracted_by", "confidence"]
-PERCENT = "percent"
-UNITS = (ANNUAL, HOURLY, PERCENT)
-CLAIM_PUBLISHERS = PUBLISHERS + ("glassdoor", "unattributed")
 NO_PUBLISHER = ("other", "unattributed")
-CLAIM_STATISTICS = WAGE_STATISTICS + ("range", "at_least", "at_most", "difference", "unspecified")
 VERDICTS = ("exact", "rounded", "close", "mismatch", "unverifiable")
 OUTPUT = REQUIRED + OPTIONAL + ["verdict", "data_value", "data_value_high", "difference", "source_id", "note"]
 PERIOD = re.compile(r"^((\d{4})(-(0[1-9]|1[0-2]))?)?$")  # blank: the article gives no period
@@ -85,7 +84,7 @@ def parse_claim_value(text: str, unit: str) -> tuple[float, str]:
     parsed = parse_amount(t)
     if parsed.value <= 0:
         raise ValueError(f"expected a positive amount, got {text!r}")
-    if parsed.unit and unit in UNITS and parsed.unit != unit:
+    if parsed.unit and unit in CLAIM_UNITS and parsed.unit != unit:
         raise ValueError(f"the value says {parsed.unit} but column unit says {unit}")
     if other := _other_unit(parsed.value, unit):
         raise ValueError(f"value {parsed.value:,g} looks like {other} but column unit says {unit}; expected "
@@ -128,7 +127,7 @@ def read_claims(path: Path | str, shown: str | None = None) -> pd.DataFrame:
         values.append(value)
         highs.append(high)
         bounds.append(stat if stat in ("at_least", "at_most") else bound)
-        checks = (("unit", UNITS), ("statistic", CLAIM_STATISTICS), ("publisher", CLAIM_PUBLISHERS))
+        checks = (("unit", CLAIM_UNITS), ("statistic", CLAIM_STATISTICS), ("publisher", CLAIM_PUBLISHERS))
         for col, allowed in checks:
             if (r[col].strip() if col == "unit" else r[col].strip().lower()) not in allowed:
                 issues.append(Issue(shown, f"got {r[col]!r}; expected one of {', '.join(allowed)}", row=row, column=col))
@@ -194,7 +193,7 @@ def _population_mask(figs: pd.DataFrame, pop: dict[str, str]) -> pd.Series:
     for col in ("credential", "credential_count", "job_title"):
         want = pop.get(col, "")
         m &= figs[col].str.lower() == want.lower()
-    m &= figs["industry_code"].isin([pop["industry_code"]] if "industry_code" in pop else ["", "000000"])
+    m &= figs["industry_code"].isin([pop["industry_code"]] if "industry_code" in pop else list(CROSS_INDUSTRY_CODES))
     return m & (figs["experience_band"] == "") & (figs["education"] == "")
 
 
@@ -229,7 +228,7 @@ class _Figures:
     """The tidy table in the claim's unit, and how to find the rows a claim is about."""
 
     def __init__(self, table: pd.DataFrame, params):
-        self.by_unit = {u: to_unit(table, u, params.hours_per_year) for u in (ANNUAL, HOURLY)}
+        self.by_unit = {u: to_unit(table, u, params.hours_per_year) for u in WAGE_UNITS}
 
     def rows(self, c, statistic: str, pop: dict[str, str], unit: str) -> tuple[pd.DataFrame, pd.Series]:
         figs = self.by_unit[ANNUAL if unit == PERCENT else unit]
@@ -239,7 +238,7 @@ class _Figures:
 
 
 def _unverifiable(figs: pd.DataFrame, m: pd.Series, c, what: str) -> str:
-    quotes = figs[m & (figs["citation"] == "secondary_quote")
+    quotes = figs[m & (figs["citation"] == SECONDARY_QUOTE)
                   & (_period_mask(figs, c["reference_period"]) | (figs["reference_period"] == "undated"))]
     return (f"no {c['publisher']} release of its own in the data; only quoted by {_quoted(quotes)}" if len(quotes)
             else f"no {c['publisher']} {what} figure for {c['reference_period']}, this population and {c['geography']} in the data")
@@ -248,7 +247,7 @@ def _unverifiable(figs: pd.DataFrame, m: pd.Series, c, what: str) -> str:
 def _check_point(c, pop, figs_of: _Figures, params, statistic: str) -> dict:
     figs, m = figs_of.rows(c, statistic, pop, c["unit"])
     period = _period_mask(figs, c["reference_period"])
-    primary = figs[m & period & (figs["citation"] == "primary")]
+    primary = figs[m & period & (figs["citation"] == PRIMARY)]
     if primary.empty:
         return {"note": _unverifiable(figs, m, c, statistic)}
     best = primary.loc[(c["claimed"] - primary["value"]).abs().idxmin()]
@@ -267,7 +266,7 @@ def _check_point(c, pop, figs_of: _Figures, params, statistic: str) -> dict:
         if len(same):
             s0 = same.iloc[0]
             note += (f"; the claimed figure equals {s0['source_id']} ({s0['reference_period']}"
-                     + (f", quoted by {s0['quoted_by']}" if s0["citation"] == "secondary_quote" else "") + "): its period may differ")
+                     + (f", quoted by {s0['quoted_by']}" if s0["citation"] == SECONDARY_QUOTE else "") + "): its period may differ")
     return {"verdict": v, "data_value": float(best["value"]), "difference": diff, "source_id": best["source_id"], "note": note}
 
 
@@ -275,7 +274,7 @@ def _check_range(c, pop, figs_of: _Figures, params) -> dict:
     ends = ("p10", "p90") if c["publisher"] == "bls" else ("range_low", "range_high")
     figs, m_low = figs_of.rows(c, ends[0], pop, c["unit"])
     _, m_high = figs_of.rows(c, ends[1], pop, c["unit"])
-    period, own = _period_mask(figs, c["reference_period"]), figs["citation"] == "primary"
+    period, own = _period_mask(figs, c["reference_period"]), figs["citation"] == PRIMARY
     low, high = figs[m_low & period & own], figs[m_high & period & own]
     pairs = sorted(set(low["source_id"]) & set(high["source_id"]))
     if not pairs:
@@ -302,15 +301,15 @@ def _check_difference(c, figs_of: _Figures, params) -> dict:
         (figs, ma), (_, mb) = (figs_of.rows(c, stat, p, c["unit"]) for p in pops)
         period = _period_mask(figs, c["reference_period"])
         undated = figs["reference_period"] == "undated"
-        for citation in ("primary", "secondary_quote"):
-            when = period if citation == "primary" else period | undated
+        for citation in (PRIMARY, SECONDARY_QUOTE):
+            when = period if citation == PRIMARY else period | undated
             aa, bb = figs[ma & when & (figs["citation"] == citation)], figs[mb & when & (figs["citation"] == citation)]
             for sid in sorted(set(aa["source_id"]) & set(bb["source_id"])):
                 x, y = float(aa.loc[aa["source_id"] == sid, "value"].iloc[0]), float(bb.loc[bb["source_id"] == sid, "value"].iloc[0])
                 found.append((citation, stat, sid, x, y))
     def diff(x, y):
         return (x / y - 1) * 100 if c["unit"] == PERCENT else x - y
-    own = [f for f in found if f[0] == "primary"]
+    own = [f for f in found if f[0] == PRIMARY]
     if not own:
         quotes = "; ".join(f"{sid}: {stat} {x:,.0f} - {y:,.0f} = {_money(diff(x, y), c['unit'])}" for _, stat, sid, x, y in found)
         return {"note": f"no {c['publisher']} release of its own gives both figures for {c['reference_period']}"

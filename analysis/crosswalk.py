@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import project_paths
+from analysis.select import bls_national
 
 SERIES_COLUMNS = ["series_code", "soc_version", "comparable", "soc_break", "break_note", "comparability"]
 
@@ -38,18 +39,15 @@ def code_for_year(year: int, column_maps: Path | None = None) -> pd.Series:
 def national_series(table: pd.DataFrame, column_maps: Path | None = None) -> pd.DataFrame:
     """BLS national cross-industry figures of every survey year as one series.
 
-    Rows of the tidy table (views.bls_national: BLS's own national releases) for the crosswalk's codes, plus
+    Rows of the tidy table (select.bls_national: BLS's own national releases) for the crosswalk's codes, plus
     `series_code` (the series every code maps to), `soc_version`, `comparable` (the code is the series' own code,
     i.e. the pure series), `soc_break` (True in the first year of each code after the first: the definition
     changes there) and `break_note` (from which code to which, and why the years do not compare).
     """
-    from analysis.views import bls_national
-
     occ = occupations(column_maps)
     t = bls_national(table)
     t = t[t["soc_code"].isin(occ["soc_code"])].merge(
         occ[["soc_code", "soc_version", "series_code", "comparability"]], on="soc_code", how="left")
-    t = t[t["industry_code"].isin(["", "000000"])]
     years = (t.drop_duplicates("survey_year").sort_values("survey_year")[["survey_year", "soc_code"]]
              .reset_index(drop=True))
     prev = years["soc_code"].shift()

@@ -14,13 +14,11 @@ from scipy.interpolate import PchipInterpolator
 from scipy.stats import norm
 
 from analysis.errors import ParameterError
-from analysis.figures import GROUP, PERCENTILE_ORDER
-from analysis.harmonize import ANNUAL, to_unit
-from analysis.params import is_national
-
-PERCENTILE_P = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}
-PUBLISHER_NAMES = {"bls": "BLS", "aapc": "AAPC", "ahima": "AHIMA", "salary.com": "Salary.com", "payscale": "Payscale",
-                   "ziprecruiter": "ZipRecruiter", "indeed": "Indeed", "other": "Other"}
+from analysis.figures import GROUP
+from analysis.harmonize import to_unit
+from analysis.select import bls_national, bls_oews, cross_industry
+from analysis.vocab import (ANNUAL, NATIONAL_CODE, PERCENTILE_ORDER, PERCENTILE_P, PRIMARY, SECONDARY_QUOTE, is_national,
+                            publisher_name)
 _Z_GRID = np.linspace(-6.0, 6.0, 4001)  # standard-normal grid for the spline's mean and inverse
 
 
@@ -62,11 +60,6 @@ def _spline_mean(fit_row, tail: str = "sigma") -> float:
     return float(np.trapezoid(np.exp(logq) * w, _Z_GRID) / np.trapezoid(w, _Z_GRID))
 
 
-def _bls_oews(table: pd.DataFrame) -> pd.DataFrame:
-    return table[(table["publisher"] == "bls") & (table["citation"] == "primary")
-                 & table["source_id"].str.startswith("bls_oews")]
-
-
 def fit_bls(table: pd.DataFrame, params) -> pd.DataFrame:
     """One lognormal fit per BLS primary cross-industry OEWS group (year, area, occupation) with >= 2 usable annual
     percentiles (industry sectors are compared by their published percentiles, not fitted), plus, for a state
@@ -76,8 +69,7 @@ def fit_bls(table: pd.DataFrame, params) -> pd.DataFrame:
     """
     from analysis.geography import anchor_rows
 
-    oews = _bls_oews(table)
-    oews = oews[oews["industry_code"].isin(["", "000000"])]
+    oews = cross_industry(bls_oews(table))
     if not is_national(params.geography):
         oews = pd.concat([oews, anchor_rows(table, params)]).drop_duplicates()
     wages = to_unit(oews, ANNUAL, params.hours_per_year)
@@ -125,8 +117,8 @@ def fit_diagnostics(fits: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     in percent and in BLS's own standard errors of the mean (MEAN_PRSE), flagged when neither fit comes within
     MEAN_ERROR_FACTOR standard errors (the mean is then inconsistent with the percentiles published beside it).
     `fits`: fit_bls of the table (with its published percentiles)."""
-    nat = fits[fits["source_id"].str.match(r"^bls_oews_national_\d{4}$") & fits["industry_code"].isin(["", "000000"])
-               & (fits["geography_code"] == "US")].copy()
+    nat = cross_industry(fits)
+    nat = nat[nat["source_id"].isin(bls_national(table)["source_id"]) & (nat["geography_code"] == NATIONAL_CODE)].copy()
     prse = table[(table["statistic"] == "mean_prse") & table["source_id"].isin(nat["source_id"]) & table["value"].notna()]
     nat = nat.merge(prse[["source_id", "value"]].rename(columns={"value": "mean_prse_pct"}), on="source_id", how="left")
     nat["mean_to_median"] = nat["published_mean"] / nat["median"]
@@ -166,7 +158,7 @@ def tail_sensitivity(fit_row, figures: pd.DataFrame) -> pd.DataFrame:
     rows += [{"what": rows[0]["what"], "tail": name, "value": _spline_mean(fit_row, tail), "result": _spline_mean(fit_row, tail)}
              for tail, name in TAILS.items()]
     for r in figures.itertuples():
-        label = f"{PUBLISHER_NAMES.get(r.publisher, r.publisher)} {r.reference_period} {r.statistic}, {r.population} (${r.value:,.0f})"
+        label = f"{publisher_name(r.publisher)} {r.reference_period} {r.statistic}, {r.population} (${r.value:,.0f})"
         rows.append({"what": label, "tail": "lognormal fit", "value": r.value, "result": percentile_in_bls(r.value, fit_row)})
         rows += [{"what": label, "tail": name, "value": r.value, "result": percentile_in_bls_spline(r.value, fit_row, tail)}
                  for tail, name in TAILS.items()]
@@ -196,10 +188,10 @@ def _ordinal(n: int) -> str:
 def anchor_fit(fits: pd.DataFrame, params) -> pd.Series:
     """The cross-industry fit of params.survey_year for params.geography (national for 'US')."""
     geo = params.geography.strip().upper()
-    geo = "US" if is_national(geo) else geo
-    same_year = (fits["survey_year"] == params.survey_year).fillna(False) | (fits["survey_year"].isna() & (geo != "US"))
-    m = fits[same_year & (fits["industry_code"].isin(["", "000000"]))
-             & ((fits["geography_code"].str.upper() == geo) | (fits["geography_name"].str.upper() == geo))]
+    geo = NATIONAL_CODE if is_national(geo) else geo
+    m = cross_industry(fits)
+    same_year = (m["survey_year"] == params.survey_year).fillna(False) | (m["survey_year"].isna() & (geo != NATIONAL_CODE))
+    m = m[same_year & ((m["geography_code"].str.upper() == geo) | (m["geography_name"].str.upper() == geo))]
     if m.empty:
         have = sorted(f"{y} {g}" for y, g in zip(fits["survey_year"], fits["geography_code"]))
         raise ParameterError(f"no BLS percentile fit for survey year {params.survey_year} and geography {params.geography}; "
@@ -217,7 +209,7 @@ def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFr
     """
     fit = anchor_fit(fits, params)
     out = to_unit(figures, ANNUAL, params.hours_per_year)
-    out = out[out["value"].notna() & ((out["citation"] == "primary") | params.include_quotes)].copy()
+    out = out[out["value"].notna() & ((out["citation"] == PRIMARY) | params.include_quotes)].copy()
     if "bound" in out:
         out = out[out["bound"] == ""]
     out["bls_percentile_lognormal"] = [percentile_in_bls(v, fit) for v in out["value"]]
@@ -242,10 +234,10 @@ def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFr
 def _placement_sentence(r, detail: str, period: str, where: str = "BLS ") -> str:
     """Where a figure's wage falls, said as what it is: a group's average or another population's median is the wage
     at that BLS percentile, not the position of one worker."""
-    who = PUBLISHER_NAMES.get(r["publisher"], r["publisher"])
+    who = publisher_name(r["publisher"])
     what = {"mean": "average", "median": "median"}.get(r["statistic"], r["statistic"])
     group = f" for {detail}" if detail else ""
-    quoted = f", as quoted by {r['quoted_by'] or 'an unnamed page'}" if r["citation"] == "secondary_quote" else ""
+    quoted = f", as quoted by {r['quoted_by'] or 'an unnamed page'}" if r["citation"] == SECONDARY_QUOTE else ""
     kind = ("a group's average, not one worker's wage" if r["statistic"] == "mean"
             else "the middle of another population" if r["publisher"] != "bls" else "")
     return (f"{who}'s {what}{group} (${r['value']:,.0f}, {r['reference_period']}{quoted}) equals the wage at the {where}"

@@ -10,22 +10,12 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.errors import DataValidationError, Issue
+from analysis.vocab import (ANNUAL, CITATIONS, FIGURE_PUBLISHERS, GEOGRAPHY_LEVELS, HOURLY, PERCENTILE_ORDER, SOURCE_KINDS,
+                            STATISTIC_UNITS, STATISTICS, UNITS, WAGE_STATISTICS)
 
-PUBLISHERS = ("bls", "aapc", "ahima", "salary.com", "payscale", "ziprecruiter", "indeed", "wa_esd", "ny_dol", "other")
-WAGE_STATISTICS = ("mean", "median", "p10", "p25", "p75", "p90", "range_low", "range_high")
-PERCENTILE_ORDER = ("p10", "p25", "median", "p75", "p90")
-STATISTIC_UNITS = {
-    **{s: ("USD/year", "USD/hour") for s in WAGE_STATISTICS},
-    "employment": ("jobs",), "projected_change": ("jobs",), "projected_growth": ("percent",),
-    "emp_prse": ("percent",), "mean_prse": ("percent",), "industry_share": ("percent",),
-}
-STATISTICS = tuple(STATISTIC_UNITS)
-UNITS = ("USD/year", "USD/hour", "jobs", "percent")
-GEOGRAPHY_LEVELS = ("national", "state", "metro", "nonmetro", "region")
-CITATIONS = ("primary", "secondary_quote")
 BOUNDS = ("", "lower", "upper")
 # Plausible ranges for one worker's pay; outside them a value is most likely in the wrong unit.
-PLAUSIBLE = {"USD/year": (5_000.0, 500_000.0), "USD/hour": (2.0, 250.0)}
+PLAUSIBLE = {ANNUAL: (5_000.0, 500_000.0), HOURLY: (2.0, 250.0)}
 BLS_HOURS_PER_YEAR = 2080
 # BLS rounds annual wages to $10 and computes them from unrounded hourly wages printed to the cent:
 # |annual - 2080 * hourly| <= 2080 * 0.005 + 5.
@@ -37,6 +27,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "publisher": ("str", "who published the figure (bls, aapc, salary.com, payscale, ...)"),
     "publication": ("str", "title of the publication"),
     "citation": ("str", "primary (publisher's own release) or secondary_quote (quoted by another page)"),
+    "kind": ("str", "what the publication holds (registry kind: oews_national, oews_state, ooh, salary_survey, ...)"),
     "quoted_by": ("str", "for secondary quotes: the quoting page"),
     "collection_method": ("str", "employer survey, member self-report, employer HR data, user reported, ..."),
     "reference_period": ("str", "period the figure describes: YYYY, YYYY-MM, YYYY-YYYY or 'undated'"),
@@ -113,8 +104,9 @@ def _schema():
     return pa.DataFrameSchema(
         {
             "source_id": text(pa.Check.str_length(min_value=1)),
-            "publisher": text(pa.Check.isin(PUBLISHERS)),
+            "publisher": text(pa.Check.isin(FIGURE_PUBLISHERS)),
             "citation": text(pa.Check.isin(CITATIONS)),
+            "kind": text(pa.Check.isin(list(SOURCE_KINDS))),
             "reference_period": text(pa.Check.str_matches(r"^((199\d|20\d\d)(-(0[1-9]|1[0-2]))?|(199\d|20\d\d)-(199\d|20\d\d)|undated)$")),
             "survey_year": pa.Column("Int64", pa.Check.in_range(1990, 2100), nullable=True),
             "dollar_year": pa.Column("Int64", pa.Check.in_range(1990, 2100), nullable=True),
@@ -132,8 +124,9 @@ def _schema():
 
 
 EXPECTED = {
-    "publisher": f"one of {', '.join(PUBLISHERS)}",
+    "publisher": f"one of {', '.join(FIGURE_PUBLISHERS)}",
     "citation": f"one of {', '.join(CITATIONS)}",
+    "kind": f"one of {', '.join(SOURCE_KINDS)}",
     "reference_period": "YYYY, YYYY-MM or YYYY-YYYY with years 1990-2099, or 'undated'",
     "survey_year": "a year between 1990 and 2100",
     "dollar_year": "a year between 1990 and 2100",
@@ -195,9 +188,9 @@ def _value_issues(df: pd.DataFrame) -> list[Issue]:
             continue
         if unit in PLAUSIBLE:
             lo, hi = PLAUSIBLE[unit]
-            if unit == "USD/year" and v < PLAUSIBLE["USD/hour"][1]:
+            if unit == ANNUAL and v < PLAUSIBLE[HOURLY][1]:
                 issues.append(Issue(file, f"value {fmt(v)} looks like an hourly wage in an annual (USD/year) column; expected an annual amount between {lo:,.0f} and {hi:,.0f}", row=row, column="value"))
-            elif unit == "USD/hour" and v > PLAUSIBLE["USD/year"][0]:
+            elif unit == HOURLY and v > PLAUSIBLE[ANNUAL][0]:
                 issues.append(Issue(file, f"value {fmt(v)} looks like an annual wage in an hourly (USD/hour) column; expected an hourly amount between {lo:g} and {hi:g}", row=row, column="value"))
             elif not lo <= v <= hi:
                 issues.append(Issue(file, f"value {fmt(v)} is implausible for {unit}; expected between {lo:,g} and {hi:,g}", row=row, column="value"))
@@ -235,10 +228,10 @@ def _bls_annual_hourly_issues(df: pd.DataFrame) -> list[Issue]:
     issues = []
     for _, g in bls.groupby(GROUP + ["statistic"], sort=False, dropna=False):
         units = dict(zip(g["unit"], g.index))
-        if "USD/year" in units and "USD/hour" in units:
-            a, h = df.loc[units["USD/year"], "value"], df.loc[units["USD/hour"], "value"]
+        if ANNUAL in units and HOURLY in units:
+            a, h = df.loc[units[ANNUAL], "value"], df.loc[units[HOURLY], "value"]
             if abs(a - h * BLS_HOURS_PER_YEAR) > BLS_ANNUAL_TOLERANCE:
-                file, row = _where(df, units["USD/year"])
+                file, row = _where(df, units[ANNUAL])
                 issues.append(Issue(file, f"annual {fmt(a)} disagrees with hourly {fmt(h)} x {BLS_HOURS_PER_YEAR} = {h * BLS_HOURS_PER_YEAR:,.0f}; "
                                     f"expected them within {BLS_ANNUAL_TOLERANCE:g} (BLS rounding)", row=row, column="value"))
     return issues

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis import reconcile
 from analysis.harmonize import cpi_factor
-from analysis.distribution import PUBLISHER_NAMES
+from analysis.vocab import ANNUAL, PRIMARY, publisher_name
 
 MAX_FINDINGS = 7
 
@@ -25,7 +25,7 @@ def _quotes(table: pd.DataFrame, params) -> list[str]:
     q = q[q["survey_year"] == q.groupby("publisher")["survey_year"].transform("max")]
     q = q.assign(_depth=(q[list(reconcile.BREAKDOWNS)] != "").sum(axis=1))
     q = q.sort_values(["publisher", "_depth", "value"]).drop_duplicates(["publisher", "value"]).groupby("publisher").head(2)
-    return [f"{PUBLISHER_NAMES.get(r.publisher, r.publisher)} {r.statistic} {_usd(r.value)} ({r.population.split(' (')[0]}, "
+    return [f"{publisher_name(r.publisher)} {r.statistic} {_usd(r.value)} ({r.population.split(' (')[0]}, "
             f"{int(r.survey_year)} dollars, quoted by {r.quoted_by.split(':')[0] or 'an unnamed page'})" for r in q.itertuples()]
 
 
@@ -34,7 +34,7 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
     y, dy = params.survey_year, params.dollar_year
     bls = reconcile.bls_anchor(table, params)
     evidence = reconcile.evidence(table, params)
-    band = table[(table["source_id"] == bls["source_id"]) & (table["unit"] == "USD/year")
+    band = table[(table["source_id"] == bls["source_id"]) & (table["unit"] == ANNUAL)
                  & table["statistic"].isin(["p10", "p90"])].set_index("statistic")["value"]
     f = cpi_factor(cpi, y, dy)
     out = [f"All medical records specialists (BLS, May {y}): half earned more than {_usd(bls['median'])} a year"
@@ -51,7 +51,7 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
                    f"those without {_usd(ev['non-certified'])} ({ev['year']} dollars), {ev['certified'] / ev['non-certified'] - 1:.0%} "
                    f"more; about {share:.0%} of its respondents are certified (derived from its averages).")
     b = reconcile.bridge(table, params) if (evidence["publisher"] != "bls").any() else pd.DataFrame()
-    cert = b[(b["publisher"] == "aapc") & (b["citation"] == "primary") & b["population"].str.startswith("certified (")] if len(b) else b
+    cert = b[(b["publisher"] == "aapc") & (b["citation"] == PRIMARY) & b["population"].str.startswith("certified (")] if len(b) else b
     if len(cert):
         s = cert.set_index("step")["log_points"]
         lo = reconcile.bridge(table, params, share=params.certified_share_high).query("step == 'population'")

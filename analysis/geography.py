@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import harmonize
-from analysis.figures import PERCENTILE_ORDER
 from analysis.errors import ParameterError
-from analysis.params import is_national
+from analysis.select import bls_national, cross_industry
+from analysis.vocab import ANNUAL, PERCENTILE_ORDER, PRIMARY, SECONDARY_QUOTE, is_national, publisher_name
 
 AREA_LEVELS = ("state", "metro", "nonmetro", "region")
 AREA_COLUMNS = ["geography_level", "geography_code", "geography_name", "reference_period", "survey_year", "publisher",
@@ -26,10 +26,8 @@ AGENCY_SHORT = {"wa_esd": "WA ESD table", "ny_dol": "NY DOL table"}
 
 def evidence(publisher: str, citation: str, quoted_by: str) -> str:
     """How a reader is told what kind of publication a figure comes from."""
-    from analysis.distribution import PUBLISHER_NAMES
-
-    name = PUBLISHER_NAMES.get(publisher, publisher)
-    if citation == "secondary_quote":
+    name = publisher_name(publisher)
+    if citation == SECONDARY_QUOTE:
         return f"{name} figures as quoted by {quoted_by or 'an unnamed page'}, a secondary quote"
     if publisher in AGENCIES:
         return f"the {AGENCIES[publisher]}'s own OEWS-based table"
@@ -38,11 +36,9 @@ def evidence(publisher: str, citation: str, quoted_by: str) -> str:
 
 def short_evidence(publisher: str, citation: str, quoted_by: str) -> str:
     """The same in a chart label: 'BLS release', 'WA ESD table', 'quoted by working-metro.com'."""
-    from analysis.distribution import PUBLISHER_NAMES
-
-    if citation == "secondary_quote":
+    if citation == SECONDARY_QUOTE:
         return f"quoted by {quoted_by.split(':')[0] or 'an unnamed page'}"
-    return AGENCY_SHORT.get(publisher) or f"{PUBLISHER_NAMES.get(publisher, publisher)} release"
+    return AGENCY_SHORT.get(publisher) or f"{publisher_name(publisher)} release"
 
 
 def period_words(reference_period: str, survey_year) -> str:
@@ -53,8 +49,8 @@ def period_words(reference_period: str, survey_year) -> str:
 
 def _wide(table: pd.DataFrame, hours_per_year: int) -> pd.DataFrame:
     """One row per (source, area): annual mean and percentiles as published (hourly-only ones converted)."""
-    t = table[table["geography_level"].isin(AREA_LEVELS) & table["industry_code"].isin(["", "000000"])]
-    t = harmonize.to_unit(t, harmonize.ANNUAL, hours_per_year)
+    t = cross_industry(table[table["geography_level"].isin(AREA_LEVELS)])
+    t = harmonize.to_unit(t, ANNUAL, hours_per_year)
     t = t[t["statistic"].isin(("mean",) + PERCENTILE_ORDER) & t["value"].notna()]
     key = ["source_id", "geography_level", "geography_code", "geography_name", "reference_period", "publisher",
            "citation", "quoted_by"]
@@ -86,8 +82,8 @@ def usable(cands: pd.DataFrame, geography: str, survey_year: int, include_quotes
     m = cands[(cands["geography_code"].str.upper() == g) | (cands["geography_name"].str.upper() == g)]
     m = m[(m["survey_year"] == survey_year).fillna(False) | m["survey_year"].isna()]
     if not include_quotes:
-        m = m[m["citation"] == "primary"]
-    order = m.assign(_undated=m["survey_year"].isna(), _quote=m["citation"] != "primary")
+        m = m[m["citation"] == PRIMARY]
+    order = m.assign(_undated=m["survey_year"].isna(), _quote=m["citation"] != PRIMARY)
     return order.sort_values(["_undated", "_quote", "source_id"]).drop(columns=["_undated", "_quote"])
 
 
@@ -95,15 +91,13 @@ def anchor_rows(table: pd.DataFrame, params) -> pd.DataFrame:
     """The tidy rows of the release the analysis anchors on: BLS's national release of the survey year for US,
     else the state publication `usable` puts first (empty when there is none)."""
     if is_national(params.geography):
-        from analysis.views import bls_national
-
-        return harmonize.select_period(bls_national(table), params.survey_year)
+        return bls_national(table, params.survey_year)
     chosen = usable(candidates(table, params.hours_per_year), params.geography, params.survey_year, params.include_quotes)
     if chosen.empty:
         return table.iloc[0:0]
     c = chosen.iloc[0]
-    return table[(table["source_id"] == c["source_id"]) & (table["geography_code"] == c["geography_code"])
-                 & table["industry_code"].isin(["", "000000"])]
+    t = cross_industry(table)
+    return t[(t["source_id"] == c["source_id"]) & (t["geography_code"] == c["geography_code"])]
 
 
 def anchor_label(rows: pd.DataFrame) -> str:
@@ -132,8 +126,8 @@ def check(params, cands: pd.DataFrame) -> None:
     if is_national(params.geography) or not usable(cands, params.geography, params.survey_year, params.include_quotes).empty:
         return
     year = cands[(cands["survey_year"] == params.survey_year).fillna(False) | cands["survey_year"].isna()]
-    own = sorted(set(year.loc[year["citation"] == "primary", "geography_code"]))
-    quoted = sorted(set(year.loc[year["citation"] != "primary", "geography_code"]) - set(own))
+    own = sorted(set(year.loc[year["citation"] == PRIMARY, "geography_code"]))
+    quoted = sorted(set(year.loc[year["citation"] != PRIMARY, "geography_code"]) - set(own))
     why = f"has no published wage distribution (>= 3 quantiles, or a mean and two) for May {params.survey_year} in the data"
     if not usable(cands, params.geography, params.survey_year, True).empty:
         src = usable(cands, params.geography, params.survey_year, True).iloc[0]

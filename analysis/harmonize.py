@@ -1,4 +1,4 @@
-"""Make figures comparable: units (hourly <-> annual), dollars (CPI-U), period and scope selection.
+"""Make figures comparable: units (hourly <-> annual) and dollars (CPI-U); selection is analysis.select.
 
 Every function is pure: (table, parameters) -> new table. Rows this module computes
 are flagged `derived` and say how in `note`; `method_notes` gives the one-sentence
@@ -9,10 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.errors import ParameterError
-from analysis.figures import GROUP, WAGE_STATISTICS
-from analysis.params import is_national
-
-HOURLY, ANNUAL = "USD/hour", "USD/year"
+from analysis.figures import GROUP
+from analysis.vocab import ANNUAL, HOURLY, WAGE_STATISTICS, WAGE_UNITS
 
 
 def _append_note(notes: pd.Series, text: str | pd.Series) -> pd.Series:
@@ -22,7 +20,7 @@ def _append_note(notes: pd.Series, text: str | pd.Series) -> pd.Series:
 def to_unit(table: pd.DataFrame, unit: str = ANNUAL, hours_per_year: int = 2080) -> pd.DataFrame:
     """Wage rows expressed in `unit`: published rows in that unit are kept as they are; a row published
     only in the other unit is converted with `hours_per_year` and flagged derived. Non-wage rows are dropped."""
-    if unit not in (HOURLY, ANNUAL):
+    if unit not in WAGE_UNITS:
         raise ParameterError(f"unit: expected {ANNUAL} or {HOURLY}, got {unit!r}")
     if hours_per_year <= 0:
         raise ParameterError(f"hours_per_year: expected a positive number of hours, got {hours_per_year}")
@@ -63,7 +61,7 @@ def to_dollar_year(table: pd.DataFrame, cpi: pd.DataFrame, dollar_year: int) -> 
     (no known dollar year) cannot be restated and are left out.
     """
     cpi_factor(cpi, dollar_year, dollar_year)  # the target year must be covered
-    money = table[table["unit"].isin((HOURLY, ANNUAL)) & table["dollar_year"].notna()]
+    money = table[table["unit"].isin(WAGE_UNITS) & table["dollar_year"].notna()]
     missing = sorted(set(int(y) for y in money["dollar_year"]) - set(cpi["year"]))
     if missing:
         raise ParameterError(f"figures in {', '.join(map(str, missing))} dollars cannot be restated: no CPI-U annual average; "
@@ -79,34 +77,6 @@ def to_dollar_year(table: pd.DataFrame, cpi: pd.DataFrame, dollar_year: int) -> 
     out.loc[moved, "note"] = _append_note(out.loc[moved, "note"], pd.Series(text, index=out.index[moved], dtype=object))
     out["dollar_year"] = pd.array([dollar_year] * len(out), dtype="Int64")
     return out
-
-
-def select_period(table: pd.DataFrame, survey_year: int) -> pd.DataFrame:
-    """Figures whose reference period falls in `survey_year` (each keeps its own period)."""
-    return table[table["survey_year"] == survey_year]
-
-
-def select_publishers(table: pd.DataFrame, publishers) -> pd.DataFrame:
-    return table[table["publisher"].isin(list(publishers))]
-
-
-def select_geography(table: pd.DataFrame, geography: str) -> pd.DataFrame:
-    """National figures for 'US', else the figures for that state (postal code or name, any case)."""
-    return table[geography_mask(table, geography, level="state")]
-
-
-def geography_mask(table: pd.DataFrame, geography: str, level: str | None = None) -> pd.Series:
-    """Rows of `geography`: national for US, else the area with that code or name (any case), at `level` if given."""
-    if is_national(geography):
-        return table["geography_level"] == "national"
-    g = geography.strip()
-    mask = (table["geography_code"].str.upper() == g.upper()) | (table["geography_name"].str.lower() == g.lower())
-    return mask & (table["geography_level"] == level) if level else mask
-
-
-def primary_only(table: pd.DataFrame) -> pd.DataFrame:
-    """Drop secondary quotes: only the publishers' own releases."""
-    return table[table["citation"] == "primary"]
 
 
 def method_notes(params) -> dict[str, str]:

@@ -12,15 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.errors import ParameterError
-
-PUBLISHERS = ("bls", "aapc", "salary.com", "payscale")
-US_ALIASES = {"US", "USA", "UNITED STATES"}
+from analysis.select import bls_national
+from analysis.vocab import COMPARED_PUBLISHERS, WAGE_STATISTICS
 MAX_TOLERANCE_PCT = 100.0  # a claim twice the data value is not a match at any tolerance worth reporting
-
-
-def is_national(geography: str) -> bool:
-    """'US', 'USA' or 'United States' (any case) mean the national figures."""
-    return geography.strip().upper() in US_ALIASES
 
 
 @dataclass(frozen=True)
@@ -28,7 +22,7 @@ class AnalysisParams:
     survey_year: int | None = None   # BLS May survey year the comparison is anchored on (None: the newest in the data)
     dollar_year: int = 2024          # dollars that real (inflation-adjusted) figures are expressed in
     hours_per_year: int = 2080       # hours in a work year for hourly <-> annual (BLS uses 2080)
-    publishers: tuple[str, ...] = PUBLISHERS
+    publishers: tuple[str, ...] = COMPARED_PUBLISHERS
     geography: str = "US"            # US, or a state's postal code
     statistic: str = "median"        # statistic populations are restated to (and pooled on)
     tolerance_pct: float = 1.0       # claims audit: |claim - data| / data within this is a match
@@ -129,10 +123,10 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
     if params.hours_per_year <= 0 or params.hours_per_year > 8784:
         raise ParameterError(f"parameter 'hours_per_year': {params.hours_per_year} is out of range; expected 1-8784 (BLS uses 2080)")
     if not params.publishers:
-        raise ParameterError(f"parameter 'publishers': the list is empty; expected one or more of {', '.join(PUBLISHERS)}")
-    bad = sorted(set(params.publishers) - set(PUBLISHERS))
+        raise ParameterError(f"parameter 'publishers': the list is empty; expected one or more of {', '.join(COMPARED_PUBLISHERS)}")
+    bad = sorted(set(params.publishers) - set(COMPARED_PUBLISHERS))
     if bad:
-        raise ParameterError(f"parameter 'publishers': unknown publisher(s) {', '.join(bad)}; expected some of {', '.join(PUBLISHERS)}")
+        raise ParameterError(f"parameter 'publishers': unknown publisher(s) {', '.join(bad)}; expected some of {', '.join(COMPARED_PUBLISHERS)}")
     if params.tolerance_pct < 0:
         raise ParameterError(f"parameter 'tolerance_pct': {params.tolerance_pct} is negative; expected a percentage >= 0")
     if params.tolerance_pct > MAX_TOLERANCE_PCT:
@@ -142,13 +136,11 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
         raise ParameterError(
             f"parameters 'certified_share_low', 'certified_share', 'certified_share_high': got {params.certified_share_low:g}, "
             f"{params.certified_share:g}, {params.certified_share_high:g}; expected shares with 0 <= low <= share <= high <= 1")
-    from analysis.figures import WAGE_STATISTICS
     if params.statistic not in WAGE_STATISTICS:
         raise ParameterError(f"parameter 'statistic': unknown statistic {params.statistic!r}; expected one of {', '.join(WAGE_STATISTICS)}")
 
 
 def data_years(table, cpi) -> tuple[list[int], list[int]]:
     """(survey years with a BLS national OEWS release, years with a CPI-U annual average) in the shipped data."""
-    bls = table[(table["publisher"] == "bls") & (table["citation"] == "primary")
-                & table["source_id"].str.startswith("bls_oews_national_") & (table["geography_level"] == "national")]
+    bls = bls_national(table)
     return sorted(int(y) for y in bls["survey_year"].dropna().unique()), sorted(int(y) for y in cpi["year"])

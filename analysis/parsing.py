@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 import re
 from typing import NamedTuple
 
-HOURLY, ANNUAL = "USD/hour", "USD/year"
+from analysis.vocab import ANNUAL, HOURLY
 
 _AMOUNT = re.compile(
     r"""^\s*(?P<sign>-)?\s*\$?\s*

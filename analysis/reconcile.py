@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.distribution import PUBLISHER_NAMES
 from analysis.errors import ParameterError
-from analysis.harmonize import ANNUAL, cpi_factor, to_unit
+from analysis.harmonize import cpi_factor, to_unit
 from analysis.parsing import rounding_step
+from analysis.select import bls_national, cross_industry, primary
+from analysis.vocab import ANNUAL, PERCENT, PRIMARY, publisher_name
 
 BREAKDOWNS = ("credential", "credential_count", "job_title", "experience_band", "education")
 POINT_STATISTICS = ("median", "mean")
@@ -27,12 +28,12 @@ def evidence(table: pd.DataFrame, params, include_quotes: bool | None = None) ->
     """National, cross-industry point figures (median or mean, annual, no bound) of params.publishers:
     the publishers' own releases, plus quotes when params.include_quotes (or `include_quotes`, which overrides it).
     Adds `population` and `layer`."""
-    wages = to_unit(table, ANNUAL, params.hours_per_year)
+    wages = cross_industry(to_unit(table, ANNUAL, params.hours_per_year))
     m = (wages["publisher"].isin(params.publishers) & (wages["geography_level"] == "national")
          & wages["statistic"].isin(POINT_STATISTICS) & (wages["bound"] == "") & wages["value"].notna()
-         & wages["survey_year"].notna() & wages["industry_code"].isin(["", "000000"]))
+         & wages["survey_year"].notna())
     if not (params.include_quotes if include_quotes is None else include_quotes):
-        m &= wages["citation"] == "primary"
+        m &= wages["citation"] == PRIMARY
     out = wages[m].copy()
     out["population"] = [population(r) for _, r in out.iterrows()]
     out["layer"] = [layer(r) for _, r in out.iterrows()]
@@ -49,7 +50,7 @@ def population(r) -> str:
               f"job title {r['job_title']!r}" if r["job_title"] else "",
               f"{r['experience_band']} experience" if r["experience_band"] else "", r["education"]]
     who = " ".join(w for w in words if w) or "all"
-    return f"{who} ({PUBLISHER_NAMES.get(r['publisher'], r['publisher'])} {'respondents' if r['publisher'] == 'aapc' else 'figures'})"
+    return f"{who} ({publisher_name(r['publisher'])} {'respondents' if r['publisher'] == 'aapc' else 'figures'})"
 
 
 def placement_figures(table: pd.DataFrame, params) -> pd.DataFrame:
@@ -63,18 +64,17 @@ def placement_figures(table: pd.DataFrame, params) -> pd.DataFrame:
 
 
 def layer(r) -> str:
-    return "own release" if r["citation"] == "primary" else f"as claimed, quoted by {r['quoted_by'] or 'an unnamed page'}"
+    return "own release" if r["citation"] == PRIMARY else f"as claimed, quoted by {r['quoted_by'] or 'an unnamed page'}"
 
 
-def bls_national(table: pd.DataFrame, year: int) -> dict[str, float]:
+def bls_national_values(table: pd.DataFrame, year: int) -> dict[str, float]:
     """BLS OEWS national cross-industry annual median, mean, percentiles and mean PRSE of May `year`, as published
     ({} if none)."""
-    b = table[(table["publisher"] == "bls") & (table["citation"] == "primary")
-              & table["source_id"].str.match(r"^bls_oews_national_\d{4}$") & (table["geography_level"] == "national")
-              & (table["survey_year"] == year) & table["value"].notna()]
+    b = bls_national(table, year)
+    b = b[b["value"].notna()]
     got = {s: float(b.loc[(b["statistic"] == s) & (b["unit"] == u), "value"].iloc[0])
            for s, u in (("median", ANNUAL), ("mean", ANNUAL), ("p10", ANNUAL), ("p25", ANNUAL), ("p75", ANNUAL),
-                        ("p90", ANNUAL), ("mean_prse", "percent"))
+                        ("p90", ANNUAL), ("mean_prse", PERCENT))
            if ((b["statistic"] == s) & (b["unit"] == u)).any()}
     if got:
         got["source_id"] = b["source_id"].iloc[0]
@@ -83,7 +83,7 @@ def bls_national(table: pd.DataFrame, year: int) -> dict[str, float]:
 
 def bls_anchor(table: pd.DataFrame, params) -> dict[str, float]:
     """The BLS national median and mean of params.survey_year that everything is compared with."""
-    got = bls_national(table, params.survey_year)
+    got = bls_national_values(table, params.survey_year)
     if "median" not in got or "mean" not in got:
         raise ParameterError(f"survey_year {params.survey_year}: no BLS OEWS national annual median and mean in the data")
     return got
@@ -105,7 +105,7 @@ def nearest_per_population(ev: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def _wage_growth(table: pd.DataFrame, statistic: str, from_year: int, to_year: int) -> float | None:
     """BLS national `statistic` of May to_year / May from_year (None when either release is missing)."""
-    a, b = bls_national(table, from_year).get(statistic), bls_national(table, to_year).get(statistic)
+    a, b = bls_national_values(table, from_year).get(statistic), bls_national_values(table, to_year).get(statistic)
     return None if a is None or b is None else b / a
 
 
@@ -122,7 +122,7 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
         year, notes = int(r["survey_year"]), []
         stat = 1.0
         if r["statistic"] != params.statistic:
-            b = bls_national(table, year)
+            b = bls_national_values(table, year)
             if params.statistic in b and r["statistic"] in b:
                 stat = b[params.statistic] / b[r["statistic"]]
                 notes.append(f"{r['statistic']} to {params.statistic} with BLS's own May {year} ratio")
@@ -173,7 +173,7 @@ def pooled(figures: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     rows, loo = [], []
     for (pop, stat), g in figures.groupby(["population", "restated_statistic"], sort=True):
-        own = g[(g["citation"] == "primary") & (g["survey_year"] == params.survey_year)]
+        own = g[(g["citation"] == PRIMARY) & (g["survey_year"] == params.survey_year)]
         base = {"population": pop, "statistic": stat, "period": f"May {params.survey_year}", "n_figures": len(own),
                 "estimate": float("nan"), "low": float("nan"), "high": float("nan"), "tau2": float("nan"), "i2": float("nan")}
         if len(own) < MIN_POOLED:
@@ -203,9 +203,10 @@ def pooled(figures: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame]:
 def aapc_certification(table: pd.DataFrame, year: int) -> dict | None:
     """AAPC's own national certified, non-certified and all-respondent means of the release nearest `year`
     (later on a tie) that has all three; None when no release has them."""
-    a = table[(table["publisher"] == "aapc") & (table["citation"] == "primary") & (table["geography_level"] == "national")
-              & (table["statistic"] == "mean") & (table["unit"] == ANNUAL) & table["value"].notna() & (table["bound"] == "")
-              & (table[list(BREAKDOWNS)] == "").all(axis=1)]
+    a = primary(table)
+    a = a[(a["publisher"] == "aapc") & (a["geography_level"] == "national")
+          & (a["statistic"] == "mean") & (a["unit"] == ANNUAL) & a["value"].notna() & (a["bound"] == "")
+          & (a[list(BREAKDOWNS)] == "").all(axis=1)]
     best = None
     for sid, g in a.groupby("source_id"):
         got = {c: g.loc[g["certified"] == c, "value"] for c in ("certified", "non-certified", "all")}
@@ -282,8 +283,8 @@ def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFr
         steps["unexplained"] = (rest, f"Not explained by the steps above (collection method, coverage, sample): "
                                       f"{rest:+.1f} log points; the figure's own rounding leaves +/-{rounding:.1f}"
                                       + (" (the rest is within it)." if abs(rest) <= rounding else "."))
-        label = (f"{PUBLISHER_NAMES.get(h['publisher'], h['publisher'])} {h['reference_period']} {h['statistic']}, {h['population']}"
-                 + ("" if h["citation"] == "primary" else f", quoted by {h['quoted_by'] or 'an unnamed page'}"))
+        label = (f"{publisher_name(h['publisher'])} {h['reference_period']} {h['statistic']}, {h['population']}"
+                 + ("" if h["citation"] == PRIMARY else f", quoted by {h['quoted_by'] or 'an unnamed page'}"))
         base = {"source_id": h["source_id"], "publisher": h["publisher"], "citation": h["citation"], "layer": h["layer"],
                 "population": h["population"], "headline_label": label, "start": med, "end": value, "gap_log_points": gap,
                 "certified_share": share, "rounding_log_points": rounding}

@@ -94,7 +94,7 @@ def _adjustments(params) -> list[tuple[str, list[tuple[str, str]]]]:
 
 def _limitations(registry, table: pd.DataFrame) -> list[str]:
     """The caveats a reader needs, counted from the data itself."""
-    eras = views.soc_eras(views.bls_national(table))
+    eras = views.soc_eras(table)
     secondary = [e.id for e in registry.entries if e.is_secondary]
     rpp = load_rpp(registry)
     undated = table[table["reference_period"] == "undated"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import harmonize
+from analysis.select import bls_national, primary
+from analysis.vocab import ANNUAL, JOBS
 
 SECTOR_CODE = r"^\d{2}(-\d{2})?$"  # NAICS sector (2-digit, or a range such as 31-33); finer codes are not sectors
 WAGES = ("mean", "p10", "p25", "median", "p75", "p90")
@@ -20,24 +22,21 @@ COLUMNS = ["survey_year", "industry_code", "industry_title", "employment", "occu
 
 
 def _national(table: pd.DataFrame, year: int, statistic: str, unit: str) -> float:
-    from analysis.views import bls_national
-
-    t = bls_national(table)
-    v = t.loc[(t["survey_year"] == year) & (t["statistic"] == statistic) & (t["unit"] == unit)
-              & t["industry_code"].isin(["", "000000"]) & t["value"].notna(), "value"]
+    t = bls_national(table, year)
+    v = t.loc[(t["statistic"] == statistic) & (t["unit"] == unit) & t["value"].notna(), "value"]
     return float(v.iloc[0]) if len(v) else float("nan")
 
 
 def sector_rows(table: pd.DataFrame, year: int) -> pd.DataFrame:
     """BLS primary national rows broken down by NAICS sector for May `year` (every statistic, markers kept)."""
-    t = harmonize.primary_only(table)
+    t = primary(table)
     return t[(t["publisher"] == "bls") & (t["geography_level"] == "national") & (t["survey_year"] == year)
              & t["industry_code"].str.match(SECTOR_CODE)]
 
 
 def sector_years(table: pd.DataFrame) -> list[int]:
     """May survey years with BLS sector estimates in the data."""
-    t = harmonize.primary_only(table)
+    t = primary(table)
     t = t[(t["publisher"] == "bls") & t["industry_code"].str.match(SECTOR_CODE) & t["survey_year"].notna()]
     return sorted(int(y) for y in t["survey_year"].unique())
 
@@ -48,15 +47,15 @@ def sector_pay(table: pd.DataFrame, params) -> pd.DataFrame:
     rows = sector_rows(table, year)
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
-    wages = harmonize.to_unit(rows, harmonize.ANNUAL, params.hours_per_year)
+    wages = harmonize.to_unit(rows, ANNUAL, params.hours_per_year)
     key = ["source_id", "industry_code", "industry_title"]
     wide = wages[wages["statistic"].isin(WAGES)].set_index(key + ["statistic"])["value"].unstack()
     wide = wide.reindex(columns=list(WAGES))
     flags = wages.groupby(key)["suppressed"].any().rename("suppressed")
     other = rows[rows["statistic"].isin(["employment", "industry_share"])].set_index(key + ["statistic"])["value"].unstack()
     out = wide.join(flags).join(other.reindex(columns=["employment", "industry_share"])).reset_index()
-    national_jobs = _national(table, year, "employment", "jobs")
-    median = _national(table, year, "median", harmonize.ANNUAL)
+    national_jobs = _national(table, year, "employment", JOBS)
+    median = _national(table, year, "median", ANNUAL)
     out["occupation_share_pct"] = out["employment"] / national_jobs * 100
     out["national_median"] = median
     out["pay_vs_median"] = [

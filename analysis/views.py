@@ -10,10 +10,8 @@ import pandas as pd
 
 from analysis import harmonize
 from analysis.audit import VERDICTS
-from analysis.figures import PERCENTILE_ORDER
-
-ANNUAL = harmonize.ANNUAL
-BLS_NATIONAL = r"^bls_oews_national_\d{4}$"
+from analysis.select import bls_national, cross_industry, of_publishers, of_year
+from analysis.vocab import ANNUAL, PERCENTILE_ORDER, PRIMARY, SECONDARY_QUOTE
 HEADLINE_STATS = ("mean", "median")
 # pay-factor column -> how the report names it
 PAY_FACTORS = {"certified": "certification", "credential_count": "number of credentials", "credential": "credential",
@@ -22,12 +20,6 @@ PAY_FACTORS = {"certified": "certification", "credential_count": "number of cred
 
 def _annual(table: pd.DataFrame, params) -> pd.DataFrame:
     return harmonize.to_unit(table, ANNUAL, params.hours_per_year)
-
-
-def bls_national(table: pd.DataFrame) -> pd.DataFrame:
-    """BLS's own national cross-industry OEWS releases, one per survey year."""
-    t = harmonize.primary_only(table)
-    return t[t["source_id"].str.match(BLS_NATIONAL) & (t["geography_level"] == "national")]
 
 
 def sources(registry, table: pd.DataFrame) -> pd.DataFrame:
@@ -68,8 +60,8 @@ def bls_band(table: pd.DataFrame, params) -> pd.DataFrame:
 
 def national_figures(table: pd.DataFrame, params) -> pd.DataFrame:
     """Every publisher's national mean/median (annual) for the survey year, primary and quoted."""
-    t = harmonize.select_publishers(harmonize.select_period(table, params.survey_year), params.publishers)
-    t = _annual(t[(t["geography_level"] == "national") & (t["industry_code"].isin(["", "000000"]))], params)
+    t = cross_industry(of_publishers(of_year(table, params.survey_year), params.publishers))
+    t = _annual(t[t["geography_level"] == "national"], params)
     t = t[t["statistic"].isin(HEADLINE_STATS) & t["value"].notna()].copy()
     detail = t[["certified", "credential", "credential_count", "job_title", "experience_band"]].agg(
         lambda r: " ".join(x for x in r if x and x != "all"), axis=1)
@@ -83,7 +75,7 @@ def pay_factor(table: pd.DataFrame, cpi: pd.DataFrame, params, factor: str) -> p
 
     Figures dated in a year without a CPI-U annual average cannot be restated and are left out, and so are bounds
     ("over $54,700"): they are not values to draw."""
-    t = harmonize.select_publishers(table, [p for p in params.publishers if p != "bls"])
+    t = of_publishers(table, [p for p in params.publishers if p != "bls"])
     t = t[(t[factor] != "") & (t["geography_level"] == "national") & (t["bound"] == "")]
     if factor == "certified":
         t = t[t["certified"] != "all"]
@@ -92,7 +84,7 @@ def pay_factor(table: pd.DataFrame, cpi: pd.DataFrame, params, factor: str) -> p
     t = t[t["value"].notna()].copy()
     t["category"] = t[factor]
     t["series"] = t["publisher"] + " " + t["reference_period"] + " " + t["statistic"] + t["citation"].map(
-        {"primary": "", "secondary_quote": " (quoted)"})
+        {PRIMARY: "", SECONDARY_QUOTE: " (quoted)"})
     return t.sort_values(["category", "series", "source_id"]).reset_index(drop=True)
 
 
@@ -140,9 +132,9 @@ def trend(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
     return out.sort_values(["statistic", "dollars", "survey_year"]).reset_index(drop=True)
 
 
-def soc_eras(series: pd.DataFrame) -> pd.DataFrame:
-    """Consecutive survey years that share an occupation code: the breaks a trend line crosses."""
-    s = series.drop_duplicates("survey_year").sort_values("survey_year")
+def soc_eras(table: pd.DataFrame) -> pd.DataFrame:
+    """Consecutive survey years of BLS's national series that share an occupation code: the breaks a trend line crosses."""
+    s = bls_national(table).drop_duplicates("survey_year").sort_values("survey_year")
     era = (s["soc_code"] != s["soc_code"].shift()).cumsum()
     return (s.groupby(era).agg(soc_code=("soc_code", "first"), soc_title=("soc_title", "first"),
                                first_year=("survey_year", "min"), last_year=("survey_year", "max"))

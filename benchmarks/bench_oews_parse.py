@@ -129,7 +129,7 @@ def measure(rows: int = FULL_ROWS, openpyxl: bool = True, cached_repeats: int = 
     maps = project_paths().column_maps
     entry = SourceEntry(id="bls_oews_all_bench", publisher="bls", title="SYNTHETIC benchmark", url="-",
                         reference_period="2023-05", retrieved="-", collection_method="employer survey",
-                        citation="primary", population={}, loader="bls_oews", files=(), kind="all")
+                        citation="primary", population={}, loader="bls_oews", files=(), kind="oews_all")
     cache_dir = bench_dir() / "oews-cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
     load = lambda: bls_oews.extract(entry, path, path.name, maps, cache_dir=cache_dir)  # noqa: E731

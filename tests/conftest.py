@@ -32,7 +32,7 @@ def register(paths: ProjectPaths, source: Path, rel: str, **fields) -> dict:
     entry = {
         "id": "test_fixture", "publisher": "aapc", "title": "Test fixture", "url": "https://example.org/fixture",
         "reference_period": "2023", "retrieved": "2026-11-25", "collection_method": "member self-report",
-        "citation": "primary", "population": {"job_title": "coders"}, "loader": "curated",
+        "citation": "primary", "population": {"job_title": "coders"}, "loader": "curated", "kind": "salary_survey",
         "files": [{"path": rel, "sha256": sha256_of(dest)}],
     }
     entry.update(fields)

@@ -11,13 +11,14 @@ import pandas as pd
 from analysis.config import project_paths
 from analysis.sources import bls_oews
 from analysis.sources.registry import SourceEntry
+from analysis.vocab import oews_kind
 
 OEWS = Path(__file__).parent / "fixtures" / "oews"
 MAPS = project_paths().column_maps
 _NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d+$|^[1-9]\d*$")
 
 
-def entry(period: str = "2023-05", id: str = "bls_oews_national_2023", kind: str = "") -> SourceEntry:
+def entry(period: str = "2023-05", id: str = "bls_oews_national_2023", kind: str = "oews_national") -> SourceEntry:
     return SourceEntry(id=id, publisher="bls", title="OEWS test fixture", url="https://www.bls.gov/oes/",
                        reference_period=period, retrieved="2026-11-25", collection_method="employer survey",
                        citation="primary", population={}, loader="bls_oews", files=(), kind=kind)
@@ -58,6 +59,7 @@ def write_zip(dest: Path, members: dict[str, Path | bytes]) -> Path:
 
 
 def tidy(path: Path, period: str = "2023-05", kind: str = "", cache_dir: Path | None = None) -> pd.DataFrame:
-    """Tidy rows of one official file, without file/row (which differ by format)."""
+    """Tidy rows of one official file, without file/row (which differ by format); `kind` (registry kind) from its name."""
+    kind = kind or oews_kind(bls_oews.identify(path.name, MAPS)[0] or "national")
     out = bls_oews.extract(entry(period, kind=kind), path, path.name, MAPS, cache_dir=cache_dir)
     return out.drop(columns=["file", "row"]).reset_index(drop=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 
-KINDS = ("national", "state", "metro", "industry", "all")
+from analysis.vocab import OEWS_FILE_KINDS, oews_file_kind, oews_kind
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the file as BLS published it")
     p.add_argument("--publisher", required=True, help="who published it (bls)")
-    p.add_argument("--kind", choices=KINDS, help="what the file holds (default: from its name and rows)")
+    p.add_argument("--kind", choices=OEWS_FILE_KINDS, help="what the file holds (default: from its name and rows)")
     p.add_argument("--year", type=int, help="May survey year (default: from the file's name)")
     p.add_argument("--title", help="registry title (default: BLS's title for this kind of file)")
     p.add_argument("--url", help="where BLS publishes it (default: the BLS special-requests zip URL)")
@@ -29,9 +29,9 @@ def run(args: argparse.Namespace) -> int:
     entry, n = add_source(args.path, args.publisher, args.kind, args.year, args.title, args.url,
                           retrieved_from=args.retrieved_from, notes=args.notes)
     f = entry["files"][0]
-    print(f"registered {entry['id']}: {entry['kind']} estimates, May {entry['reference_period'][:4]}, "
+    print(f"registered {entry['id']}: {oews_file_kind(entry['kind'])} estimates, May {entry['reference_period'][:4]}, "
           f"layout {entry['layout']}, {n} figures valid")
     print(f"  data/{f['path']} (sha256 {f['sha256']})")
-    if entry["kind"] == "national":
+    if entry["kind"] == oews_kind("national"):
         print(f"next: python -m analysis run -p survey_year {entry['reference_period'][:4]}")
     return 0

@@ -20,9 +20,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def select(table, args):
     """The rows of `table` matching the CLI filters, with a readable geography column."""
     from analysis.errors import ParameterError
-    from analysis.figures import PUBLISHERS, STATISTICS
+    from analysis.vocab import FIGURE_PUBLISHERS, PRIMARY, STATISTICS
 
-    for name, given, allowed in (("--publisher", args.publisher, PUBLISHERS), ("--statistic", args.statistic, STATISTICS)):
+    for name, given, allowed in (("--publisher", args.publisher, FIGURE_PUBLISHERS), ("--statistic", args.statistic, STATISTICS)):
         unknown = sorted(set(given or []) - set(allowed))
         if unknown:
             raise ParameterError(f"{name}: unknown value(s) {', '.join(unknown)}; expected one of {', '.join(allowed)}")
@@ -36,7 +36,7 @@ def select(table, args):
     if args.geography:
         mask &= table["geography_code"].str.upper() == args.geography.upper()
     if args.primary_only:
-        mask &= table["citation"] == "primary"
+        mask &= table["citation"] == PRIMARY
     out = table[mask].copy()
     out["geography"] = out["geography_code"].where(out["geography_level"] == "national",
                                                   out["geography_level"] + ":" + out["geography_code"])

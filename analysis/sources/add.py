@@ -24,6 +24,7 @@ from analysis.config import ProjectPaths, project_paths
 from analysis.errors import ChecksumMismatchError, InputError, Issue, ParameterError, RegistryError
 from analysis.sources import bls_oews
 from analysis.sources.registry import inside_data, load_registry, parse_registry, sha256_of, verify_files
+from analysis.vocab import CROSS_INDUSTRY_CODES, OEWS_FILE_KINDS, PRIMARY, oews_kind
 
 SUPPORTED_PUBLISHERS = ("bls",)
 LOCK_NAME = ".add-source.lock"        # in data/ (hidden files are not data: neither registered nor hashed)
@@ -46,7 +47,7 @@ def kind_of_rows(table: pd.DataFrame) -> str | None:
         return None
     levels = {bls_oews.AREA_LEVELS.get(t or "1", "national").replace("nonmetro", "metro")
               for t in table.get("area_type", pd.Series(["1"]))}
-    industries = set(table.get("naics", pd.Series(dtype=object))) - {"", "000000"}
+    industries = set(table.get("naics", pd.Series(dtype=object))) - set(CROSS_INDUSTRY_CODES)
     if len(levels) > 1 or (industries and levels != {"national"}):
         return "all"
     if industries:
@@ -94,7 +95,7 @@ def detect(path: Path, column_maps: Path, kind: str | None = None, year: int | N
                              "national_M2024_dl.xlsx or oesm24nat.zip); pass --year YYYY")
     if not kind:
         raise ParameterError(f"{shown}: cannot tell what kind of file this is; pass --kind "
-                             f"{'|'.join(bls_oews.KINDS)}")
+                             f"{'|'.join(OEWS_FILE_KINDS)}")
     return Detected(kind, year, parsed.layout, parsed)
 
 
@@ -121,10 +122,10 @@ def new_entry(path: Path, det: Detected, rel: str, column_maps: Path, title: str
         "retrieved": retrieved or dt.date.today().isoformat(),
         "retrieved_from": retrieved_from or f"file {path.name}",
         "collection_method": "employer survey",
-        "citation": "primary",
+        "citation": PRIMARY,
         "population": _population(det, column_maps),
         "loader": "bls_oews",
-        "kind": det.kind,
+        "kind": oews_kind(det.kind),
         "layout": det.layout,
         "files": [{"path": rel, "sha256": sha256_of(path)}],
         "notes": (notes or "The official file as published.") + f" Added with `python -m analysis add-source` (layout {det.layout}).",
@@ -157,8 +158,8 @@ def add_source(path: str | Path, publisher: str = "bls", kind: str | None = None
         raise ParameterError(f"--publisher {publisher}: only BLS official OEWS files can be added automatically "
                              f"(expected one of {', '.join(SUPPORTED_PUBLISHERS)}); register curated files in "
                              "data/sources.yaml by hand (see data/README.md)")
-    if kind is not None and kind not in bls_oews.KINDS:
-        raise ParameterError(f"--kind {kind}: expected one of {', '.join(bls_oews.KINDS)}")
+    if kind is not None and kind not in OEWS_FILE_KINDS:
+        raise ParameterError(f"--kind {kind}: expected one of {', '.join(OEWS_FILE_KINDS)}")
     src = Path(path).resolve()
     try:
         fileio.checked_size(src, fileio.MAX_OFFICIAL_BYTES)

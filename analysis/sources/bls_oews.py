@@ -39,6 +39,7 @@ from analysis.sources import cache
 from analysis.sources.csvio import FIRST_DATA_ROW, duplicate_columns, read_text_table
 from analysis.sources.entry_fields import entry_columns, survey_year_of
 from analysis.sources.registry import SourceEntry, sha256_of
+from analysis.vocab import OEWS_FILE_KINDS, oews_file_kind
 
 LOADER_VERSION = "2"  # bump when parsing changes: invalidates every cache entry
 AREA_LEVELS = {"1": "national", "2": "state", "3": "state", "4": "metro", "6": "nonmetro"}
@@ -47,7 +48,6 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 DATA_SUFFIXES = EXCEL_SUFFIXES + (".csv",)
 MAX_UNZIPPED_BYTES = 1 << 30  # the data files of one BLS zip (the all-data workbook is about 100 MB)
 SUFFIXES = DATA_SUFFIXES + (".zip",)
-KINDS = ("national", "state", "metro", "industry", "all")
 
 
 @lru_cache(maxsize=32)
@@ -160,7 +160,7 @@ def zip_members(path: Path, shown: str, column_maps: Path, kind: str | None = No
     except (zipfile.BadZipFile, OSError) as e:
         raise InputError(Issue(shown, f"not a readable zip archive ({e}); expected the .zip as BLS publishes it"))
     data = [n for n in names if Path(n).suffix.lower() in DATA_SUFFIXES and not Path(n).name.startswith((".", "~$"))]
-    kind = kind if kind in KINDS else identify(path.name, column_maps)[0]
+    kind = kind if kind in OEWS_FILE_KINDS else identify(path.name, column_maps)[0]
     for k, rx, is_zip in _name_patterns(column_maps):
         if is_zip or (kind and k != kind):
             continue
@@ -380,5 +380,5 @@ def extract(entry: SourceEntry, path: Path, shown: str, column_maps: Path | None
             cache_dir: Path | None = None, sha256: str | None = None) -> pd.DataFrame:
     """Tidy rows of one registered official file (through the parse cache when `cache_dir` is given)."""
     column_maps = column_maps or project_paths().column_maps
-    parsed = load_parsed(path, shown, column_maps, cache_dir, sha256, entry.kind or None)
+    parsed = load_parsed(path, shown, column_maps, cache_dir, sha256, oews_file_kind(entry.kind))
     return tidy_rows(parsed.table, entry, shown, column_maps, source_names=parsed.source_names)

@@ -10,6 +10,7 @@ def entry_columns(entry: SourceEntry) -> dict[str, str]:
         "publisher": entry.publisher,
         "publication": entry.title,
         "citation": entry.citation,
+        "kind": entry.kind,
         "quoted_by": (entry.quoted_by or {}).get("name", ""),
         "collection_method": entry.collection_method,
     }

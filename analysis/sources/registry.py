@@ -15,14 +15,11 @@ from analysis import fileio, yamlio
 from analysis.config import ProjectPaths, project_paths
 from analysis.digest import sha256_of
 from analysis.errors import ChecksumMismatchError, Issue, RegistryError
+from analysis.vocab import CITATIONS, COLLECTION_METHODS, REGISTRY_PUBLISHERS, SECONDARY_QUOTE, SOURCE_KINDS
 
-PUBLISHERS = ("bls", "bea", "aapc", "ahima", "salary.com", "payscale", "ziprecruiter", "indeed", "wa_esd", "ny_dol", "other")
-COLLECTION_METHODS = ("employer survey", "member self-report", "employer HR data", "user reported",
-                      "job postings", "price index", "unknown")
-CITATIONS = ("primary", "secondary_quote")
 LOADERS = ("bls_oews", "curated", "agency_table", "cpi_u", "bea_rpp", "text")
 REQUIRED = ("id", "publisher", "title", "url", "reference_period", "retrieved", "collection_method",
-            "citation", "population", "loader", "files")
+            "citation", "population", "loader", "kind", "files")
 POPULATION_KEYS = ("soc_code", "soc_title", "job_title", "credential")
 
 
@@ -44,17 +41,17 @@ class SourceEntry:
     citation: str
     population: dict
     loader: str
+    kind: str  # what the publication holds: a key of vocab.SOURCE_KINDS
     files: tuple[SourceFile, ...]
     quoted_by: dict | None = None
     original_publication: str = ""
     retrieved_from: str = ""
     notes: str = ""
     layout: str = ""
-    kind: str = ""
 
     @property
     def is_secondary(self) -> bool:
-        return self.citation == "secondary_quote"
+        return self.citation == SECONDARY_QUOTE
 
 
 @dataclass
@@ -105,11 +102,12 @@ def _check_entry(raw: object, shown: str, line: int | None) -> tuple[SourceEntry
         return None, [Issue(shown, "each source entry must be a mapping of fields", row=line)]
     label = f"entry '{raw.get('id', '?')}'"
     issues = [Issue(shown, f"{label}: missing field '{k}'", row=line, column=k) for k in REQUIRED if raw.get(k) in (None, "")]
-    checks = [("publisher", PUBLISHERS), ("collection_method", COLLECTION_METHODS), ("citation", CITATIONS), ("loader", LOADERS)]
+    checks = [("publisher", REGISTRY_PUBLISHERS), ("collection_method", tuple(COLLECTION_METHODS)), ("citation", CITATIONS),
+              ("loader", LOADERS), ("kind", tuple(SOURCE_KINDS))]
     for key, allowed in checks:
         if raw.get(key) not in (None, "") and raw[key] not in allowed:
             issues.append(Issue(shown, f"{label}: unknown {key} {raw[key]!r}; expected one of {', '.join(allowed)}", row=line, column=key))
-    if raw.get("citation") == "secondary_quote" and not raw.get("quoted_by"):
+    if raw.get("citation") == SECONDARY_QUOTE and not raw.get("quoted_by"):
         issues.append(Issue(shown, f"{label}: a secondary quote needs 'quoted_by' (name and url of the quoting page)", row=line, column="quoted_by"))
     quoted = raw.get("quoted_by")
     if quoted not in (None, "") and not (isinstance(quoted, dict) and isinstance(quoted.get("name"), str) and quoted["name"]):
@@ -138,7 +136,7 @@ def _check_entry(raw: object, shown: str, line: int | None) -> tuple[SourceEntry
         return None, issues
     fields = {k: raw[k] for k in REQUIRED if k != "files"}
     fields.update({k: str(fields[k]) for k in ("id", "title", "url", "reference_period", "retrieved")})
-    extra = {k: raw[k] for k in ("quoted_by", "original_publication", "retrieved_from", "notes", "layout", "kind") if raw.get(k) is not None}
+    extra = {k: raw[k] for k in ("quoted_by", "original_publication", "retrieved_from", "notes", "layout") if raw.get(k) is not None}
     return SourceEntry(files=tuple(parsed), **fields, **extra), []
 
 

@@ -38,7 +38,7 @@ def add_entry(data: Path, source: Path, rel: str, **fields) -> None:
     shutil.copy(source, dest)
     entry = {"id": "bad_case", "publisher": "aapc", "title": "Bad input case", "url": "https://example.org/case",
              "reference_period": "2023", "retrieved": "2026-11-25", "collection_method": "member self-report",
-             "citation": "primary", "population": {"job_title": "coders"}, "loader": "curated",
+             "citation": "primary", "population": {"job_title": "coders"}, "loader": "curated", "kind": "salary_survey",
              "files": [{"path": rel, "sha256": sha256_of(dest)}], **fields}
     doc = yaml.safe_load((data / "sources.yaml").read_text())
     doc["sources"].append(entry)

@@ -51,7 +51,7 @@ def test_add_source_then_the_new_year_is_valid(project, tmp_path, capsys):
     entry = next(e for e in yaml.safe_load(project.registry.read_text())["sources"] if e["id"] == "bls_oews_national_2025")
     assert entry["files"] == [{"path": f"raw/bls/{src.name}", "sha256": sha256_of(src)}]
     assert entry["reference_period"] == "2025-05" and entry["retrieved"] == dt.date.today().isoformat()
-    assert entry["layout"] == "oews_2020_plus" and entry["kind"] == "national" and entry["loader"] == "bls_oews"
+    assert entry["layout"] == "oews_2020_plus" and entry["kind"] == "oews_national" and entry["loader"] == "bls_oews"
     assert entry["url"] == "https://www.bls.gov/oes/special-requests/oesm25nat.zip"
     assert entry["population"] == {"soc_code": "29-2072", "soc_title": "Medical Records Specialists"}
     assert list(entry)[:10] == ["id", "publisher", "title", "url", "reference_period", "retrieved", "retrieved_from",
@@ -96,7 +96,7 @@ def test_state_and_old_layout_files(project, tmp_path):
         add_source(tmp_path / "state_M2023_dl.csv", "bls", paths=project)
     assert main(["add-source", str(tmp_path / "state_M2018_dl.csv"), "--publisher", "bls"]) == 0
     entry = load_registry(project).by_id["bls_oews_state_2018"]
-    assert entry.layout == "oes_state_2012_2018" and entry.kind == "state"
+    assert entry.layout == "oes_state_2012_2018" and entry.kind == "oews_state"
     assert entry.population == {"soc_code": "29-2071", "soc_title": "Medical Records and Health Information Technicians"}
 
 

@@ -8,6 +8,7 @@ from scipy.stats import norm
 from analysis import distribution as d
 from analysis.params import AnalysisParams
 from analysis.sources.load import load_figures
+from analysis.vocab import PERCENTILE_P
 
 P = AnalysisParams(survey_year=2023)
 
@@ -24,7 +25,7 @@ def fits(table):
 
 def test_fit_recovers_synthetic_lognormal_parameters():
     mu, sigma = 10.7, 0.42
-    values = {s: math.exp(mu + sigma * norm.ppf(p)) for s, p in d.PERCENTILE_P.items()}
+    values = {s: math.exp(mu + sigma * norm.ppf(p)) for s, p in PERCENTILE_P.items()}
     got = d.fit_lognormal(values)
     assert got == pytest.approx((mu, sigma), abs=1e-6)
 
@@ -51,7 +52,8 @@ def test_2023_implied_mean_vs_published_53690(fits):
 def _synthetic(values: dict[str, float], top_coded=()) -> pd.DataFrame:
     rows = []
     for s, v in values.items():
-        rows.append({"source_id": "bls_oews_national_2099", "publisher": "bls", "citation": "primary", "reference_period": "2023-05",
+        rows.append({"source_id": "bls_oews_national_2099", "publisher": "bls", "citation": "primary", "kind": "oews_national",
+                     "reference_period": "2023-05",
                      "survey_year": 2023, "dollar_year": 2023, "geography_level": "national", "geography_code": "US",
                      "statistic": s, "unit": "USD/year", "value": np.nan if s in top_coded else v, "top_coded": s in top_coded})
     from analysis.figures import conform
@@ -60,7 +62,7 @@ def _synthetic(values: dict[str, float], top_coded=()) -> pd.DataFrame:
 
 def test_top_coded_percentile_left_out_not_invented():
     mu, sigma = 11.0, 0.5
-    values = {s: math.exp(mu + sigma * norm.ppf(p)) for s, p in d.PERCENTILE_P.items()}
+    values = {s: math.exp(mu + sigma * norm.ppf(p)) for s, p in PERCENTILE_P.items()}
     fit = d.fit_bls(_synthetic(values, top_coded=("p90",)), P).iloc[0]
     assert fit.n_percentiles == 4 and fit.top_coded_or_suppressed == "p90" and math.isnan(fit.p90)
     assert (fit.mu, fit.sigma) == pytest.approx((mu, sigma), abs=1e-6)

@@ -1,6 +1,7 @@
 import pytest
 
 from analysis import harmonize as h
+from analysis.select import of_year
 from analysis.errors import ParameterError
 from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi
@@ -15,7 +16,7 @@ def data():
 
 def test_deflating_the_2023_bls_median_to_2024_dollars(data):
     table, cpi = data
-    out = h.to_dollar_year(h.select_period(table, 2023), cpi, 2024)
+    out = h.to_dollar_year(of_year(table, 2023), cpi, 2024)
     row = out[(out.source_id == "bls_oews_national_2023") & (out.statistic == "median") & (out.unit == "USD/year")].iloc[0]
     # by hand: 48,780 x CPI-U 2024 (313.689) / CPI-U 2023 (304.702)
     assert row.value == pytest.approx(48780 * 313.689 / 304.702) == pytest.approx(50218.74, abs=0.01)

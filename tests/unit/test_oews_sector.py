@@ -11,7 +11,7 @@ from tests.oews_support import OEWS, rows, tidy, write_csv
 
 
 def test_2023_sectors_load_with_zero_shares_and_tilde_markers():
-    t = tidy(OEWS / "natsector_M2023_dl.csv", kind="industry")
+    t = tidy(OEWS / "natsector_M2023_dl.csv", kind="oews_industry")
     validate_figures(t.assign(file="natsector_M2023_dl.csv", row=range(2, 2 + len(t))))  # 0 is a valid share
     assert t["industry_code"].nunique() == 14
     share = t[t["statistic"] == "industry_share"].set_index("industry_code")["value"]
@@ -25,7 +25,7 @@ def test_2023_sectors_load_with_zero_shares_and_tilde_markers():
 
 
 def test_2022_suppressed_manufacturing_wages_are_flags_not_numbers():
-    t = tidy(OEWS / "natsector_M2022_dl.csv", period="2022-05", kind="industry")
+    t = tidy(OEWS / "natsector_M2022_dl.csv", period="2022-05", kind="oews_industry")
     manu = t[t["industry_code"] == "31"].set_index(["statistic", "unit"])
     assert manu.loc[("employment", "jobs"), "value"] == 40
     wages = manu.drop(index=[("employment", "jobs"), ("emp_prse", "percent"), ("industry_share", "percent")])
@@ -43,7 +43,7 @@ def test_employment_and_top_code_markers_in_a_sector_row(tmp_path):
     finance[head.index("TOT_EMP")] = "**"
     finance[head.index("A_PCT90")] = "#"
     finance[head.index("H_PCT90")] = "#"
-    t = tidy(write_csv(table, tmp_path / "natsector_M2023_dl.csv"), kind="industry")
+    t = tidy(write_csv(table, tmp_path / "natsector_M2023_dl.csv"), kind="oews_industry")
     f = t[t["industry_code"] == "52"].set_index(["statistic", "unit"])
     assert f.loc[("employment", "jobs"), "suppressed"] and pd.isna(f.loc[("employment", "jobs"), "value"])
     assert f.loc[("p90", "USD/year"), "top_coded"] and f.loc[("p90", "USD/hour"), "top_coded"]

@@ -37,7 +37,8 @@ def test_text_without_digits_is_rejected(s):
 
 
 def _row(**kw):
-    base = {"source_id": "s", "publisher": "aapc", "publication": "p", "citation": "primary", "collection_method": "member self-report",
+    base = {"source_id": "s", "publisher": "aapc", "publication": "p", "citation": "primary", "kind": "salary_survey",
+            "collection_method": "member self-report",
             "reference_period": "2023", "survey_year": 2023, "geography_level": "national", "geography_code": "US",
             "geography_name": "United States", "population": "coders", "certified": "all", "statistic": "mean",
             "unit": "USD/year", "value": 50000.0, "dollar_year": 2023, "file": "data/raw/x.csv", "row": 2}
