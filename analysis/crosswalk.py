@@ -4,7 +4,7 @@ The occupation's code changed: 29-2071 (SOC 2010, to May 2018), the OES transiti
 hybrid 29-2098 (May 2019 and 2020) and 29-2072 (SOC 2018, from May 2021). The
 crosswalk is data (data/column_maps/occupations.csv: code, SOC version, years,
 `series_code` = the series a code belongs to, and how comparable it is), so a new
-code or year is a new row there. The series joins the codes but never hides the
+code or year is a new row there (read by analysis.sources.column_maps). The series joins the codes but never hides the
 breaks: every row says which code it is and whether the definition changed that year.
 """
 from __future__ import annotations
@@ -13,27 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import project_paths
 from analysis.select import bls_national
+from analysis.sources.column_maps import occupations
 
 SERIES_COLUMNS = ["series_code", "soc_version", "comparable", "soc_break", "break_note", "comparability"]
-
-
-def occupations(column_maps: Path | None = None) -> pd.DataFrame:
-    """The crosswalk table (occupations.csv) with integer years (last_year empty = still current)."""
-    from analysis.sources.bls_oews import _read_map
-
-    occ = _read_map(column_maps or project_paths().column_maps, "occupations.csv").copy()
-    for c in ("first_year", "last_year"):
-        occ[c] = pd.to_numeric(occ[c].replace("", pd.NA), errors="coerce").astype("Int64")
-    return occ
-
-
-def code_for_year(year: int, column_maps: Path | None = None) -> pd.Series:
-    """The crosswalk row whose years cover `year` (the latest code for years after the last listed)."""
-    occ = occupations(column_maps)
-    covers = occ[(occ["first_year"] <= year) & (occ["last_year"].isna() | (occ["last_year"] >= year))]
-    return (covers if len(covers) else occ.sort_values("first_year")).iloc[-1]
 
 
 def national_series(table: pd.DataFrame, column_maps: Path | None = None) -> pd.DataFrame:

@@ -100,7 +100,7 @@ def detect(path: Path, column_maps: Path, kind: str | None = None, year: int | N
 
 
 def _population(det: Detected, column_maps: Path) -> dict[str, str]:
-    from analysis.crosswalk import code_for_year
+    from analysis.sources.column_maps import code_for_year
 
     occ = code_for_year(det.year, column_maps)
     in_file = set(det.parsed.table["occ_code"])

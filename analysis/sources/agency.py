@@ -15,14 +15,15 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputError, Issue
-from analysis.sources.bls_oews import _read_map, tidy_rows
+from analysis.sources.bls_oews import tidy_rows
+from analysis.sources.column_maps import read_map
 from analysis.sources.csvio import read_text_table
 from analysis.sources.registry import SourceEntry
 
 
 def layouts(column_maps: Path) -> dict[str, dict[str, str]]:
     """layout -> {canonical: the agency's column name}."""
-    cols = _read_map(column_maps, "agency_columns.csv")
+    cols = read_map(column_maps, "agency_columns.csv")
     names = [c for c in cols.columns if c not in ("canonical", "meaning")]
     return {n: {can: src for can, src in zip(cols["canonical"], cols[n]) if src} for n in names}
 
@@ -33,7 +34,7 @@ def _fold(name: str) -> str:
 
 def _areas(table: pd.DataFrame, layout: str, shown: str, column_maps: Path, area_column: str) -> list[Issue]:
     """Fill `_level` and `_code` from the layout's area rules (first matching rule wins); issues for unmatched rows."""
-    rules = _read_map(column_maps, "agency_areas.csv")
+    rules = read_map(column_maps, "agency_areas.csv")
     rules = rules[rules["layout"] == layout]
     levels, codes, issues = [], [], []
     for row, r in table.iterrows():

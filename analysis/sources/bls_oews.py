@@ -25,7 +25,6 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +35,7 @@ from analysis.errors import InputError, Issue
 from analysis.figures import conform
 from analysis.parsing import parse_amount
 from analysis.sources import cache
+from analysis.sources.column_maps import read_map
 from analysis.sources.csvio import FIRST_DATA_ROW, duplicate_columns, read_text_table
 from analysis.sources.entry_fields import entry_columns, survey_year_of
 from analysis.sources.registry import SourceEntry, sha256_of
@@ -50,29 +50,17 @@ MAX_UNZIPPED_BYTES = 1 << 30  # the data files of one BLS zip (the all-data work
 SUFFIXES = DATA_SUFFIXES + (".zip",)
 
 
-@lru_cache(maxsize=32)
-def _read_map_version(path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def _read_map(column_maps: Path, name: str) -> pd.DataFrame:
-    """A column map as text; re-read when the file changes (an edited map takes effect in a running kernel)."""
-    path = column_maps / name
-    st = path.stat()
-    return _read_map_version(path, st.st_mtime_ns, st.st_size)
-
-
 def _maps(column_maps: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    return tuple(_read_map(column_maps, n) for n in ("oews_columns.csv", "oews_statistics.csv", "oews_markers.csv", "occupations.csv"))
+    return tuple(read_map(column_maps, n) for n in ("oews_columns.csv", "oews_statistics.csv", "oews_markers.csv", "occupations.csv"))
 
 
 def occupation_codes(column_maps: Path) -> frozenset[str]:
-    return frozenset(_read_map(column_maps, "occupations.csv")["soc_code"])
+    return frozenset(read_map(column_maps, "occupations.csv")["soc_code"])
 
 
 def _layout_specs(column_maps: Path) -> dict[str, dict[str, tuple[str, bool]]]:
     """layout -> {canonical: (source column as published, required)}."""
-    cols = _read_map(column_maps, "oews_columns.csv")
+    cols = read_map(column_maps, "oews_columns.csv")
     names = [c for c in cols.columns if c not in ("canonical", "meaning")]
     return {n: {can: (src.rstrip("?"), not src.endswith("?")) for src, can in zip(cols[n], cols["canonical"]) if src}
             for n in names}
@@ -85,7 +73,7 @@ def layouts(column_maps: Path) -> dict[str, dict[str, str]]:
 
 def layout_kind(layout: str, column_maps: Path) -> str:
     """national, state, metro, industry, or 'any' (the rows say: AREA_TYPE and NAICS)."""
-    kinds = _read_map(column_maps, "oews_layouts.csv")
+    kinds = read_map(column_maps, "oews_layouts.csv")
     return dict(zip(kinds["layout"], kinds["kind"])).get(layout, "any")
 
 
@@ -125,7 +113,7 @@ def _name_patterns(column_maps: Path) -> tuple[tuple[str, re.Pattern, bool], ...
 
     The pattern may sit inside a longer name (national_M2023_dl_extract.csv, synthetic_national_M2024_dl.xlsx)."""
     out = []
-    for kind, pattern in zip(*(_read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern"))):
+    for kind, pattern in zip(*(read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern"))):
         rx = re.escape(pattern).replace(r"\{year\}", r"(?P<year>\d{4})").replace(r"\{yy\}", r"(?P<yy>\d{2})")
         out.append((kind, re.compile(r"(?<![a-z0-9])" + rx + r"(?![a-z0-9])", re.IGNORECASE), "{year}" not in pattern))
     return tuple(out)
@@ -144,7 +132,7 @@ def identify(name: str, column_maps: Path, kind: str | None = None) -> tuple[str
 
 def file_info(kind: str, year: int, column_maps: Path) -> dict[str, str]:
     """Registry title and URL BLS uses for a kind of file and a year (from oews_files.csv)."""
-    files = _read_map(column_maps, "oews_files.csv")
+    files = read_map(column_maps, "oews_files.csv")
     row = files[(files["kind"] == kind) & (files["title"] != "")].iloc[0]
     return {k: row[k].format(year=year, yy=f"{year % 100:02d}") for k in ("title", "url")}
 
@@ -167,7 +155,7 @@ def zip_members(path: Path, shown: str, column_maps: Path, kind: str | None = No
         chosen = sorted(n for n in data if rx.search(Path(n).name))
         if chosen:
             return chosen
-    wanted = sorted({p for k, p in zip(*(_read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern")))
+    wanted = sorted({p for k, p in zip(*(read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern")))
                      if "{year}" in p and (not kind or k == kind)})
     raise InputError(Issue(shown, f"no OEWS data file in this zip; expected a member named like "
                            f"{', '.join(p + '.xlsx' for p in wanted)} (or .xls/.csv); the zip holds: {', '.join(names) or 'nothing'}"))

@@ -18,7 +18,7 @@ STATES = Path(__file__).parents[1] / "fixtures" / "states"
 def entry(layout: str, period: str, publisher: str) -> SourceEntry:
     return SourceEntry(id=f"test_{layout}", publisher=publisher, title="agency table fixture", url="https://example.org/",
                        reference_period=period, retrieved="2026-11-25", collection_method="employer survey",
-                       citation="primary", population={}, loader="agency_table", files=(), layout=layout, kind="state")
+                       citation="primary", population={}, loader="agency_table", files=(), layout=layout, kind="oews_state")
 
 
 def load(name: str, layout: str, period: str, publisher: str, path: Path | None = None) -> pd.DataFrame:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.crosswalk import SERIES_COLUMNS, code_for_year, national_series
+from analysis.crosswalk import SERIES_COLUMNS, national_series
+from analysis.sources.column_maps import code_for_year
 from analysis.sources.load import load_figures
 from analysis.sources.registry import load_registry
 

@@ -1,0 +1,40 @@
+"""The maps in data/column_maps/ (layouts, file names, statistics, markers, the occupation crosswalk), read as data.
+
+Every loader and the crosswalk read them here; a map is re-read when its file changes, so an edited
+map takes effect in a running kernel.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import project_paths
+
+
+@lru_cache(maxsize=32)
+def _read_version(path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def read_map(column_maps: Path, name: str) -> pd.DataFrame:
+    """A column map as text (every cell a string, empty cells '')."""
+    path = column_maps / name
+    st = path.stat()
+    return _read_version(path, st.st_mtime_ns, st.st_size)
+
+
+def occupations(column_maps: Path | None = None) -> pd.DataFrame:
+    """The occupation crosswalk (occupations.csv) with integer years (last_year empty = still current)."""
+    occ = read_map(column_maps or project_paths().column_maps, "occupations.csv").copy()
+    for c in ("first_year", "last_year"):
+        occ[c] = pd.to_numeric(occ[c].replace("", pd.NA), errors="coerce").astype("Int64")
+    return occ
+
+
+def code_for_year(year: int, column_maps: Path | None = None) -> pd.Series:
+    """The crosswalk row whose years cover `year` (the latest code for years after the last listed)."""
+    occ = occupations(column_maps)
+    covers = occ[(occ["first_year"] <= year) & (occ["last_year"].isna() | (occ["last_year"] >= year))]
+    return (covers if len(covers) else occ.sort_values("first_year")).iloc[-1]
