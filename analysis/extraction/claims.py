@@ -195,6 +195,79 @@ def _statistic(a: Amount, before: str, after: str, leadin_text: str, previous: s
     return "unspecified", 0.7
 
 
+@dataclass(frozen=True)
+class _At:
+    """Where a sentence sits: its text, block index, the block's earlier sentences, the lead-in and source line."""
+    sentence: str
+    i: int
+    earlier: list[str]
+    leadin: Block | None
+    source_line: Block | None
+
+
+def _publisher(a: Amount, amounts: list[Amount], k: int, before: str, after: str, statistic: str, unit: str,
+               geography: str, at: _At, ctx: Context) -> tuple[str, str, float]:
+    """(publisher, the text it was found in, confidence factor): named in the sentence; else in an earlier sentence of
+    the paragraph, the list's lead-in or the table's source line; else, for a mean, median or percentile stated
+    without hedging, the section's last publisher, that of the last figure of the same kind, or the last one named
+    in the article; else unattributed."""
+    sentence = at.sentence
+    found = cues.publishers(sentence)
+    if k:  # "X, according to P, and Y": P is X's source, not Y's
+        found = [c for c in found if not (amounts[k - 1].end <= c.start and c.end <= a.start
+                                           and re.match(r"\W{0,3}(?:according to|per|says|said|reports?)\b",
+                                                        sentence[amounts[k - 1].end:c.start].strip(" ,") or "per")
+                                           and re.search(r"[,;]\s*(?:and|but|while|whereas)\b", sentence[c.end:a.start]))]
+    if found:
+        if cues.difference(before, after) and len({c.value for c in found}) > 1:
+            return "unattributed", sentence, 1.0  # "the BLS median is lower than the AAPC average by $16,000"
+        joint = _joint_or_last(found, sentence)
+        return ("other" if joint == "other" else _in_sentence(found, a, amounts, k)), sentence, 1.0
+    hedged = cues.hedged(sentence)
+    if not a.figures and not hedged:  # "six figures", "can expect ...": the writer's own
+        for s in reversed(at.earlier):
+            publisher = _joint_or_last(cues.publishers(s), s)
+            if publisher:
+                return publisher, s, 0.9
+    for block in (at.source_line, at.leadin):
+        if block is not None:
+            publisher = _joint_or_last(cues.publishers(block.text), block.text)
+            if publisher:
+                return publisher, block.text, 0.85
+    definite = not hedged and (statistic in PERCENTILES + ("mean", "median")  # or "an average boost of $13,000"
+                               or statistic == "difference" and any(c.value == "mean" for c in cues.statistics(before)))
+    if definite:
+        publisher, j = ctx.section_publisher(at.i)
+        if publisher:
+            return publisher, ctx.article[j].text, 0.7
+        for same_place, factor in ((True, 0.6), (False, 0.5)):  # the last figure of the same kind ("annual mean
+            for r in reversed(ctx.rows):                         # wage" by state), else of the same statistic
+                if (r["statistic"] == statistic and r["unit"] == unit and r["publisher"] not in ("unattributed", "other")
+                        and (not same_place or _place_kind(r["geography"]) == _place_kind(geography))):
+                    return r["publisher"], sentence, factor
+        publisher, j = ctx.section_publisher(at.i, whole_article=True)  # a table after "taken from the BLS ..."
+        if publisher:
+            return publisher, ctx.article[j].text, 0.5
+    return "unattributed", sentence, 0.9
+
+
+def _period(a: Amount, publisher: str, period_text: str, at: _At, ctx: Context) -> tuple[str, float]:
+    """(period, confidence factor): named with the amount, else in the text the publisher came from, else the period
+    the article gives that publisher elsewhere, else blank."""
+    near = _nearest(cues.periods(at.sentence), a)
+    if near:
+        return near.value, 1.0
+    if period_text is not at.sentence:
+        found = cues.periods(period_text)
+        if found:
+            return found[-1].value, 1.0
+    if publisher not in ("unattributed", "other"):
+        period = ctx.article_period(publisher, at.i)
+        if period:
+            return period, 0.9
+    return "", 1.0
+
+
 def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[str], block_rows: list[dict]) -> list[dict]:
     amounts = find_amounts(sentence)
     if not amounts or sentence.rstrip().endswith("?"):  # a question asserts no figure
@@ -237,70 +310,11 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         if not unit_said:
             confidence *= 0.95
 
-        # publisher: sentence, paragraph, lead-in / table source, section (definite statistic, no hedging)
-        publisher, period_text = None, sentence
-        found = cues.publishers(sentence)
-        if k:  # "X, according to P, and Y": P is X's source, not Y's
-            found = [c for c in found if not (amounts[k - 1].end <= c.start and c.end <= a.start
-                                               and re.match(r"\W{0,3}(?:according to|per|says|said|reports?)\b",
-                                                            sentence[amounts[k - 1].end:c.start].strip(" ,") or "per")
-                                               and re.search(r"[,;]\s*(?:and|but|while|whereas)\b", sentence[c.end:a.start]))]
-        if found:
-            joint = _joint_or_last(found, sentence)
-            publisher = "other" if joint == "other" else _in_sentence(found, a, amounts, k)
-            if cues.difference(before, after) and len({c.value for c in found}) > 1:
-                publisher = "unattributed"  # "the BLS median is lower than the AAPC average by $16,000": the writer's sum
-        hedged = cues.hedged(sentence)
-        if not publisher and not a.figures and not hedged:  # "six figures", "can expect ...": the writer's own
-            for s in reversed(earlier):
-                publisher = _joint_or_last(cues.publishers(s), s)
-                if publisher:
-                    confidence *= 0.9
-                    period_text = s
-                    break
-        if not publisher:
-            for ctx_block in (source_line, leadin):
-                if ctx_block is not None:
-                    publisher = _joint_or_last(cues.publishers(ctx_block.text), ctx_block.text)
-                    if publisher:
-                        confidence *= 0.85
-                        period_text = ctx_block.text
-                        break
-        definite = not hedged and (statistic in PERCENTILES + ("mean", "median")  # or "an average boost of $13,000"
-                                   or statistic == "difference" and any(c.value == "mean" for c in cues.statistics(before)))
-        if not publisher and definite:
-            publisher, j = ctx.section_publisher(i)
-            if publisher:
-                confidence *= 0.7
-                period_text = ctx.article[j].text
         geography = _geography(sentence, a, before, after, label, earlier)
-        if not publisher and definite:  # the publisher of the last figure of the same kind ("annual mean wage" by state),
-            for same_place, factor in ((True, 0.6), (False, 0.5)):  # else of the same statistic anywhere
-                publisher = next((r["publisher"] for r in reversed(ctx.rows) if r["statistic"] == statistic
-                                  and (not same_place or _place_kind(r["geography"]) == _place_kind(geography))
-                                  and r["unit"] == unit and r["publisher"] not in ("unattributed", "other")), None)
-                if publisher:
-                    confidence *= factor
-                    break
-        if not publisher and definite:  # a table or list of percentiles after "taken from the BLS ..." further up
-            publisher, j = ctx.section_publisher(i, whole_article=True)
-            if publisher:
-                confidence *= 0.5
-                period_text = ctx.article[j].text
-        if not publisher:
-            publisher = "unattributed"
-            confidence *= 0.9
-
-        # period: with the amount, else with the publisher's context, else the article's period for that publisher
-        near = _nearest(cues.periods(sentence), a)
-        period = near.value if near else ""
-        if not period and period_text is not sentence:
-            ps = cues.periods(period_text)
-            period = ps[-1].value if ps else ""
-        if not period and publisher not in ("unattributed", "other"):
-            period = ctx.article_period(publisher, i)
-            if period:
-                confidence *= 0.9
+        at = _At(sentence, i, earlier, leadin, source_line)
+        publisher, period_text, factor = _publisher(a, amounts, k, before, after, statistic, unit, geography, at, ctx)
+        period, period_factor = _period(a, publisher, period_text, at, ctx)
+        confidence *= factor * period_factor
 
         rows.append({
             "claim_text": sentence, "value": a.shown, "value_high": a.shown_high, "unit": unit, "statistic": statistic,
