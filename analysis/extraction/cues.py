@@ -194,13 +194,17 @@ def unit(value: float, before: str, after: str) -> tuple[str | None, bool]:
 
 
 PAY = re.compile(r"\b(?:salar(?:y|ies)|wages?|pay|paid|pays|paying|paycheck|earn(?:s|ed|ing|ings)?|income|incomes|compensation|"
-                 r"makes?|making|made|take[- ]home|raise|bonus(?:es)?|boost|premium|six[- ]figure|(?:hourly|pay|going|wage|salary|market) rates?|earners)\b", re.I)
-NOT_PAY = re.compile(r"\b(?:costs?|costing|tuition|fees?(?!\s+(?:coders?|coding|billers?|billing))|prices?|priced|exams?|course|courses|program|programs|training|loans?|"
+                 r"makes?|making|made|take[- ]home|raise|bonus(?:es)?|boost|premium|six[- ]figure|(?:hourly|pay|going|wage|salary|market) rates?|earners|"
+                 r"(?:job |first |starting |counter[- ]?)?offers?|offered|counter(?:ed)?)\b", re.I)
+NOT_PAY = re.compile(r"\b(?:costs?|costing|tuition|fees?(?!\s+(?:coders?|coding|billers?|billing))|prices?|priced|loans?|"
                      r"debt|revenue|revenues|charges?|charged|(?:medical|hospital|patient|unpaid|average|the|a) bills?|copays?|co-pays?|"
                      r"coinsurance|dues|membership|subscriptions?|rents?|rented|apartments?|housing|mortgages?|cost of living|reimburse\w*|budgets?|insurance|deductibles?|"
                      r"(?-i:worth)|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?(?![\s-]*sharing)|grants?|scholarships?|"
-                     r"stipends?|software|equipment|claims? (?:worth|of)|fraud|market|industry (?:is|was) (?:worth|valued)|"
-                     r"accuracy|error rate|employment|openings|growth in (?:jobs|employment))\b", re.I)
+                     r"stipends?|fraud|industry (?:is|was) (?:worth|valued)|growth in (?:jobs|employment))\b", re.I)
+# Nouns that name what an amount is about only when no pay word is near ("the exam is $499" vs "our program's
+# graduates averaged $19.75 an hour")
+NOT_PAY_NOUNS = re.compile(r"\b(?:exams?|course|courses|program|programs|training|software|equipment|market|accuracy|"
+                           r"error rate|employment|openings|claims? (?:worth|of))\b", re.I)
 
 
 PRICE_BEFORE = re.compile(r"\bfor\s+(?:just\s+|only\s+|under\s+|less than\s+|about\s+|around\s+|roughly\s+|as little as\s+)?$",
@@ -213,7 +217,10 @@ def pay_related(before: str, after: str) -> bool | None:
     if PRICE_BEFORE.search(before) and not (UNIT_AFTER_HOURLY.match(after) or UNIT_AFTER_ANNUAL.match(after)):
         return False
     best = None
-    for pattern, verdict in ((PAY, True), (NOT_PAY, False)):
+    patterns = [(PAY, True), (NOT_PAY, False)]
+    if not (PAY.search(before) or PAY.search(after)):
+        patterns.append((NOT_PAY_NOUNS, False))
+    for pattern, verdict in patterns:
         for m in pattern.finditer(before):
             d = len(before) - m.end()
             if best is None or d < best[0]:
@@ -281,7 +288,7 @@ def hedged(sentence: str) -> bool:
     """The writer's own estimate or experience ("might", "can expect", "typically", "I make"), not a source's figure;
     asides ("coders, who usually hold the CCS, averaged") and title numerals ("Biller I") do not count."""
     s = ASIDE.sub(",", sentence)
-    if HEDGE.search(s) or ANECDOTE.search(s):
+    if HEDGE.search(s) or ANECDOTE.search(s) or OWN_SOURCE.search(s):
         return True
     for m in FIRST_PERSON.finditer(s):
         before = s[:m.start()].split()
@@ -291,5 +298,8 @@ def hedged(sentence: str) -> bool:
 # Readers', friends' or members' own reports: anecdotes, not a publisher's figure
 ANECDOTE = re.compile(r"\b(?:readers?|users?|people|folks|friends?|colleagues?|commenters?|someone|one (?:reader|coder|biller))\b"
                       r"[^.;]{0,60}\b(?:reported|report|said|say|told|tell|wrote|shared|posted)\b", re.I)
+# The writer's own source: "based on a survey of 212 alumni", "according to our career services team"
+OWN_SOURCE = re.compile(r"\b(?:based on (?:a|an|our) (?:own )?(?:survey|poll|review|analysis)|according to our|"
+                        r"our (?:own )?(?:survey|poll|data|alumni|graduates|readers|members|career services))\b", re.I)
 HEDGE = re.compile(r"\b(?:might|(?-i:may)|could|can expect|realistic(?:ally)?|likely|probably|typically|generally|usually|often|"
                    r"imagine|suppose|hypothetical|for instance|let's say|perhaps|potentially|would|should)\b", re.I)
