@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis import reconcile
 from analysis.harmonize import cpi_factor
+from analysis.select import quoted
 from analysis.vocab import ANNUAL, PRIMARY, publisher_name
 
 MAX_FINDINGS = 7
@@ -21,7 +22,8 @@ def _usd(v: float) -> str:
 def _quotes(table: pd.DataFrame, params) -> list[str]:
     """The quoted headline figures of the survey year, one per publisher and population, in words."""
     ev = reconcile.evidence(table, params, include_quotes=True)
-    q = ev[(ev["citation"] == "secondary_quote") & (ev["survey_year"] <= params.survey_year) & (ev["publisher"] != "bls")]
+    q = quoted(ev)
+    q = q[(q["survey_year"] <= params.survey_year) & (q["publisher"] != "bls")]
     q = q[q["survey_year"] == q.groupby("publisher")["survey_year"].transform("max")]
     q = q.assign(_depth=(q[list(reconcile.BREAKDOWNS)] != "").sum(axis=1))
     q = q.sort_values(["publisher", "_depth", "value"]).drop_duplicates(["publisher", "value"]).groupby("publisher").head(2)

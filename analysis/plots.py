@@ -19,6 +19,7 @@ import pandas as pd
 import seaborn as sns
 
 from analysis.views import verdict_counts
+from analysis.vocab import PRIMARY
 
 WIDTH, ROW_HEIGHT = 9.0, 0.32
 PALETTE = "colorblind"
@@ -200,7 +201,7 @@ def comparable(rows: pd.DataFrame) -> Chart:
     labels = [_wrap(f"{p} — {pub.upper() if pub in ('bls', 'aapc') else pub} {rp}", 60)
               for p, pub, rp in zip(rows["population"], rows["publisher"], rows["reference_period"])]
     fig, ax = plt.subplots(figsize=_tall(len(rows), 1.8))
-    own = rows["citation"] == "primary"
+    own = rows["citation"] == PRIMARY
     for mask, face, name in ((own, "black", "own release"), (~own, "none", "quoted (as claimed)")):
         if mask.any():
             ax.scatter(rows.loc[mask, "restated"], [labels[i] for i in rows.index[mask]], s=50, facecolors=face,
