@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # (name, module, one-line help)
@@ -50,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 0
+    root = os.environ.get("ANALYSIS_ROOT")
+    if root and not os.path.isdir(root):
+        print(f"error: ANALYSIS_ROOT={root}: not a folder; expected the project folder that holds data/ "
+              "(or leave ANALYSIS_ROOT unset)", file=sys.stderr)
+        return EXIT_INPUT_ERROR
     try:
         return args._run(args)
     except AnalysisError as e:
@@ -59,3 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT_ERROR
     except BrokenPipeError:  # e.g. `figures | head`
         return 0
+    except OSError as e:  # a full disk, a read-only or vanished folder: the file and the reason, no traceback
+        if args.debug:
+            raise
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"error: {where}{e.strerror or e}", file=sys.stderr)
+        return EXIT_INPUT_ERROR

@@ -68,6 +68,23 @@ def read_text(path: str | os.PathLike, max_bytes: int = MAX_TEXT_BYTES) -> str:
     return decode(read_bytes(path, max_bytes))
 
 
+def check_writable_folder(path: Path) -> None:
+    """FileProblem unless `path` is a folder this process can write (or can be created as one)."""
+    if path.is_symlink() and not path.exists():
+        raise FileProblem("is a broken symbolic link; expected a folder")
+    if path.exists():
+        if not path.is_dir():
+            raise FileProblem("is a file; expected a folder (remove or rename the file)")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise FileProblem("is not writable; expected a folder this user can write")
+        return
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise FileProblem(f"cannot be created ({parent} is not a writable folder)")
+
+
 def _fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)

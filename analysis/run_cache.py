@@ -21,6 +21,8 @@ does not parse the figures table again.
 Layout: <root>/.cache/runs/{nb,report}/<key>/ and .cache/runs/params/<key>.json. Entries are immutable: each
 is written into a temporary sibling and renamed into place with os.replace under a file lock, so concurrent runs
 (a sweep, two terminals) never see half an entry; the first writer wins and later writers drop their copy.
+entry.json records the sha256 of every file of the entry; an entry is checked against it before each reuse and
+a damaged one (edited, truncated, garbage entry.json) is dropped with a warning and rebuilt.
 Delete .cache/runs/ to empty the cache (`--force` reruns everything without reading it).
 """
 from __future__ import annotations
@@ -29,6 +31,7 @@ import json
 import os
 import secrets
 import shutil
+import sys
 from pathlib import Path
 
 from analysis.config import ProjectPaths
@@ -117,6 +120,42 @@ class Inputs:
         }))
 
 
+ENTRY = "entry.json"
+
+
+def _checksums(folder: Path) -> dict[str, str]:
+    """relative path -> sha256 of every file of a cache entry except entry.json and the writer's marker."""
+    from analysis.workdirs import OWNER
+
+    return {p.relative_to(folder).as_posix(): sha256_of(p) for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in (ENTRY, OWNER)}
+
+
+def _damage(entry: Path, key: str) -> str | None:
+    """What is wrong with a cache entry, or None when entry.json is this entry's and every file matches it."""
+    try:
+        record = json.loads((entry / ENTRY).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "no entry.json"
+    except (OSError, ValueError) as e:
+        return f"entry.json unreadable: {type(e).__name__}"
+    if not isinstance(record, dict) or record.get("key") != key or not isinstance(record.get("files"), dict):
+        return "entry.json does not describe this entry"
+    try:
+        actual = _checksums(entry)
+    except OSError as e:
+        return f"unreadable: {e.strerror}"
+    expected = record["files"]
+    for name in sorted(set(actual) | set(expected)):
+        if name not in actual:
+            return f"{name} is missing"
+        if name not in expected:
+            return f"{name} is not part of it"
+        if actual[name] != expected[name]:
+            return f"{name} has changed"
+    return None
+
+
 class RunCache:
     """Immutable entries under <root>/.cache/runs/, written atomically (temp folder + os.replace, file lock)."""
 
@@ -127,30 +166,54 @@ class RunCache:
         return self.root / kind / key
 
     def lookup(self, kind: str, key: str) -> Path | None:
+        """The entry's folder if it exists and every file matches the checksums its entry.json records; a damaged
+        entry (unreadable entry.json, a file changed, truncated, added or missing) is dropped, with a warning."""
         entry = self._entry(kind, key)
-        return entry if (entry / "entry.json").is_file() else None
+        if not entry.exists():
+            return None
+        problem = _damage(entry, key)
+        if problem is None:
+            return entry
+        print(f"warning: cache entry .cache/runs/{kind}/{key[:12]}... is damaged ({problem}); dropped, it will be "
+              "rebuilt", file=sys.stderr)
+        self._drop(entry)
+        return None
+
+    def _drop(self, entry: Path) -> None:
+        from filelock import FileLock
+
+        with FileLock(str(self.root / ".write.lock")):
+            if entry.exists():
+                doomed = entry.with_name(f".tmp-dropped-{entry.name}-{secrets.token_hex(4)}")
+                os.replace(entry, doomed)
+                shutil.rmtree(doomed, ignore_errors=True)
 
     def store(self, kind: str, key: str, fill, meta: dict) -> bool:
-        """Create entry `kind/key` by calling fill(folder) on a temporary folder; False if it already existed."""
+        """Create entry `kind/key` by calling fill(folder) on a temporary folder; False if it already existed.
+        entry.json records the sha256 of every file, checked by lookup before the entry is reused."""
         from filelock import FileLock
+
+        from analysis import workdirs
 
         final = self._entry(kind, key)
         final.parent.mkdir(parents=True, exist_ok=True)
         if self.lookup(kind, key):
             return False
         tmp = final.parent / f".tmp-{key}-{secrets.token_hex(4)}"
+        claim = workdirs.make(tmp)
         try:
-            tmp.mkdir()
             fill(tmp)
-            (tmp / "entry.json").write_text(json.dumps({"key": key, **meta}, indent=2, sort_keys=True) + "\n")
+            record = {"key": key, **meta, "files": _checksums(tmp)}
+            (tmp / ENTRY).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
             with FileLock(str(self.root / ".write.lock")):
-                if self.lookup(kind, key):
+                if final.exists() and _damage(final, key) is None:  # another writer was first
                     return False
-                if final.exists():  # an incomplete leftover (no entry.json): replace it
+                if final.exists():  # a damaged or incomplete leftover: replace it
                     shutil.rmtree(final)
-                os.replace(tmp, final)
+                claim.release_into(final)
             return True
         finally:
+            claim.close()
             shutil.rmtree(tmp, ignore_errors=True)
 
     # --- executed notebooks -------------------------------------------------------------------------
@@ -167,7 +230,7 @@ class RunCache:
     def restore_notebook(self, entry: Path, executed: Path, outputs: Path) -> dict:
         """Copy a cached notebook's outputs to `outputs` and its executed notebook to `executed`, with the output
         folder recorded in it (injected parameters) rewritten to the new one. Returns the entry's metadata."""
-        meta = json.loads((entry / "entry.json").read_text())
+        meta = json.loads((entry / ENTRY).read_text())
         shutil.copytree(entry / "outputs", outputs)
         text = (entry / "notebook.ipynb").read_text(encoding="utf-8")
         old, new = json.dumps(meta["output_dir"])[1:-1], json.dumps(str(outputs))[1:-1]
@@ -187,7 +250,7 @@ class RunCache:
     def restore_report(self, entry: Path, run_dir: Path) -> dict:
         for name in self.REPORT_FILES:
             shutil.copy2(entry / name, run_dir / name)
-        return json.loads((entry / "entry.json").read_text())
+        return json.loads((entry / ENTRY).read_text())
 
     # --- validated parameters -----------------------------------------------------------------------
 

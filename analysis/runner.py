@@ -22,16 +22,18 @@ import os
 import secrets
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from analysis import workdirs
 from analysis.config import ProjectPaths
 from analysis.errors import AnalysisError
 from analysis.jsonio import write_json
 from analysis.run_cache import Inputs, RunCache, declared_parameters, read_notebook, versions
+from analysis.workers import pool as workers_pool
 
 
 @dataclass
@@ -200,10 +202,26 @@ class Plan:
     kernel: str | None  # warm kernels for this data and code; None: a fresh kernel per notebook
     started: float
     timings: dict = field(default_factory=dict)
+    claim: workdirs.Claim | None = None  # marks tmp as this live process's (see analysis/workdirs.py)
 
     @property
     def to_run(self) -> list[Path]:
         return [nb for nb in self.notebooks if self.entries[nb.stem] is None]
+
+
+def check_output_folders(paths: ProjectPaths) -> None:
+    """A clear error, before anything runs, when reports/ or .cache/ cannot hold a run (a file in their place,
+    read-only, a folder where the cache's lock file goes)."""
+    from analysis import fileio
+
+    for folder in (paths.reports, paths.cache, paths.cache / "runs"):
+        try:
+            fileio.check_writable_folder(folder)
+        except fileio.FileProblem as e:
+            raise AnalysisError(f"{folder.relative_to(paths.root).as_posix()}/: {e}") from None
+    lock = paths.cache / "runs" / ".write.lock"
+    if lock.exists() and not lock.is_file():
+        raise AnalysisError(".cache/runs/.write.lock: is a folder; expected the cache's lock file (remove the folder)")
 
 
 def plan(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = False, force: bool = False,
@@ -214,9 +232,12 @@ def plan(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool =
         raise AnalysisError(f"no notebooks found in {paths.notebooks}; expected files named NN_name.ipynb")
     run_id = new_run_id()
     paths.reports.mkdir(parents=True, exist_ok=True)
-    tmp = paths.reports / f".tmp-{run_id}"
-    (tmp / "notebooks").mkdir(parents=True)
     cache, inputs = RunCache(paths), Inputs(paths)
+    for folder in (paths.reports, paths.reports / "sweeps", cache.root / "nb", cache.root / "report"):
+        workdirs.remove_dead(folder)  # what killed runs left behind
+    tmp = paths.reports / f".tmp-{run_id}"
+    claim = workdirs.make(tmp)
+    (tmp / "notebooks").mkdir()
     parameters, keys = {}, {}
     for nb in nbs:
         content = read_notebook(nb)
@@ -227,7 +248,7 @@ def plan(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool =
     return Plan(run_id, tmp, params, show_code, force, jobs or os.cpu_count() or 1, nbs, parameters, keys, entries,
                 report_key, None if force else cache.lookup("report", report_key), inputs, cache,
                 inputs.all_data + inputs.code if warm_kernels else None, started,
-                {"keys": round(time.perf_counter() - started, 3)})
+                {"keys": round(time.perf_counter() - started, 3)}, claim)
 
 
 def _reuse(p: Plan, nb: Path) -> Result:
@@ -275,7 +296,7 @@ def execute_plan(p: Plan, paths: ProjectPaths, progress: bool = True) -> list[Re
             if results[-1].error:
                 break
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with workers_pool(workers) as pool:
             futures = [pool.submit(execute, *task) for task in tasks]
             if p.report_entry is None:  # after the submits: the pool's workers are forked, no thread is copied
                 preload = _preload_report_modules()
@@ -343,7 +364,10 @@ def finish(p: Plan, paths: ProjectPaths, results: list[Result], report: dict | N
             "data": p.inputs.data, "code": p.inputs.code,
         },
     })
-    os.replace(p.tmp, final)
+    if p.claim is not None:
+        p.claim.release_into(final)
+    else:
+        os.replace(p.tmp, final)
     if ok and point_latest:
         _point_latest(paths, final)
     return RunOutcome(p.run_id, final, ok, p.timings, message, results=results, report=report)

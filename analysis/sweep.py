@@ -29,10 +29,11 @@ import math
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis import workdirs
 from analysis.config import ProjectPaths, project_paths
 from analysis.csvsafe import neutralise_row
 from analysis.errors import AnalysisError, ParameterError
@@ -174,7 +175,9 @@ def _local(tasks: list[dict], jobs: int, done) -> None:
         for t in tasks:
             done(run_set({**t, "jobs": jobs}))
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from analysis.workers import pool as workers_pool
+
+    with workers_pool(workers) as pool:
         for fut in as_completed([pool.submit(run_set, t) for t in tasks]):
             done(fut.result())
 
@@ -264,7 +267,7 @@ def sweep(grid: dict[str, list], paths: ProjectPaths, jobs: int | None = None, s
     base = paths.reports / "sweeps"
     base.mkdir(parents=True, exist_ok=True)
     tmp = base / f".tmp-{sweep_id}"
-    tmp.mkdir()
+    claim = workdirs.make(tmp)
     (tmp / "summary.csv").write_text(summary_csv(grid, rows), encoding="utf-8")
     import yaml
     (tmp / "grid.yaml").write_text(grid_text if grid_text is not None else yaml.safe_dump(grid, sort_keys=False), encoding="utf-8")
@@ -276,5 +279,5 @@ def sweep(grid: dict[str, list], paths: ProjectPaths, jobs: int | None = None, s
         "runs": [{"set": r["set"], "parameters": r["values"], **{c: r[c] for c in RUN_COLUMNS}} for r in ordered],
     })
     final = base / sweep_id
-    os.replace(tmp, final)
+    claim.release_into(final)
     return SweepOutcome(sweep_id, final, ordered, seconds)

@@ -55,6 +55,7 @@ def run(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: expected a positive number of processes, got {args.jobs}")
     paths = project_paths()
+    runner.check_output_folders(paths)
     # validation is remembered on (values, data, code) and is not execution: --force does not redo it
     params = RunCache(paths).validated(parameters(args), paths)
     outcome = runner.run(params, paths, jobs=args.jobs, show_code=params.show_code, progress=not args.quiet,

@@ -30,7 +30,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from analysis import sweep
+    from analysis import runner, sweep
     from analysis.config import project_paths
     from analysis.errors import ParameterError
 
@@ -39,6 +39,7 @@ def run(args) -> int:
     paths = project_paths()
     text = sweep.read_grid(args.grid)
     grid = sweep.load_grid(args.grid, text)
+    runner.check_output_folders(paths)
     outcome = sweep.sweep(grid, paths, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
                           progress=not args.quiet, grid_text=text, summary_only=args.summary_only)
     failed = [r for r in outcome.rows if r["status"] != "success"]

@@ -1,0 +1,50 @@
+"""Process pools whose workers die with the process that started them.
+
+ProcessPoolExecutor's workers outlive a parent killed by SIGKILL or an unhandled SIGTERM: orphaned, they keep
+executing notebooks (and their kernels) for minutes. Each worker here asks the Linux kernel to kill it when its
+parent dies (prctl PR_SET_PDEATHSIG); elsewhere, or when the pool is started from a thread other than the main
+one (the signal follows the creating thread, not the process), a daemon thread in the worker exits it once its
+parent is gone. A kernel started by a worker notices its own parent's death (ipykernel's parent poller).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+PR_SET_PDEATHSIG = 1
+POLL_SECONDS = 1.0
+
+
+def _set_pdeathsig() -> bool:
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(POLL_SECONDS)
+        if os.getppid() != parent_pid:
+            os._exit(1)
+
+
+def die_with_parent(parent_pid: int, use_prctl: bool) -> None:
+    """Pool initializer: make this worker exit when process `parent_pid` is gone."""
+    if not (use_prctl and sys.platform.startswith("linux") and _set_pdeathsig()):
+        threading.Thread(target=_watch_parent, args=(parent_pid,), name="watch-parent", daemon=True).start()
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def pool(max_workers: int) -> ProcessPoolExecutor:
+    """A ProcessPoolExecutor whose workers die with this process (submit from the thread that made it)."""
+    main = threading.current_thread() is threading.main_thread()
+    return ProcessPoolExecutor(max_workers=max_workers, initializer=die_with_parent, initargs=(os.getpid(), main))
