@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import stat
 from pathlib import Path
 
@@ -103,12 +104,12 @@ def temporary_beside(target: Path, tag: str) -> Path:
     return target.with_name(f".tmp-{tag}-{target.name}-{secrets.token_hex(4)}")
 
 
-def atomic_write_bytes(target: Path, data: bytes, tag: str = "write") -> None:
-    """Write `data` to a temporary file beside `target`, fsync it, rename it over `target`."""
+def _atomic(target: Path, tag: str, write) -> None:
+    """write(fh) into a temporary file beside `target`, fsync it, rename it over `target`."""
     tmp = temporary_beside(target, tag)
     try:
         with open(tmp, "wb") as fh:
-            fh.write(data)
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -118,17 +119,14 @@ def atomic_write_bytes(target: Path, data: bytes, tag: str = "write") -> None:
     _fsync_dir(target.parent)
 
 
-def atomic_copy(source: Path, target: Path, tag: str = "copy", chunk: int = 1 << 20) -> None:
+def atomic_write_bytes(target: Path, data: bytes, tag: str = "write") -> None:
+    """Write `data` to a temporary file beside `target`, fsync it, rename it over `target`."""
+    _atomic(target, tag, lambda fh: fh.write(data))
+
+
+def atomic_copy(source: Path, target: Path, tag: str = "copy") -> None:
     """Copy `source` to a temporary file beside `target`, fsync it, rename it over `target`."""
-    tmp = temporary_beside(target, tag)
-    try:
-        with open(source, "rb") as src, open(tmp, "wb") as dst:
-            for block in iter(lambda: src.read(chunk), b""):
-                dst.write(block)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(target.parent)
+    def copy(fh):
+        with open(source, "rb") as src:
+            shutil.copyfileobj(src, fh, 1 << 20)
+    _atomic(target, tag, copy)

@@ -59,7 +59,7 @@ KILL_AT = {
     # killed halfway through writing the copy: a partial hidden file beside its place, the journal
     "copy": """
         from analysis import fileio
-        def copy(src, dst, tag="copy", chunk=1 << 20):
+        def copy(src, dst, tag="copy"):
             tmp = fileio.temporary_beside(dst, tag)
             tmp.write_bytes(open(src, "rb").read()[:100])
             os.kill(os.getpid(), signal.SIGKILL)
