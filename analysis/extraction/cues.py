@@ -22,7 +22,8 @@ class Cue(NamedTuple):
 # Publisher ids are the claims file's (analysis.audit.CLAIM_PUBLISHERS); the names articles use for them.
 PUBLISHER_NAMES = {
     "bls": r"\bBureau of Labor Statistics\b|\bBLS\b|\bOccupational Outlook Handbook\b|\bOOH\b|\bOEWS\b|"
-           r"\bOccupational Employment (?:and|&) Wage Statistics\b|\bDepartment of Labor\b|\bDOL\b",
+           r"\bOccupational Employment (?:and|&) Wage Statistics\b|\bDepartment of Labor\b|\bDOL\b|\bLabor Department\b|"
+           r"\b(?:[Ff]ederal|[Gg]overnment) (?:wage )?(?:data|figures|statistics|estimates)\b",
     "aapc": r"\bAAPC\b|\bAmerican Academy of Professional Coders\b",
     "ahima": r"\bAHIMA\b|\bAmerican Health Information Management Association\b",
     "salary.com": r"\bSalary\.com\b",
@@ -133,10 +134,10 @@ def geographies(text: str) -> list[Cue]:
 PCT = r"(?:%|\s?percent|\s?per cent)"
 PCTL = r"\bpercentile\b\W{0,3}"  # a table's "Percentile: 10%" cell
 STATISTICS = [
-    ("p10", rf"\b(?:lowest|bottom)[- ](?:paid |earning )?10{PCT}|\b10th percentile|{PCTL}10(?:%|th)"),
+    ("p10", rf"\b(?:lowest|bottom)[- ](?:paid |earning )?(?:10{PCT}|tenth|decile)|\b10th percentile|{PCTL}10(?:%|th)"),
     ("p25", rf"\b(?:lowest|bottom)[- ](?:paid |earning )?25{PCT}|\b25th percentile|\b(?:bottom|lowest) quarter|{PCTL}25(?:%|th)"),
     ("p75", rf"\b(?:top|highest|upper)[- ](?:paid |earning )?25{PCT}|\b75th percentile|\btop quarter|{PCTL}75(?:%|th)"),
-    ("p90", rf"\b(?:top|highest)[- ](?:paid |earning )?10{PCT}|\b90th percentile|\b(?:top|highest)[- ](?:earners|paid|end)\b|"
+    ("p90", rf"\b(?:top|highest)[- ](?:paid |earning )?(?:10{PCT}|tenth|decile)|\b90th percentile|\b(?:top|highest)[- ](?:earners|paid|end)\b|"
             rf"{PCTL}90(?:%|th)"),
     ("median", r"\bmedian\b|\bmidpoint\b"),
     ("mean", r"\b(?:averag(?:e|es|ed|ing)|mean|avg\.?)\b"),
@@ -151,6 +152,7 @@ def statistics(text: str) -> list[Cue]:
 
 DIFFERENCE_BEFORE = re.compile(r"\bby\s+(?:about|around|roughly|nearly|almost|some|approximately|up to|over|more than|"
     r"at least|an? (?:extra|additional|average of))?\s*$|"
+    r"\b(?:up|down|grew|rose|fell|climbed|jumped|dropped|declined|gained)\s+(?:by\s+)?(?:about\s+|nearly\s+|roughly\s+|almost\s+)?$|"
     r"\b(?:boost|boosts|premium|raise|raises|increase|increases|bump|bumps|jump|jumps|gap|difference|differential|"
     r"add|adds|adding|added|extra|additional|another|more|higher|lower|less|grows?|growth|rise|rises|uplift|hike)\b"
     r"(?:\s+(?:\w+\s+){0,3}?(?:of|by))?\s*(?:an?\s+)?(?:extra\s+|additional\s+|another\s+)?"
@@ -298,8 +300,10 @@ def hedged(sentence: str) -> bool:
 # Readers', friends' or members' own reports: anecdotes, not a publisher's figure
 ANECDOTE = re.compile(r"\b(?:readers?|users?|people|folks|friends?|colleagues?|commenters?|someone|one (?:reader|coder|biller))\b"
                       r"[^.;]{0,60}\b(?:reported|report|said|say|told|tell|wrote|shared|posted)\b", re.I)
-# The writer's own source: "based on a survey of 212 alumni", "according to our career services team"
+# The writer's own source ("based on a survey of 212 alumni", "according to our career services team") or one that
+# is not named ("according to a new report"): nothing is carried to these sentences
 OWN_SOURCE = re.compile(r"\b(?:based on (?:a|an|our) (?:own )?(?:survey|poll|review|analysis)|according to our|"
-                        r"our (?:own )?(?:survey|poll|data|alumni|graduates|readers|members|career services))\b", re.I)
+                        r"our (?:own )?(?:survey|poll|data|alumni|graduates|readers|members|career services)|"
+                        r"according to (?:a|an) (?:new |recent )?(?:report|study|survey|analysis))\b", re.I)
 HEDGE = re.compile(r"\b(?:might|(?-i:may)|could|can expect|realistic(?:ally)?|likely|probably|typically|generally|usually|often|"
                    r"imagine|suppose|hypothetical|for instance|let's say|perhaps|potentially|would|should)\b", re.I)

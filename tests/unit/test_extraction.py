@@ -219,3 +219,13 @@ def test_each_amount_takes_the_source_of_its_own_clause():
     r = one("The BLS median is lower than the AAPC average by about $16,000.")
     assert (r["statistic"], r["publisher"]) == ("difference", "unattributed")  # the writer's own sum of two sources
     assert one("Dallas-Fort Worth-Arlington, TX: $48,900 annual mean wage")["geography"] == "Dallas-Fort Worth-Arlington, TX"
+
+
+def test_government_data_tenths_and_unknown_sources():
+    rows = extract_claims("Federal wage data put the median at $48,780 as of May 2023. The lowest-paid tenth earned "
+                          "under $35,080.")
+    assert [(r["statistic"], r["publisher"]) for r in rows] == [("median", "bls"), ("p10", "bls")]
+    rows = extract_claims("The BLS reports a median of $48,780. Experienced inpatient coders now average $71,400, "
+                          "according to a new report, up 6.1% from last year.")
+    assert [(r["value"], r["statistic"], r["publisher"]) for r in rows] == [
+        ("$48,780", "median", "bls"), ("$71,400", "mean", "unattributed"), ("6.1", "difference", "unattributed")]
