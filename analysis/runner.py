@@ -44,6 +44,7 @@ class Result:
     status: str = "executed"   # or "reused" (copied from the cache)
     key: str = ""
     cached_seconds: float | None = None  # reused: how long it took when it was executed
+    kernel: str = ""  # executed in a kernel "started" for it, a warm kernel "reused", or a "fresh" one
 
 
 @dataclass
@@ -126,23 +127,25 @@ def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path, root: Path |
     out_nb = out_dir / "notebooks" / path.name
     (out_dir / "logs").mkdir(exist_ok=True)
     env = {"ANALYSIS_ROOT": str(root)} if root is not None else {}
-    warm = None
+    warm, state = None, "fresh"
     try:
         if kernel is not None:
             warm = kernels.warm_kernel(_kernel_name(path), cwd, root, kernel, out_dir / "logs" / f"kernel-{os.getpid()}.stderr.txt")
+            state = "reused" if warm.used else "started"
             warm.prepare()
         with _environ(**env), (nullcontext() if warm else _stderr_to(out_dir / "logs" / f"{path.stem}.stderr.txt")):
             papermill.execute_notebook(str(path), str(out_nb), parameters=parameters, cwd=str(cwd),
                                        progress_bar=False, log_output=False, **({"km": warm.km} if warm else {}))
     except PapermillExecutionError as e:
         return Result(path.stem, time.perf_counter() - start,
-                      {"cell_index": e.cell_index, "exec_count": e.exec_count, "ename": e.ename, "evalue": e.evalue})
+                      {"cell_index": e.cell_index, "exec_count": e.exec_count, "ename": e.ename, "evalue": e.evalue},
+                      kernel=state)
     except Exception as e:  # kernel died, notebook unreadable, ...
         if warm is not None:
             kernels.discard(warm)
         return Result(path.stem, time.perf_counter() - start,
                       {"cell_index": None, "exec_count": None, "ename": type(e).__name__, "evalue": str(e)})
-    return Result(path.stem, time.perf_counter() - start)
+    return Result(path.stem, time.perf_counter() - start, kernel=state)
 
 
 def _kernel_name(path: Path) -> str:
@@ -357,7 +360,8 @@ def finish(p: Plan, paths: ProjectPaths, results: list[Result], report: dict | N
         "notebooks": [nb.name for nb in p.notebooks],
         "cache": {
             "notebooks": {r.notebook: {"status": r.status, "key": r.key, "seconds": round(r.seconds, 3),
-                                       **({"executed_seconds": r.cached_seconds} if r.status == "reused" else {})}
+                                       **({"executed_seconds": r.cached_seconds} if r.status == "reused" else
+                                          {"kernel": r.kernel})}
                           for r in results},
             "not_run": [nb.stem for nb in p.notebooks if nb.stem not in {r.notebook for r in results}],
             "report": report,

@@ -32,6 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_runs import _row, markdown  # noqa: E402 - the same table as the other benchmarks
+
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -118,10 +121,6 @@ def survey_years(root: Path) -> list[int]:
     return [int(y) for y in out.stdout.split()]
 
 
-def _row(measurement: str, seconds: float, ratio: float | None = None, note: str = "") -> dict:
-    return {"measurement": measurement, "seconds": seconds, "ratio": ratio, "note": note}
-
-
 def measure(baseline: str = BASELINE, jobs: int = 2) -> list[dict]:
     import yaml
 
@@ -180,14 +179,6 @@ def measure(baseline: str = BASELINE, jobs: int = 2) -> list[dict]:
              f"ratio = before full sweep per set / summary per set (target >= 5); {t_summary:.1f} s in all"
              + (f"; survey year {', '.join(map(str, missing))} not shipped" if missing else "")),
     ]
-
-
-def markdown(results: list[dict]) -> str:
-    lines = ["| measurement | result | ratio |", "|---|---|---|"]
-    for r in results:
-        ratio = (f"{r['ratio']:.1f}x" + (f" ({r['note']})" if r["note"] else "")) if r["ratio"] else r["note"]
-        lines.append(f"| {r['measurement']} | {r['seconds']:.3f} s | {ratio} |")
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -129,8 +129,11 @@ def test_dask_backend_gives_the_same_summary_as_local(sweeps):
     for r in rows:
         assert {c: r[c] for c in same} == {c: local[r["survey_year"]][c] for c in same}
         assert r["run_id"] not in {x["run_id"] for x in local.values()}
-    # the sets equal to the local ones were reused whole; the new tolerance re-executed only the claims audit
-    assert [(r["notebooks_executed"], r["notebooks_reused"]) for r in rows] == [("0", "7"), ("1", "6"), ("0", "7"), ("1", "6")]
+    # the sets equal to the local ones were reused whole; the new tolerance re-executed only the claims audit, once:
+    # the claims audit does not declare survey_year, so the other set with that tolerance reused it
+    counts = [(r["notebooks_executed"], r["notebooks_reused"]) for r in rows]
+    assert counts[0] == counts[2] == ("0", "7")
+    assert sorted([counts[1], counts[3]]) == [("0", "7"), ("1", "6")]
     assert json.loads((dask_out.sweep_dir / "manifest.json").read_text())["backend"] == "dask"
 
 
