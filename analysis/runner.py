@@ -130,9 +130,14 @@ def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path, root: Path |
     warm, state = None, "fresh"
     try:
         if kernel is not None:
-            warm = kernels.warm_kernel(_kernel_name(path), cwd, root, kernel, out_dir / "logs" / f"kernel-{os.getpid()}.stderr.txt")
+            warm = _warm_kernel(path, cwd, root, kernel, out_dir)
             state = "reused" if warm.used else "started"
-            warm.prepare()
+            try:
+                warm.prepare()
+            except Exception:  # noqa: BLE001 - a kernel that cannot be reset is replaced by a new one
+                kernels.discard(warm)
+                warm, state = _warm_kernel(path, cwd, root, kernel, out_dir), "started"
+                warm.prepare()
         with _environ(**env), (nullcontext() if warm else _stderr_to(out_dir / "logs" / f"{path.stem}.stderr.txt")):
             papermill.execute_notebook(str(path), str(out_nb), parameters=parameters, cwd=str(cwd),
                                        progress_bar=False, log_output=False, **({"km": warm.km} if warm else {}))
@@ -148,8 +153,11 @@ def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path, root: Path |
     return Result(path.stem, time.perf_counter() - start, kernel=state)
 
 
-def _kernel_name(path: Path) -> str:
-    return read_notebook(path).get("metadata", {}).get("kernelspec", {}).get("name") or "python3"
+def _warm_kernel(path: Path, cwd: Path, root: Path | None, kernel: str, out_dir: Path):
+    from analysis import kernels
+
+    name = read_notebook(path).get("metadata", {}).get("kernelspec", {}).get("name") or "python3"
+    return kernels.warm_kernel(name, cwd, root, kernel, out_dir / "logs" / f"kernel-{os.getpid()}.stderr.txt")
 
 
 def _point_latest(paths: ProjectPaths, run_dir: Path) -> None:

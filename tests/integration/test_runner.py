@@ -80,11 +80,12 @@ def test_warm_kernels_give_byte_identical_outputs_to_fresh_kernels(all_runs):
             assert (warm.run_dir / rel).read_bytes() == (fresh.run_dir / rel).read_bytes(), rel
         for nb in runner.notebooks(paths):
             assert _executed(warm, nb.name) == _executed(fresh, nb.name), nb.name
-    kernels = {o: [v["kernel"] for v in _manifest(o)["cache"]["notebooks"].values()] for o in (first, second, fresh)}
-    n = len(kernels[fresh])
-    assert kernels[fresh] == ["fresh"] * n
-    assert kernels[second] == ["started"] + ["reused"] * (n - 1)  # one kernel for the sequential run
-    assert kernels[first].count("started") == 2 and kernels[first].count("reused") == n - 2  # one per worker
+    parallel, sequential, each = ([v["kernel"] for v in _manifest(o)["cache"]["notebooks"].values()]
+                                  for o in (first, second, fresh))
+    n = len(each)
+    assert each == ["fresh"] * n
+    assert sequential == ["started"] + ["reused"] * (n - 1)  # one kernel for the sequential run
+    assert parallel.count("started") == 2 and parallel.count("reused") == n - 2  # one per worker
 
 
 def test_both_runs_succeed_and_latest_points_at_the_last(all_runs):
