@@ -160,8 +160,6 @@ DIFFERENCE_BEFORE = re.compile(r"\bby\s+(?:about|around|roughly|nearly|almost|so
 DIFFERENCE_AFTER = re.compile(r"^\s*(?:\+\s*)?(?:(?:a|per|each)\s+(?:year|hour)\s+)?(?:more|higher|extra|additional|less|lower|"
                               r"premium|raise|increase|boost|bump|jump|above|below|behind|ahead of|"
                               r"over (?:the|their|those|non|un))\b", re.I)
-LEVEL_BEFORE = re.compile(r"\b(?:to|at|of|is|was|are|were|earn|earns|earning|make|makes|pay|pays|paid|reach|reaches|"
-                          r"hits?)\s+(?:(?:just|about|around|roughly|nearly|over|under)\s+)?$", re.I)
 
 
 def difference(before: str, after: str) -> bool:
