@@ -103,6 +103,7 @@ INLINE = [(re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),              # images
 ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
 HEADING = re.compile(r"^\s*#{1,6}\s+")
 RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+RECORD = re.compile(r"^[A-Z][\w ()/,.'&+-]{0,40}:\s")  # "Median pay (BLS, 2023): $48,780": a line of its own
 UNFINISHED_NOT = re.compile(r"[.!?:;\"”’')\]]\s*$")  # a line ending so is complete; any other was wrapped
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -159,14 +160,18 @@ def blocks(text: str) -> list[Block]:
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             prev = lines[i - 1].strip() if i else ""
             if (out and out[-1].kind in ("paragraph", "item") and prev and not UNFINISHED_NOT.search(prev)
-                    and not RULE.match(prev) and not prev.startswith("|")):
+                    and not RULE.match(prev) and not prev.startswith("|") and not RECORD.match(text_)):
                 # a line wrapped inside a sentence continues its paragraph or list item
                 out[-1] = Block(out[-1].kind, f"{out[-1].text} {text_}", out[-1].section)
             elif not html and _is_plain_heading(text_, nxt):
                 section += 1
                 out.append(Block("heading", text_, section))
-            elif text_:
-                out.append(Block("paragraph", text_, section))
+            elif text_:  # a short "Median pay: $48,780" line is a list item without the bullet
+                m = RECORD.match(text_)
+                value = text_[m.end():] if m else ""
+                record = (m and len(value.split()) <= 6 and re.search(r"\d", value)
+                          and not re.match(r"(?:Sources?|Notes?|Data)\b", text_))
+                out.append(Block("item" if record else "paragraph", text_, section))
     return out
 
 

@@ -229,3 +229,9 @@ def test_government_data_tenths_and_unknown_sources():
                           "according to a new report, up 6.1% from last year.")
     assert [(r["value"], r["statistic"], r["publisher"]) for r in rows] == [
         ("$48,780", "median", "bls"), ("$71,400", "mean", "unattributed"), ("6.1", "difference", "unattributed")]
+
+
+def test_label_value_lines_stay_apart():
+    text = "Typical salaries:\nEntry-level: $35,000-$40,000\nMid-career: $45,000-$60,000\n"
+    assert [(r["population"], r["claim_text"]) for r in extract_claims(text)] == [
+        ("Entry-level", "Entry-level: $35,000-$40,000"), ("Mid-career", "Mid-career: $45,000-$60,000")]
