@@ -146,8 +146,9 @@ def test_add_source_then_run_the_report_for_the_new_year(project, tmp_path):
     assert "2025" in report
 
 
-def test_retrieved_from_and_notes_describe_a_copy(project, tmp_path):
-    """A copy that is not a fresh download says where it was read and what it holds (as data/README.md records)."""
+def test_sector_and_state_files_of_an_unseen_year_need_no_code(project, tmp_path):
+    """Next year's sector and state files go in with add-source alone; a copy that is not a fresh download says
+    where it was read and what it holds (--retrieved-from, --notes, as data/README.md records)."""
     src = tmp_path / "natsector_M2023_dl_extract.csv"
     src.write_bytes((OEWS / "natsector_M2023_dl.csv").read_bytes())
     # the shipped registry already holds May 2023 sectors: this goes into a project without them
@@ -160,3 +161,13 @@ def test_retrieved_from_and_notes_describe_a_copy(project, tmp_path):
     entry, n = add_source(relabelled, "bls", paths=project, retrieved_from="a test copy", notes="Only our rows.")
     assert entry["retrieved_from"] == "a test copy" and entry["notes"].startswith("Only our rows. Added with")
     assert entry["id"] == "bls_oews_industry_2026" and n == 224
+    # and a state file of that year: same command, no code change
+    state = tmp_path / "synthetic_state_M2026_dl.csv"  # SYNTHETIC name: the real May 2023 state rows
+    state.write_bytes((OEWS / "state_M2023_dl.csv").read_bytes() + b"\n")
+    entry, n = add_source(state, "bls", paths=project)
+    assert entry["id"] == "bls_oews_state_2026" and entry["kind"] == "state" and n == 20
+    from analysis import sectors
+
+    table = load_figures(registry=load_registry(project))
+    assert sectors.sector_rows(table, 2026)["industry_code"].nunique() == 14
+    assert set(table.loc[table["source_id"] == "bls_oews_state_2026", "survey_year"]) == {2026}
