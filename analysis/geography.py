@@ -113,7 +113,8 @@ def areas(table: pd.DataFrame, params) -> pd.DataFrame:
     if wide.empty:
         return wide
     wide["period"] = [period_words(p, y) for p, y in zip(wide["reference_period"], wide["survey_year"])]
-    level = wide["geography_level"].map({lv: i for i, lv in enumerate(AREA_LEVELS)})
+    # metro areas and regions first: the report cuts long tables, and states are also ranked in the states chart
+    level = wide["geography_level"].map({lv: i for i, lv in enumerate(("metro", "nonmetro", "region", "state"))})
     return (wide.assign(_level=level).sort_values(["_level", "geography_name", "reference_period", "source_id"])
             .drop(columns="_level")[AREA_COLUMNS + ["period"]].reset_index(drop=True))
 

@@ -165,7 +165,7 @@ def test_sector_and_state_files_of_an_unseen_year_need_no_code(project, tmp_path
     state = tmp_path / "synthetic_state_M2026_dl.csv"  # SYNTHETIC name: the real May 2023 state rows
     state.write_bytes((OEWS / "state_M2023_dl.csv").read_bytes() + b"\n")
     entry, n = add_source(state, "bls", paths=project)
-    assert entry["id"] == "bls_oews_state_2026" and entry["kind"] == "state" and n == 20
+    assert entry["id"] == "bls_oews_state_2026" and entry["kind"] == "oews_state" and n == 20
     from analysis import sectors
 
     table = load_figures(registry=load_registry(project))
