@@ -314,3 +314,50 @@ def test_full_disk_while_writing_a_run_is_one_line_and_keeps_latest(tmp_path):
     before = json.loads((tmp_path / "before.json").read_text())
     after = json.loads((tmp_path / "after.json").read_text())
     assert {k: v for k, v in after.items() if not k.startswith(".tmp-")} == before  # latest and the earlier run kept
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every live process below `pid` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_killing_only_the_cli_leaves_no_orphans(tmp_path, sig):
+    """Only the CLI process is killed (not its group): its pool workers and their kernels exit within seconds,
+    and the next run removes the dead run's .tmp folder."""
+    from tests.integration.test_reliability import start_run
+    from tests.integration.test_runner import project_copy
+
+    paths = project_copy(tmp_path)
+    proc = start_run(paths, "--jobs", "2", "--force")
+    deadline = time.monotonic() + 300
+    while not any(paths.reports.glob(".tmp-*/0*/*")):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the run never started writing"
+        time.sleep(0.2)
+    below = _descendants(proc.pid)
+    assert below, "a --jobs 2 run has worker processes"
+    os.kill(proc.pid, sig)
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 20
+    while (alive := [p for p in below if _alive(p)]) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    for p in alive:  # do not leave them behind whatever the outcome
+        os.kill(p, signal.SIGKILL)
+    assert alive == []
+    [tmp] = paths.reports.glob(".tmp-*")
+    assert workdirs.is_dead(tmp)
+    assert workdirs.remove_dead(paths.reports) == [tmp.name]

@@ -21,7 +21,7 @@ LAYERS = {
     "views": ["analysis.views", "analysis.plots"],
     "session": ["analysis.params", "analysis.session", "analysis.outputs", "analysis.headline"],
     "orchestrate": ["analysis.runner", "analysis.run_cache", "analysis.sweep", "analysis.report", "analysis.kernels",
-                    "analysis.cli", "analysis.__main__", "analysis.commands*"],
+                    "analysis.workers", "analysis.workdirs", "analysis.cli", "analysis.__main__", "analysis.commands*"],
 }
 
 
