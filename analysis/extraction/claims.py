@@ -345,9 +345,10 @@ def _geography(sentence: str, a: Amount, before: str, after: str, label: str, ea
 
 
 def _population(sentence: str, before: str, after: str, label: str, block: Block) -> list[str]:
-    if block.kind == "row":  # a table row's subgroup is its first cell, as written
-        parts = [label] if label and "$" not in label and not cues.geographies(label) else []
-        return parts + [m[0] for m in cues.OTHER_OCCUPATION.finditer(sentence)]
+    if block.kind == "row":  # a table row's subgroup is its first cell, as written, unless it names a place or a
+        names = f"{block.header[0] if block.header else ''} {label}"  # statistic ("Percentile: 10%")
+        parts = [label] if label and "$" not in label and not cues.geographies(label) and not cues.statistics(names) else []
+        return parts + [m[0] for m in cues.OTHER_OCCUPATION.finditer(sentence) if m[0].lower() not in label.lower()]
     tail = re.split(r"[,;:(]|\s(?:and|but|while|whereas)\s", after[:40])[0]
     window = re.sub(r"\bthan (?:a |an |the )?[\w-]+", " ", before + " " + tail)
     parts = cues.population(label) + cues.population(window)

@@ -235,3 +235,16 @@ def test_label_value_lines_stay_apart():
     text = "Typical salaries:\nEntry-level: $35,000-$40,000\nMid-career: $45,000-$60,000\n"
     assert [(r["population"], r["claim_text"]) for r in extract_claims(text)] == [
         ("Entry-level", "Entry-level: $35,000-$40,000"), ("Mid-career", "Mid-career: $45,000-$60,000")]
+
+
+def test_extracted_percentile_table_is_audited(tmp_path):
+    """A table row's label that names the statistic ("10%") is not a population, so the audit finds the figure."""
+    from analysis.session import check, load_data
+
+    rows = extract_claims("Figures from the BLS for May 2023.\n\n| Percentile | Annual wage |\n|---|---|\n| 10% | $35,080 |\n")
+    assert rows[0]["population"] == ""
+    path = tmp_path / "claims.csv"
+    path.write_text(to_csv(rows))
+    data = load_data()
+    out = a.audit_file(path, data.table, check({}, data, names=("tolerance_pct",)))
+    assert out.loc[0, "verdict"] == "exact" and out.loc[0, "data_value"] == 35080
