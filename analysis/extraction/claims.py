@@ -350,8 +350,10 @@ def _population(sentence: str, before: str, after: str, label: str, block: Block
         parts = [label] if label and "$" not in label and not cues.geographies(label) and not cues.statistics(names) else []
         return parts + [m[0] for m in cues.OTHER_OCCUPATION.finditer(sentence) if m[0].lower() not in label.lower()]
     tail = re.split(r"[,;:(]|\s(?:and|but|while|whereas)\s", after[:40])[0]
-    window = re.sub(r"\bthan (?:a |an |the )?[\w-]+", " ", before + " " + tail)
+    window = re.sub(r"\bthan (?:a |an |the )?[\w-]+", " ", EXPANDED.sub(r"\g<acr>", before + " " + tail))
     parts = cues.population(label) + cues.population(window)
+    noun = re.search(r"\b(credentials|certifications)\b", sentence, re.I)  # "two credentials ..., and three or more"
+    parts = [f"{p} {noun[1]}" if noun and re.fullmatch(r"(?:two|three|four|five|\d) or more", p, re.I) else p for p in parts]
     parts += [f'"{q}"' for q in re.findall(r'["“]([^"”]{3,40})["”]', before) if not any(p in q for p in parts)]
     if label and cues.REFERS_BACK.search(window) and not parts:
         parts.append(label)
@@ -363,6 +365,10 @@ def _population(sentence: str, before: str, after: str, label: str, block: Block
     return out
 
 
+# "Certified Professional Medical Auditor (CPMA)" -> CPMA: the credential, not the words of its name
+EXPANDED = re.compile(r"\b(?:Certified|Registered)(?: [A-Z][a-z]+){1,5} \((?P<acr>[A-Z]{2,6}(?:-[A-Z])?)\)")
+CERTIFICATION_GAP = re.compile(r"\bvalue of (?:getting |being )?certifi|\bcertification (?:premium|boost|bump|gap)|"
+                               r"\b(?:premium|boost|bump|gap) (?:from|for|of) (?:getting |being )?certifi", re.I)
 COMPARED = re.compile(r"\b(?:than|compared (?:with|to)|versus|vs\.?|over)\s+(?:those |their |the |a |an )?(?P<b>[^,;.]{3,60})", re.I)
 FROM_TO = re.compile(r"\bfrom (?:being )?(?:an? )?(?P<b>[\w -]{3,40}?) to (?:being )?(?:an? )?(?P<a>[\w -]{3,40}?)\b(?:\s*[,;.(]|$|\s(?:can|will|is|you|adds?|means?))", re.I)
 
@@ -381,6 +387,8 @@ def _compared(sentence: str, a: Amount) -> str:
     m = COMPARED.search(sentence, a.end)
     if m and words(m["b"]) and words(sentence[:a.start]):
         return f"{words(sentence[:a.start])} vs {words(m['b'])}"
+    if CERTIFICATION_GAP.search(sentence):  # "the value of certification: a boost of over $13,000"
+        return "certified vs non-certified"
     return words(sentence)
 
 

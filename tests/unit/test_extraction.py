@@ -248,3 +248,12 @@ def test_extracted_percentile_table_is_audited(tmp_path):
     data = load_data()
     out = a.audit_file(path, data.table, check({}, data, names=("tolerance_pct",)))
     assert out.loc[0, "verdict"] == "exact" and out.loc[0, "data_value"] == 35080
+
+
+def test_populations_the_audit_can_map():
+    rows = extract_claims("According to the AAPC, holding two credentials bumps the average salary to $74,896, and three "
+                          "or more pushes it to $83,866. The average salary for a Certified Professional Medical Auditor "
+                          "(CPMA) is $81,048. That shows the value of certification: a boost of over $13,000.")
+    pops = [r["population"] for r in rows]
+    assert pops == ["two credentials", "three or more credentials", "CPMA", "certified vs non-certified"]
+    assert [a.match_population(p) is not None for p in pops[:3]] == [True, True, True]
