@@ -16,6 +16,7 @@ from analysis.csvsafe import neutralise_frame
 from analysis.jsonio import write_json
 from analysis.session import NotebookParams, check, load_data
 from analysis.sources.reference import load_rpp
+from analysis.vocab import publisher_name
 
 FLOAT_FORMAT = "%.4f"
 SIDECAR = "{:02d}_{}.json"
@@ -46,37 +47,47 @@ class Session:
         return load_rpp(self.registry)
 
     def source_note(self, source_ids) -> str:
-        """'Sources: publisher, title (period); ... quoted by X' for the given registry ids."""
+        """A short 'Sources:' line for the given registry ids: each publisher with its periods, quotes counted.
+
+        The report cites the same ids by reference number; this line is for a reader of the CSV or notebook."""
         by_id = self.registry.by_id
+        entries = [by_id[s] for s in sorted(set(source_ids)) if s in by_id]
         parts = []
-        for sid in sorted(set(source_ids)):
-            e = by_id.get(sid)
-            if e is None:
-                continue
-            quoted = f", quoted by {e.quoted_by['name']}" if e.is_secondary and e.quoted_by else ""
-            parts.append(f"{e.publisher.upper() if e.publisher in ('bls', 'bea', 'aapc', 'ahima') else e.publisher}, "
-                         f"{e.title} ({e.reference_period}{quoted}) [{sid}]")
+        for name in sorted({publisher_name(e.publisher) for e in entries}):
+            mine = [e for e in entries if publisher_name(e.publisher) == name]
+            periods = sorted({e.reference_period for e in mine})
+            span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+            quoted = sum(e.is_secondary for e in mine)
+            parts.append(f"{name} ({len(mine)} publication{'s' * (len(mine) > 1)}, {span}"
+                         + (f", {quoted} quoted by others)" if quoted else ")"))
         return "Sources: " + "; ".join(parts) + "." if parts else ""
 
     def _sidecar(self, name: str, kind: str, title: str, caption: str, sources, files: list[str], **extra) -> None:
         self._order += 1
         meta = {"notebook": self.notebook, "name": name, "kind": kind, "order": self._order, "title": title,
-                "caption": caption, "source_note": self.source_note(sources), "files": files, **extra}
+                "caption": caption, "sources": sorted(set(sources)), "source_note": self.source_note(sources),
+                "files": files, **extra}
         write_json(self.output_dir / SIDECAR.format(self._order, name), meta)
 
     def save_chart(self, name: str, chart):
-        """Save a plots.Chart as <name>.png and <name>.svg (no timestamps in either) and return it for display."""
+        """Save a plots.Chart as <name>.png and <name>.svg (no timestamps in either) and the rows it draws as
+        <name>_data.csv, and return it: a notebook cell ending with it shows the chart once."""
         chart.fig.savefig(self.output_dir / f"{name}.png", format="png", metadata={"Software": None})
         chart.fig.savefig(self.output_dir / f"{name}.svg", format="svg", metadata={"Date": None, "Creator": None})
-        self._sidecar(name, "chart", chart.title, chart.caption, chart.sources, [f"{name}.png", f"{name}.svg"])
+        files = [f"{name}.png", f"{name}.svg"]
+        if chart.data is not None:
+            write_csv(chart.data, self.output_dir / f"{name}_data.csv")
+            files.append(f"{name}_data.csv")
+        self._sidecar(name, "chart", chart.title, chart.caption, chart.sources, files)
         return chart
 
     def save_table(self, name: str, df: pd.DataFrame, title: str, caption: str, columns: list[str] | None = None,
-                   sort_by: list[str] | None = None, report_columns: list[str] | None = None) -> pd.DataFrame:
+                   sort_by: list[str] | None = None, report_columns: list[str] | None = None,
+                   appendix: bool = False) -> pd.DataFrame:
         """Save `df` (optionally only `columns`, rows sorted by `sort_by`) as <name>.csv and return what was saved.
 
-        `report_columns` narrows what the report prints of a wide table (a page has room for about ten
-        columns); the CSV keeps every column."""
+        `report_columns` narrows what the report prints of a wide table (a page has room for about seven
+        columns); the CSV keeps every column. `appendix` moves a long reference table to the report's appendix."""
         out = df[columns] if columns else df
         if sort_by:
             out = out.sort_values(sort_by, kind="stable")
@@ -84,6 +95,8 @@ class Session:
         write_csv(out, self.output_dir / f"{name}.csv")
         sources = df["source_id"] if "source_id" in df else []
         extra = {"report_columns": report_columns} if report_columns else {}
+        if appendix:
+            extra["appendix"] = True
         self._sidecar(name, "table", title, caption, sources, [f"{name}.csv"], **extra)
         return out
 

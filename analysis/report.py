@@ -1,65 +1,107 @@
-"""One self-contained report (HTML, and a PDF of the same HTML) from a run's saved artifacts.
+"""One report (HTML, and a PDF of the same HTML) from a run's saved artifacts, laid out like a paper.
 
-The HTML embeds every chart as a data URI and its CSS inline: it opens offline and fetches
-nothing. Every text from data files goes through jinja2 autoescape. The text depends only on
-the inputs and parameters (no run id, no clock), so two runs give the same report.html.
+Title block with the data's reference period, a bottom-line box, contents, numbered sections with
+"Figure n" / "Table n", one numbered References list from data/sources.yaml that every chart and table
+cites by number, how to cite the report, appendices for the long tables and the definitions.
+The HTML embeds every chart as a data URI and its CSS inline: it opens offline and fetches nothing.
+Every text from data files goes through jinja2 autoescape. The text depends only on the inputs and
+parameters (no run id, no clock), so two runs give the same report.html.
 """
 from __future__ import annotations
 
-import base64
+import hashlib
 import json
+import re
+import struct
 import time
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
-from analysis import harmonize, views
+from analysis import __version__, harmonize, views
+from analysis.columns import column, format_cell
 from analysis.csvsafe import restore
-from analysis.figures import COLUMNS, conflicts
+from analysis.figures import conflicts
+from analysis.jsonio import write_json
 from analysis.outputs import FINDINGS
-from analysis.sources.load import load_figures
+from analysis.references import cite, csl_json, period_in_words, references
+from analysis.session import load_data
 from analysis.sources.reference import load_rpp
-from analysis.sources.registry import load_registry
 
 TITLE = "Medical billing and coding pay: what the published figures say and why they differ"
-MAX_ROWS = 80  # longer tables are cut in the report; the CSV beside it has every row
+MAX_ROWS = 80        # longer tables are cut in the report; the CSV beside it has every row
+MAX_COLUMNS = 8      # a table without chosen report columns shows its first ones; the CSV has them all
+MAX_FINDINGS = 7     # the bottom line stays short
+MAX_COLUMN_CHARS = 40  # a column of longer texts wraps them rather than taking the page
+PNG_DPI = 150        # plots.STYLE savefig.dpi: a chart prints at its own size
+REFERENCES_JSON = "references.json"
+APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _cell(text: str, column: str = "") -> tuple[str, bool]:
-    """A CSV cell as a reader sees it: numbers with thousands separators, text (and years, codes) as is."""
-    if column.endswith(("year", "_code", "_id", "period")):
-        return text, False
-    try:
-        v = float(text)
-    except ValueError:
-        return text, False
-    if v != v:  # NaN
-        return "", False
-    return (f"{v:,.0f}" if v == int(v) and abs(v) >= 1000 else f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"), True
+def _png_size_mm(path: Path) -> tuple[float, float]:
+    """Width and height a chart's PNG prints at (its pixel size at PNG_DPI), read from the IHDR chunk."""
+    with path.open("rb") as f:
+        head = f.read(24)
+    w, h = struct.unpack(">II", head[16:24])
+    return round(w / PNG_DPI * 25.4, 1), round(h / PNG_DPI * 25.4, 1)
 
 
-def _table(meta: dict, folder: Path) -> dict:
+def _widths(labels: list[str], body: list[dict]) -> list[float]:
+    """Column widths (percent) from the text they hold: the PDF lays tables out with these fixed widths, which
+    spares WeasyPrint measuring every cell's smallest and largest width (most of its time on long tables)."""
+    need = []
+    for i, label in enumerate(labels):
+        longest_word = max(map(len, label.split()), default=1)
+        longest = max((len(r["cells"][i]["text"]) for r in body), default=1)
+        need.append(max(longest_word, min(longest, MAX_COLUMN_CHARS)) + 2)
+    return [round(100 * n / sum(need), 1) for n in need]
+
+
+def _table(meta: dict, folder: Path, numbers: dict[str, int]) -> dict:
     df = pd.read_csv(folder / meta["files"][0], dtype=str, keep_default_na=False).map(restore)  # text as written
     highlight = df.pop("highlight").str.lower().eq("true") if "highlight" in df else pd.Series(False, index=df.index)
-    if meta.get("report_columns"):
-        df = df[meta["report_columns"]]
-    body = [{"cells": [_cell(v, c) for v, c in zip(row, df.columns)], "highlight": bool(h)}
-            for row, h in zip(df.head(MAX_ROWS).itertuples(index=False), highlight)]
-    return {**meta, "columns": list(df.columns), "body": body, "rows": len(df), "shown": len(body), "all_columns": not meta.get("report_columns"),
-            "csv": f"{folder.name}/{meta['files'][0]}"}
+    names = meta.get("report_columns") or list(df.columns)[:MAX_COLUMNS]
+    cols = [column(n) for n in names]
+    body = []
+    for row, h in zip(df[names].head(MAX_ROWS).itertuples(index=False), highlight):
+        cells = []
+        for value, c in zip(row, cols):
+            if c.format == "source" and value in numbers:
+                cells.append({"text": f"[{numbers[value]}]", "ref": f"ref-{numbers[value]}", "num": False})
+            else:
+                text, num = format_cell(value, c.format)
+                cells.append({"text": text, "num": num})
+        body.append({"cells": cells, "highlight": bool(h)})
+    return {**meta, "names": names, "columns": [c.label for c in cols], "widths": _widths([c.label for c in cols], body),
+            "body": body, "rows": len(df),
+            "shown": len(body), "all_columns": len(names) == len(df.columns),
+            "files": [f"{folder.name}/{meta['files'][0]}"]}
+
+
+def _inline_svg(svg: str, label: str) -> Markup:
+    """matplotlib's SVG as an element of the page: no XML prolog or metadata, coordinates to 1/100 pt, labelled for
+    screen readers. Inline rather than a base64 data URI, which is a third larger (the HTML stays under 1 MB)."""
+    start = svg.index("<svg")
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg[start:], count=1, flags=re.S)
+    svg = re.sub(r"(\d\d\.\d\d)\d+", r"\1", svg)  # coordinates (>= 10) to 1/100 pt; scale factors kept
+    svg = re.sub(r" ?\n(?=[LMCQz])", " ", svg)   # one path command after another, not one per line
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
 
 def _chart(meta: dict, folder: Path) -> dict:
-    """The HTML embeds the SVG (sharp at any zoom, no external file); the PDF takes the PNG beside it, which
-    WeasyPrint places several times faster than it draws the SVG paths."""
-    svg = (folder / meta["files"][1]).read_bytes()
-    return {**meta, "src": "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"),
-            "png": f"{folder.name}/{meta['files'][0]}"}
+    """The HTML holds the SVG (sharp at any zoom, no external file); the PDF takes the PNG beside it, which
+    WeasyPrint places several times faster than it draws the SVG paths, at the size the chart was drawn for."""
+    svg = (folder / meta["files"][1]).read_text(encoding="utf-8")
+    width, height = _png_size_mm(folder / meta["files"][0])
+    return {**meta, "svg": _inline_svg(svg, meta["title"]),
+            "png": f"{folder.name}/{meta['files'][0]}", "width_mm": width, "height_mm": height,
+            "files": [f"{folder.name}/{f}" for f in sorted(meta["files"], key=lambda f: f.endswith(".csv"), reverse=True)]}
 
 
-def _section(executed: Path, run_dir: Path, show_code: bool) -> dict:
+def _section(executed: Path, run_dir: Path, show_code: bool, numbers: dict[str, int]) -> dict:
     nb = nbformat.read(executed, as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "markdown")
     lines = first.source.strip().splitlines()
@@ -67,21 +109,52 @@ def _section(executed: Path, run_dir: Path, show_code: bool) -> dict:
     folder = run_dir / executed.stem
     metas = sorted((json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json") if p.name != FINDINGS),
                    key=lambda m: m["order"])
-    artifacts = [_chart(m, folder) if m["kind"] == "chart" else _table(m, folder) for m in metas]
+    artifacts = [_chart(m, folder) if m["kind"] == "chart" else _table(m, folder, numbers) for m in metas]
+    for a in artifacts:
+        a["cites"] = [{"text": text, "ref": f"ref-{n}"} for text, n in cite(a.get("sources", []), numbers)]
     code = [c.source for c in nb.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])] if show_code else []
-    return {"id": executed.stem, "title": lines[0].lstrip("# ").strip(), "intro": intro, "artifacts": artifacts, "code": code}
+    return {"id": executed.stem, "title": lines[0].lstrip("# ").strip(), "intro": intro,
+            "artifacts": [a for a in artifacts if not a.get("appendix")],
+            "appendix": [a for a in artifacts if a.get("appendix")], "code": code}
 
 
-def _findings(run_dir: Path) -> list[str]:
-    found = [json.loads(p.read_text(encoding="utf-8")) for p in run_dir.glob(f"*/{FINDINGS}")]
-    return [s for f in sorted(found, key=lambda f: (f["rank"], f["notebook"])) for s in f["findings"]]
+def _number(sections: list[dict]) -> list[dict]:
+    """Section numbers, 'Figure n' / 'Table n' in reading order, and one appendix per long table (A, B, ...)."""
+    figures = tables = 0
+    appendices = []
+    for i, s in enumerate(sections, start=1):
+        s["number"], s["anchor"] = i, f"sec-{s['id']}"
+        for a in s["artifacts"]:
+            if a["kind"] == "chart":
+                figures += 1
+                a["label"], a["anchor"] = f"Figure {figures}", f"fig-{figures}"
+            else:
+                tables += 1
+                a["label"], a["anchor"] = f"Table {tables}", f"tab-{tables}"
+        for a in s["appendix"]:
+            letter = APPENDIX_LETTERS[len(appendices)]
+            a["label"], a["anchor"], a["letter"] = f"Table {letter}1", f"tab-{letter}1", letter
+            appendices.append(a)
+    return appendices
 
 
-def _sources(registry) -> list[dict]:
-    return [{"id": e.id, "publisher": e.publisher, "title": e.title, "original": e.original_publication,
-             "period": e.reference_period, "method": e.collection_method, "url": e.url,
-             "quoted_by": (e.quoted_by or {}).get("name", "") if e.is_secondary else "",
-             "quoted_url": (e.quoted_by or {}).get("url", "") if e.is_secondary else ""} for e in registry.entries]
+def _findings(run_dir: Path, sections: list[dict]) -> list[dict]:
+    """The bottom line: the first-ranked notebook's findings (analysis.findings.key_findings, at most
+    MAX_FINDINGS), each linked to its section; every other notebook's findings open its own section."""
+    found = sorted((json.loads(p.read_text(encoding="utf-8")) for p in run_dir.glob(f"*/{FINDINGS}")),
+                   key=lambda f: (f["rank"], f["notebook"]))
+    by_id = {s["id"]: s for s in sections}
+    for f in found[1:]:
+        if f["notebook"] in by_id:
+            by_id[f["notebook"]]["findings"] = list(dict.fromkeys(f["findings"]))
+    if not found:
+        return []
+    return [{"text": text, "section": by_id.get(found[0]["notebook"])}
+            for text in list(dict.fromkeys(found[0]["findings"]))[:MAX_FINDINGS]]
+
+
+def _sources_used(sections: list[dict]) -> set[str]:
+    return {sid for s in sections for a in s["artifacts"] + s["appendix"] for sid in a.get("sources", [])}
 
 
 def _adjustments(params) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -108,22 +181,46 @@ def _limitations(registry, table: pd.DataFrame) -> list[str]:
         "they are labelled as such, never presented as the publisher's own release, and never confirm a claim in the audit.",
         f"BEA regional price parities are shipped for {rpp['state'].nunique()} of the {n_states} states and areas "
         f"({', '.join(f'{r.state} {r.year}' for r in rpp.itertuples())}); other states cannot be cost-of-living adjusted.",
-        f"{len(undated)} figures from {undated['source_id'].nunique()} sources are undated "
-        f"({', '.join(sorted(set(undated['source_id'])))}); they have no dollar year, so they are left out of constant-dollar comparisons.",
+        f"{len(undated)} figures from {undated['source_id'].nunique()} publications are undated; they have no dollar "
+        "year, so they are left out of constant-dollar comparisons.",
         f"{n_conflicts} figures are published with different values by different pages; both copies are kept as published.",
         "Publishers measure different things: BLS OEWS is an employer survey of all workers in the occupation, AAPC a "
         "self-report survey of its (credentialed) members, Salary.com employer HR data by job title, Payscale user reports.",
     ]
 
 
+def data_digest(registry) -> str:
+    """sha256 over every registered file's sha256: names the exact data a report was made from."""
+    lines = "".join(f"{name} {sha}\n" for name, sha in sorted(registry.checksums().items()))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def _definitions(sections: list[dict], appendices: list[dict]) -> list[dict]:
+    """Every column a report table shows, once, with its label and meaning (the labels' one source)."""
+    names = sorted({n for s in sections for a in s["artifacts"] if a["kind"] == "table" for n in a["names"]}
+                   | {n for a in appendices for n in a["names"]}, key=lambda n: column(n).label.lower())
+    return [{"name": n, "label": column(n).label, "meaning": column(n).meaning} for n in names]
+
+
 def _context(run_dir: Path, params, paths, show_code: bool) -> dict:
-    registry = load_registry(paths)
-    table = load_figures(registry=registry)
+    data = load_data(paths)  # the figures table from its cache (keyed on the data digest)
+    registry, table = data.registry, data.table
+    refs = references(registry)
+    numbers = {r.id: r.number for r in refs}
+    sections = [_section(p, run_dir, show_code, numbers) for p in sorted((run_dir / "notebooks").glob("*.ipynb"))]
+    appendices = _number(sections)
+    dated = table["survey_year"].dropna()
+    values = params.as_dict()
+    parameters = sorted((k, ", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in values.items())
     return dict(
-        title=TITLE, parameters=sorted((k, ", ".join(v) if isinstance(v, list) else v) for k, v in params.as_dict().items()),
-        findings=_findings(run_dir), sections=[_section(p, run_dir, show_code) for p in sorted((run_dir / "notebooks").glob("*.ipynb"))],
-        sources=_sources(registry), definitions=[(name, meaning) for name, (_, meaning) in COLUMNS.items()],
-        adjustments=_adjustments(params), limitations=_limitations(registry, table))
+        title=TITLE, version=__version__, parameters=parameters, survey_year=values.get("survey_year"),
+        dollar_year=values.get("dollar_year"), first_year=int(dated.min()), last_year=int(dated.max()),
+        n_publications=len(registry.entries), n_cited=len(_sources_used(sections)), digest=data_digest(registry),
+        retrieved=max(str(e.retrieved) for e in registry.entries),
+        findings=_findings(run_dir, sections), sections=sections, appendices=appendices,
+        references=refs, definitions=_definitions(sections, appendices), definitions_letter=APPENDIX_LETTERS[len(appendices)],
+        adjustments=_adjustments(params), limitations=_limitations(registry, table), period_in_words=period_in_words,
+        references_json=REFERENCES_JSON)
 
 
 def _template():
@@ -133,17 +230,18 @@ def _template():
 
 
 def render_html(run_dir: Path, params, paths, show_code: bool = False, for_pdf: bool = False) -> str:
-    """The report as HTML; `for_pdf` links each chart's PNG (relative to run_dir) instead of embedding its SVG."""
+    """The report as HTML; `for_pdf` links each chart's PNG (relative to run_dir) instead of holding its SVG."""
     return _template().render(**_context(run_dir, params, paths, show_code), for_pdf=for_pdf)
 
 
 def build_report(run_dir: Path, params, paths, show_code: bool = False) -> dict:
-    """Write report.html and report.pdf into run_dir; return how long each took (seconds)."""
+    """Write report.html, report.pdf and references.json (CSL-JSON) into run_dir; return how long each took (seconds)."""
     from weasyprint import HTML
 
     t0 = time.perf_counter()
     template, context = _template(), _context(run_dir, params, paths, show_code)
     (run_dir / "report.html").write_text(template.render(**context, for_pdf=False), encoding="utf-8", newline="\n")
+    write_json(run_dir / REFERENCES_JSON, csl_json(context["references"]))
     t1 = time.perf_counter()
     HTML(string=template.render(**context, for_pdf=True), base_url=str(run_dir)).write_pdf(run_dir / "report.pdf")
     return {"report_html": round(t1 - t0, 2), "report_pdf": round(time.perf_counter() - t1, 2)}

@@ -10,8 +10,9 @@ import pandas as pd
 
 from analysis import harmonize
 from analysis.audit import VERDICTS
+from analysis.references import references
 from analysis.select import bls_national, cross_industry, of_publishers, of_year
-from analysis.vocab import ANNUAL, PERCENTILE_ORDER, PRIMARY, SECONDARY_QUOTE
+from analysis.vocab import ANNUAL, PERCENTILE_ORDER, PRIMARY, SECONDARY_QUOTE, publisher_name
 HEADLINE_STATS = ("mean", "median")
 # pay-factor column -> how the report names it
 PAY_FACTORS = {"certified": "certification", "credential_count": "number of credentials", "credential": "credential",
@@ -23,30 +24,27 @@ def _annual(table: pd.DataFrame, params) -> pd.DataFrame:
 
 
 def sources(registry, table: pd.DataFrame) -> pd.DataFrame:
-    """One row per registered publication, with how many figures it contributes."""
-    n = table.groupby("source_id").size()
-    rows = [{"source_id": e.id, "publisher": e.publisher, "title": e.title, "reference_period": e.reference_period,
-             "citation": e.citation, "quoted_by": (e.quoted_by or {}).get("name", ""),
-             "collection_method": e.collection_method, "figures": int(n.get(e.id, 0))} for e in registry.entries]
-    return pd.DataFrame(rows).sort_values(["publisher", "reference_period", "source_id"]).reset_index(drop=True)
+    """One row per registered publication, in the order of the report's References, with how many figures it
+    contributes and how many of them are undated, approximate or without a value: what to trust how much."""
+    g = table.groupby("source_id")
+    flags = pd.DataFrame({
+        "figures": g.size(),
+        "undated": g["reference_period"].agg(lambda s: int((s == "undated").sum())),
+        "approximate": g["estimate"].sum().astype(int),
+        "no_value": (table["suppressed"] | table["top_coded"]).groupby(table["source_id"]).sum().astype(int),
+    })
+    by_id = registry.by_id
+    rows = [{"source_id": r.id, "publisher": by_id[r.id].publisher, "title": r.title,
+             "reference_period": by_id[r.id].reference_period, "citation": by_id[r.id].citation, "quoted_by": r.quoted_by,
+             "collection_method": by_id[r.id].collection_method} for r in references(registry)]
+    out = pd.DataFrame(rows).merge(flags, left_on="source_id", right_index=True, how="left")
+    return out.fillna({c: 0 for c in flags.columns}).astype({c: int for c in flags.columns})
 
 
 def figure_counts(table: pd.DataFrame) -> pd.DataFrame:
     g = table.groupby(["publisher", "citation"])
     return pd.DataFrame({"figures": g.size(), "sources": g["source_id"].nunique(),
                          "source_ids": g["source_id"].agg(lambda s: ";".join(sorted(set(s))))}).reset_index()
-
-
-def quality(table: pd.DataFrame) -> pd.DataFrame:
-    """Per source: figures, undated, estimates, derived, suppressed/top-coded: what to trust how much."""
-    g = table.groupby(["source_id", "publisher", "citation"])
-    out = pd.DataFrame({
-        "figures": g.size(),
-        "undated": g["reference_period"].agg(lambda s: int((s == "undated").sum())),
-        "approximate": g["estimate"].sum().astype(int),
-        "no_value": g.apply(lambda d: int((d["suppressed"] | d["top_coded"]).sum()), include_groups=False),
-    }).reset_index()
-    return out.sort_values(["publisher", "source_id"]).reset_index(drop=True)
 
 
 def bls_band(table: pd.DataFrame, params) -> pd.DataFrame:
@@ -66,8 +64,16 @@ def national_figures(table: pd.DataFrame, params) -> pd.DataFrame:
     detail = t[["certified", "credential", "credential_count", "job_title", "experience_band"]].agg(
         lambda r: " ".join(x for x in r if x and x != "all"), axis=1)
     t["detail"] = detail
-    t["label"] = t["publisher"] + " " + t["statistic"] + detail.map(lambda d: f" ({d})" if d else "") + " — " + t["source_id"]
+    quoted = t["quoted_by"].where(t["citation"] == "secondary_quote", "").map(lambda q: f", quoted by {_short(q)}" if q else "")
+    t["label"] = (t["publisher"].map(publisher_name) + " " + t["statistic"] + detail.map(lambda d: f" ({d})" if d else "")
+                  + ", " + t["reference_period"] + quoted)
     return t.drop_duplicates("label").sort_values(["value", "label"]).reset_index(drop=True)
+
+
+def _short(name: str, width: int = 28) -> str:
+    """A quoting page's name cut to fit a chart label ('Seed article: "Average Medical..." guide' -> 'Seed article')."""
+    name = name.split(":")[0].split(" (")[0]
+    return name if len(name) <= width else name[: width - 1] + "…"
 
 
 def pay_factor(table: pd.DataFrame, cpi: pd.DataFrame, params, factor: str) -> pd.DataFrame:
@@ -130,6 +136,15 @@ def trend(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
     real = harmonize.to_dollar_year(t, cpi, params.dollar_year)
     out = pd.concat([t.assign(dollars="nominal"), real.assign(dollars=f"{params.dollar_year} dollars")])
     return out.sort_values(["statistic", "dollars", "survey_year"]).reset_index(drop=True)
+
+
+def trend_table(series: pd.DataFrame) -> pd.DataFrame:
+    """The trend as a reader's table: one row per survey year, mean and median in nominal and constant dollars."""
+    kind = series["dollars"].where(series["dollars"] == "nominal", "constant")
+    wide = series.assign(column=series["statistic"] + "_" + kind).pivot_table(
+        index=["survey_year", "soc_code", "source_id"], columns="column", values="value", aggfunc="first")
+    order = [c for c in ("mean_nominal", "mean_constant", "median_nominal", "median_constant") if c in wide]
+    return wide[order].reset_index().sort_values("survey_year").reset_index(drop=True)
 
 
 def soc_eras(table: pd.DataFrame) -> pd.DataFrame:

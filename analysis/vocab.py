@@ -16,19 +16,20 @@ class Publisher:
     collection_method: str    # how it gathers the pay figures it publishes (a key of COLLECTION_METHODS)
     wages: bool = True        # publishes pay figures (False: reference data only, e.g. price parities)
     compared: bool = False    # one of the publishers the analysis compares by default
+    full_name: str = ""       # spelled out where a reader first meets it (references, the report's opening)
 
 
 _PUBLISHERS = (
-    Publisher("bls", "BLS", "employer survey", compared=True),
-    Publisher("bea", "BEA", "price index", wages=False),
+    Publisher("bls", "BLS", "employer survey", compared=True, full_name="U.S. Bureau of Labor Statistics"),
+    Publisher("bea", "BEA", "price index", wages=False, full_name="U.S. Bureau of Economic Analysis"),
     Publisher("aapc", "AAPC", "member self-report", compared=True),
-    Publisher("ahima", "AHIMA", "member self-report"),
+    Publisher("ahima", "AHIMA", "member self-report", full_name="American Health Information Management Association"),
     Publisher("salary.com", "Salary.com", "employer HR data", compared=True),
     Publisher("payscale", "Payscale", "user reported", compared=True),
     Publisher("ziprecruiter", "ZipRecruiter", "job postings"),
     Publisher("indeed", "Indeed", "job postings"),
-    Publisher("wa_esd", "Washington ESD", "employer survey"),
-    Publisher("ny_dol", "New York DOL", "employer survey"),
+    Publisher("wa_esd", "Washington ESD", "employer survey", full_name="Washington State Employment Security Department"),
+    Publisher("ny_dol", "New York DOL", "employer survey", full_name="New York State Department of Labor"),
     Publisher("other", "Other", "unknown"),
 )
 PUBLISHERS: dict[str, Publisher] = {p.id: p for p in _PUBLISHERS}
@@ -41,6 +42,12 @@ def publisher_name(publisher_id: str) -> str:
     """The publisher as a reader sees it ('salary.com' -> 'Salary.com'); an unknown id as given."""
     p = PUBLISHERS.get(publisher_id)
     return p.name if p else publisher_id
+
+
+def publisher_full_name(publisher_id: str) -> str:
+    """The publisher spelled out ('bls' -> 'U.S. Bureau of Labor Statistics'); its short name when that is all it has."""
+    p = PUBLISHERS.get(publisher_id)
+    return (p.full_name or p.name) if p else publisher_id
 
 
 # collection method -> how the report describes it

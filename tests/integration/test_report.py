@@ -1,21 +1,27 @@
-"""The report of one run on the shipped data: every section and chart, methodology, offline HTML, PDF."""
+"""The report of one run on the shipped data, read as a reader would: structure, references, offline HTML in a
+real Chromium at 1400 px and 390 px, and the PDF page by page."""
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+import shutil
+import subprocess
+from collections import defaultdict
+from html.parser import HTMLParser
 
 import nbformat
 import pytest
 from markupsafe import escape
 
-from analysis import runner
-from analysis.figures import COLUMNS
+from analysis import report, runner
 from analysis.session import validate
 from analysis.sources.registry import load_registry
+from tests.browser import Chromium, find_chromium
 from tests.integration.test_runner import project_copy
 
 pytestmark = pytest.mark.slow
+MAX_NOTE_CHARS = 200  # "Sources: [1]–[23], [25]" stays within about two printed lines
 
 
 @pytest.fixture(scope="module")
@@ -23,72 +29,193 @@ def run(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         paths = project_copy(tmp_path_factory.mktemp("project"))
         mp.setenv("ANALYSIS_ROOT", str(paths.root))
-        outcome = runner.run(validate({"cost_of_living": True}, paths), paths, progress=False)
+        params = validate({"cost_of_living": True}, paths)
+        outcome = runner.run(params, paths, progress=False)
         assert outcome.ok, outcome.message
-        yield paths, outcome.run_dir, (outcome.run_dir / "report.html").read_text(encoding="utf-8")
+        yield paths, outcome.run_dir, (outcome.run_dir / "report.html").read_text(encoding="utf-8"), params
 
 
-def test_opens_with_key_findings(run):
-    _, _, text = run
-    assert text.index("Key findings") < text.index('<section id="01_')
-    findings = re.search(r'<ul class="findings">(.*?)</ul>', text, re.S).group(1)
-    assert findings.count("<li>") >= 2
+def _sidecars(run_dir):
+    return [json.loads(p.read_text()) for p in sorted(run_dir.glob("*/*.json")) if p.name != "findings.json"]
+
+
+class _Text(HTMLParser):
+    """Text of the elements with a given class."""
+
+    def __init__(self, cls: str):
+        super().__init__()
+        self.cls, self.depth, self.found = cls, 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += 1
+        elif self.cls in (dict(attrs).get("class") or "").split():
+            self.depth = 1
+            self.found.append("")
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.found[-1] += data
+
+
+def _texts(html: str, cls: str) -> list[str]:
+    parser = _Text(cls)
+    parser.feed(html)
+    return [" ".join(t.split()) for t in parser.found]
+
+
+def test_opens_with_title_period_bottom_line_and_contents(run):
+    _, _, text, params = run
+    assert '<meta name="viewport"' in text
+    assert "U.S. Bureau of Labor Statistics" in text[:text.index('id="bottom-line"')]
+    assert f"May {params.survey_year} survey" in text
+    assert text.index('id="bottom-line"') < text.index('id="contents"') < text.index('id="sec-01_')
+    findings = text[text.index('id="bottom-line"'):text.index("</aside>")]
+    assert 2 <= findings.count("<li>") <= report.MAX_FINDINGS
     # the all-workers answer comes first (findings.key_findings, notebook 03, rank 1)
     assert re.search(r"<li>\s*All medical records specialists \(BLS, May \d{4}\)", findings)
 
 
-def test_every_notebook_has_its_section_and_every_chart(run):
-    paths, run_dir, text = run
-    for nb in runner.notebooks(paths):
+def test_every_notebook_is_a_numbered_section_with_numbered_figures_and_tables(run):
+    paths, run_dir, text, _ = run
+    for i, nb in enumerate(runner.notebooks(paths), start=1):
         title = nbformat.read(nb, as_version=4).cells[0].source.splitlines()[0].lstrip("# ")
-        assert f'<section id="{nb.stem}">' in text and f"<h2>{escape(title)}</h2>" in text
-        for side in (run_dir / nb.stem).glob("*.json"):
-            meta = json.loads(side.read_text())
-            if meta.get("kind") == "chart":
-                assert f'id="{nb.stem}-{meta["name"]}"' in text
-                assert escape(meta["caption"]) in text
-                assert escape(meta["source_note"]) in text
+        assert f'<section class="numbered" id="sec-{nb.stem}">' in text
+        assert f"<h2>{i}. {escape(title)}</h2>" in text
+    metas = _sidecars(run_dir)
+    charts = [m for m in metas if m["kind"] == "chart"]
+    tables = [m for m in metas if m["kind"] == "table" and not m.get("appendix")]
+    for n, m in enumerate(charts, start=1):
+        assert f'<figure class="chart" id="fig-{n}">' in text and f"Figure {n}.</span>" in text
+        assert escape(m["caption"]) in text
+    for n in range(1, len(tables) + 1):
+        assert f'id="tab-{n}"' in text and f'href="#tab-{n}"' in text  # numbered and cross-referenced
+    assert 'href="#appendix-A"' in text
 
 
-def test_methodology_lists_every_source_definition_and_limitation(run):
-    paths, _, text = run
-    method = text[text.index('id="methodology"'):]
-    for e in load_registry(paths).entries:
-        assert f"<td>{e.id}</td>" in method and escape(e.title) in method
+def test_references_are_numbered_linked_and_exported_as_csl_json(run):
+    paths, run_dir, text, params = run
+    registry = load_registry(paths)
+    refs = text[text.index('id="references"'):text.index('id="how-to-cite"')]
+    for e in registry.entries:
+        assert escape(e.title) in refs
+        assert f'<a href="{escape(e.url)}">' in refs or not e.url.startswith("http")
+        assert f"Retrieved {e.retrieved}" in refs
         if e.is_secondary:
-            assert "quoted by " + str(escape(e.quoted_by["name"])) in method
-    for name in COLUMNS:
-        assert f"<td>{name}</td>" in method
-    for phrase in ("SOC 29-2071", "secondary quotes", "regional price parities", "undated", "hours per year"):
-        assert phrase in method
+            assert "As quoted by " in refs and escape(e.quoted_by["name"]) in refs
+    items = json.loads((run_dir / "references.json").read_text())
+    assert {i["id"] for i in items} == {e.id for e in registry.entries}
+    cite = text[text.index('id="how-to-cite"'):]
+    assert f"sha256:{report.data_digest(registry)}" in cite and f"survey_year={params.survey_year}" in cite
+
+
+def test_source_notes_cite_by_number_in_a_line_or_two(run):
+    _, run_dir, text, _ = run
+    notes = _texts(text, "note")
+    assert len(notes) == len([m for m in _sidecars(run_dir) if m["sources"]])
+    for note in notes:
+        assert re.fullmatch(r"Sources: \[\d+\](–\[\d+\])?(, \[\d+\](–\[\d+\])?)*\.", note), note
+        assert len(note) <= MAX_NOTE_CHARS, note
+
+
+def test_tables_use_labels_in_words_and_formatted_numbers(run):
+    _, _, text, _ = run
+    headers = re.findall(r"<th>([^<]*)</th>", text)
+    assert headers and not [h for h in headers if "_" in h]
+    assert "bls_percentile_lognormal" not in "".join(headers)
+    assert re.search(r'<td class="num">\$\d{2},\d{3}</td>', text)
+    assert "Definitions</h2>" in text
 
 
 def test_html_is_self_contained_and_hides_code(run):
-    _, _, text = run
+    _, _, text, _ = run
     assert "<script" not in text and "<link" not in text and "@import" not in text
-    assert not re.search(r'(src|href)="(https?:)?//', text)
+    assert not re.search(r'src="(https?:)?//', text) and not re.search(r"url\((['\"])?(https?:)?//", text)
     assert '<pre class="code">' not in text
-    assert text.count('src="data:image/svg+xml;base64,') >= 10
+    assert text.count('<svg role="img"') == len([m for m in _sidecars(run[1]) if m["kind"] == "chart"])
+    assert len(text.encode("utf-8")) < 1_000_000  # the size target: charts inline as SVG, not base64
 
 
-def test_pdf_has_the_report_text(run):
+@pytest.fixture(scope="module")
+def browser():
+    exe, why = find_chromium()
+    if exe is None:
+        pytest.skip(why)
+    with Chromium(exe) as chromium:
+        yield chromium
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_reads_in_a_real_browser_without_sideways_scrolling(run, browser, width):
+    _, run_dir, _, _ = run
+    page = browser.measure(run_dir / "report.html", width)
+    assert page["overflowing"] == [], f"wider than {width} px outside a scroll container: {page['overflowing'][:10]}"
+    assert page["scrollWidth"] <= width
+    assert page["brokenAnchors"] == [] and page["anchors"] > 50
+    assert page["unnumbered"] == [] and page["figures"] > 10
+    missing = [f for f in page["files"] if not (run_dir / f).is_file()]
+    assert page["files"] and missing == []
+    if width >= 1100:
+        assert page["tocPosition"] == "sticky"  # the contents stay in view beside the text
+
+
+def test_pdf_has_the_report_text_bookmarks_and_every_chart(run):
     from pypdf import PdfReader
 
-    paths, run_dir, _ = run
+    paths, run_dir, _, _ = run
     reader = PdfReader(run_dir / "report.pdf")
-    assert len(reader.pages) > 5
     flat = re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
-    assert "Keyfindings" in flat and "Methodology" in flat
-    first = load_registry(paths).entries[0]
-    assert re.sub(r"\s+", "", first.title) in flat
+    assert "Bottomline" in flat and "Contents" in flat and "Methodology" in flat and "References" in flat
+    assert re.sub(r"\s+", "", load_registry(paths).entries[0].title) in flat
+    def titles(items):
+        return [t for o in items for t in (titles(o) if isinstance(o, list) else [o.title])]
 
-
-def test_pdf_has_every_chart(run):
-    """Each chart is in the PDF, as the PNG saved beside its SVG."""
-    from pypdf import PdfReader
-
-    _, run_dir, _ = run
-    charts = [m for p in run_dir.glob("*/*.json") if p.name != "findings.json"
-              for m in [json.loads(p.read_text())] if m["kind"] == "chart"]
-    images = {hashlib.sha256(img.data).hexdigest() for page in PdfReader(run_dir / "report.pdf").pages for img in page.images}
+    outline = titles(reader.outline)
+    assert any(t.startswith("1. ") for t in outline) and "References" in outline
+    charts = [m for m in _sidecars(run_dir) if m["kind"] == "chart"]
+    images = {hashlib.sha256(img.data).hexdigest() for page in reader.pages for img in page.images}
     assert charts and len(images) == len(charts)
+
+
+def test_pdf_images_sit_inside_their_pages(run, tmp_path):
+    if shutil.which("pdftohtml") is None:
+        pytest.skip("pdftohtml is not installed: install the OS package `poppler-utils` (.ci/run does so with apt-get)")
+    _, run_dir, _, _ = run
+    subprocess.run(["pdftohtml", "-xml", "-q", str(run_dir / "report.pdf"), str(tmp_path / "pdf")], check=True,
+                   timeout=120)
+    xml = (tmp_path / "pdf.xml").read_text(encoding="utf-8", errors="replace")
+    pages = re.findall(r'<page number="(\d+)"[^>]*height="(\d+)" width="(\d+)">(.*?)</page>', xml, re.S)
+    outside = []
+    for number, height, width, body in pages:
+        for top, left, w, h in re.findall(r'<image top="(-?\d+)" left="(-?\d+)" width="(\d+)" height="(\d+)"', body):
+            if int(top) < 0 or int(left) < 0 or int(top) + int(h) > int(height) or int(left) + int(w) > int(width):
+                outside.append(f"page {number}: image at {left},{top} size {w}x{h} on a {width}x{height} page")
+    assert pages and outside == []
+
+
+def test_pdf_table_rows_never_split_across_pages(run):
+    """Laid out by the same WeasyPrint call that writes the PDF: a body row on two pages is a split row."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    paths, run_dir, _, params = run
+    document = HTML(string=report.render_html(run_dir, params, paths, for_pdf=True), base_url=str(run_dir)).render()
+    pages_of = defaultdict(set)
+
+    def walk(box, page):
+        if isinstance(box, boxes.TableRowGroupBox) and box.is_header:
+            return  # the header row repeats on every page by design
+        if isinstance(box, boxes.TableRowBox):
+            pages_of[id(box.element)].add(page)
+        for child in box.all_children() if hasattr(box, "all_children") else []:
+            walk(child, page)
+
+    for number, page in enumerate(document.pages, start=1):
+        walk(page._page_box, number)
+    assert pages_of, "no table rows found in the layout"
+    split = [sorted(p) for p in pages_of.values() if len(p) > 1]
+    assert split == [], f"{len(split)} table rows split across pages, e.g. on pages {split[:5]}"

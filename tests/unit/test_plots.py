@@ -38,5 +38,5 @@ def test_comparable_chart_marks_quotes_apart(table):
 
     params = AnalysisParams(survey_year=2023, include_quotes=True)
     chart = plots.comparable(comparable(table, load_cpi(load_registry()), params))
-    labels = [t.get_text() for t in chart.fig.axes[0].get_legend().get_texts()]
+    labels = [t.get_text() for t in chart.fig.legends[0].get_texts()]  # one legend under the chart
     assert labels == ["own release, restated", "quoted (as claimed), restated", "as published"]
