@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from analysis.figures import COLUMNS
-from analysis.vocab import publisher_name
+from analysis.vocab import PRIMARY, SECONDARY_QUOTE, publisher_name
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def format_cell(text: str, fmt: str) -> tuple[str, bool]:
     if fmt == "publisher":
         return publisher_name(text), False
     if fmt == "citation":
-        return {"primary": "own release", "secondary_quote": "quoted"}.get(text, text), False
+        return {PRIMARY: "own release", SECONDARY_QUOTE: "quoted"}.get(text, text), False
     v = _number(text) if fmt not in ("text", "source", "year") else None
     if v is None:
         return text, False

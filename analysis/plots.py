@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis.views import verdict_counts
-from analysis.vocab import PRIMARY, publisher_name
+from analysis.vocab import PRIMARY, SECONDARY_QUOTE, publisher_name
 
 # Sized for the page they print on: A4 portrait text width is 180 mm (7.1 in); the report prints a chart at its
 # own size, so the font sizes below are the printed sizes (at least 8 pt) and no chart is taller than a page.
@@ -143,19 +143,19 @@ def _legend_below(ax, handles=None, labels=None, ncol: int = 2, **kw) -> None:
 def figure_counts(counts: pd.DataFrame) -> Chart:
     """Bars per publisher: figures from its own releases (solid) and figures known only as quotes (hatched)."""
     wide = counts.pivot_table(index="publisher", columns="citation", values="figures", aggfunc="sum", fill_value=0)
-    wide = wide.reindex(columns=["primary", "secondary_quote"], fill_value=0)
+    wide = wide.reindex(columns=[PRIMARY, SECONDARY_QUOTE], fill_value=0)
     wide = wide.loc[wide.sum(axis=1).sort_values().index]
     fig, ax = _figure(*_tall(len(wide)))
     y = range(len(wide))
     colors = [color(p) for p in wide.index]
-    ax.barh(y, wide["primary"], color=colors, height=0.7)
-    ax.barh(y, wide["secondary_quote"], left=wide["primary"], color=colors, alpha=0.45, hatch="///",
+    ax.barh(y, wide[PRIMARY], color=colors, height=0.7)
+    ax.barh(y, wide[SECONDARY_QUOTE], left=wide[PRIMARY], color=colors, alpha=0.45, hatch="///",
             edgecolor="white", height=0.7)
     ax.set_yticks(list(y), [publisher_name(p) for p in wide.index])
     ax.set_xlabel("published figures (rows in the tidy table)")
     _legend_below(ax, [Patch(color=NEUTRAL), Patch(facecolor=NEUTRAL, alpha=0.45, hatch="///", edgecolor="white")],
                   ["publisher's own release", "known only as a quote by another page"])
-    n_sec = int(wide["secondary_quote"].sum())
+    n_sec = int(wide[SECONDARY_QUOTE].sum())
     title = "Published figures by publisher and citation"
     ax.set_title(title)
     caption = (f"{int(wide.values.sum())} figures from {counts['sources'].sum()} registered publications; "
@@ -179,11 +179,11 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
         ax.axvspan(stat["p25"], stat["p75"], color=bls, alpha=0.20, label=f"{who} 25th–75th percentile")
     if "median" in stat:
         ax.axvline(stat["median"], color=bls, lw=1.2, label=f"{who} median")
-    markers = {"primary": "o", "secondary_quote": "D"}
+    markers = {PRIMARY: "o", SECONDARY_QUOTE: "D"}
     for (pub, cit), rows in figures.groupby(["publisher", "citation"], sort=True):
         ax.scatter(rows["value"], rows.index, color=color(pub), marker=markers.get(cit, "o"), s=40, zorder=3,
-                   edgecolor="white" if cit == "primary" else "black", linewidth=0.6,
-                   label=f"{publisher_name(pub)} ({'own release' if cit == 'primary' else 'quoted'})")
+                   edgecolor="white" if cit == PRIMARY else "black", linewidth=0.6,
+                   label=f"{publisher_name(pub)} ({'own release' if cit == PRIMARY else 'quoted'})")
     ax.set_yticks(range(len(figures)), [_wrap(t, 44) for t in figures["label"]])
     ax.set_ylim(-0.6, len(figures) - 0.4)
     dollars(ax)
@@ -324,7 +324,7 @@ def ranked(rows: pd.DataFrame, label: str, title: str, xlabel: str, caption: str
     for k, ax in enumerate(axes.flat):
         part = rows.iloc[k * per:(k + 1) * per].reset_index(drop=True)
         y = range(len(part))
-        quoted = part["citation"].eq("secondary_quote") if "citation" in part else pd.Series(False, index=part.index)
+        quoted = part["citation"].eq(SECONDARY_QUOTE) if "citation" in part else pd.Series(False, index=part.index)
         c = [color(p) for p in part["publisher"]] if "publisher" in part else NEUTRAL
         ax.barh([i - (h / 2 if adjusted else 0) for i in y], part["value"], height=h, color=c,
                 hatch=["///" if q else "" for q in quoted], edgecolor="white", label="published")
@@ -397,7 +397,7 @@ def states(rows: pd.DataFrame, cost_of_living: bool) -> Chart:
     adj = (f" Cost-of-living adjusted (wage x 100 / BEA regional price parity, {year}) for the {n_adj} of {len(rows)} "
            f"areas whose parity is shipped ({', '.join(sorted(rows.loc[rows['adjusted'].notna(), 'geography_name']))}); "
            "the others have no adjusted bar." if cost_of_living else "")
-    quoted = int(rows["citation"].eq("secondary_quote").sum())
+    quoted = int(rows["citation"].eq(SECONDARY_QUOTE).sum())
     caption = (f"Mean annual wage in {len(rows)} states and areas, May {year}"
                + (f" ({quoted} known only as quotes, hatched)." if quoted else ", from BLS's own release.") + adj)
     return ranked(rows, "geography_name", f"States ranked by mean annual wage, {year}",
@@ -408,7 +408,7 @@ def states(rows: pd.DataFrame, cost_of_living: bool) -> Chart:
 def metros(rows: pd.DataFrame) -> Chart:
     year = _years(rows["survey_year"])
     year += " and not stated" if rows["survey_year"].isna().any() else ""
-    quoted = int(rows["citation"].eq("secondary_quote").sum())
+    quoted = int(rows["citation"].eq(SECONDARY_QUOTE).sum())
     caption = (f"The {len(rows)} highest metropolitan and nonmetropolitan area means in the data (periods {year}), each labelled "
                "with its period and whose figure it is: a state agency's table, a BLS release or a page quoting one"
                + (f" ({quoted} known only as quotes, hatched)" if quoted else "")

@@ -64,7 +64,7 @@ def national_figures(table: pd.DataFrame, params) -> pd.DataFrame:
     detail = t[["certified", "credential", "credential_count", "job_title", "experience_band"]].agg(
         lambda r: " ".join(x for x in r if x and x != "all"), axis=1)
     t["detail"] = detail
-    quoted = t["quoted_by"].where(t["citation"] == "secondary_quote", "").map(lambda q: f", quoted by {_short(q)}" if q else "")
+    quoted = t["quoted_by"].where(t["citation"] == SECONDARY_QUOTE, "").map(lambda q: f", quoted by {_short(q)}" if q else "")
     t["label"] = (t["publisher"].map(publisher_name) + " " + t["statistic"] + detail.map(lambda d: f" ({d})" if d else "")
                   + ", " + t["reference_period"] + quoted)
     return t.drop_duplicates("label").sort_values(["value", "label"]).reset_index(drop=True)

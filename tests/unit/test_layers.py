@@ -13,7 +13,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "analysis"
 # lowest first: a module may import its own layer and the layers before it, never a later one
 LAYERS = {
     "foundation": ["analysis", "analysis.vocab", "analysis.errors", "analysis.config", "analysis.fileio", "analysis.jsonio",
-                   "analysis.csvsafe", "analysis.yamlio", "analysis.digest", "analysis.parsing"],
+                   "analysis.csvsafe", "analysis.yamlio", "analysis.digest", "analysis.parsing", "analysis.workdirs",
+                   "analysis.workers"],
     "sources": ["analysis.figures", "analysis.sources*"],
     "select": ["analysis.select"],
     "transforms": ["analysis.harmonize", "analysis.distribution", "analysis.geography", "analysis.reconcile", "analysis.audit",
