@@ -31,6 +31,8 @@ def checked_size(path: str | os.PathLike, max_bytes: int) -> int:
         raise FileProblem("file not found (a parent in the path is a file, not a folder)") from None
     except OSError as e:
         raise FileProblem(f"cannot read it ({e.strerror})") from None
+    except ValueError:  # a NUL byte in the name
+        raise FileProblem("is not a valid file name (it contains a NUL character)") from None
     if stat.S_ISDIR(st.st_mode):
         raise FileProblem("is a folder; expected a file")
     if not stat.S_ISREG(st.st_mode):

@@ -179,11 +179,13 @@ def read_article(path) -> str:
     """The article's text; InputError when it is missing, unreadable or empty."""
     from pathlib import Path
 
+    from analysis import fileio
+
     p = Path(path)
     try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise InputError(Issue(str(p), f"cannot read the article ({e.strerror or e}); expected a text, Markdown or HTML file")) from None
+        raw = fileio.read_bytes(p, fileio.MAX_TEXT_BYTES)  # a regular file of bounded size (not /dev/zero, a folder)
+    except fileio.FileProblem as e:
+        raise InputError(Issue(str(p), f"cannot read the article ({e}); expected a text, Markdown or HTML file")) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -128,6 +128,11 @@ def test_bad_sweep_grid(minimal, tmp_path, monkeypatch, case):
     assert_clear_failure(*run_cli("sweep", "--quiet", "--grid", case.get("path", "grid.yaml"))[::2], case["expect"])
 
 
+@pytest.mark.parametrize("case", CASES["articles"], ids=lambda c: c["file"])
+def test_bad_article(minimal, case):
+    assert_clear_failure(*run_cli("audit", "--article", str(HERE / case["file"]))[::2], case["expect"])
+
+
 def expand(text: str) -> str:
     """{digits5000}: 5,000 ones (a value too long to print in a case)."""
     return text.replace("{digits5000}", "1" * 5000)
