@@ -198,7 +198,7 @@ def data_digest(registry) -> str:
 def _definitions(sections: list[dict], appendices: list[dict]) -> list[dict]:
     """Every column a report table shows, once, with its label and meaning (the labels' one source)."""
     names = sorted({n for s in sections for a in s["artifacts"] if a["kind"] == "table" for n in a["names"]}
-                   | {n for a in appendices for n in a["names"]}, key=lambda n: column(n).label.lower())
+                   | {n for a in appendices for n in a["names"]}, key=lambda n: (column(n).label.lower(), n))  # ties: by name (a set has no order)
     return [{"name": n, "label": column(n).label, "meaning": column(n).meaning} for n in names]
 
 

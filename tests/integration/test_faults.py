@@ -361,3 +361,31 @@ def test_killing_only_the_cli_leaves_no_orphans(tmp_path, sig):
     [tmp] = paths.reports.glob(".tmp-*")
     assert workdirs.is_dead(tmp)
     assert workdirs.remove_dead(paths.reports) == [tmp.name]
+
+
+@pytest.mark.slow
+def test_damaged_cache_entries_are_rebuilt_in_a_real_rerun(tmp_path):
+    """A cached report.html cut to 2,000 bytes and a cached notebook cut in half: the rerun warns, executes that
+    notebook and rebuilds the report instead of copying them, and reports the same bytes as the first run."""
+    from tests.integration.test_runner import project_copy
+
+    paths = project_copy(tmp_path)
+    first = _cli(paths.root, "run", "--quiet", "--jobs", "2", timeout=900)
+    assert first.returncode == 0, first.stderr
+    first_dir = paths.reports / os.readlink(paths.reports / "latest")
+    manifest = json.loads((first_dir / "manifest.json").read_text())
+    report_entry = paths.cache / "runs" / "report" / manifest["cache"]["report"]["key"]
+    (report_entry / "report.html").write_bytes((report_entry / "report.html").read_bytes()[:2000])
+    name, info = sorted(manifest["cache"]["notebooks"].items())[0]
+    nb = paths.cache / "runs" / "nb" / info["key"] / "notebook.ipynb"
+    nb.write_bytes(nb.read_bytes()[: nb.stat().st_size // 2])
+
+    second = _cli(paths.root, "run", "--quiet", "--jobs", "2", timeout=900)
+    assert second.returncode == 0, second.stderr
+    assert f"cache entry .cache/runs/report/{report_entry.name[:12]}... is damaged (report.html has changed)" in second.stderr
+    assert f"cache entry .cache/runs/nb/{info['key'][:12]}... is damaged (notebook.ipynb has changed)" in second.stderr
+    second_dir = paths.reports / os.readlink(paths.reports / "latest")
+    again = json.loads((second_dir / "manifest.json").read_text())["cache"]
+    assert again["notebooks"][name]["status"] == "executed" and again["report"]["status"] == "built"
+    assert (second_dir / "report.html").read_bytes() == (first_dir / "report.html").read_bytes()
+    json.loads((second_dir / "notebooks" / f"{name}.ipynb").read_text())  # a whole notebook, not the cut one
