@@ -33,6 +33,7 @@ from analysis.sources.reference import load_rpp
 
 TITLE = "Medical billing and coding pay: what the published figures say and why they differ"
 MAX_ROWS = 80        # longer tables are cut in the report; the CSV beside it has every row
+PRINT_ROWS = 25      # the PDF prints the first rows of a long table in a section (appendices in full), the HTML all
 MAX_COLUMNS = 8      # a table without chosen report columns shows its first ones; the CSV has them all
 MAX_FINDINGS = 7     # the bottom line stays short
 MAX_COLUMN_CHARS = 40  # a column of longer texts wraps them rather than taking the page
@@ -220,7 +221,7 @@ def _context(run_dir: Path, params, paths, show_code: bool) -> dict:
         findings=_findings(run_dir, sections), sections=sections, appendices=appendices,
         references=refs, definitions=_definitions(sections, appendices), definitions_letter=APPENDIX_LETTERS[len(appendices)],
         adjustments=_adjustments(params), limitations=_limitations(registry, table), period_in_words=period_in_words,
-        references_json=REFERENCES_JSON)
+        references_json=REFERENCES_JSON, print_rows=PRINT_ROWS)
 
 
 def _template():
