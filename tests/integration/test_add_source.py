@@ -6,6 +6,7 @@ synthetic_*; nothing synthetic is stored in the repository.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 
@@ -135,15 +136,21 @@ def test_failures_change_nothing(project, tmp_path, capsys, case):
 
 @pytest.mark.slow
 def test_add_source_then_run_the_report_for_the_new_year(project, tmp_path):
-    """End to end through the CLI in a subprocess: add the (synthetic) 2025 file, then build the 2025 report."""
-    src = synthetic_2025(tmp_path)
+    """End to end through the CLI in a subprocess: a project without May 2024 (the shipped entry removed) gets a
+    (synthetic) 2024 file, then builds the 2024 report (2024 has a CPI-U annual average, so every section runs)."""
+    doc = yaml.safe_load(project.registry.read_text())
+    shipped = next(e for e in doc["sources"] if e["id"] == "bls_oews_national_2024")
+    doc["sources"].remove(shipped)
+    project.registry.write_text(yaml.safe_dump(doc, sort_keys=False))
+    (project.data / shipped["files"][0]["path"]).unlink()
+    src = synthetic_2025(tmp_path, "synthetic_national_M2024_dl.xlsx")
     env_cmd = [sys.executable, "-m", "analysis"]
     add = subprocess.run([*env_cmd, "add-source", str(src), "--publisher", "bls"], capture_output=True, text=True)
     assert add.returncode == 0, add.stderr
-    run = subprocess.run([*env_cmd, "run", "-p", "survey_year", "2025", "--jobs", "2"], capture_output=True, text=True)
+    run = subprocess.run([*env_cmd, "run", "--jobs", "2"], capture_output=True, text=True)  # the default: newest May
     assert run.returncode == 0, run.stderr[-3000:]
-    report = (project.reports / "latest" / "report.html").read_text()
-    assert "2025" in report
+    manifest = json.loads((project.reports / "latest" / "manifest.json").read_text())
+    assert manifest["parameters"]["survey_year"] == 2024
 
 
 def test_sector_and_state_files_of_an_unseen_year_need_no_code(project, tmp_path):
