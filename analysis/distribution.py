@@ -13,7 +13,7 @@ import pandas as pd
 from scipy.interpolate import PchipInterpolator
 from scipy.stats import norm
 
-from analysis.errors import ParameterError
+from analysis import anchor
 from analysis.figures import GROUP
 from analysis.harmonize import to_unit
 from analysis.select import bls_national, bls_oews, cross_industry
@@ -63,15 +63,13 @@ def _spline_mean(fit_row, tail: str = "sigma") -> float:
 def fit_bls(table: pd.DataFrame, params) -> pd.DataFrame:
     """One lognormal fit per BLS primary cross-industry OEWS group (year, area, occupation) with >= 2 usable annual
     percentiles (industry sectors are compared by their published percentiles, not fitted), plus, for a state
-    `params.geography`, the state publication the analysis anchors on (analysis.geography.anchor_rows).
+    `params.geography`, the state publication the analysis anchors on (analysis.anchor.rows).
 
     Top-coded or suppressed percentiles have no value and are left out of the fit, never invented.
     """
-    from analysis.geography import anchor_rows
-
     oews = cross_industry(bls_oews(table))
     if not is_national(params.geography):
-        oews = pd.concat([oews, anchor_rows(table, params)]).drop_duplicates()
+        oews = pd.concat([oews, anchor.rows(table, params)]).drop_duplicates()
     wages = to_unit(oews, ANNUAL, params.hours_per_year)
     rows = []
     for _, g in wages.groupby(GROUP, sort=True, dropna=False):
@@ -185,20 +183,6 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def anchor_fit(fits: pd.DataFrame, params) -> pd.Series:
-    """The cross-industry fit of params.survey_year for params.geography (national for 'US')."""
-    geo = params.geography.strip().upper()
-    geo = NATIONAL_CODE if is_national(geo) else geo
-    m = cross_industry(fits)
-    same_year = (m["survey_year"] == params.survey_year).fillna(False) | (m["survey_year"].isna() & (geo != NATIONAL_CODE))
-    m = m[same_year & ((m["geography_code"].str.upper() == geo) | (m["geography_name"].str.upper() == geo))]
-    if m.empty:
-        have = sorted(f"{y} {g}" for y, g in zip(fits["survey_year"], fits["geography_code"]))
-        raise ParameterError(f"no BLS percentile fit for survey year {params.survey_year} and geography {params.geography}; "
-                             f"fits exist for: {', '.join(have) or 'none'}")
-    return m.iloc[0]
-
-
 def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFrame:
     """Each wage figure (as annual USD) with the BLS May params.survey_year percentile whose wage equals it.
 
@@ -207,7 +191,7 @@ def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFr
     three usable percentiles. Figures are placed as published (nominal), against the same year's wages.
     Quotes are placed only with params.include_quotes, and their sentence names who quotes them.
     """
-    fit = anchor_fit(fits, params)
+    fit = anchor.fit(fits, params)
     out = to_unit(figures, ANNUAL, params.hours_per_year)
     out = out[out["value"].notna() & ((out["citation"] == PRIMARY) | params.include_quotes)].copy()
     if "bound" in out:

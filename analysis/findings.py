@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import reconcile
+from analysis import anchor, reconcile
 from analysis.harmonize import cpi_factor
 from analysis.select import quoted
 from analysis.vocab import ANNUAL, PRIMARY, publisher_name
@@ -34,7 +34,7 @@ def _quotes(table: pd.DataFrame, params) -> list[str]:
 def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataFrame | None = None) -> list[str]:
     """At most MAX_FINDINGS plain sentences for the bottom-line box (see the module docstring)."""
     y, dy = params.survey_year, params.dollar_year
-    bls = reconcile.bls_anchor(table, params)
+    bls = anchor.release(table, params)
     evidence = reconcile.evidence(table, params)
     band = table[(table["source_id"] == bls["source_id"]) & (table["unit"] == ANNUAL)
                  & table["statistic"].isin(["p10", "p90"])].set_index("statistic")["value"]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis import harmonize
 from analysis.errors import ParameterError
-from analysis.select import bls_national, cross_industry
+from analysis.select import cross_industry
 from analysis.vocab import ANNUAL, PERCENTILE_ORDER, PRIMARY, SECONDARY_QUOTE, is_national, publisher_name
 
 AREA_LEVELS = ("state", "metro", "nonmetro", "region")
@@ -85,25 +85,6 @@ def usable(cands: pd.DataFrame, geography: str, survey_year: int, include_quotes
         m = m[m["citation"] == PRIMARY]
     order = m.assign(_undated=m["survey_year"].isna(), _quote=m["citation"] != PRIMARY)
     return order.sort_values(["_undated", "_quote", "source_id"]).drop(columns=["_undated", "_quote"])
-
-
-def anchor_rows(table: pd.DataFrame, params) -> pd.DataFrame:
-    """The tidy rows of the release the analysis anchors on: BLS's national release of the survey year for US,
-    else the state publication `usable` puts first (empty when there is none)."""
-    if is_national(params.geography):
-        return bls_national(table, params.survey_year)
-    chosen = usable(candidates(table, params.hours_per_year), params.geography, params.survey_year, params.include_quotes)
-    if chosen.empty:
-        return table.iloc[0:0]
-    c = chosen.iloc[0]
-    t = cross_industry(table)
-    return t[(t["source_id"] == c["source_id"]) & (t["geography_code"] == c["geography_code"])]
-
-
-def anchor_label(rows: pd.DataFrame) -> str:
-    """'BLS's own release, May 2024, United States' or the state publication's evidence, period and area."""
-    r = rows.iloc[0]
-    return f"{evidence(r['publisher'], r['citation'], r['quoted_by'])}, {period_words(r['reference_period'], r['survey_year'])}, {r['geography_name']}"
 
 
 def areas(table: pd.DataFrame, params) -> pd.DataFrame:

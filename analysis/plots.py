@@ -195,10 +195,10 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
         title = f"National figures against the BLS May {_years(band['survey_year'])} wage distribution"
         shaded = f"the BLS percentiles of May {_years(band['survey_year'])}"
     else:  # a state anchor: whose distribution it is and its period, in words (never presented as a BLS release)
-        from analysis.geography import anchor_label
+        from analysis.anchor import label
 
         title = f"National figures against {who}'s wage distribution"
-        shaded = f"{who}'s published percentiles from {anchor_label(band)}"
+        shaded = f"{who}'s published percentiles from {label(band)}"
     fig.suptitle(title, fontweight="bold", fontsize=10)
     caption = (f"{len(figures)} national mean/median figures from {figures['publisher'].nunique()} publishers "
                f"({_names(figures['publisher'])}), reference periods {_years(figures['survey_year'])}; "

@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.errors import ParameterError
+from analysis import anchor
 from analysis.harmonize import cpi_factor, to_unit
 from analysis.parsing import rounding_step
-from analysis.select import bls_national, cross_industry, primary
-from analysis.vocab import ANNUAL, PERCENT, PRIMARY, publisher_name
+from analysis.select import cross_industry, primary
+from analysis.vocab import ANNUAL, PRIMARY, publisher_name
 
 BREAKDOWNS = ("credential", "credential_count", "job_title", "experience_band", "education")
 POINT_STATISTICS = ("median", "mean")
@@ -67,28 +67,6 @@ def layer(r) -> str:
     return "own release" if r["citation"] == PRIMARY else f"as claimed, quoted by {r['quoted_by'] or 'an unnamed page'}"
 
 
-def bls_national_values(table: pd.DataFrame, year: int) -> dict[str, float]:
-    """BLS OEWS national cross-industry annual median, mean, percentiles and mean PRSE of May `year`, as published
-    ({} if none)."""
-    b = bls_national(table, year)
-    b = b[b["value"].notna()]
-    got = {s: float(b.loc[(b["statistic"] == s) & (b["unit"] == u), "value"].iloc[0])
-           for s, u in (("median", ANNUAL), ("mean", ANNUAL), ("p10", ANNUAL), ("p25", ANNUAL), ("p75", ANNUAL),
-                        ("p90", ANNUAL), ("mean_prse", PERCENT))
-           if ((b["statistic"] == s) & (b["unit"] == u)).any()}
-    if got:
-        got["source_id"] = b["source_id"].iloc[0]
-    return got
-
-
-def bls_anchor(table: pd.DataFrame, params) -> dict[str, float]:
-    """The BLS national median and mean of params.survey_year that everything is compared with."""
-    got = bls_national_values(table, params.survey_year)
-    if "median" not in got or "mean" not in got:
-        raise ParameterError(f"survey_year {params.survey_year}: no BLS OEWS national annual median and mean in the data")
-    return got
-
-
 def nearest_per_population(ev: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per publisher its broadest populations (fewest credential, count, job, experience or education breakdowns;
     certified or not is kept apart), and per population and statistic the figure of the survey year nearest `year`
@@ -105,7 +83,7 @@ def nearest_per_population(ev: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def _wage_growth(table: pd.DataFrame, statistic: str, from_year: int, to_year: int) -> float | None:
     """BLS national `statistic` of May to_year / May from_year (None when either release is missing)."""
-    a, b = bls_national_values(table, from_year).get(statistic), bls_national_values(table, to_year).get(statistic)
+    a, b = anchor.national(table, from_year).get(statistic), anchor.national(table, to_year).get(statistic)
     return None if a is None or b is None else b / a
 
 
@@ -116,13 +94,13 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
     computed leaves `restated` empty and says why in `note`."""
     ev = nearest_per_population(evidence(table, params), params.survey_year)
     bls_stat = params.statistic if params.statistic in POINT_STATISTICS else "median"
-    ev = ev[(ev["publisher"] != "bls") | ((ev["source_id"] == bls_anchor(table, params)["source_id"]) & (ev["statistic"] == bls_stat))]
+    ev = ev[(ev["publisher"] != "bls") | ((ev["source_id"] == anchor.national(table, params.survey_year).get("source_id")) & (ev["statistic"] == bls_stat))]
     rows, dollars = [], cpi_factor(cpi, params.survey_year, params.dollar_year)
     for _, r in ev.iterrows():
         year, notes = int(r["survey_year"]), []
         stat = 1.0
         if r["statistic"] != params.statistic:
-            b = bls_national_values(table, year)
+            b = anchor.national(table, year)
             if params.statistic in b and r["statistic"] in b:
                 stat = b[params.statistic] / b[r["statistic"]]
                 notes.append(f"{r['statistic']} to {params.statistic} with BLS's own May {year} ratio")
@@ -254,8 +232,8 @@ def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFr
     in proportion to the log points (the logarithmic-mean split, also order-free).
     """
     share = params.certified_share if share is None else share
-    anchor = bls_anchor(table, params)
-    med, y0 = anchor["median"], params.survey_year
+    start = anchor.release(table, params)
+    med, y0 = start["median"], params.survey_year
     figs = nearest_per_population(evidence(table, params), y0)
     figs = figs[figs["publisher"] != "bls"]
     rows = []
@@ -263,8 +241,8 @@ def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFr
         value, year = float(h["value"]), int(h["survey_year"])
         steps = {}
         if h["statistic"] == "mean":
-            steps["statistic"] = (LOG_POINTS * np.log(anchor["mean"] / med),
-                                  f"Median to mean with BLS's own May {y0} figures (${anchor['mean']:,.0f} / ${med:,.0f}).")
+            steps["statistic"] = (LOG_POINTS * np.log(start["mean"] / med),
+                                  f"Median to mean with BLS's own May {y0} figures (${start['mean']:,.0f} / ${med:,.0f}).")
         else:
             steps["statistic"] = (0.0, "A median, like the BLS anchor: no statistic step.")
         growth = _wage_growth(table, h["statistic"], y0, year)

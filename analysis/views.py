@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import harmonize
+from analysis import anchor, harmonize
 from analysis.audit import VERDICTS
 from analysis.references import references
 from analysis.select import bls_national, cross_industry, of_publishers, of_year
@@ -49,10 +49,8 @@ def figure_counts(table: pd.DataFrame) -> pd.DataFrame:
 
 def bls_band(table: pd.DataFrame, params) -> pd.DataFrame:
     """The anchor's percentiles (annual): BLS national for the survey year, or the state publication
-    analysis.geography.anchor_rows chooses for params.geography. The band every other figure is placed in."""
-    from analysis.geography import anchor_rows
-
-    t = _annual(anchor_rows(table, params), params)
+    analysis.anchor.rows chooses for params.geography. The band every other figure is placed in."""
+    t = _annual(anchor.rows(table, params), params)
     return t[t["statistic"].isin(PERCENTILE_ORDER) & t["value"].notna()].reset_index(drop=True)
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from analysis import distribution, geography, plots, views
+from analysis import anchor, distribution, geography, plots, views
 from analysis.errors import ParameterError
 from analysis.session import check, load_data
 
@@ -53,7 +53,7 @@ def test_washington_anchor_band_fit_and_placement(data):
     band = views.bls_band(data.table, p).set_index("statistic")["value"]
     # the agency publishes hourly percentiles: x 2080 hours
     assert band.to_dict() == pytest.approx({"p25": 20.47 * 2080, "median": 23.32 * 2080, "p75": 29.65 * 2080})
-    fit = distribution.anchor_fit(distribution.fit_bls(data.table, p), p)
+    fit = anchor.fit(distribution.fit_bls(data.table, p), p)
     z = norm.ppf([0.25, 0.5, 0.75])
     y = np.log([20.47 * 2080, 23.32 * 2080, 29.65 * 2080])
     sigma = np.cov(z, y, bias=True)[0, 1] / np.var(z)
@@ -70,10 +70,10 @@ def test_washington_anchor_band_fit_and_placement(data):
 
 def test_quoted_anchor_is_labelled_as_a_quote_with_unknown_period(data):
     p = params(data, geography="AL", survey_year=2023, include_quotes=True)
-    rows = geography.anchor_rows(data.table, p)
-    assert geography.anchor_label(rows) == ("BLS figures as quoted by allalliedhealthschools.com, a secondary quote, "
+    rows = anchor.rows(data.table, p)
+    assert anchor.label(rows) == ("BLS figures as quoted by allalliedhealthschools.com, a secondary quote, "
                                             "period not stated, Alabama")
-    fit = distribution.anchor_fit(distribution.fit_bls(data.table, p), p)
+    fit = anchor.fit(distribution.fit_bls(data.table, p), p)
     assert fit["median"] == 39500 and fit["p10"] == 28390 and fit["p90"] == 62710
     # p10, median, p90 are symmetric in z, so the regression's intercept is the mean of the logs
     assert math.isclose(fit["mu"], np.log([28390, 39500, 62710]).mean())

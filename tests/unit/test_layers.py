@@ -17,12 +17,13 @@ LAYERS = {
                    "analysis.workers"],
     "sources": ["analysis.figures", "analysis.sources*"],
     "select": ["analysis.select"],
-    "transforms": ["analysis.harmonize", "analysis.distribution", "analysis.geography", "analysis.reconcile", "analysis.audit",
-                   "analysis.crosswalk", "analysis.sectors", "analysis.findings", "analysis.extraction*"],
+    "transforms": ["analysis.harmonize", "analysis.geography", "analysis.anchor", "analysis.distribution",
+                   "analysis.reconcile", "analysis.audit", "analysis.crosswalk", "analysis.sectors", "analysis.findings",
+                   "analysis.extraction*"],
     "views": ["analysis.views", "analysis.plots", "analysis.columns", "analysis.references"],
     "session": ["analysis.params", "analysis.session", "analysis.outputs", "analysis.headline"],
     "orchestrate": ["analysis.runner", "analysis.run_cache", "analysis.sweep", "analysis.report", "analysis.kernels",
-                    "analysis.workers", "analysis.workdirs", "analysis.cli", "analysis.__main__", "analysis.commands*"],
+                    "analysis.cli", "analysis.__main__", "analysis.commands*"],
 }
 
 
