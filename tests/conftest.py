@@ -14,14 +14,41 @@ REPO = project_paths().root
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def copy_project(root: Path, notebooks=None, sources=None) -> ProjectPaths:
+    """The one temporary-project builder. data/ is copied whole, or, with `sources` (registry ids), holds only those
+    entries and their files (plus the column maps and claims); notebooks/ holds every notebook, or only the paths in
+    `notebooks` (none for an empty list)."""
+    if sources is None:
+        shutil.copytree(REPO / "data", root / "data")
+    else:
+        data = root / "data"
+        for folder in ("column_maps", "claims"):
+            shutil.copytree(REPO / "data" / folder, data / folder)
+        kept = [e for e in yaml.safe_load((REPO / "data" / "sources.yaml").read_text())["sources"] if e["id"] in sources]
+        for f in (f for e in kept for f in e["files"]):
+            (data / f["path"]).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(REPO / "data" / f["path"], data / f["path"])
+        (data / "sources.yaml").write_text(yaml.safe_dump({"sources": kept}, sort_keys=False))
+    if notebooks is None:
+        shutil.copytree(REPO / "notebooks", root / "notebooks")
+    elif notebooks:
+        (root / "notebooks").mkdir()
+        for nb in notebooks:
+            shutil.copy(nb, root / "notebooks" / Path(nb).name)
+    return ProjectPaths(root)
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> ProjectPaths:
-    """A copy of data/ (and notebooks/) under tmp_path, with ANALYSIS_ROOT pointing at it."""
-    shutil.copytree(REPO / "data", tmp_path / "data")
-    if (REPO / "notebooks").is_dir():
-        shutil.copytree(REPO / "notebooks", tmp_path / "notebooks")
+    """A copy of the project (data/ and notebooks/) under tmp_path, with ANALYSIS_ROOT pointing at it."""
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
-    return ProjectPaths(tmp_path)
+    return copy_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def project_copy():
+    """copy_project, for module-scoped fixtures and tests that build their project themselves."""
+    return copy_project
 
 
 def register(paths: ProjectPaths, source: Path, rel: str, **fields) -> dict:

@@ -9,27 +9,10 @@ from pathlib import Path
 import yaml
 
 from analysis.cli import main
-from analysis.config import project_paths
 from analysis.sources.registry import sha256_of
 
 HERE = Path(__file__).parent
-REPO = project_paths().root
 KEEP = ("bls_cpi_u_annual", "bea_rpp_state", "bls_oews_national_2023")
-
-
-def minimal_project(root: Path) -> Path:
-    """data/ with only CPI-U, price parities and the May 2023 national file registered (and the claims)."""
-    data = root / "data"
-    shutil.copytree(REPO / "data" / "column_maps", data / "column_maps")
-    shutil.copytree(REPO / "data" / "claims", data / "claims")
-    doc = yaml.safe_load((REPO / "data" / "sources.yaml").read_text())
-    kept = [e for e in doc["sources"] if e["id"] in KEEP]
-    for e in kept:
-        for f in e["files"]:
-            (data / f["path"]).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(REPO / "data" / f["path"], data / f["path"])
-    (data / "sources.yaml").write_text(yaml.safe_dump({"sources": kept}, sort_keys=False))
-    return data
 
 
 def add_entry(data: Path, source: Path, rel: str, **fields) -> None:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from analysis import runner
-from tests.bad_inputs.harness import HERE, add_entry, minimal_project, run_cli
+from tests.bad_inputs.harness import HERE, KEEP, add_entry, run_cli
 
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text())
 
@@ -27,9 +27,10 @@ def assert_clear_failure(code: int, err: str, expect: list[str]) -> None:
 
 
 @pytest.fixture
-def minimal(tmp_path, monkeypatch):
+def minimal(tmp_path, monkeypatch, project_copy):
+    """data/ with only CPI-U, price parities and the May 2023 national file registered (and the claims)."""
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
-    return minimal_project(tmp_path)
+    return project_copy(tmp_path, notebooks=[], sources=KEEP).data
 
 
 @pytest.mark.parametrize("case", CASES["data"], ids=lambda c: c["file"].removesuffix(".csv"))

@@ -17,7 +17,7 @@ import yaml
 
 from analysis import workdirs
 from analysis.run_cache import RunCache
-from tests.bad_inputs.harness import minimal_project
+from tests.bad_inputs.harness import KEEP
 from tests.integration.test_reliability import earlier_run, tree_digest
 
 OESM = Path(__file__).resolve().parents[1] / "fixtures" / "oews"
@@ -34,9 +34,9 @@ def _cli(root: Path, *args: str, timeout: float = 300) -> subprocess.CompletedPr
 
 
 @pytest.fixture
-def bare(tmp_path) -> Path:
+def bare(tmp_path, project_copy) -> Path:
     """A minimal project (CPI-U, price parities, May 2023 national) without May 2023 registered: room to add it."""
-    data = minimal_project(tmp_path)
+    data = project_copy(tmp_path, notebooks=[], sources=KEEP).data
     doc = yaml.safe_load((data / "sources.yaml").read_text())
     doc["sources"] = [e for e in doc["sources"] if e["id"] != "bls_oews_national_2023"]
     (data / "sources.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
@@ -281,11 +281,9 @@ def _can_mount_tmpfs() -> str | None:
 
 
 @pytest.mark.slow
-def test_full_disk_while_writing_a_run_is_one_line_and_keeps_latest(tmp_path):
+def test_full_disk_while_writing_a_run_is_one_line_and_keeps_latest(tmp_path, project_copy):
     """reports/ on a 300 KB tmpfs: a rerun copying its cached notebooks fills it; one-line error, exit 2,
     reports/latest and the earlier run untouched, and the next run (with room) cleans the dead .tmp folder."""
-    from tests.integration.test_runner import project_copy
-
     reason = _can_mount_tmpfs()
     if reason:
         pytest.skip(reason)
@@ -335,11 +333,10 @@ def _descendants(pid: int) -> set[int]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_killing_only_the_cli_leaves_no_orphans(tmp_path, sig):
+def test_killing_only_the_cli_leaves_no_orphans(tmp_path, sig, project_copy):
     """Only the CLI process is killed (not its group): its pool workers and their kernels exit within seconds,
     and the next run removes the dead run's .tmp folder."""
     from tests.integration.test_reliability import start_run
-    from tests.integration.test_runner import project_copy
 
     paths = project_copy(tmp_path)
     proc = start_run(paths, "--jobs", "2", "--force")

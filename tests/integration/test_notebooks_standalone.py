@@ -8,7 +8,6 @@ import sys
 import nbformat
 import pytest
 
-from tests.integration.test_runner import project_copy
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +17,7 @@ def papermill(paths, *args: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "ANALYSIS_ROOT": str(paths.root)}, timeout=300)
 
 
-def test_plain_papermill_with_a_parameter(tmp_path):
+def test_plain_papermill_with_a_parameter(tmp_path, project_copy):
     paths = project_copy(tmp_path)
     done = papermill(paths, "notebooks/02_national_picture.ipynb", "out.ipynb", "-p", "survey_year", "2022")
     assert done.returncode == 0, done.stderr[-2000:]
@@ -33,7 +32,7 @@ def test_plain_papermill_with_a_parameter(tmp_path):
     assert sum("image/png" in o.get("data", {}) for o in chart_cell.outputs) == 1
 
 
-def test_plain_papermill_rejects_a_bad_parameter_in_the_first_cell(tmp_path):
+def test_plain_papermill_rejects_a_bad_parameter_in_the_first_cell(tmp_path, project_copy):
     paths = project_copy(tmp_path)
     done = papermill(paths, "notebooks/06_trends.ipynb", "out.ipynb", "-p", "dollar_year", "1999")
     assert done.returncode != 0

@@ -14,7 +14,6 @@ import yaml
 
 from analysis import report
 from analysis.session import validate
-from tests.integration.test_runner import project_copy
 
 NETGUARD = Path(__file__).resolve().parents[1] / "netguard"
 
@@ -57,7 +56,7 @@ def kill_group(proc: subprocess.Popen, sig: int) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_killed_run_leaves_latest_and_earlier_runs_untouched(tmp_path, sig):
+def test_killed_run_leaves_latest_and_earlier_runs_untouched(tmp_path, sig, project_copy):
     paths = project_copy(tmp_path)
     earlier = earlier_run(paths)
     before_reports, before_raw = tree_digest(paths.reports), tree_digest(paths.raw)
@@ -86,7 +85,7 @@ def test_killed_run_leaves_latest_and_earlier_runs_untouched(tmp_path, sig):
 
 
 @pytest.mark.slow
-def test_concurrent_offline_runs_do_not_clobber_each_other(tmp_path):
+def test_concurrent_offline_runs_do_not_clobber_each_other(tmp_path, project_copy):
     """Two runs started together: distinct run ids, both complete, same bytes; no socket leaves the machine."""
     paths = project_copy(tmp_path)
     raw_before = tree_digest(paths.raw)
@@ -125,7 +124,7 @@ def test_text_from_data_files_is_escaped_in_the_report(project, tmp_path):
 
 
 @pytest.mark.slow
-def test_a_failure_cancels_waiting_notebooks_cleanly(tmp_path, monkeypatch, capsys):
+def test_a_failure_cancels_waiting_notebooks_cleanly(tmp_path, monkeypatch, capsys, project_copy):
     """With more notebooks than workers, the ones still queued when a notebook fails are cancelled, not crashed."""
     import nbformat
 

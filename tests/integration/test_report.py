@@ -18,14 +18,13 @@ from analysis import report, runner
 from analysis.session import validate
 from analysis.sources.registry import load_registry
 from tests.browser import Chromium, find_chromium
-from tests.integration.test_runner import project_copy
 
 pytestmark = pytest.mark.slow
 MAX_NOTE_CHARS = 200  # "Sources: [1]–[23], [25]" stays within about two printed lines
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
+def run(tmp_path_factory, project_copy):
     with pytest.MonkeyPatch.context() as mp:
         paths = project_copy(tmp_path_factory.mktemp("project"))
         mp.setenv("ANALYSIS_ROOT", str(paths.root))

@@ -3,31 +3,21 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from analysis import runner
-from analysis.config import ProjectPaths, project_paths
+from analysis.config import project_paths
 from analysis.session import validate
 
 REPO = project_paths().root
 pytestmark = pytest.mark.slow
 
 
-def project_copy(root: Path, notebooks=None) -> ProjectPaths:
-    """data/ and notebooks/ (optionally a subset) copied under `root`."""
-    shutil.copytree(REPO / "data", root / "data")
-    (root / "notebooks").mkdir()
-    for nb in notebooks or runner.notebooks(project_paths(REPO)):
-        shutil.copy(nb, root / "notebooks" / nb.name)
-    return ProjectPaths(root)
-
-
 @pytest.fixture(scope="module")
-def all_runs(tmp_path_factory):
+def all_runs(tmp_path_factory, project_copy):
     """In one temporary project: a cold parallel run, a forced sequential run with the same parameters, an
     unchanged rerun (from the cache: starting a kernel fails it), a run with a parameter only the claims
     audit declares, that run again after an edit of the claims file (which only the claims audit reads), and last a
@@ -150,7 +140,7 @@ def test_a_run_never_writes_to_data(runs):
         p.relative_to(REPO / "data" / "raw") for p in (REPO / "data" / "raw").rglob("*"))
 
 
-def test_failing_notebook_keeps_latest_and_names_notebook_and_cell(tmp_path, monkeypatch, capsys):
+def test_failing_notebook_keeps_latest_and_names_notebook_and_cell(tmp_path, monkeypatch, capsys, project_copy):
     from analysis.cli import main
 
     paths = project_copy(tmp_path, runner.notebooks(project_paths(REPO))[:1])

@@ -10,7 +10,6 @@ import pytest
 from analysis import sweep
 from analysis.cli import main
 from analysis.errors import ParameterError
-from tests.integration.test_runner import project_copy
 
 
 def _grid(tmp_path, text: str):
@@ -69,7 +68,7 @@ def _summary(sweep_dir) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def sweeps(tmp_path_factory):
+def sweeps(tmp_path_factory, project_copy):
     """A local sweep over two survey years (CLI, two processes), then on a Dask LocalCluster the same two sets
     plus the two with another claims-audit tolerance, in the same project (one worker process: the tasks and
     their results cross a process boundary as they would on a real cluster)."""

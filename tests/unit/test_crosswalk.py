@@ -37,13 +37,18 @@ def test_breaks_are_recorded(series):
     assert series.groupby("survey_year")["soc_code"].nunique().max() == 1
 
 
-def test_crosswalk_is_data(project):
-    """A new code in occupations.csv (a future SOC revision) changes the series without code changes."""
+def test_crosswalk_is_data(project, series):
+    """Editing occupations.csv changes the series without code changes: here the series is redefined on the SOC 2010
+    code (every row's series_code 29-2071) and 29-2072 ends in 2023, as a future SOC revision would end it."""
     occ = project.column_maps / "occupations.csv"
-    occ.write_text(occ.read_text().replace("29-2072,SOC 2018,Medical Records Specialists,2021,,",
-                                           "29-2072,SOC 2018,Medical Records Specialists,2021,2030,"))
-    assert code_for_year(2024, project.column_maps)["soc_code"] == "29-2072"
+    text = occ.read_text()
+    edited = text.replace(",29-2072,", ",29-2071,").replace("29-2072,SOC 2018,Medical Records Specialists,2021,,",
+                                                            "29-2072,SOC 2018,Medical Records Specialists,2021,2023,")
+    assert edited != text
+    occ.write_text(edited)
     assert code_for_year(2019, project.column_maps)["soc_code"] == "29-2098"
     assert code_for_year(2015, project.column_maps)["soc_code"] == "29-2071"
     s = national_series(load_figures(registry=load_registry(project)), project.column_maps)
-    assert set(s["series_code"]) == {"29-2072"}
+    assert set(s["series_code"]) == {"29-2071"} and set(series["series_code"]) == {"29-2072"}
+    by_year = s.drop_duplicates("survey_year").set_index("survey_year")
+    assert by_year.loc[:2018, "comparable"].all() and not by_year.loc[2019:, "comparable"].any()

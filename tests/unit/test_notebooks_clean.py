@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -58,8 +59,9 @@ def test_declared_parameters_have_the_run_defaults_and_reach_the_session(path):
 
 
 def test_python3_kernel_runs_this_interpreter():
-    """papermill starts 'python3'; its argv must resolve to the venv's python (jupyter_client swaps 'python')."""
-    from jupyter_client.kernelspec import KernelSpecManager
+    """papermill starts the 'python3' kernel; the command jupyter_client launches must be this venv's python (its
+    kernel spec may say 'python', which jupyter_client replaces by sys.executable: check the command it builds)."""
+    from jupyter_client.manager import KernelManager
 
-    argv = KernelSpecManager().get_kernel_spec("python3").argv
-    assert argv[0] in ("python", "python3", sys.executable)
+    cmd = KernelManager(kernel_name="python3").format_kernel_cmd()
+    assert Path(cmd[0]).resolve() == Path(sys.executable).resolve() and cmd[1:3] == ["-m", "ipykernel_launcher"]

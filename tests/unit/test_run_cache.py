@@ -275,8 +275,18 @@ def test_a_failed_notebook_is_not_cached(project, fake, monkeypatch):
     assert _statuses(again)["01_sources_and_quality"] == "reused"
 
 
-def test_run_command_has_force():
-    from analysis.cli import build_parser
+@pytest.mark.parametrize("argv, force", [(["run", "--force", "--jobs", "2"], True), (["run", "--jobs", "2"], False)])
+def test_run_command_passes_force_to_the_runner(project, monkeypatch, argv, force):
+    """`run --force` reaches runner.run (which then executes every notebook: test above); without it, it does not."""
+    from analysis.cli import main
 
-    args = build_parser().parse_args(["run", "--force", "--jobs", "2"])
-    assert args.force and args.jobs == 2
+    seen = {}
+
+    def fake_run(params, paths, **kw):
+        seen.update(kw)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(runner, "run", fake_run)
+    with pytest.raises(SystemExit):
+        main(argv + ["--quiet"])
+    assert seen["force"] is force and seen["jobs"] == 2
