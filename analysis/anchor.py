@@ -11,11 +11,11 @@ import pandas as pd
 
 from analysis.errors import ParameterError
 from analysis.geography import candidates, evidence, period_words, usable
+from analysis.harmonize import to_unit
 from analysis.select import bls_national, cross_industry
 from analysis.vocab import ANNUAL, NATIONAL_CODE, PERCENT, is_national
 
-VALUES = (("median", ANNUAL), ("mean", ANNUAL), ("p10", ANNUAL), ("p25", ANNUAL), ("p75", ANNUAL), ("p90", ANNUAL),
-          ("mean_prse", PERCENT))
+WAGES = ("median", "mean", "p10", "p25", "p75", "p90")
 
 
 def rows(table: pd.DataFrame, params) -> pd.DataFrame:
@@ -30,14 +30,18 @@ def rows(table: pd.DataFrame, params) -> pd.DataFrame:
     return t[(t["source_id"] == c["source_id"]) & (t["geography_code"] == c["geography_code"])]
 
 
-def values(release: pd.DataFrame) -> dict:
-    """Median, mean, percentiles (annual) and mean PRSE of one release's rows, as published, with its source_id
+def values(release: pd.DataFrame, hours_per_year: int = 2080) -> dict:
+    """Median, mean, percentiles (annual: as published, or converted with `hours_per_year` when a release gives only
+    the hourly figure, as state agency tables may) and mean PRSE of one release's rows, with its source_id
     ({} when it has none)."""
     r = release[release["value"].notna()]
-    got = {s: float(r.loc[(r["statistic"] == s) & (r["unit"] == u), "value"].iloc[0])
-           for s, u in VALUES if ((r["statistic"] == s) & (r["unit"] == u)).any()}
+    wages = to_unit(r, ANNUAL, hours_per_year)
+    got = {s: float(wages.loc[wages["statistic"] == s, "value"].iloc[0]) for s in WAGES if (wages["statistic"] == s).any()}
+    prse = r.loc[(r["statistic"] == "mean_prse") & (r["unit"] == PERCENT), "value"]
+    if len(prse):
+        got["mean_prse"] = float(prse.iloc[0])
     if got:
-        got["source_id"] = r["source_id"].iloc[0]
+        got["source_id"], got["publisher"] = r["source_id"].iloc[0], r["publisher"].iloc[0]
     return got
 
 
@@ -48,7 +52,7 @@ def national(table: pd.DataFrame, year: int) -> dict:
 
 def release(table: pd.DataFrame, params) -> dict:
     """values() of the anchor release; ParameterError when it lacks an annual median and mean."""
-    got = values(rows(table, params))
+    got = values(rows(table, params), params.hours_per_year)
     if "median" not in got or "mean" not in got:
         where = "BLS OEWS national" if is_national(params.geography) else f"{params.geography} anchor"
         raise ParameterError(f"survey_year {params.survey_year}: no {where} annual median and mean in the data")

@@ -242,7 +242,7 @@ def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFr
         steps = {}
         if h["statistic"] == "mean":
             steps["statistic"] = (LOG_POINTS * np.log(start["mean"] / med),
-                                  f"Median to mean with BLS's own May {y0} figures (${start['mean']:,.0f} / ${med:,.0f}).")
+                                  f"Median to mean with {publisher_name(start['publisher'])}'s own May {y0} figures (${start['mean']:,.0f} / ${med:,.0f}).")
         else:
             steps["statistic"] = (0.0, "A median, like the BLS anchor: no statistic step.")
         growth = _wage_growth(table, h["statistic"], y0, year)
