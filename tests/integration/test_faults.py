@@ -361,11 +361,9 @@ def test_killing_only_the_cli_leaves_no_orphans(tmp_path, sig, project_copy):
 
 
 @pytest.mark.slow
-def test_damaged_cache_entries_are_rebuilt_in_a_real_rerun(tmp_path):
+def test_damaged_cache_entries_are_rebuilt_in_a_real_rerun(tmp_path, project_copy):
     """A cached report.html cut to 2,000 bytes and a cached notebook cut in half: the rerun warns, executes that
     notebook and rebuilds the report instead of copying them, and reports the same bytes as the first run."""
-    from tests.integration.test_runner import project_copy
-
     paths = project_copy(tmp_path)
     first = _cli(paths.root, "run", "--quiet", "--jobs", "2", timeout=900)
     assert first.returncode == 0, first.stderr
