@@ -41,7 +41,7 @@ def values(release: pd.DataFrame, hours_per_year: int = 2080) -> dict:
     if len(prse):
         got["mean_prse"] = float(prse.iloc[0])
     if got:
-        got["source_id"], got["publisher"] = r["source_id"].iloc[0], r["publisher"].iloc[0]
+        got.update({k: r[k].iloc[0] for k in ("source_id", "publisher", "reference_period")})
     return got
 
 

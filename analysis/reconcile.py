@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import anchor
+from analysis.geography import period_words
 from analysis.harmonize import cpi_factor, to_unit
 from analysis.parsing import rounding_step
 from analysis.select import cross_industry, primary
@@ -242,7 +243,7 @@ def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFr
         steps = {}
         if h["statistic"] == "mean":
             steps["statistic"] = (LOG_POINTS * np.log(start["mean"] / med),
-                                  f"Median to mean with {publisher_name(start['publisher'])}'s own May {y0} figures (${start['mean']:,.0f} / ${med:,.0f}).")
+                                  f"Median to mean with {publisher_name(start['publisher'])}'s own {period_words(start['reference_period'], y0)} figures (${start['mean']:,.0f} / ${med:,.0f}).")
         else:
             steps["statistic"] = (0.0, "A median, like the BLS anchor: no statistic step.")
         growth = _wage_growth(table, h["statistic"], y0, year)

@@ -33,7 +33,7 @@ def _table() -> pd.DataFrame:
 def test_us_anchor_is_bls_national_release_as_published():
     got = anchor.release(_table(), P)
     assert got == {"median": 47180, "mean": 51090, "p10": 31710, "p90": 75460, "mean_prse": 0.5,
-                   "source_id": "bls_oews_national_2022", "publisher": "bls"}
+                   "source_id": "bls_oews_national_2022", "publisher": "bls", "reference_period": "2022-05"}
 
 
 def test_state_anchor_is_its_own_publication_hourly_figures_converted():
