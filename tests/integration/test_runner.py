@@ -101,7 +101,7 @@ def test_run_folder_has_every_output(runs):
             for f in meta["files"]:
                 assert (d / nb.stem / f).stat().st_size > 0
             if meta["kind"] == "chart":
-                assert sorted(Path(f).suffix for f in meta["files"]) == [".png", ".svg"]
+                assert sorted(meta["files"]) == sorted(f"{meta['name']}{ext}" for ext in (".png", ".svg", "_data.csv"))
                 assert meta["source_note"].startswith("Sources: ")
 
 
