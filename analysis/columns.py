@@ -16,7 +16,7 @@ from analysis.vocab import PRIMARY, SECONDARY_QUOTE, publisher_name
 @dataclass(frozen=True)
 class Column:
     label: str
-    format: str = "text"   # text, usd, usd_signed, pct, pct_signed, share (0-1 as %), count, number, year, publisher, citation, source
+    format: str = "text"   # text, usd, usd_signed, pct, pct_signed, share (0-1 as %), count, number, year, publisher, citation, source, source_values
     meaning: str = ""
 
 
@@ -54,7 +54,7 @@ LABELS: dict[str, Column] = {
     "undated": _C("Undated", "count", "figures without a reference period"),
     "approximate": _C("Approximate", "count", "figures the publication gives as approximate ('about')"),
     "no_value": _C("No value", "count", "figures suppressed (BLS * or **) or top-coded (BLS #)"),
-    "values": _C("Values as published", meaning="each source's value for the same figure"),
+    "values": _C("Values as published", "source_values", "each source's value for the same figure, by reference number"),
     # BLS distribution fits
     "median": _C("Median", "usd", "published BLS median annual wage"),
     "p10": _C("10th pct.", "usd", "published BLS 10th percentile annual wage"),

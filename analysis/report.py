@@ -61,6 +61,16 @@ def _widths(labels: list[str], body: list[dict]) -> list[float]:
     return [round(100 * n / sum(need), 1) for n in need]
 
 
+def _cited_values(text: str, numbers: dict[str, int]) -> str:
+    """'source_id=37,290.00; ...' (figures.conflicts) as '[3] 37,290; [5] 38,290': readers see reference numbers,
+    not registry ids."""
+    parts = []
+    for part in text.split("; "):
+        sid, _, value = part.partition("=")
+        parts.append(f"[{numbers[sid]}] {value.removesuffix('.00')}" if sid in numbers else part)
+    return "; ".join(parts)
+
+
 def _table(meta: dict, folder: Path, numbers: dict[str, int]) -> dict:
     df = pd.read_csv(folder / meta["files"][0], dtype=str, keep_default_na=False).map(restore)  # text as written
     highlight = df.pop("highlight").str.lower().eq("true") if "highlight" in df else pd.Series(False, index=df.index)
@@ -72,6 +82,8 @@ def _table(meta: dict, folder: Path, numbers: dict[str, int]) -> dict:
         for value, c in zip(row, cols):
             if c.format == "source" and value in numbers:
                 cells.append({"text": f"[{numbers[value]}]", "ref": f"ref-{numbers[value]}", "num": False})
+            elif c.format == "source_values":
+                cells.append({"text": _cited_values(value, numbers), "num": False})
             else:
                 text, num = format_cell(value, c.format)
                 cells.append({"text": text, "num": num})

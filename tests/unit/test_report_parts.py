@@ -115,3 +115,12 @@ def test_charts_fit_the_printed_page_in_legible_words(table, registry):
         assert not [i for i in ids if i in words], f"{chart.title} shows source ids"
         assert chart.data is not None and len(chart.data), chart.title
     assert plt.get_fignums() == []  # outside pyplot: the inline backend never shows a chart a second time
+
+
+def test_values_published_differently_cite_reference_numbers_not_registry_ids():
+    from analysis.report import _cited_values
+
+    text = "aapc_2009_coding_edge_transcript=37,290.00; aapc_2009_for_the_record=38,290.00; unregistered=1.50"
+    numbers = {"aapc_2009_coding_edge_transcript": 3, "aapc_2009_for_the_record": 4}
+    assert _cited_values(text, numbers) == "[3] 37,290; [4] 38,290; unregistered=1.50"
+    assert column("values").format == "source_values"
