@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from analysis.extraction import cues
+import analysis.extraction.cues as cues
 from analysis.extraction.amounts import Amount, find_amounts
 from analysis.extraction.article import Block, blocks
 
