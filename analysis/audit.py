@@ -36,7 +36,7 @@ from analysis.parsing import parse_amount, rounding_step
 from analysis.select import geography_mask
 from analysis.sources.csvio import read_text_table
 from analysis.vocab import (ANNUAL, CLAIM_PUBLISHERS, CLAIM_STATISTICS, CLAIM_UNITS, CROSS_INDUSTRY_CODES, HOURLY, PERCENT,
-                            PRIMARY, SECONDARY_QUOTE, WAGE_UNITS)
+                            PRIMARY, SECONDARY_QUOTE, WAGE_UNITS, publisher_name)
 
 REQUIRED = ["claim_id", "claim_text", "value", "unit", "statistic", "publisher", "reference_period"]
 OPTIONAL = ["population", "geography", "value_high", "extracted_by", "confidence"]
@@ -216,8 +216,13 @@ def worst(*verdicts: str) -> str:
 
 
 def _quoted(figs: pd.DataFrame) -> str:
-    return "; ".join(sorted({f"{q or 'an unnamed page'} ({s}: {v:,.2f})".replace(".00)", ")")
-                             for q, s, v in zip(figs["quoted_by"], figs["source_id"], figs["value"])}))
+    """'seed_bls_figures (82,490)': the quoting publication by its id (the report cites it by number; the References
+    say who quotes whom), so the note stays one line."""
+    return "; ".join(sorted({f"{s} ({_num(v)})" for s, v in zip(figs["source_id"], figs["value"])}))
+
+
+def _num(v: float) -> str:
+    return f"{v:,.2f}".removesuffix(".00")
 
 
 def _money(v: float, unit: str) -> str:
@@ -240,8 +245,9 @@ class _Figures:
 def _unverifiable(figs: pd.DataFrame, m: pd.Series, c, what: str) -> str:
     quotes = figs[m & (figs["citation"] == SECONDARY_QUOTE)
                   & (_period_mask(figs, c["reference_period"]) | (figs["reference_period"] == "undated"))]
-    return (f"no {c['publisher']} release of its own in the data; only quoted by {_quoted(quotes)}" if len(quotes)
-            else f"no {c['publisher']} {what} figure for {c['reference_period']}, this population and {c['geography']} in the data")
+    name = publisher_name(c["publisher"])
+    return (f"no {name} release of its own in the data; only quoted by {_quoted(quotes)}" if len(quotes)
+            else f"no {name} {what} figure for {c['reference_period']}, this population and {c['geography']} in the data")
 
 
 def _check_point(c, pop, figs_of: _Figures, params, statistic: str) -> dict:
@@ -253,12 +259,12 @@ def _check_point(c, pop, figs_of: _Figures, params, statistic: str) -> dict:
     best = primary.loc[(c["claimed"] - primary["value"]).abs().idxmin()]
     v = verdict(c["claimed"], c["value"], best["value"], params.tolerance_pct, c["bound"])
     diff = float(c["claimed"] - best["value"])
-    note = f"{best['source_id']} ({best['reference_period']}) gives {best['value']:,.2f}; claim differs by {diff / best['value'] * 100:+.2f}%"
+    note = f"{best['source_id']} ({best['reference_period']}) gives {_num(best['value'])}; claim differs by {diff / best['value'] * 100:+.2f}%"
     if c["bound"]:
         note += f" (a {c['bound'].replace('_', ' ')} claim: {'holds' if v == 'exact' else 'does not hold'})"
     others = primary.drop(index=best.name)
     if len(others):
-        note += "; other releases: " + ", ".join(f"{s} {v:,.2f}" for s, v in zip(others["source_id"], others["value"]))
+        note += "; other releases: " + ", ".join(f"{s} {_num(v)}" for s, v in zip(others["source_id"], others["value"]))
     if best["derived"]:
         note += f" (converted: {best['note']})"
     if v != "exact" and not c["bound"]:
@@ -285,7 +291,7 @@ def _check_range(c, pop, figs_of: _Figures, params) -> dict:
     v_low = verdict(c["claimed"], c["value"], lo, params.tolerance_pct)
     v_high = verdict(c["claimed_high"], c["value_high"], hi, params.tolerance_pct)
     return {"verdict": worst(v_low, v_high), "data_value": lo, "data_value_high": hi, "difference": c["claimed"] - lo,
-            "source_id": sid, "note": f"{sid} gives {ends[0]} {lo:,.2f} and {ends[1]} {hi:,.2f} (range as published); "
+            "source_id": sid, "note": f"{sid} gives {ends[0]} {_num(lo)} and {ends[1]} {_num(hi)} (range as published); "
                                       f"low end {v_low}, high end {v_high}"}
 
 
@@ -312,7 +318,7 @@ def _check_difference(c, figs_of: _Figures, params) -> dict:
     own = [f for f in found if f[0] == PRIMARY]
     if not own:
         quotes = "; ".join(f"{sid}: {stat} {x:,.0f} - {y:,.0f} = {_money(diff(x, y), c['unit'])}" for _, stat, sid, x, y in found)
-        return {"note": f"no {c['publisher']} release of its own gives both figures for {c['reference_period']}"
+        return {"note": f"no {publisher_name(c['publisher'])} release of its own gives both figures for {c['reference_period']}"
                         + (f"; the quoted figures give {quotes}" if quotes else "")}
     _, stat, sid, x, y = own[0]
     d = diff(x, y)
@@ -355,10 +361,9 @@ def audit_claims(claims: pd.DataFrame, table: pd.DataFrame, params) -> pd.DataFr
             found = _check_point(c, pop, figs_of, params, statistic)
         out.update(found)
         if undated:
-            out["note"] = f"period uncertain: the article gives no period, {c['reference_period']} assumed; " + out["note"]
+            out["note"] = f"period uncertain: none given, {c['reference_period']} assumed; " + out["note"]
         elif PERIOD_UNCERTAIN.search(c["claim_text"]):
-            out["note"] = (f"period uncertain: the article gives no period, {c['reference_period']} assumed; "
-                           + out["note"])
+            out["note"] = f"period uncertain: none given, {c['reference_period']} assumed; " + out["note"]
         rows.append(out)
     return pd.DataFrame(rows, columns=OUTPUT)
 

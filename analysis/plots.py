@@ -23,7 +23,7 @@ from analysis.vocab import PRIMARY, SECONDARY_QUOTE, publisher_name
 
 # Sized for the page they print on: A4 portrait text width is 180 mm (7.1 in); the report prints a chart at its
 # own size, so the font sizes below are the printed sizes (at least 8 pt) and no chart is taller than a page.
-WIDTH, ROW_HEIGHT, MAX_HEIGHT = 7.0, 0.26, 8.6
+WIDTH, ROW_HEIGHT, MAX_HEIGHT = 7.0, 0.22, 8.6
 SPLIT_ROWS = 30  # a ranked chart with more bars is laid out in two side-by-side panels
 # One colour per publisher in every chart (Okabe-Ito: distinguishable with the common colour-vision deficiencies).
 PUBLISHER_COLORS = {"bls": "#0072B2", "aapc": "#E69F00", "salary.com": "#009E73", "payscale": "#CC79A7",

@@ -9,11 +9,13 @@ parameters (no run id, no clock), so two runs give the same report.html.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
 import struct
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -33,10 +35,13 @@ from analysis.sources.reference import load_rpp
 
 TITLE = "Medical billing and coding pay: what the published figures say and why they differ"
 MAX_ROWS = 80        # longer tables are cut in the report; the CSV beside it has every row
-PRINT_ROWS = 25      # the PDF prints the first rows of a long table in a section (appendices in full), the HTML all
+PRINT_ROWS = 15      # the PDF prints the first rows of a long table in a section (appendices in full), the HTML all
 MAX_COLUMNS = 8      # a table without chosen report columns shows its first ones; the CSV has them all
 MAX_FINDINGS = 7     # the bottom line stays short
 MAX_COLUMN_CHARS = 40  # a column of longer texts wraps them rather than taking the page
+MAX_WORD_CHARS = 16    # a longer word (a URL, a code) may break; a shorter one keeps its column wide enough
+CELL_PAD_CHARS = 3     # a cell's padding and a bold row's extra width, in characters
+PRINT_LINE_CHARS = 118  # characters of table text across the PDF's text column (184 mm at 7.5 pt)
 PNG_DPI = 150        # plots.STYLE savefig.dpi: a chart prints at its own size
 REFERENCES_JSON = "references.json"
 APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -52,23 +57,34 @@ def _png_size_mm(path: Path) -> tuple[float, float]:
 
 def _widths(labels: list[str], body: list[dict]) -> list[float]:
     """Column widths (percent) from the text they hold: the PDF lays tables out with these fixed widths, which
-    spares WeasyPrint measuring every cell's smallest and largest width (most of its time on long tables)."""
-    need = []
+    spares WeasyPrint measuring every cell's smallest and largest width (most of its time on long tables).
+    Each column first gets its longest word (so 'unverifiable' or '2023-05' never breaks inside), then the line's
+    remaining room goes to the columns with longer texts, in proportion to what they lack."""
+    least, want = [], []
     for i, label in enumerate(labels):
-        longest_word = max(map(len, label.split()), default=1)
-        longest = max((len(r["cells"][i]["text"]) for r in body), default=1)
-        need.append(max(longest_word, min(longest, MAX_COLUMN_CHARS)) + 2)
-    return [round(100 * n / sum(need), 1) for n in need]
+        texts = [r["cells"][i]["text"] for r in body]
+        word = max((len(w) for t in [label, *texts] for w in t.split()), default=1)
+        least.append(min(word, MAX_WORD_CHARS) + CELL_PAD_CHARS)
+        want.append(max(least[-1], min(max(map(len, texts), default=1), MAX_COLUMN_CHARS) + CELL_PAD_CHARS))
+    room = PRINT_LINE_CHARS - sum(least)
+    lack = sum(w - n for w, n in zip(want, least))
+    if room <= 0 or lack <= room:
+        chars = least if room <= 0 else want
+    else:
+        chars = [n + (w - n) * room / lack for w, n in zip(want, least)]
+    return [round(100 * c / sum(chars), 1) for c in chars]
+
+
+def _cite_ids(text: str, numbers: dict[str, int]) -> str:
+    """Registry ids inside a text cell (an audit note: 'bls_oews_state_2023 (2023-05) gives ...') as the reference
+    numbers readers see ('[60] (2023-05) gives ...'). Longer ids first, so no id is cut by a shorter one."""
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(numbers, key=len, reverse=True))) + r")\b")
+    return pattern.sub(lambda m: f"[{numbers[m[1]]}]", text) if numbers else text
 
 
 def _cited_values(text: str, numbers: dict[str, int]) -> str:
-    """'source_id=37,290.00; ...' (figures.conflicts) as '[3] 37,290; [5] 38,290': readers see reference numbers,
-    not registry ids."""
-    parts = []
-    for part in text.split("; "):
-        sid, _, value = part.partition("=")
-        parts.append(f"[{numbers[sid]}] {value.removesuffix('.00')}" if sid in numbers else part)
-    return "; ".join(parts)
+    """'source_id=37,290.00; ...' (figures.conflicts) as '[3] 37,290; [5] 38,290'."""
+    return re.sub(r"(\[\d+\])=([\d,.]+?)(\.00)?(?=;|$)", r"\1 \2", _cite_ids(text, numbers))
 
 
 def _table(meta: dict, folder: Path, numbers: dict[str, int]) -> dict:
@@ -86,7 +102,7 @@ def _table(meta: dict, folder: Path, numbers: dict[str, int]) -> dict:
                 cells.append({"text": _cited_values(value, numbers), "num": False})
             else:
                 text, num = format_cell(value, c.format)
-                cells.append({"text": text, "num": num})
+                cells.append({"text": _cite_ids(text, numbers) if c.format == "text" else text, "num": num})
         body.append({"cells": cells, "highlight": bool(h)})
     return {**meta, "names": names, "columns": [c.label for c in cols], "widths": _widths([c.label for c in cols], body),
             "body": body, "rows": len(df),
@@ -247,8 +263,26 @@ def render_html(run_dir: Path, params, paths, show_code: bool = False, for_pdf: 
     return _template().render(**_context(run_dir, params, paths, show_code), for_pdf=for_pdf)
 
 
+@contextmanager
+def _gc_paused():
+    """WeasyPrint allocates millions of short-lived objects and makes almost no reference cycles: the cyclic
+    collector's passes over them were a fifth of the PDF's time (benchmarks/bench_report.py), for no memory saved."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def build_report(run_dir: Path, params, paths, show_code: bool = False) -> dict:
     """Write report.html, report.pdf and references.json (CSL-JSON) into run_dir; return how long each took (seconds)."""
+    with _gc_paused():
+        return _build(run_dir, params, paths, show_code)
+
+
+def _build(run_dir: Path, params, paths, show_code: bool) -> dict:
     from weasyprint import HTML
 
     t0 = time.perf_counter()

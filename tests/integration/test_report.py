@@ -180,6 +180,17 @@ def test_pdf_has_the_report_text_bookmarks_and_every_chart(run):
     assert charts and len(images) == len(charts)
 
 
+def test_pdf_text_names_publications_by_reference_number_never_by_registry_id(run):
+    """Readers see '[60]', not 'bls_oews_state_2023': tables, audit notes and the References included."""
+    from pypdf import PdfReader
+
+    paths, run_dir, _, _ = run
+    text = " ".join(p.extract_text() for p in PdfReader(run_dir / "report.pdf").pages)
+    ids = [e.id for e in load_registry(paths).entries]
+    assert [i for i in ids if re.search(rf"(?<![\w/]){re.escape(i)}(?![\w.])", text)] == []
+    assert "(in this project)" in text and "in this project, in this project" not in text
+
+
 def test_pdf_images_sit_inside_their_pages(run, tmp_path):
     if shutil.which("pdftohtml") is None:
         pytest.skip("pdftohtml is not installed: install the OS package `poppler-utils` (.ci/run does so with apt-get)")

@@ -124,3 +124,13 @@ def test_values_published_differently_cite_reference_numbers_not_registry_ids():
     numbers = {"aapc_2009_coding_edge_transcript": 3, "aapc_2009_for_the_record": 4}
     assert _cited_values(text, numbers) == "[3] 37,290; [4] 38,290; unregistered=1.50"
     assert column("values").format == "source_values"
+
+
+def test_audit_notes_cite_reference_numbers_not_registry_ids():
+    from analysis.report import _cite_ids
+
+    numbers = {"bls_oews_state_2023": 60, "bls_oews_state": 7, "seed_bls_figures": 64}
+    note = ("period uncertain: none given, 2023-05 assumed; bls_oews_state_2023 (2023-05) gives 58,890; "
+            "only quoted by seed_bls_figures (82,490); bls_oews_state")
+    assert _cite_ids(note, numbers) == ("period uncertain: none given, 2023-05 assumed; [60] (2023-05) gives 58,890; "
+                                        "only quoted by [64] (82,490); [7]")
