@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from analysis.errors import AnalysisError
+    from analysis.startup import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
 
     parser = build_parser()
     args = parser.parse_args(argv)

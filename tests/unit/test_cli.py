@@ -48,3 +48,19 @@ def test_figures_query_csv_columns_and_filters():
 def test_figures_unknown_publisher_is_a_clear_error():
     code, _, err = run_cli("figures", "--publisher", "glassdoor")
     assert code == 2 and "--publisher: unknown value(s) glassdoor; expected one of bls" in err
+
+
+def test_command_line_skips_the_slow_iri_parser_and_still_validates_notebooks():
+    """jsonschema's optional rfc3987_syntax builds a Lark parser on import (about 1.1 s per process); the CLI marks it
+    absent before nbformat loads, and notebook validation (no IRI formats) still works."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys\nfrom analysis.startup import skip_slow_optional_imports\nskip_slow_optional_imports()\n"
+            "import nbformat\nnbformat.validate(nbformat.read('notebooks/01_sources_and_quality.ipynb', as_version=4))\n"
+            "print(sys.modules['rfc3987_syntax'] is None, 'lark' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False"]

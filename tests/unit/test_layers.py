@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "analysis"
 LAYERS = {
     "foundation": ["analysis", "analysis.vocab", "analysis.errors", "analysis.config", "analysis.fileio", "analysis.jsonio",
                    "analysis.csvsafe", "analysis.yamlio", "analysis.digest", "analysis.parsing", "analysis.workdirs",
-                   "analysis.workers"],
+                   "analysis.workers", "analysis.startup"],
     "sources": ["analysis.figures", "analysis.sources*"],
     "select": ["analysis.select"],
     "transforms": ["analysis.harmonize", "analysis.geography", "analysis.anchor", "analysis.distribution",
