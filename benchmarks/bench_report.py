@@ -6,12 +6,13 @@
 Builds the report of an existing run folder again, in a temporary copy (the run is not touched), the way
 `analysis run` does (analysis.report.build_report: one context for HTML and PDF), `--repeats` times, and prints
 the best time of each phase, the PDF's page count and the HTML's size against the targets (at most 25 pages,
-PDF export at most 1.5 s, HTML under 1 MB). CPU time is printed beside wall time: on a shared machine the
-wall time varies with the other jobs, the CPU time much less.
+PDF export at most 1.5 s, HTML under 1 MB). CPU time (this process and the forked PDF process) is printed beside
+wall time: on a shared machine the wall time varies with the other jobs, the CPU time much less.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -34,14 +35,16 @@ def measure(run_dir: Path, repeats: int) -> dict:
 
     manifest = json.loads((run_dir / "manifest.json").read_text())
     params = validate(manifest["parameters"], paths)
-    best = {"report_html": float("inf"), "report_pdf": float("inf"), "cpu": float("inf")}
+    best = {"report_html": float("inf"), "report_pdf": float("inf"), "report": float("inf"), "cpu": float("inf")}
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / run_dir.name
         shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("report.*", "references.json"))
         for _ in range(repeats):
-            cpu = time.process_time()
+            before = os.times()
             took = report.build_report(copy, params, paths)
-            best = {k: min(best[k], v) for k, v in {**took, "cpu": time.process_time() - cpu}.items()}
+            after = os.times()
+            cpu = sum(after[:4]) - sum(before[:4])  # this process and the forked PDF process
+            best = {k: min(best[k], v) for k, v in {**took, "cpu": cpu}.items()}
         pages = len(PdfReader(copy / "report.pdf").pages)
         html = (copy / "report.html").stat().st_size
         pdf = (copy / "report.pdf").stat().st_size
@@ -62,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         ("PDF pages", f"{m['pages']}", f"<= {TARGETS['pages']}", m["pages"] <= TARGETS["pages"]),
         ("PDF export (WeasyPrint layout + write, best of %d)" % args.repeats, f"{m['report_pdf']:.2f} s",
          f"<= {TARGETS['pdf_seconds']} s", m["report_pdf"] <= TARGETS["pdf_seconds"]),
-        ("HTML render (context + template, shared with the PDF)", f"{m['report_html']:.2f} s", "", True),
-        ("CPU time of one whole report build (HTML + PDF)", f"{m['cpu']:.2f} s", "", True),
+        ("HTML render (context + both templates; the PDF is laid out meanwhile in a forked process)",
+         f"{m['report_html']:.2f} s", "", True),
+        ("whole report build, wall (HTML, PDF, references.json)", f"{m['report']:.2f} s", "", True),
+        ("CPU time of one whole report build (both processes)", f"{m['cpu']:.2f} s", "", True),
         ("report.html size", f"{m['html_bytes'] / 1e6:.2f} MB", "< 1 MB", m["html_bytes"] < TARGETS["html_bytes"]),
         ("report.pdf size", f"{m['pdf_bytes'] / 1e6:.2f} MB", "", True),
     ]

@@ -134,3 +134,18 @@ def test_audit_notes_cite_reference_numbers_not_registry_ids():
             "only quoted by seed_bls_figures (82,490); bls_oews_state")
     assert _cite_ids(note, numbers) == ("period uncertain: none given, 2023-05 assumed; [60] (2023-05) gives 58,890; "
                                         "only quoted by [64] (82,490); [7]")
+
+
+def test_pdf_is_written_by_a_forked_process_and_its_error_reaches_the_caller(tmp_path, monkeypatch):
+    from analysis import report
+
+    report._start_pdf("<p>One page</p>", tmp_path)()
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
+
+    def fail(html, run_dir):
+        raise ValueError("no fonts")
+
+    monkeypatch.setattr(report, "_write_pdf", fail)
+    wait = report._start_pdf("<p>One page</p>", tmp_path / "elsewhere")
+    with pytest.raises(RuntimeError, match=r"report\.pdf: ValueError: no fonts"):
+        wait()
