@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import PchipInterpolator
-from scipy.stats import norm
 
+# scipy is imported inside the functions that use it: it costs about 0.6 s to import, and the report imports this
+# module only for its method notes
 from analysis import anchor
 from analysis.figures import GROUP
 from analysis.harmonize import to_unit
@@ -27,6 +27,8 @@ def fit_lognormal(values: dict[str, float]) -> tuple[float, float]:
 
     log q_p = mu + sigma * z_p is linear in the normal quantile z_p, so this is an ordinary regression.
     """
+    from scipy.stats import norm
+
     z = np.array([norm.ppf(PERCENTILE_P[s]) for s in values])
     y = np.log(np.array(list(values.values()), dtype=float))
     sigma = float(np.sum((z - z.mean()) * (y - y.mean())) / np.sum((z - z.mean()) ** 2))
@@ -43,6 +45,9 @@ MEAN_ERROR_FACTOR = 3.0
 def _spline_log_quantile(fit_row, tail: str = "sigma") -> np.ndarray | None:
     """log Q(z) on _Z_GRID: PCHIP through the usable percentiles; beyond them the lognormal slope (sigma, tail
     'sigma') or the slope of the outermost segments (tail 'end', a heavier upper tail when wages spread out)."""
+    from scipy.interpolate import PchipInterpolator
+    from scipy.stats import norm
+
     pts = [(norm.ppf(PERCENTILE_P[s]), np.log(fit_row[s])) for s in PERCENTILE_ORDER if pd.notna(fit_row.get(s))]
     if len(pts) < 3:
         return None
@@ -53,6 +58,8 @@ def _spline_log_quantile(fit_row, tail: str = "sigma") -> np.ndarray | None:
 
 
 def _spline_mean(fit_row, tail: str = "sigma") -> float:
+    from scipy.stats import norm
+
     logq = _spline_log_quantile(fit_row, tail)
     if logq is None:
         return float("nan")
@@ -167,11 +174,15 @@ def tail_sensitivity(fit_row, figures: pd.DataFrame) -> pd.DataFrame:
 
 def percentile_in_bls(value: float, fit_row) -> float:
     """Percentile (0-100) of `value` (annual USD) in the fitted lognormal of `fit_row`."""
+    from scipy.stats import norm
+
     return float(100 * norm.cdf((np.log(value) - fit_row["mu"]) / fit_row["sigma"]))
 
 
 def percentile_in_bls_spline(value: float, fit_row, tail: str = "sigma") -> float:
     """Percentile (0-100) of `value` under the monotone (PCHIP) quantile function; NaN with fewer than 3 percentiles."""
+    from scipy.stats import norm
+
     logq = _spline_log_quantile(fit_row, tail)
     if logq is None:
         return float("nan")
