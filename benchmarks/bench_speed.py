@@ -8,7 +8,7 @@ repository's reports/ and .cache/ are not touched and "cold" means empty noteboo
 "Before" is the package, notebooks and data at `--baseline` (default: the commit before issue 16's changes),
 unpacked with `git archive` and run with this environment's Python (PYTHONPATH puts its package first).
 
-Measured, in this order:
+Measured, in this order (1-3 alternated `--repeats` times, default 2, each in a fresh copy; the best of each):
   1. before, cold: `run --jobs 2` at the baseline;            2. now, cold: `run --jobs 2` (the default run);
   3. stock toolchain: the `papermill` CLI on each notebook one after another, then `jupyter nbconvert --to html
      --no-input` on each executed notebook (no PDF, no caches): what a researcher without this runner would type;
@@ -121,17 +121,24 @@ def survey_years(root: Path) -> list[int]:
     return [int(y) for y in out.stdout.split()]
 
 
-def measure(baseline: str = BASELINE, jobs: int = 2) -> list[dict]:
+def _all(times: list[float]) -> str:
+    return ", ".join(f"{t:.1f} s" for t in times)
+
+
+def measure(baseline: str = BASELINE, jobs: int = 2, repeats: int = 2) -> list[dict]:
     import yaml
 
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp:
         tmp = Path(tmp)
-        base = baseline_copy(tmp / "before", baseline)
-        t_before = run_cli(base, "run", "--quiet", "--jobs", str(jobs), package=base)
-        now = project_copy(tmp / "now")
-        t_now = run_cli(now, "run", "--quiet", "--jobs", str(jobs))
+        befores, nows, stocks = [], [], []
+        for i in range(repeats):  # alternated, each in a fresh copy with empty caches; best of `repeats` each
+            base = baseline_copy(tmp / f"before-{i}", baseline)
+            befores.append(run_cli(base, "run", "--quiet", "--jobs", str(jobs), package=base))
+            now = project_copy(tmp / f"now-{i}")
+            nows.append(run_cli(now, "run", "--quiet", "--jobs", str(jobs)))
+            stocks.append(stock_toolchain(project_copy(tmp / f"stock-{i}")))
+        t_before, t_now, t_stock = min(befores), min(nows), min(stocks)
         m_now = manifest(now)
-        t_stock = stock_toolchain(project_copy(tmp / "stock"))
         t_warm = run_cli(now, "run", "--quiet", "--force", "--jobs", "1")
         m_warm = manifest(now)
         t_fresh = fresh_kernels_run(now)
@@ -156,11 +163,13 @@ def measure(baseline: str = BASELINE, jobs: int = 2) -> list[dict]:
     missing = sorted(set(SWEEP_GRID["survey_year"]) - set(years))
     per_base, per_summary = t_base_sweep / 2, t_summary / sets
     return [
-        _row(f"before ({baseline}): cold `run --jobs {jobs}` ({n} notebooks + HTML/PDF report, empty caches)", t_before),
-        _row(f"now: cold `run --jobs {jobs}` (the default run, empty caches)", t_now, t_before / t_now,
-             "ratio = before / now (target >= 2)"),
+        _row(f"before ({baseline}): cold `run --jobs {jobs}` ({n} notebooks + HTML/PDF report, empty caches; best of "
+             f"{repeats}: {_all(befores)})", t_before),
+        _row(f"now: cold `run --jobs {jobs}` (the default run, empty caches; best of {repeats}: {_all(nows)})", t_now,
+             t_before / t_now, "ratio = before / now (target >= 2)"),
         _row("stock toolchain: `papermill` CLI per notebook, one after another, + `jupyter nbconvert --to html "
-             "--no-input` (no PDF)", t_stock, t_stock / t_now, "ratio = stock / now cold (target >= 3)"),
+             f"--no-input` (no PDF; best of {repeats}: {_all(stocks)})", t_stock, t_stock / t_now,
+             "ratio = stock / now cold (target >= 3)"),
         _row("forced sequential run, a fresh kernel per notebook (`warm_kernels=False`)", t_fresh, None,
              f"notebooks {m_fresh['timings']['notebooks_wall']:.1f} s"),
         _row("forced sequential run, one warm kernel for all notebooks (`run --force --jobs 1`)", t_warm,
@@ -185,8 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--baseline", default=BASELINE, help=f"git revision measured as 'before' (default {BASELINE})")
     p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--repeats", type=int, default=2, help="cold runs of before, now and stock, alternated (best of each)")
     args = p.parse_args(argv)
-    print(markdown(measure(args.baseline, args.jobs)))
+    print(markdown(measure(args.baseline, args.jobs, args.repeats)))
     return 0
 
 
