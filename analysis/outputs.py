@@ -72,7 +72,7 @@ class Session:
     def save_chart(self, name: str, chart):
         """Save a plots.Chart as <name>.png and <name>.svg (no timestamps in either) and the rows it draws as
         <name>_data.csv, and return it: a notebook cell ending with it shows the chart once."""
-        chart.fig.savefig(self.output_dir / f"{name}.png", format="png", metadata={"Software": None})
+        (self.output_dir / f"{name}.png").write_bytes(chart.png())
         chart.fig.savefig(self.output_dir / f"{name}.svg", format="svg", metadata={"Date": None, "Creator": None})
         files = [f"{name}.png", f"{name}.svg"]
         if chart.data is not None:

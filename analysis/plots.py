@@ -64,13 +64,22 @@ class Chart:
     caption: str
     sources: list[str] = field(default_factory=list)
     data: pd.DataFrame | None = None  # the rows drawn, saved as CSV beside the PNG and SVG
+    _png: bytes | None = field(default=None, repr=False, compare=False)
+
+    def png(self) -> bytes:
+        """The chart as PNG (no timestamp), drawn once: the saved file and the notebook's display are these bytes.
+        The layout is then fixed, so the SVG drawn next does not compute it again."""
+        if self._png is None:
+            from io import BytesIO
+
+            buf = BytesIO()
+            self.fig.savefig(buf, format="png", metadata={"Software": None})
+            self._png = buf.getvalue()
+            self.fig.set_layout_engine("none")
+        return self._png
 
     def _repr_png_(self):  # shows the figure when a notebook cell ends with a Chart
-        from io import BytesIO
-
-        buf = BytesIO()
-        self.fig.savefig(buf, format="png")
-        return buf.getvalue()
+        return self.png()
 
 
 def _figure(width: float = WIDTH, height: float = 3.6, **subplots):
