@@ -309,10 +309,11 @@ def _write_pdf(html: str, run_dir: Path) -> None:
 def _start_pdf(html: str, run_dir: Path):
     """Lay out and write report.pdf in a forked process while this one renders report.html (the PDF is the larger
     job; the two share the context built before the fork); returns a function that waits for it and raises its
-    error. Where fork is unavailable, the PDF is written then and there."""
+    error. Where fork is unavailable, or in a daemonic process (a dask worker running a sweep's set), which may
+    not start children, the PDF is written then and there."""
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
         _write_pdf(html, run_dir)
         return lambda: None
     ctx = multiprocessing.get_context("fork")
