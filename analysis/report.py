@@ -9,13 +9,11 @@ parameters (no run id, no clock), so two runs give the same report.html.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import re
 import struct
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -31,6 +29,7 @@ from analysis.jsonio import write_json
 from analysis.outputs import FINDINGS
 from analysis.references import cite, csl_json, period_in_words, references
 from analysis.session import load_data
+from analysis.startup import gc_paused
 from analysis.sources.reference import load_rpp
 
 TITLE = "Medical billing and coding pay: what the published figures say and why they differ"
@@ -263,22 +262,9 @@ def render_html(run_dir: Path, params, paths, show_code: bool = False, for_pdf: 
     return _template().render(**_context(run_dir, params, paths, show_code), for_pdf=for_pdf)
 
 
-@contextmanager
-def _gc_paused():
-    """WeasyPrint allocates millions of short-lived objects and makes almost no reference cycles: the cyclic
-    collector's passes over them were a fifth of the PDF's time (benchmarks/bench_report.py), for no memory saved."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def build_report(run_dir: Path, params, paths, show_code: bool = False) -> dict:
     """Write report.html, report.pdf and references.json (CSL-JSON) into run_dir; return how long each took (seconds)."""
-    with _gc_paused():
+    with gc_paused():
         return _build(run_dir, params, paths, show_code)
 
 

@@ -51,15 +51,17 @@ def run(args) -> int:
     from analysis.config import project_paths
     from analysis.errors import ParameterError
     from analysis.run_cache import RunCache
+    from analysis.startup import gc_paused
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: expected a positive number of processes, got {args.jobs}")
     paths = project_paths()
     runner.check_output_folders(paths)
-    # validation is remembered on (values, data, code) and is not execution: --force does not redo it
-    params = RunCache(paths).validated(parameters(args), paths)
-    outcome = runner.run(params, paths, jobs=args.jobs, show_code=params.show_code, progress=not args.quiet,
-                         force=args.force)
+    with gc_paused():  # one bounded run (analysis/startup.py)
+        # validation is remembered on (values, data, code) and is not execution: --force does not redo it
+        params = RunCache(paths).validated(parameters(args), paths)
+        outcome = runner.run(params, paths, jobs=args.jobs, show_code=params.show_code, progress=not args.quiet,
+                             force=args.force)
     if not outcome.ok:
         print(f"error: run {outcome.run_id} failed\n{outcome.message}\n  files: {outcome.run_dir}", file=sys.stderr)
         return 1
