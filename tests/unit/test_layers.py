@@ -36,7 +36,8 @@ def modules() -> dict[str, Path]:
 
 
 def imports(name: str, path: Path, known: set[str]) -> set[str]:
-    """Package modules `name` imports anywhere in its source (module level or inside functions)."""
+    """Package modules `name` imports anywhere in its source (module level or inside functions). `from pkg import
+    mod` imports pkg (its __init__ runs first) as well as pkg.mod, so it counts as both."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -47,7 +48,7 @@ def imports(name: str, path: Path, known: set[str]) -> set[str]:
             if node.level:
                 parent = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(parent + ([node.module] if node.module else []))
-            found |= {f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names}
+            found |= {base} | {f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in known}
     return {m for m in found if m in known and m != name}
 
 
