@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import InputError, Issue
-from analysis.figures import PLAUSIBLE
+from analysis.figures import PLAUSIBLE, fmt
 from analysis.harmonize import to_unit
 from analysis.parsing import parse_amount, rounding_step
 from analysis.select import geography_mask
@@ -218,11 +218,7 @@ def worst(*verdicts: str) -> str:
 def _quoted(figs: pd.DataFrame) -> str:
     """'seed_bls_figures (82,490)': the quoting publication by its id (the report cites it by number; the References
     say who quotes whom), so the note stays one line."""
-    return "; ".join(sorted({f"{s} ({_num(v)})" for s, v in zip(figs["source_id"], figs["value"])}))
-
-
-def _num(v: float) -> str:
-    return f"{v:,.2f}".removesuffix(".00")
+    return "; ".join(sorted({f"{s} ({fmt(v)})" for s, v in zip(figs["source_id"], figs["value"])}))
 
 
 def _money(v: float, unit: str) -> str:
@@ -259,12 +255,12 @@ def _check_point(c, pop, figs_of: _Figures, params, statistic: str) -> dict:
     best = primary.loc[(c["claimed"] - primary["value"]).abs().idxmin()]
     v = verdict(c["claimed"], c["value"], best["value"], params.tolerance_pct, c["bound"])
     diff = float(c["claimed"] - best["value"])
-    note = f"{best['source_id']} ({best['reference_period']}) gives {_num(best['value'])}; claim differs by {diff / best['value'] * 100:+.2f}%"
+    note = f"{best['source_id']} ({best['reference_period']}) gives {fmt(best['value'])}; claim differs by {diff / best['value'] * 100:+.2f}%"
     if c["bound"]:
         note += f" (a {c['bound'].replace('_', ' ')} claim: {'holds' if v == 'exact' else 'does not hold'})"
     others = primary.drop(index=best.name)
     if len(others):
-        note += "; other releases: " + ", ".join(f"{s} {_num(v)}" for s, v in zip(others["source_id"], others["value"]))
+        note += "; other releases: " + ", ".join(f"{s} {fmt(v)}" for s, v in zip(others["source_id"], others["value"]))
     if best["derived"]:
         note += f" (converted: {best['note']})"
     if v != "exact" and not c["bound"]:
@@ -291,7 +287,7 @@ def _check_range(c, pop, figs_of: _Figures, params) -> dict:
     v_low = verdict(c["claimed"], c["value"], lo, params.tolerance_pct)
     v_high = verdict(c["claimed_high"], c["value_high"], hi, params.tolerance_pct)
     return {"verdict": worst(v_low, v_high), "data_value": lo, "data_value_high": hi, "difference": c["claimed"] - lo,
-            "source_id": sid, "note": f"{sid} gives {ends[0]} {_num(lo)} and {ends[1]} {_num(hi)} (range as published); "
+            "source_id": sid, "note": f"{sid} gives {ends[0]} {fmt(lo)} and {ends[1]} {fmt(hi)} (range as published); "
                                       f"low end {v_low}, high end {v_high}"}
 
 
@@ -360,9 +356,7 @@ def audit_claims(claims: pd.DataFrame, table: pd.DataFrame, params) -> pd.DataFr
             statistic = "mean" if c["statistic"] in ("at_least", "at_most") else c["statistic"]
             found = _check_point(c, pop, figs_of, params, statistic)
         out.update(found)
-        if undated:
-            out["note"] = f"period uncertain: none given, {c['reference_period']} assumed; " + out["note"]
-        elif PERIOD_UNCERTAIN.search(c["claim_text"]):
+        if undated or PERIOD_UNCERTAIN.search(c["claim_text"]):
             out["note"] = f"period uncertain: none given, {c['reference_period']} assumed; " + out["note"]
         rows.append(out)
     return pd.DataFrame(rows, columns=OUTPUT)
