@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_report.py RUN_DIR --repeats 5
 
 Builds the report of an existing run folder again, in a temporary copy (the run is not touched), the way
-`analysis run` does (analysis.report.build_report: one context for HTML and PDF), `--repeats` times, and prints
+`analysis run` does (analysis.report.build.build_report: one context for HTML and PDF), `--repeats` times, and prints
 the best time of each phase, the PDF's page count and the HTML's size against the targets (at most 25 pages,
 PDF export at most 1.5 s, HTML under 1 MB). CPU time (this process and the forked PDF process) is printed beside
 wall time: on a shared machine the wall time varies with the other jobs, the CPU time much less.
@@ -26,9 +26,9 @@ TARGETS = {"pages": 25, "pdf_seconds": 1.5, "html_bytes": 1_000_000}
 def measure(run_dir: Path, repeats: int) -> dict:
     from pypdf import PdfReader
 
-    from analysis import report
-    from analysis.config import project_paths
-    from analysis.session import validate
+    from analysis.report import build
+    from analysis.core.config import project_paths
+    from analysis.session.check import validate
 
     paths = project_paths(REPO)
     import json
@@ -41,7 +41,7 @@ def measure(run_dir: Path, repeats: int) -> dict:
         shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("report.*", "references.json"))
         for _ in range(repeats):
             before = os.times()
-            took = report.build_report(copy, params, paths)
+            took = build.build_report(copy, params, paths)
             after = os.times()
             cpu = sum(after[:4]) - sum(before[:4])  # this process and the forked PDF process
             best = {k: min(best[k], v) for k, v in {**took, "cpu": cpu}.items()}

@@ -96,8 +96,8 @@ def stock_toolchain(root: Path) -> float:
 
 
 def fresh_kernels_run(root: Path) -> float:
-    code = ("import sys\nfrom analysis import runner\nfrom analysis.config import project_paths\n"
-            "from analysis.session import validate\npaths = project_paths()\n"
+    code = ("import sys\nfrom analysis.pipeline import runner\nfrom analysis.core.config import project_paths\n"
+            "from analysis.session.check import validate\npaths = project_paths()\n"
             "out = runner.run(validate({}, paths), paths, jobs=1, progress=False, force=True, warm_kernels=False)\n"
             "sys.exit(0 if out.ok else out.message)\n")
     return timed([PYTHON, "-c", code], _env(root), REPO)
@@ -115,7 +115,7 @@ def figures_times(root: Path) -> tuple[float, float]:
 
 
 def survey_years(root: Path) -> list[int]:
-    code = ("from analysis.session import load_data\nfrom analysis.params import data_years\n"
+    code = ("from analysis.session.check import load_data\nfrom analysis.session.params import data_years\n"
             "d = load_data()\nprint(*data_years(d.table, d.cpi)[0])\n")
     out = subprocess.run([PYTHON, "-c", code], env=_env(root), cwd=REPO, capture_output=True, text=True, check=True)
     return [int(y) for y in out.stdout.split()]

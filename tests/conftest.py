@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.config import ProjectPaths, project_paths
+from analysis.core.config import ProjectPaths, project_paths
 from analysis.sources.registry import sha256_of
 
 REPO = project_paths().root

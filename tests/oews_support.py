@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import project_paths
+from analysis.core.config import project_paths
 from analysis.sources import bls_oews
 from analysis.sources.registry import SourceEntry
-from analysis.vocab import oews_kind
+from analysis.core.vocab import oews_kind
 
 OEWS = Path(__file__).parent / "fixtures" / "oews"
 MAPS = project_paths().column_maps

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.errors import InputError, Issue
+from analysis.core.errors import InputError, Issue
 from analysis.sources.bls_oews import tidy_rows
 from analysis.sources.column_maps import read_map
 from analysis.sources.csvio import read_text_table

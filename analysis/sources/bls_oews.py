@@ -29,17 +29,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import fileio
-from analysis.config import project_paths
-from analysis.errors import InputError, Issue
-from analysis.figures import conform
-from analysis.parsing import parse_amount
+from analysis.core import fileio
+from analysis.core.config import project_paths
+from analysis.core.errors import InputError, Issue
+from analysis.sources.figures import conform
+from analysis.core.parsing import parse_amount
 from analysis.sources import cache
 from analysis.sources.column_maps import read_map
 from analysis.sources.csvio import FIRST_DATA_ROW, duplicate_columns, read_text_table
 from analysis.sources.entry_fields import entry_columns, survey_year_of
 from analysis.sources.registry import SourceEntry, sha256_of
-from analysis.vocab import OEWS_FILE_KINDS, oews_file_kind
+from analysis.core.vocab import OEWS_FILE_KINDS, oews_file_kind
 
 LOADER_VERSION = "2"  # bump when parsing changes: invalidates every cache entry
 AREA_LEVELS = {"1": "national", "2": "state", "3": "state", "4": "metro", "6": "nonmetro"}

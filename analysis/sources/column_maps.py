@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import project_paths
+from analysis.core.config import project_paths
 
 
 @lru_cache(maxsize=32)

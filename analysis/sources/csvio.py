@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import fileio
-from analysis.errors import InputError, Issue
+from analysis.core import fileio
+from analysis.core.errors import InputError, Issue
 
 FIRST_DATA_ROW = 2  # row numbers are file lines: the header is row 1
 _MANGLED = re.compile(r"(?P<name>.+)\.(?P<n>[1-9][0-9]*)")

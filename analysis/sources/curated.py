@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.errors import InputError, Issue
-from analysis.figures import conform
-from analysis.parsing import parse_amount
+from analysis.core.errors import InputError, Issue
+from analysis.sources.figures import conform
+from analysis.core.parsing import parse_amount
 from analysis.sources.csvio import read_text_table
 from analysis.sources.entry_fields import entry_columns, survey_year_of
 from analysis.sources.registry import SourceEntry

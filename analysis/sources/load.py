@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.config import ProjectPaths, project_paths
-from analysis.digest import code_digest, data_digest, versions
-from analysis.errors import InputError
-from analysis.figures import FIGURE_COLUMNS, validate_figures
+from analysis.core.config import ProjectPaths, project_paths
+from analysis.core.digest import code_digest, data_digest, versions
+from analysis.core.errors import InputError
+from analysis.sources.figures import FIGURE_COLUMNS, validate_figures
 from analysis.sources import agency, bls_oews, cache, curated
 from analysis.sources.registry import Registry, load_registry
 

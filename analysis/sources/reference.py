@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.errors import InputError, Issue
-from analysis.parsing import parse_amount
+from analysis.core.errors import InputError, Issue
+from analysis.core.parsing import parse_amount
 from analysis.sources.csvio import read_text_table
 from analysis.sources.registry import Registry
 

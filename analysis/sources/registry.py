@@ -11,11 +11,11 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from analysis import fileio, yamlio
-from analysis.config import ProjectPaths, project_paths
-from analysis.digest import sha256_of
-from analysis.errors import ChecksumMismatchError, Issue, RegistryError
-from analysis.vocab import CITATIONS, COLLECTION_METHODS, REGISTRY_PUBLISHERS, SECONDARY_QUOTE, SOURCE_KINDS
+from analysis.core import fileio, yamlio
+from analysis.core.config import ProjectPaths, project_paths
+from analysis.core.digest import sha256_of
+from analysis.core.errors import ChecksumMismatchError, Issue, RegistryError
+from analysis.core.vocab import CITATIONS, COLLECTION_METHODS, REGISTRY_PUBLISHERS, SECONDARY_QUOTE, SOURCE_KINDS
 
 LOADERS = ("bls_oews", "curated", "agency_table", "cpi_u", "bea_rpp", "text")
 REQUIRED = ("id", "publisher", "title", "url", "reference_period", "retrieved", "collection_method",

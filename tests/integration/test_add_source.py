@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from analysis.cli import main
-from analysis.crosswalk import national_series
-from analysis.errors import InputError
-from analysis.session import validate
+from analysis.methods.crosswalk import national_series
+from analysis.core.errors import InputError
+from analysis.session.check import validate
 from analysis.sources.add import add_source
 from analysis.sources.load import load_figures
 from analysis.sources.registry import load_registry, sha256_of
@@ -173,7 +173,7 @@ def test_sector_and_state_files_of_an_unseen_year_need_no_code(project, tmp_path
     state.write_bytes((OEWS / "state_M2023_dl.csv").read_bytes() + b"\n")
     entry, n = add_source(state, "bls", paths=project)
     assert entry["id"] == "bls_oews_state_2026" and entry["kind"] == "oews_state" and n == 20
-    from analysis import sectors
+    from analysis.methods import sectors
 
     table = load_figures(registry=load_registry(project))
     assert sectors.sector_rows(table, 2026)["industry_code"].nunique() == 14

@@ -7,7 +7,7 @@ import shutil
 import pytest
 import yaml
 
-from analysis import runner
+from analysis.pipeline import runner
 from tests.bad_inputs.harness import HERE, KEEP, add_entry, run_cli
 
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text())

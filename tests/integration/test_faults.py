@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import workdirs
-from analysis.run_cache import RunCache
+from analysis.core import workdirs
+from analysis.pipeline.run_cache import RunCache
 from tests.bad_inputs.harness import KEEP
 from tests.integration.test_reliability import earlier_run, tree_digest
 
@@ -58,7 +58,7 @@ def _official(tmp_path: Path) -> Path:
 KILL_AT = {
     # killed halfway through writing the copy: a partial hidden file beside its place, the journal
     "copy": """
-        from analysis import fileio
+        from analysis.core import fileio
         def copy(src, dst, tag="copy"):
             tmp = fileio.temporary_beside(dst, tag)
             tmp.write_bytes(open(src, "rb").read()[:100])
@@ -164,7 +164,7 @@ def test_tmp_folders_of_dead_writers_are_removed_live_ones_kept(tmp_path):
     child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from analysis import workdirs
+        from analysis.core import workdirs
         claim = workdirs.make(Path({str(dead)!r}))
         print("claimed", flush=True)
         time.sleep(60)
@@ -183,13 +183,13 @@ def test_tmp_folders_of_dead_writers_are_removed_live_ones_kept(tmp_path):
 
 def test_run_removes_the_tmp_folder_of_a_killed_run(project, tmp_path):
     """A run killed with SIGKILL leaves reports/.tmp-<id>; the next run (here: just its plan) removes it."""
-    from analysis import runner
-    from analysis.params import AnalysisParams
+    from analysis.pipeline import runner
+    from analysis.session.params import AnalysisParams
 
     child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from analysis import workdirs
+        from analysis.core import workdirs
         workdirs.make(Path({str(project.reports)!r}) / ".tmp-20260101T000000Z-killed")
         print("claimed", flush=True)
         time.sleep(60)
@@ -208,7 +208,7 @@ def test_pool_workers_die_with_their_parent(tmp_path):
     """The CLI killed with SIGKILL: its pool workers exit within seconds instead of running on, orphaned."""
     parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
         import os, time
-        from analysis.workers import pool
+        from analysis.core.workers import pool
         with pool(2) as p:
             pids = set()
             while len(pids) < 2:
@@ -296,7 +296,7 @@ def test_full_disk_while_writing_a_run_is_one_line_and_keeps_latest(tmp_path, pr
     script = (f"mount -t tmpfs -o size=300k tmpfs {small} && mkdir {small}/reports && "
               f"ln -s {small}/reports {paths.reports} && "
               f"{sys.executable} -c 'import sys; sys.path.insert(0, \"{Path(__file__).resolve().parents[2]}\"); "
-              "from tests.integration.test_reliability import earlier_run; from analysis.config import project_paths; "
+              "from tests.integration.test_reliability import earlier_run; from analysis.core.config import project_paths; "
               "earlier_run(project_paths())' && "
               f"{sys.executable} -c 'from tests.integration.test_reliability import tree_digest; from pathlib import Path; "
               f"import json; print(json.dumps(tree_digest(Path(\"{paths.reports}\"))))' > {tmp_path}/before.json && "

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import report
-from analysis.session import validate
+from analysis.report import build
+from analysis.session.check import validate
 
 NETGUARD = Path(__file__).resolve().parents[1] / "netguard"
 
@@ -117,7 +117,7 @@ def test_text_from_data_files_is_escaped_in_the_report(project, tmp_path):
     run_dir = tmp_path / "run"
     (run_dir / "notebooks").mkdir(parents=True)
 
-    html = report.render_html(run_dir, validate({}, project), project)
+    html = build.render_html(run_dir, validate({}, project), project)
 
     assert "<script" not in html
     assert "Survey &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html

@@ -14,8 +14,9 @@ import nbformat
 import pytest
 from markupsafe import escape
 
-from analysis import report, runner
-from analysis.session import validate
+from analysis.report import build
+from analysis.pipeline import runner
+from analysis.session.check import validate
 from analysis.sources.registry import load_registry
 from tests.browser import Chromium, find_chromium
 
@@ -74,7 +75,7 @@ def test_opens_with_title_period_bottom_line_and_contents(run):
     assert f"May {params.survey_year} survey" in text
     assert text.index('id="bottom-line"') < text.index('id="contents"') < text.index('id="sec-01_')
     findings = text[text.index('id="bottom-line"'):text.index("</aside>")]
-    assert 2 <= findings.count("<li>") <= report.MAX_FINDINGS
+    assert 2 <= findings.count("<li>") <= build.MAX_FINDINGS
     # the all-workers answer comes first (findings.key_findings, notebook 03, rank 1)
     assert re.search(r"<li>\s*All medical records specialists \(BLS, May \d{4}\)", findings)
 
@@ -109,7 +110,7 @@ def test_references_are_numbered_linked_and_exported_as_csl_json(run):
     items = json.loads((run_dir / "references.json").read_text())
     assert {i["id"] for i in items} == {e.id for e in registry.entries}
     cite = text[text.index('id="how-to-cite"'):]
-    assert f"sha256:{report.data_digest(registry)}" in cite and f"survey_year={params.survey_year}" in cite
+    assert f"sha256:{build.data_digest(registry)}" in cite and f"survey_year={params.survey_year}" in cite
 
 
 def test_source_notes_cite_by_number_in_a_line_or_two(run):
@@ -213,7 +214,7 @@ def test_pdf_table_rows_never_split_across_pages(run):
     from weasyprint.formatting_structure import boxes
 
     paths, run_dir, _, params = run
-    document = HTML(string=report.render_html(run_dir, params, paths, for_pdf=True), base_url=str(run_dir)).render()
+    document = HTML(string=build.render_html(run_dir, params, paths, for_pdf=True), base_url=str(run_dir)).render()
     pages_of = defaultdict(set)
 
     def walk(box, page):

@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import runner
-from analysis.config import project_paths
-from analysis.session import validate
+from analysis.pipeline import runner
+from analysis.core.config import project_paths
+from analysis.session.check import validate
 
 REPO = project_paths().root
 pytestmark = pytest.mark.slow

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from analysis import sweep
+from analysis.pipeline import sweep
 from analysis.cli import main
-from analysis.errors import ParameterError
+from analysis.core.errors import ParameterError
 
 
 def _grid(tmp_path, text: str):
@@ -39,7 +39,7 @@ def test_malformed_grid_is_one_clear_error(tmp_path, text, message):
 
 
 def test_an_invalid_combination_stops_the_sweep_before_anything_runs(project, tmp_path, capsys, monkeypatch):
-    from analysis import runner
+    from analysis.pipeline import runner
 
     monkeypatch.setattr(runner, "run", lambda *a, **k: pytest.fail("a run started"))
     path = _grid(tmp_path, "survey_year: [2023, 1999]\ndollar_year: [2024, 2031]\n")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from analysis.config import project_paths
+from analysis.core.config import project_paths
 
 
 def load_bench():

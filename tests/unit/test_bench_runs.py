@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib.util
 import json
 
-from analysis.config import project_paths
+from analysis.core.config import project_paths
 
 BENCH = project_paths().root / "benchmarks"
 

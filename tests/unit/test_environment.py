@@ -4,7 +4,7 @@ import tomllib
 
 import yaml
 
-from analysis.config import project_paths
+from analysis.core.config import project_paths
 
 ROOT = project_paths().root
 

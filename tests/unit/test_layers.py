@@ -1,7 +1,8 @@
 """The package's layers point only down, and no import cycle exists, counting imports inside functions.
 
-Read from the source (ast), not by importing: an import inside a function is as much a dependency as one at
-the top of a module. A new module must be given a layer here (the README's Layout section lists them).
+A module's layer is the folder it lives in (`analysis/core/...`), so a new module lands in a layer by where it is
+created; LAYERS orders the folders, lowest first. Imports are read from the source (ast), not by importing: an
+import inside a function is as much a dependency as one at the top of a module.
 """
 from __future__ import annotations
 
@@ -11,20 +12,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "analysis"
 
 # lowest first: a module may import its own layer and the layers before it, never a later one
-LAYERS = {
-    "foundation": ["analysis", "analysis.vocab", "analysis.errors", "analysis.config", "analysis.fileio", "analysis.jsonio",
-                   "analysis.csvsafe", "analysis.yamlio", "analysis.digest", "analysis.parsing", "analysis.workdirs",
-                   "analysis.workers", "analysis.startup"],
-    "sources": ["analysis.figures", "analysis.sources*"],
-    "select": ["analysis.select"],
-    "transforms": ["analysis.harmonize", "analysis.geography", "analysis.anchor", "analysis.distribution",
-                   "analysis.reconcile", "analysis.audit", "analysis.crosswalk", "analysis.sectors", "analysis.findings",
-                   "analysis.extraction*"],
-    "views": ["analysis.views", "analysis.plots", "analysis.columns", "analysis.references"],
-    "session": ["analysis.params", "analysis.session", "analysis.outputs", "analysis.headline"],
-    "orchestrate": ["analysis.runner", "analysis.run_cache", "analysis.sweep", "analysis.report", "analysis.kernels",
-                    "analysis.cli", "analysis.__main__", "analysis.commands*"],
-}
+LAYERS = ["core", "sources", "methods", "claims", "session", "report", "pipeline", "cli"]
+# the package's own top level: `analysis/__init__.py` sits below everything, `__main__.py` above everything
+TOP_LEVEL = {"analysis": 0, "analysis.__main__": len(LAYERS) - 1}
 
 
 def modules() -> dict[str, Path]:
@@ -58,11 +48,20 @@ def graph() -> dict[str, set[str]]:
 
 
 def layer_of(module: str) -> int:
-    for rank, members in enumerate(LAYERS.values()):
-        for m in members:
-            if module == m or (m.endswith("*") and (module == m[:-1] or module.startswith(m[:-1] + "."))):
-                return rank
-    raise AssertionError(f"{module} has no layer: add it to LAYERS in {Path(__file__).name} and to the README's Layout")
+    """The rank of `module`'s folder in LAYERS (its top-level package under analysis/)."""
+    if module in TOP_LEVEL:
+        return TOP_LEVEL[module]
+    folder = module.split(".")[1]
+    if folder not in LAYERS:
+        raise AssertionError(f"{module} is in no layer: a module lives in one of the folders {LAYERS} "
+                             f"(or add its folder to LAYERS in {Path(__file__).name} and to docs' layout)")
+    return LAYERS.index(folder)
+
+
+def upward(edges: dict[str, set[str]]) -> list[str]:
+    """Every import of a module from a later layer than its own."""
+    return [f"{m} ({LAYERS[layer_of(m)]}) imports {d} ({LAYERS[layer_of(d)]})"
+            for m, deps in sorted(edges.items()) for d in sorted(deps) if layer_of(d) > layer_of(m)]
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -102,23 +101,36 @@ def test_no_import_cycle_even_inside_functions():
 
 
 def test_layers_point_only_down():
-    upward = [f"{m} ({list(LAYERS)[layer_of(m)]}) imports {d} ({list(LAYERS)[layer_of(d)]})"
-              for m, deps in graph().items() for d in sorted(deps) if layer_of(d) > layer_of(m)]
-    assert upward == []
+    assert upward(graph()) == []
+
+
+def test_the_layer_check_can_fail():
+    """A core module importing the report layer is upward; the report importing core is not."""
+    assert upward({"analysis.core.vocab": {"analysis.report.views"}, "analysis.report.views": set()}) == [
+        "analysis.core.vocab (core) imports analysis.report.views (report)"]
+    assert upward({"analysis.report.views": {"analysis.core.vocab"}, "analysis.core.vocab": set()}) == []
+
+
+def test_every_folder_of_the_package_is_a_layer_and_only_entry_points_sit_at_the_top():
+    folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists())
+    top = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert folders == sorted(LAYERS)
+    assert top == ["__init__.py", "__main__.py"]
 
 
 def test_vocab_is_the_bottom_and_select_reads_only_vocab():
     g = graph()
-    assert g["analysis.vocab"] == set() and g["analysis.select"] == {"analysis.vocab"}
+    assert g["analysis.core.vocab"] == set() and g["analysis.sources.select"] == {"analysis.core.vocab"}
 
 
 def test_the_cycle_finder_can_fail():
     """A two-module cycle is found; a one-way import is not."""
-    assert cycles({"analysis.a": {"analysis.b"}, "analysis.b": {"analysis.a"}}) == [["analysis.a", "analysis.b"]]
-    assert cycles({"analysis.a": {"analysis.b"}, "analysis.b": set()}) == []
+    assert cycles({"analysis.core.a": {"analysis.core.b"}, "analysis.core.b": {"analysis.core.a"}}) == [
+        ["analysis.core.a", "analysis.core.b"]]
+    assert cycles({"analysis.core.a": {"analysis.core.b"}, "analysis.core.b": set()}) == []
 
 
 def test_an_import_inside_a_function_counts(tmp_path):
     mod = tmp_path / "m.py"
-    mod.write_text("def f():\n    from analysis.audit import read_claims\n    import analysis.views\n")
-    assert imports("analysis.m", mod, {"analysis.audit", "analysis.views"}) == {"analysis.audit", "analysis.views"}
+    mod.write_text("def f():\n    from analysis.claims.audit import read_claims\n    import analysis.report.views\n")
+    assert imports("analysis.m", mod, {"analysis.claims.audit", "analysis.report.views"}) == {"analysis.claims.audit", "analysis.report.views"}

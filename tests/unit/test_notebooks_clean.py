@@ -9,10 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.config import project_paths
-from analysis.params import DEFAULTS, FIELDS
-from analysis.run_cache import declared_parameters
-from analysis.runner import notebooks
+from analysis.core.config import project_paths
+from analysis.session.params import DEFAULTS, FIELDS
+from analysis.pipeline.run_cache import declared_parameters
+from analysis.pipeline.runner import notebooks
 
 NOTEBOOKS = notebooks(project_paths())
 EXPECTED = ["01_sources_and_quality", "02_national_picture", "03_reconciliation", "04_pay_factors",

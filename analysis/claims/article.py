@@ -1,0 +1,195 @@
+"""An article's text as blocks: headings, paragraphs, list items and table rows.
+
+Plain text and Markdown are read line by line; HTML is first turned into the same line form with the standard
+library's html.parser (block tags become lines, list items "- ", table rows "| a | b |"), so one reader serves all
+three. Blocks keep what attribution depends on: the section they sit in, a list item's lead-in, a row's header.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from analysis.core.errors import InputError, Issue
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str                  # heading, paragraph, item, row
+    text: str                  # the block's text, markup removed
+    section: int               # index of the heading (or rule) the block follows
+    cells: tuple[str, ...] = ()    # row: its cells
+    header: tuple[str, ...] = ()   # row: the table's header cells
+
+
+BLOCK_TAGS = {"p", "div", "section", "article", "header", "footer", "main", "aside", "blockquote", "ul", "ol",
+              "table", "thead", "tbody", "tfoot", "figure", "figcaption", "dl", "dt", "dd", "pre", "nav"}
+SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
+
+
+class _HtmlLines(HTMLParser):
+    """HTML -> lines in the Markdown-like form the block reader understands."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.header_row = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIP_TAGS:
+            self.skip += 1
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.out.append("\n\n" + "#" * int(tag[1]) + " ")
+        elif tag == "li":
+            self.out.append("\n- ")
+        elif tag == "tr":
+            self.row, self.header_row = [], False
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+            self.header_row |= tag == "th"
+        elif tag == "br":
+            self._text("\n")
+        elif tag == "hr":
+            self.out.append("\n---\n")
+        elif tag in BLOCK_TAGS:
+            self.out.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in SKIP_TAGS:
+            self.skip = max(0, self.skip - 1)
+        elif tag in ("td", "th") and self.row is not None and self.cell is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.out.append("\n| " + " | ".join(self.row) + " |\n")
+            if self.header_row:
+                self.out.append("|" + "---|" * len(self.row) + "\n")
+            self.row = None
+        elif re.fullmatch(r"h[1-6]", tag) or tag in BLOCK_TAGS or tag == "li":
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self._text(data)
+
+    def _text(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+        else:
+            self.out.append(data if data == "\n" else re.sub(r"\s+", " ", data))
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:5000].lower()
+    return bool(re.search(r"<(html|body|p|div|article|h[1-6]|li|table)[\s>]", head))
+
+
+def html_to_lines(html: str) -> str:
+    parser = _HtmlLines()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.out)
+
+
+INLINE = [(re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),              # images
+          (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),           # links keep their text
+          (re.compile(r"<[^>\n]+>"), ""),                           # stray inline HTML
+          (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
+          (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\w)"), r"\1"),  # italics
+          (re.compile(r"`([^`]*)`"), r"\1")]
+ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
+HEADING = re.compile(r"^\s*#{1,6}\s+")
+RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+RECORD = re.compile(r"^[A-Z][\w ()/,.'&+-]{0,40}:\s")  # "Median pay (BLS, 2023): $48,780": a line of its own
+UNFINISHED_NOT = re.compile(r"[.!?:;\"”’')\]]\s*$")  # a line ending so is complete; any other was wrapped
+TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _inline(text: str) -> str:
+    for pattern, repl in INLINE:
+        text = pattern.sub(repl, text)
+    return " ".join(text.split())
+
+
+def _is_plain_heading(line: str, next_line: str | None) -> bool:
+    """A short title-like line standing alone (plain-text articles mark headings only by layout)."""
+    words = line.split()
+    return (0 < len(words) <= 10 and len(line) <= 80 and line[0].isupper() and not re.search(r"[.!?:;,]$", line)
+            and "$" not in line and ": " not in line and (next_line is None or not next_line.strip()))
+
+
+def blocks(text: str) -> list[Block]:
+    """The article's blocks in reading order (HTML is detected and converted first)."""
+    html = looks_like_html(text)
+    if html:
+        text = html_to_lines(text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out: list[Block] = []
+    section, header, table_open = 0, (), False
+    for i, raw in enumerate(lines):
+        line = re.sub(r"^\s*>\s?", "", raw).strip()
+        if not line:
+            table_open = False
+            continue
+        if RULE.match(line):
+            section += 1
+            continue
+        following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if line.startswith("|") or ("|" in line and (table_open or TABLE_SEPARATOR.match(following))):
+            if TABLE_SEPARATOR.match(line):
+                continue
+            cells = tuple(_inline(c) for c in line.strip().strip("|").split("|"))
+            if not table_open and (TABLE_SEPARATOR.match(following) or not re.search(r"\d", line)):
+                header, table_open = cells, True
+                continue
+            table_open = True
+            out.append(Block("row", "; ".join(f"{h}: {c}" if h else c for h, c in zip(header + ("",) * len(cells), cells)),
+                             section, cells, header))
+            continue
+        table_open, header = False, ()
+        if HEADING.match(line):
+            section += 1
+            out.append(Block("heading", _inline(HEADING.sub("", line)), section))
+        elif ITEM.match(line):
+            out.append(Block("item", _inline(ITEM.sub("", line)), section))
+        else:
+            text_ = _inline(line)
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            prev = lines[i - 1].strip() if i else ""
+            if (out and out[-1].kind in ("paragraph", "item") and prev and not UNFINISHED_NOT.search(prev)
+                    and not RULE.match(prev) and not prev.startswith("|") and not RECORD.match(text_)):
+                # a line wrapped inside a sentence continues its paragraph or list item
+                out[-1] = Block(out[-1].kind, f"{out[-1].text} {text_}", out[-1].section)
+            elif not html and _is_plain_heading(text_, nxt):
+                section += 1
+                out.append(Block("heading", text_, section))
+            elif text_:  # a short "Median pay: $48,780" line is a list item without the bullet
+                m = RECORD.match(text_)
+                value = text_[m.end():] if m else ""
+                record = (m and len(value.split()) <= 6 and re.search(r"\d", value)
+                          and not re.match(r"(?:Sources?|Notes?|Data)\b", text_))
+                out.append(Block("item" if record else "paragraph", text_, section))
+    return out
+
+
+def read_article(path) -> str:
+    """The article's text; InputError when it is missing, unreadable or empty."""
+    from pathlib import Path
+
+    from analysis.core import fileio
+
+    p = Path(path)
+    try:
+        raw = fileio.read_bytes(p, fileio.MAX_TEXT_BYTES)  # a regular file of bounded size (not /dev/zero, a folder)
+    except fileio.FileProblem as e:
+        raise InputError(Issue(str(p), f"cannot read the article ({e}); expected a text, Markdown or HTML file")) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise InputError(Issue(str(p), "the article is empty; expected its text"))
+    return text

@@ -1,0 +1,81 @@
+"""How well extraction agrees with hand-labelled figures: recall, precision, publisher and statistic accuracy.
+
+A labelled figure is found when an extracted row has the same amount (and range end) in the same unit; each
+extracted row counts for one label at most. Used by the tests and by benchmarks/bench_extract.py for the README.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from analysis.claims.audit import parse_claim_value
+
+# Older hand-made claims files split a range into two rows (range_low, range_high): either end finds the range.
+RANGE_ENDS = {"range_low": "value", "range_high": "value_high"}
+
+
+def _amount(text: str, unit: str) -> float | None:
+    text = (text or "").strip()
+    return parse_claim_value(text, unit)[0] if text else None
+
+
+def read_labels(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _key(row: dict, end: str = "value") -> tuple:
+    unit = row.get("unit", "").strip()
+    return round(_amount(row.get(end, ""), unit) or 0, 2), unit
+
+
+def match(extracted: list[dict], labels: list[dict]) -> list[tuple[dict, dict | None]]:
+    """Each label with the extracted row that found it (None when missed)."""
+    used: set[tuple[int, str]] = set()
+    out = []
+    for lab in labels:
+        end = RANGE_ENDS.get(lab.get("statistic", ""), "value")
+        want_high = _amount(lab.get("value_high", ""), lab.get("unit", "").strip()) if end == "value" else None
+        hit = None
+        for n, row in enumerate(extracted):
+            if (n, end) in used or _key(row, end) != _key(lab):
+                continue
+            if want_high is not None and round(_amount(row.get("value_high", ""), row.get("unit", "").strip()) or 0, 2) != round(want_high, 2):
+                continue
+            hit = n
+            break
+        if hit is not None:
+            used.add((hit, end))
+        out.append((lab, extracted[hit] if hit is not None else None))
+    return out
+
+
+def score(extracted: list[dict], labels: list[dict]) -> dict[str, float]:
+    """recall, precision, and the share of found figures whose publisher / statistic agree with the label."""
+    pairs = match(extracted, labels)
+    found = [(lab, row) for lab, row in pairs if row is not None]
+    matched_rows = {id(row) for _, row in found}
+    stat = lambda s: "range" if s in RANGE_ENDS else s  # noqa: E731
+    return {
+        "labels": len(labels), "extracted": len(extracted), "found": len(found),
+        "recall": len(found) / len(labels) if labels else 1.0,
+        "precision": len(matched_rows) / len(extracted) if extracted else 1.0,
+        "publisher": sum(lab["publisher"] == row["publisher"] for lab, row in found) / len(found) if found else 1.0,
+        "statistic": sum(stat(lab["statistic"]) == row["statistic"] for lab, row in found) / len(found) if found else 1.0,
+    }
+
+
+def labelled_articles(folder: Path, seed: Path | None = None) -> list[tuple[str, str, Path]]:
+    """(name, article text, labels file) for each NAME_labels.csv in `folder`; the seed article's labels read the
+    first .txt in `seed` (skipped when it is not there)."""
+    out = []
+    for labels in sorted(folder.glob("*_labels.csv")):
+        stem = labels.name[: -len("_labels.csv")]
+        if stem == "seed":
+            files = sorted(seed.glob("*.txt")) if seed and seed.is_dir() else []
+            if files:
+                out.append((stem, files[0].read_text(encoding="utf-8"), labels))
+        else:
+            article = next(p for p in folder.glob(stem + ".*") if p.suffix != ".csv")
+            out.append((stem, article.read_text(encoding="utf-8"), labels))
+    return out

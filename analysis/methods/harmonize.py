@@ -1,0 +1,93 @@
+"""Make figures comparable: units (hourly <-> annual) and dollars (CPI-U); selection is analysis.sources.select.
+
+Every function is pure: (table, parameters) -> new table. Rows this module computes
+are flagged `derived` and say how in `note`; `method_notes` gives the one-sentence
+description of each step, with its parameters, that the report prints.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.core.errors import ParameterError
+from analysis.sources.figures import GROUP
+from analysis.core.vocab import ANNUAL, HOURLY, WAGE_STATISTICS, WAGE_UNITS
+
+
+def _append_note(notes: pd.Series, text: str | pd.Series) -> pd.Series:
+    return notes.where(notes == "", notes + "; ") + text
+
+
+def to_unit(table: pd.DataFrame, unit: str = ANNUAL, hours_per_year: int = 2080) -> pd.DataFrame:
+    """Wage rows expressed in `unit`: published rows in that unit are kept as they are; a row published
+    only in the other unit is converted with `hours_per_year` and flagged derived. Non-wage rows are dropped."""
+    if unit not in WAGE_UNITS:
+        raise ParameterError(f"unit: expected {ANNUAL} or {HOURLY}, got {unit!r}")
+    if hours_per_year <= 0:
+        raise ParameterError(f"hours_per_year: expected a positive number of hours, got {hours_per_year}")
+    wages = table[table["statistic"].isin(WAGE_STATISTICS)]
+    native = wages[wages["unit"] == unit]
+    other = wages[wages["unit"] != unit]
+    key = GROUP + ["statistic"]
+    have = pd.MultiIndex.from_frame(native[key]) if len(native) else pd.MultiIndex.from_tuples([], names=key)
+    lone = other[~pd.MultiIndex.from_frame(other[key]).isin(have)] if len(other) else other
+    if lone.empty:
+        return native.copy()
+    conv = lone.copy()
+    factor = hours_per_year if unit == ANNUAL else 1 / hours_per_year
+    conv["value"] = lone["value"] * factor
+    conv["unit"] = unit
+    conv["derived"] = True
+    op = "x" if unit == ANNUAL else "/"
+    text = [f"converted from {v:,.2f} {u} {op} {hours_per_year} hours" for v, u in zip(lone["value"], lone["unit"])]
+    conv["note"] = _append_note(lone["note"], pd.Series(text, index=lone.index, dtype=object))
+    return pd.concat([native, conv]).sort_index(kind="stable")
+
+
+def cpi_factor(cpi: pd.DataFrame, from_year: int, to_year: int) -> float:
+    """CPI-U ratio that turns from_year dollars into to_year dollars."""
+    index = dict(zip(cpi["year"], cpi["cpi"]))
+    for y in (from_year, to_year):
+        if y not in index:
+            years = sorted(index)
+            raise ParameterError(f"dollar year {y}: no CPI-U annual average in the shipped data; "
+                                 f"available years: {years[0]}-{years[-1]}")
+    return index[to_year] / index[from_year]
+
+
+def to_dollar_year(table: pd.DataFrame, cpi: pd.DataFrame, dollar_year: int) -> pd.DataFrame:
+    """Money values restated in `dollar_year` dollars with CPI-U annual averages.
+
+    Rows already in those dollars are unchanged; restated rows are flagged derived. Undated figures
+    (no known dollar year) cannot be restated and are left out.
+    """
+    cpi_factor(cpi, dollar_year, dollar_year)  # the target year must be covered
+    money = table[table["unit"].isin(WAGE_UNITS) & table["dollar_year"].notna()]
+    missing = sorted(set(int(y) for y in money["dollar_year"]) - set(cpi["year"]))
+    if missing:
+        raise ParameterError(f"figures in {', '.join(map(str, missing))} dollars cannot be restated: no CPI-U annual average; "
+                             f"available years: {cpi['year'].min()}-{cpi['year'].max()}")
+    index = dict(zip(cpi["year"], cpi["cpi"]))
+    factor = money["dollar_year"].astype(int).map(lambda y: index[dollar_year] / index[y])
+    out = money.copy()
+    moved = out["dollar_year"] != dollar_year
+    out.loc[moved, "value"] = out.loc[moved, "value"] * factor[moved]
+    out.loc[moved, "derived"] = True
+    text = [f"restated from {int(y)} to {dollar_year} dollars (CPI-U x{f:.4f})"
+            for y, f in zip(out.loc[moved, "dollar_year"], factor[moved])]
+    out.loc[moved, "note"] = _append_note(out.loc[moved, "note"], pd.Series(text, index=out.index[moved], dtype=object))
+    out["dollar_year"] = pd.array([dollar_year] * len(out), dtype="Int64")
+    return out
+
+
+def method_notes(params) -> dict[str, str]:
+    """One sentence per harmonization step, with its parameters, for the report's methodology."""
+    return {
+        "units": f"Hourly and annual wages are converted with {params.hours_per_year} hours per year (the BLS convention is 2080); "
+                 "a converted figure is marked derived and the published figure is kept where both exist.",
+        "dollars": f"Nominal figures are restated in {params.dollar_year} dollars by the ratio of CPI-U annual averages "
+                   "(U.S. city average, all items, CUUR0000SA0) of the target year and the figure's own year; BLS May "
+                   "estimates use their survey year's annual average.",
+        "period": f"Comparisons are anchored on the BLS May {params.survey_year} survey; each figure keeps its own "
+                  "reference period, and figures from other years are restated, not relabelled.",
+        "scope": f"Publishers: {', '.join(params.publishers)}; geography: {params.geography}.",
+    }

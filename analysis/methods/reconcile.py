@@ -1,0 +1,308 @@
+"""Why BLS, AAPC, Salary.com and Payscale disagree: comparable populations, a pooled figure only where it is
+justified, and an order-free bridge in log points.
+
+Two evidence layers: a publisher's own release (citation primary) carries the analysis; a figure known
+only as a quote enters only with params.include_quotes and is always labelled with who quotes it.
+Bounds ("over $54,700") are never used as point values. Every function is pure.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.methods import anchor
+from analysis.methods.geography import period_words
+from analysis.methods.harmonize import cpi_factor, to_unit
+from analysis.core.parsing import rounding_step
+from analysis.sources.select import cross_industry, primary
+from analysis.core.vocab import ANNUAL, PRIMARY, publisher_name
+
+BREAKDOWNS = ("credential", "credential_count", "job_title", "experience_band", "education")
+POINT_STATISTICS = ("median", "mean")
+MIN_POOLED = 3          # figures of one population, statistic and period needed before pooling
+LOG_POINTS = 100        # a log point is 100 x the natural log of a ratio
+BLS_POPULATION = "all medical records specialists (BLS occupation)"
+STEPS = ("statistic", "period", "population", "unexplained")
+
+
+def evidence(table: pd.DataFrame, params, include_quotes: bool | None = None) -> pd.DataFrame:
+    """National, cross-industry point figures (median or mean, annual, no bound) of params.publishers:
+    the publishers' own releases, plus quotes when params.include_quotes (or `include_quotes`, which overrides it).
+    Adds `population` and `layer`."""
+    wages = cross_industry(to_unit(table, ANNUAL, params.hours_per_year))
+    m = (wages["publisher"].isin(params.publishers) & (wages["geography_level"] == "national")
+         & wages["statistic"].isin(POINT_STATISTICS) & (wages["bound"] == "") & wages["value"].notna()
+         & wages["survey_year"].notna())
+    if not (params.include_quotes if include_quotes is None else include_quotes):
+        m &= wages["citation"] == PRIMARY
+    out = wages[m].copy()
+    out["population"] = [population(r) for _, r in out.iterrows()]
+    out["layer"] = [layer(r) for _, r in out.iterrows()]
+    return out.reset_index(drop=True)
+
+
+def population(r) -> str:
+    """Who a figure describes, in words: the key figures are compared and pooled on."""
+    if r["publisher"] == "bls":
+        return BLS_POPULATION
+    words = [{"certified": "certified", "non-certified": "non-certified"}.get(r["certified"], "")]
+    words += [f"{r['credential']} holders" if r["credential"] else "",
+              f"{r['credential_count']} credentials" if r["credential_count"] else "",
+              f"job title {r['job_title']!r}" if r["job_title"] else "",
+              f"{r['experience_band']} experience" if r["experience_band"] else "", r["education"]]
+    who = " ".join(w for w in words if w) or "all"
+    return f"{who} ({publisher_name(r['publisher'])} {'respondents' if r['publisher'] == 'aapc' else 'figures'})"
+
+
+def placement_figures(table: pd.DataFrame, params) -> pd.DataFrame:
+    """The figures placed in the BLS distribution: each population's figure nearest the survey year (own releases;
+    quotes with params.include_quotes), with `detail` saying whom it describes."""
+    figs = nearest_per_population(evidence(table, params), params.survey_year).copy()
+    short = figs["population"].str.split(" (", n=1, regex=False).str[0]
+    figs["detail"] = np.where(figs["publisher"] == "bls", "all medical records specialists",
+                              np.where(figs["publisher"] == "aapc", short + " respondents", short))
+    return figs.sort_values(["value", "source_id"], kind="stable").reset_index(drop=True)
+
+
+def layer(r) -> str:
+    return "own release" if r["citation"] == PRIMARY else f"as claimed, quoted by {r['quoted_by'] or 'an unnamed page'}"
+
+
+def nearest_per_population(ev: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per publisher its broadest populations (fewest credential, count, job, experience or education breakdowns;
+    certified or not is kept apart), and per population and statistic the figure of the survey year nearest `year`
+    (later on a tie), once from the publisher's own releases and once per quoting page: the figures that stand for it."""
+    if ev.empty:
+        return ev
+    depth = (ev[list(BREAKDOWNS)] != "").sum(axis=1)
+    ev = ev[depth == depth.groupby(ev["publisher"]).transform("min")]
+    ev = ev.assign(_d=(ev["survey_year"].astype(int) - year).abs(), _y=-ev["survey_year"].astype(int))
+    ev = ev.sort_values(["_d", "_y", "source_id"], kind="stable")
+    keys = ["publisher", "population", "statistic", "citation", "quoted_by"]
+    return ev.groupby(keys, sort=False).head(1).drop(columns=["_d", "_y"])
+
+
+def _wage_growth(table: pd.DataFrame, statistic: str, from_year: int, to_year: int) -> float | None:
+    """BLS national `statistic` of May to_year / May from_year (None when either release is missing)."""
+    a, b = anchor.national(table, from_year).get(statistic), anchor.national(table, to_year).get(statistic)
+    return None if a is None or b is None else b / a
+
+
+def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
+    """Each population on its own, restated to params.statistic, May params.survey_year and params.dollar_year
+    dollars, with each adjustment as a factor: statistic (BLS's own median/mean ratio of the figure's year),
+    period (BLS national wage growth between the survey years) and dollars (CPI-U). A factor that cannot be
+    computed leaves `restated` empty and says why in `note`."""
+    ev = nearest_per_population(evidence(table, params), params.survey_year)
+    bls_stat = params.statistic if params.statistic in POINT_STATISTICS else "median"
+    ev = ev[(ev["publisher"] != "bls") | ((ev["source_id"] == anchor.national(table, params.survey_year).get("source_id")) & (ev["statistic"] == bls_stat))]
+    rows, dollars = [], cpi_factor(cpi, params.survey_year, params.dollar_year)
+    for _, r in ev.iterrows():
+        year, notes = int(r["survey_year"]), []
+        stat = 1.0
+        if r["statistic"] != params.statistic:
+            b = anchor.national(table, year)
+            if params.statistic in b and r["statistic"] in b:
+                stat = b[params.statistic] / b[r["statistic"]]
+                notes.append(f"{r['statistic']} to {params.statistic} with BLS's own May {year} ratio")
+            else:
+                stat = float("nan")
+                notes.append(f"no BLS May {year} {params.statistic}/{r['statistic']} ratio to restate the statistic")
+        growth = _wage_growth(table, params.statistic, year, params.survey_year)
+        if growth is None:
+            growth = float("nan")
+            notes.append(f"no BLS national release for May {year} to restate the period")
+        elif year != params.survey_year:
+            notes.append(f"May {year} to May {params.survey_year} with BLS national {params.statistic} growth")
+        restated = float(r["value"]) * stat * growth * dollars
+        rows.append({"population": r["population"], "publisher": r["publisher"], "citation": r["citation"], "layer": r["layer"],
+                     "source_id": r["source_id"], "reference_period": r["reference_period"], "survey_year": year,
+                     "statistic": r["statistic"], "value": float(r["value"]), "statistic_factor": stat, "period_factor": growth,
+                     "dollar_factor": dollars, "restated_statistic": params.statistic, "restated": restated,
+                     "dollar_year": params.dollar_year, "note": "; ".join(notes)})
+    cols = ["population", "publisher", "citation", "layer", "source_id", "reference_period", "survey_year", "statistic", "value",
+            "statistic_factor", "period_factor", "dollar_factor", "restated_statistic", "restated", "dollar_year", "note"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["citation", "publisher", "population", "source_id"], kind="stable").reset_index(drop=True)
+
+
+def hartung_knapp(log_values: np.ndarray, variances: np.ndarray, alpha: float = 0.05) -> dict[str, float]:
+    """Random-effects mean of `log_values` (DerSimonian-Laird tau2) with the Hartung-Knapp(-Sidik-Jonkman)
+    interval, t with k-1 degrees of freedom, from statsmodels' meta-analysis."""
+    import warnings
+
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # statsmodels warns about per-figure intervals we do not use
+        res = combine_effects(np.asarray(log_values, float), np.asarray(variances, float), method_re="dl", use_t=True)
+        low, high = res.conf_int(alpha=alpha, use_t=True)[3]
+    return {"estimate": float(res.mean_effect_re), "se": float(res.sd_eff_w_re_hksj), "low": float(low), "high": float(high),
+            "tau2": float(res.tau2), "i2": float(res.i2), "df": int(res.df)}
+
+
+def pooled(figures: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A pooled figure per population and statistic, only from >= MIN_POOLED own-release figures of May
+    params.survey_year (the same population, statistic and period), else a row saying why there is none.
+
+    `figures`: the `comparable` table (population, restated_statistic, restated, survey_year, citation, source_id,
+    publisher) and optionally `rel_se` (the figure's published relative standard error). Without a published error for every figure the
+    within-figure variances are taken as equal: the estimate is then the plain mean of the logs and the
+    Hartung-Knapp interval the t interval of their spread. Returns (summary, leave-one-out).
+    """
+    rows, loo = [], []
+    for (pop, stat), g in figures.groupby(["population", "restated_statistic"], sort=True):
+        own = g[(g["citation"] == PRIMARY) & (g["survey_year"] == params.survey_year)]
+        base = {"population": pop, "statistic": stat, "period": f"May {params.survey_year}", "n_figures": len(own),
+                "estimate": float("nan"), "low": float("nan"), "high": float("nan"), "tau2": float("nan"), "i2": float("nan")}
+        if len(own) < MIN_POOLED:
+            rows.append({**base, "method": "none",
+                         "reason": f"no pooled figure: {len(own)} own-release {stat} figure(s) of this population for "
+                                   f"{params.survey_year}, {MIN_POOLED} needed"})
+            continue
+        y = np.log(own["restated"].to_numpy(float))
+        published = "rel_se" in own and own["rel_se"].notna().all()
+        v = own["rel_se"].to_numpy(float) ** 2 if published else np.ones(len(y))
+        r = hartung_knapp(y, v)
+        rows.append({**base, "estimate": float(np.exp(r["estimate"])), "low": float(np.exp(r["low"])),
+                     "high": float(np.exp(r["high"])), "tau2": r["tau2"], "i2": r["i2"], "method": "random effects, Hartung-Knapp",
+                     "reason": "within-figure variances: " + ("published relative standard errors" if published
+                                                              else "equal (no published standard error for every figure)")})
+        for i, (sid, pub) in enumerate(zip(own["source_id"], own["publisher"])):
+            keep = np.arange(len(y)) != i
+            without = float(np.exp(hartung_knapp(y[keep], v[keep])["estimate"])) if keep.sum() >= 2 else float(np.exp(y[keep][0]))
+            est = rows[-1]["estimate"]
+            loo.append({"population": pop, "statistic": stat, "source_id": sid, "publisher": pub, "estimate_without": without,
+                        "shift_pct": (without / est - 1) * 100})
+    summary = pd.DataFrame(rows, columns=["population", "statistic", "period", "n_figures", "estimate", "low", "high", "tau2",
+                                          "i2", "method", "reason"])
+    return summary, pd.DataFrame(loo, columns=["population", "statistic", "source_id", "publisher", "estimate_without", "shift_pct"])
+
+
+def aapc_certification(table: pd.DataFrame, year: int) -> dict | None:
+    """AAPC's own national certified, non-certified and all-respondent means of the release nearest `year`
+    (later on a tie) that has all three; None when no release has them."""
+    a = primary(table)
+    a = a[(a["publisher"] == "aapc") & (a["geography_level"] == "national")
+          & (a["statistic"] == "mean") & (a["unit"] == ANNUAL) & a["value"].notna() & (a["bound"] == "")
+          & (a[list(BREAKDOWNS)] == "").all(axis=1)]
+    best = None
+    for sid, g in a.groupby("source_id"):
+        got = {c: g.loc[g["certified"] == c, "value"] for c in ("certified", "non-certified", "all")}
+        if any(v.empty for v in got.values()):
+            continue
+        y = int(g["survey_year"].iloc[0])
+        key = (abs(y - year), -y)
+        if best is None or key < best["key"]:
+            best = {"key": key, "source_id": sid, "year": y, **{c: float(v.iloc[0]) for c, v in got.items()}}
+    return best
+
+
+def population_step(certified: str, publisher: str, ev: dict | None, share: float) -> tuple[float, str]:
+    """Log points from BLS's workforce (a `share` certified, paid like AAPC's certified and non-certified
+    members) to the headline's population, with its explanation; 0 where AAPC has no evidence."""
+    if ev is None:
+        return 0.0, "No AAPC release with certified, non-certified and all-respondent means: no population step."
+    c, n, a = ev["certified"], ev["non-certified"], ev["all"]
+    mix = share * c + (1 - share) * n
+    target = {"certified": c, "non-certified": n}.get(certified, a if publisher == "aapc" else None)
+    if target is None:
+        return 0.0, "Headline covers all workers of its scope, like BLS: no population step."
+    sample_share = (a - n) / (c - n)
+    what = {"certified": "certified members", "non-certified": "non-certified members"}.get(
+        certified, f"AAPC's respondents (derived: {sample_share:.0%} certified)")
+    return LOG_POINTS * float(np.log(target / mix)), (
+        f"{what} vs a BLS workforce {share:.0%} certified, with AAPC {ev['year']}'s own means "
+        f"(certified ${c:,.0f}, non-certified ${n:,.0f}; {ev['source_id']}).")
+
+
+def _headline_rounding(value: float, estimate: bool) -> float:
+    """Half the rounding step of a headline in log points: what its own precision leaves open."""
+    step = float(rounding_step(f"{value:.0f}")) if estimate else 1.0
+    return LOG_POINTS * float(np.log((value + step / 2) / value))
+
+
+def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFrame:
+    """Steps in log points from the BLS May params.survey_year national median to each other publisher's figure
+    of the comparable evidence (own releases; quotes with params.include_quotes).
+
+    statistic = ln(BLS mean / median) of the survey year for mean figures; period = ln of BLS national growth of the
+    figure's statistic from the survey year to the figure's year; population = ln(figure's population mean / mean of a
+    BLS workforce `share` certified), both from AAPC's own certified and non-certified means; unexplained = the rest.
+    Each step is a fixed log ratio, so they add up to the gap exactly and in any order. `dollars` splits the dollar gap
+    in proportion to the log points (the logarithmic-mean split, also order-free).
+    """
+    share = params.certified_share if share is None else share
+    start = anchor.release(table, params)
+    med, y0 = start["median"], params.survey_year
+    figs = nearest_per_population(evidence(table, params), y0)
+    figs = figs[figs["publisher"] != "bls"]
+    rows = []
+    for _, h in figs.sort_values(["citation", "publisher", "population"], kind="stable").iterrows():
+        value, year = float(h["value"]), int(h["survey_year"])
+        steps = {}
+        if h["statistic"] == "mean":
+            steps["statistic"] = (LOG_POINTS * np.log(start["mean"] / med),
+                                  f"Median to mean with {publisher_name(start['publisher'])}'s own {period_words(start['reference_period'], y0)} figures (${start['mean']:,.0f} / ${med:,.0f}).")
+        else:
+            steps["statistic"] = (0.0, "A median, like the BLS anchor: no statistic step.")
+        growth = _wage_growth(table, h["statistic"], y0, year)
+        if year == y0:
+            steps["period"] = (0.0, f"Same survey year ({y0}): no period step.")
+        elif growth is None:
+            steps["period"] = (0.0, f"No BLS national release for {year}: wage growth to {year} not estimated, left unexplained.")
+        else:
+            steps["period"] = (LOG_POINTS * np.log(growth), f"BLS national {h['statistic']} growth from May {y0} to May {year} "
+                                                             f"(x{growth:.4f}); the figure is in {year} dollars.")
+        steps["population"] = population_step(h["certified"], h["publisher"], aapc_certification(table, year), share)
+        gap = LOG_POINTS * np.log(value / med)
+        explained = sum(a for a, _ in steps.values())
+        rounding = _headline_rounding(value, bool(h["estimate"]))
+        rest = gap - explained
+        steps["unexplained"] = (rest, f"Not explained by the steps above (collection method, coverage, sample): "
+                                      f"{rest:+.1f} log points; the figure's own rounding leaves +/-{rounding:.1f}"
+                                      + (" (the rest is within it)." if abs(rest) <= rounding else "."))
+        label = (f"{publisher_name(h['publisher'])} {h['reference_period']} {h['statistic']}, {h['population']}"
+                 + ("" if h["citation"] == PRIMARY else f", quoted by {h['quoted_by'] or 'an unnamed page'}"))
+        base = {"source_id": h["source_id"], "publisher": h["publisher"], "citation": h["citation"], "layer": h["layer"],
+                "population": h["population"], "headline_label": label, "start": med, "end": value, "gap_log_points": gap,
+                "certified_share": share, "rounding_log_points": rounding}
+        for i, name in enumerate(STEPS):
+            lp, note = steps[name]
+            dollars = (value - med) * lp / gap if abs(gap) > 1e-12 else med * lp / LOG_POINTS
+            rows.append({**base, "step_order": i, "step": name, "log_points": float(lp), "dollars": float(dollars), "method_note": note})
+    cols = ["source_id", "publisher", "citation", "layer", "population", "headline_label", "start", "end", "gap_log_points",
+            "certified_share", "rounding_log_points", "step_order", "step", "log_points", "dollars", "method_note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def share_sensitivity(table: pd.DataFrame, params) -> pd.DataFrame:
+    """The population step and what is left unexplained at the low, assumed and high certified share."""
+    shares = sorted({params.certified_share_low, params.certified_share, params.certified_share_high})
+    parts = [bridge(table, params, share=s) for s in shares]
+    b = pd.concat(parts, ignore_index=True)
+    b = b[b["step"].isin(["population", "unexplained"])]
+    out = b.pivot_table(index=["source_id", "headline_label", "certified_share"], columns="step", values="log_points").reset_index()
+    out.columns.name = None
+    return out.rename(columns={"population": "population_log_points", "unexplained": "unexplained_log_points"})
+
+
+def method_notes(params) -> dict[str, str]:
+    layer = ("own releases and, because include_quotes is on, quoted figures (labelled with who quotes them)"
+             if params.include_quotes else "the publishers' own releases only (quotes are shown as claims, not used)")
+    return {
+        "evidence": f"The analysis uses {layer}; figures given only as bounds ('over $X') are never used as values.",
+        "comparable": f"Each population is reported on its own and restated to the {params.statistic}, May {params.survey_year} "
+                      f"and {params.dollar_year} dollars: statistic with BLS's own median/mean ratio of the figure's year, "
+                      "period with BLS national wage growth between survey years, dollars with CPI-U; each factor is shown.",
+        "pooled": f"Figures are pooled only within one population and statistic for May {params.survey_year}, when at least "
+                  f"{MIN_POOLED} own-release figures exist: random effects on log values (DerSimonian-Laird tau2, statsmodels) "
+                  "with a Hartung-Knapp interval (t, k-1 degrees of freedom) and leave-one-out; otherwise the table says why "
+                  "there is no pooled figure.",
+        "bridge": f"The bridge splits the gap between the BLS May {params.survey_year} median and each figure in log points "
+                  "(100 x ln ratio): statistic (BLS mean/median), period (BLS national wage growth to the figure's year), "
+                  f"population (AAPC's own certified and non-certified means, BLS's workforce assumed {params.certified_share:.0%} "
+                  f"certified, sensitivity {params.certified_share_low:.0%}-{params.certified_share_high:.0%}) and what is left, "
+                  "called unexplained and shown beside the figure's own rounding. Log steps add up exactly in any order; dollars "
+                  "are split in proportion to them.",
+    }

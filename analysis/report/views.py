@@ -1,0 +1,173 @@
+"""The slices of the tidy table that each chart and report table shows.
+
+Notebooks stay thin: they ask for a view, draw it and save it. Selection rules
+(which rows count as "national", which BLS release anchors a year, how states
+are adjusted for price levels) live here, once.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.methods import anchor, harmonize
+from analysis.claims.audit import VERDICTS
+from analysis.report.references import references
+from analysis.sources.select import bls_national, cross_industry, of_publishers, of_year
+from analysis.core.vocab import ANNUAL, PERCENTILE_ORDER, PRIMARY, SECONDARY_QUOTE, publisher_name
+HEADLINE_STATS = ("mean", "median")
+# pay-factor column -> how the report names it
+PAY_FACTORS = {"certified": "certification", "credential_count": "number of credentials", "credential": "credential",
+               "job_title": "job title", "experience_band": "experience"}
+
+
+def _annual(table: pd.DataFrame, params) -> pd.DataFrame:
+    return harmonize.to_unit(table, ANNUAL, params.hours_per_year)
+
+
+def sources(registry, table: pd.DataFrame) -> pd.DataFrame:
+    """One row per registered publication, in the order of the report's References, with how many figures it
+    contributes and how many of them are undated, approximate or without a value: what to trust how much."""
+    g = table.groupby("source_id")
+    flags = pd.DataFrame({
+        "figures": g.size(),
+        "undated": g["reference_period"].agg(lambda s: int((s == "undated").sum())),
+        "approximate": g["estimate"].sum().astype(int),
+        "no_value": (table["suppressed"] | table["top_coded"]).groupby(table["source_id"]).sum().astype(int),
+    })
+    by_id = registry.by_id
+    rows = [{"source_id": r.id, "publisher": by_id[r.id].publisher, "title": r.title,
+             "reference_period": by_id[r.id].reference_period, "citation": by_id[r.id].citation, "quoted_by": r.quoted_by,
+             "collection_method": by_id[r.id].collection_method} for r in references(registry)]
+    out = pd.DataFrame(rows).merge(flags, left_on="source_id", right_index=True, how="left")
+    return out.fillna({c: 0 for c in flags.columns}).astype({c: int for c in flags.columns})
+
+
+def figure_counts(table: pd.DataFrame) -> pd.DataFrame:
+    g = table.groupby(["publisher", "citation"])
+    return pd.DataFrame({"figures": g.size(), "sources": g["source_id"].nunique(),
+                         "source_ids": g["source_id"].agg(lambda s: ";".join(sorted(set(s))))}).reset_index()
+
+
+def bls_band(table: pd.DataFrame, params) -> pd.DataFrame:
+    """The anchor's percentiles (annual): BLS national for the survey year, or the state publication
+    analysis.methods.anchor.rows chooses for params.geography. The band every other figure is placed in."""
+    t = _annual(anchor.rows(table, params), params)
+    return t[t["statistic"].isin(PERCENTILE_ORDER) & t["value"].notna()].reset_index(drop=True)
+
+
+def national_figures(table: pd.DataFrame, params) -> pd.DataFrame:
+    """Every publisher's national mean/median (annual) for the survey year, primary and quoted."""
+    t = cross_industry(of_publishers(of_year(table, params.survey_year), params.publishers))
+    t = _annual(t[t["geography_level"] == "national"], params)
+    t = t[t["statistic"].isin(HEADLINE_STATS) & t["value"].notna()].copy()
+    detail = t[["certified", "credential", "credential_count", "job_title", "experience_band"]].agg(
+        lambda r: " ".join(x for x in r if x and x != "all"), axis=1)
+    t["detail"] = detail
+    quoted = t["quoted_by"].where(t["citation"] == SECONDARY_QUOTE, "").map(lambda q: f", quoted by {_short(q)}" if q else "")
+    t["label"] = (t["publisher"].map(publisher_name) + " " + t["statistic"] + detail.map(lambda d: f" ({d})" if d else "")
+                  + ", " + t["reference_period"] + quoted)
+    return t.drop_duplicates("label").sort_values(["value", "label"]).reset_index(drop=True)
+
+
+def _short(name: str, width: int = 28) -> str:
+    """A quoting page's name cut to fit a chart label ('Seed article: "Average Medical..." guide' -> 'Seed article')."""
+    name = name.split(":")[0].split(" (")[0]
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def pay_factor(table: pd.DataFrame, cpi: pd.DataFrame, params, factor: str) -> pd.DataFrame:
+    """Non-BLS figures broken down by one pay factor (a column of the tidy table), in `dollar_year` dollars.
+
+    Figures dated in a year without a CPI-U annual average cannot be restated and are left out, and so are bounds
+    ("over $54,700"): they are not values to draw."""
+    t = of_publishers(table, [p for p in params.publishers if p != "bls"])
+    t = t[(t[factor] != "") & (t["geography_level"] == "national") & (t["bound"] == "")]
+    if factor == "certified":
+        t = t[t["certified"] != "all"]
+    t = t[t["statistic"].isin(HEADLINE_STATS) & t["dollar_year"].isin(cpi["year"])]
+    t = harmonize.to_dollar_year(_annual(t, params), cpi, params.dollar_year)
+    t = t[t["value"].notna()].copy()
+    t["category"] = t[factor]
+    t["series"] = t["publisher"] + " " + t["reference_period"] + " " + t["statistic"] + t["citation"].map(
+        {PRIMARY: "", SECONDARY_QUOTE: " (quoted)"})
+    return t.sort_values(["category", "series", "source_id"]).reset_index(drop=True)
+
+
+def _latest_with(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows of `year` if any, else of the latest year before it, else the earliest year: a chart always has data."""
+    years = sorted(int(y) for y in table["survey_year"].dropna().unique())
+    if not years:
+        return table
+    chosen = year if year in years else max([y for y in years if y < year], default=years[0])
+    return table[table["survey_year"] == chosen]
+
+
+def states(table: pd.DataFrame, rpp: pd.DataFrame, params) -> pd.DataFrame:
+    """State mean wages of the survey year (primary releases first), with BEA price-parity-adjusted values
+    (wage x 100 / RPP of the same year) where that state's parity is shipped; elsewhere `adjusted` is empty."""
+    t = _annual(table[(table["geography_level"] == "state") & (table["publisher"] == "bls")], params)
+    t = t[(t["statistic"] == "mean") & t["value"].notna()]
+    t = _latest_with(t, params.survey_year)
+    t = t.sort_values(["citation", "source_id"]).drop_duplicates("geography_code")
+    parity = rpp.rename(columns={"state": "geography_name", "year": "survey_year", "source_id": "rpp_source_id"})
+    parity["survey_year"] = parity["survey_year"].astype("Int64")
+    t = t.merge(parity, on=["geography_name", "survey_year"], how="left")
+    t["adjusted"] = t["value"] * 100 / t["rpp"]
+    return t.sort_values(["value", "geography_name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def metros(table: pd.DataFrame, params, top: int = 30) -> pd.DataFrame:
+    """The highest metropolitan and nonmetropolitan area means (annual) we hold, whatever their period, each
+    labelled with its period and whose figure it is (a release, an agency table or a quote)."""
+    from analysis.methods.geography import period_words, short_evidence
+
+    t = _annual(table[table["geography_level"].isin(["metro", "nonmetro"]) & (table["statistic"] == "mean")], params)
+    t = t[t["value"].notna()].drop_duplicates(["source_id", "geography_code"]).copy()
+    t["label"] = [f"{n} ({period_words(p, y)}; {short_evidence(pub, c, q)})" for n, p, y, pub, c, q in
+                  zip(t["geography_name"], t["reference_period"], t["survey_year"], t["publisher"], t["citation"], t["quoted_by"])]
+    return t.sort_values(["value", "label"], ascending=[False, True]).head(top).reset_index(drop=True)
+
+
+def trend(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
+    """BLS national mean and median for every survey year, nominal and in `dollar_year` dollars (long form)."""
+    t = _annual(bls_national(table), params)
+    t = t[t["statistic"].isin(HEADLINE_STATS) & t["value"].notna()]
+    real = harmonize.to_dollar_year(t, cpi, params.dollar_year)
+    out = pd.concat([t.assign(dollars="nominal"), real.assign(dollars=f"{params.dollar_year} dollars")])
+    return out.sort_values(["statistic", "dollars", "survey_year"]).reset_index(drop=True)
+
+
+def trend_table(series: pd.DataFrame) -> pd.DataFrame:
+    """The trend as a reader's table: one row per survey year, mean and median in nominal and constant dollars."""
+    kind = series["dollars"].where(series["dollars"] == "nominal", "constant")
+    wide = series.assign(column=series["statistic"] + "_" + kind).pivot_table(
+        index=["survey_year", "soc_code", "source_id"], columns="column", values="value", aggfunc="first")
+    order = [c for c in ("mean_nominal", "mean_constant", "median_nominal", "median_constant") if c in wide]
+    return wide[order].reset_index().sort_values("survey_year").reset_index(drop=True)
+
+
+def soc_eras(table: pd.DataFrame) -> pd.DataFrame:
+    """Consecutive survey years of BLS's national series that share an occupation code: the breaks a trend line crosses."""
+    s = bls_national(table).drop_duplicates("survey_year").sort_values("survey_year")
+    era = (s["soc_code"] != s["soc_code"].shift()).cumsum()
+    return (s.groupby(era).agg(soc_code=("soc_code", "first"), soc_title=("soc_title", "first"),
+                               first_year=("survey_year", "min"), last_year=("survey_year", "max"))
+            .astype({"first_year": int, "last_year": int}).reset_index(drop=True))
+
+
+def largest_mismatches(audit: pd.DataFrame, top: int = 5) -> pd.DataFrame:
+    """The audit table with a `highlight` column marking the `top` mismatches by relative difference."""
+    out = audit.copy()
+    rel = (out["difference"].abs() / out["data_value"].abs()).where(out["verdict"] == "mismatch")
+    out["highlight"] = out.index.isin(rel.dropna().sort_values(ascending=False, kind="stable").head(top).index)
+    return out
+
+
+def verdict_counts(audit: pd.DataFrame) -> pd.Series:
+    """Claims per verdict, in the audit's order (exact first, unverifiable last), verdicts with no claim left out."""
+    counts = audit["verdict"].value_counts()
+    return counts.reindex([v for v in VERDICTS if v in counts.index])
+
+
+def audit_findings(audit: pd.DataFrame) -> list[str]:
+    counts = verdict_counts(audit)
+    return [f"Claims audit: of {len(audit)} claims, " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."]

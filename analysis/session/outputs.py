@@ -1,0 +1,106 @@
+"""What a notebook needs around its charts: validated parameters, the data, and deterministic saving.
+
+`Session` is the one object a notebook makes: it validates the notebook's parameters against the
+shipped data (session.check, as the runner does), loads the tables (the figures table from its cache), and saves each chart as
+PNG + SVG and each table as CSV, each with a JSON sidecar (title, caption, source note, order)
+that the report reads. Output bytes depend only on the inputs, never on the clock.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.core.config import project_paths
+from analysis.core.csvsafe import neutralise_frame
+from analysis.core.jsonio import write_json
+from analysis.session.check import NotebookParams, check, load_data
+from analysis.sources.reference import load_rpp
+from analysis.core.vocab import publisher_name
+
+FLOAT_FORMAT = "%.4f"
+SIDECAR = "{:02d}_{}.json"
+FINDINGS = "findings.json"
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """Text cells that a spreadsheet would run as formulas get a leading quote (analysis/core/csvsafe.py)."""
+    neutralise_frame(df).to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+class Session:
+    """Parameters, data and an output folder for one notebook run."""
+
+    def __init__(self, notebook: str, output_dir: str | None = None, **values):
+        self.paths = project_paths()
+        data = load_data(self.paths)
+        self.registry, self.table, self.cpi = data.registry, data.table, data.cpi
+        # the runner's check, on the parameters this notebook declares (passed as keywords); only those readable
+        self.params = NotebookParams(check(values, data, names=values), values, notebook)
+        self.notebook = notebook
+        # interactive runs write to a scratch folder; the runner passes its run folder
+        self.output_dir = Path(output_dir) if output_dir else self.paths.reports / "scratch" / notebook
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        self._order = 0
+
+    def rpp(self) -> pd.DataFrame:
+        return load_rpp(self.registry)
+
+    def source_note(self, source_ids) -> str:
+        """A short 'Sources:' line for the given registry ids: each publisher with its periods, quotes counted.
+
+        The report cites the same ids by reference number; this line is for a reader of the CSV or notebook."""
+        by_id = self.registry.by_id
+        entries = [by_id[s] for s in sorted(set(source_ids)) if s in by_id]
+        parts = []
+        for name in sorted({publisher_name(e.publisher) for e in entries}):
+            mine = [e for e in entries if publisher_name(e.publisher) == name]
+            periods = sorted({e.reference_period for e in mine})
+            span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+            quoted = sum(e.is_secondary for e in mine)
+            parts.append(f"{name} ({len(mine)} publication{'s' * (len(mine) > 1)}, {span}"
+                         + (f", {quoted} quoted by others)" if quoted else ")"))
+        return "Sources: " + "; ".join(parts) + "." if parts else ""
+
+    def _sidecar(self, name: str, kind: str, title: str, caption: str, sources, files: list[str], **extra) -> None:
+        self._order += 1
+        meta = {"notebook": self.notebook, "name": name, "kind": kind, "order": self._order, "title": title,
+                "caption": caption, "sources": sorted(set(sources)), "source_note": self.source_note(sources),
+                "files": files, **extra}
+        write_json(self.output_dir / SIDECAR.format(self._order, name), meta)
+
+    def save_chart(self, name: str, chart):
+        """Save a plots.Chart as <name>.png and <name>.svg (no timestamps in either) and the rows it draws as
+        <name>_data.csv, and return it: a notebook cell ending with it shows the chart once."""
+        (self.output_dir / f"{name}.png").write_bytes(chart.png())
+        chart.fig.savefig(self.output_dir / f"{name}.svg", format="svg", metadata={"Date": None, "Creator": None})
+        files = [f"{name}.png", f"{name}.svg"]
+        if chart.data is not None:
+            write_csv(chart.data, self.output_dir / f"{name}_data.csv")
+            files.append(f"{name}_data.csv")
+        self._sidecar(name, "chart", chart.title, chart.caption, chart.sources, files)
+        return chart
+
+    def save_table(self, name: str, df: pd.DataFrame, title: str, caption: str, columns: list[str] | None = None,
+                   sort_by: list[str] | None = None, report_columns: list[str] | None = None,
+                   appendix: bool = False) -> pd.DataFrame:
+        """Save `df` (optionally only `columns`, rows sorted by `sort_by`) as <name>.csv and return what was saved.
+
+        `report_columns` narrows what the report prints of a wide table (a page has room for about seven
+        columns); the CSV keeps every column. `appendix` moves a long reference table to the report's appendix."""
+        out = df[columns] if columns else df
+        if sort_by:
+            out = out.sort_values(sort_by, kind="stable")
+        out = out.reset_index(drop=True)
+        write_csv(out, self.output_dir / f"{name}.csv")
+        sources = df["source_id"] if "source_id" in df else []
+        extra = {"report_columns": report_columns} if report_columns else {}
+        if appendix:
+            extra["appendix"] = True
+        self._sidecar(name, "table", title, caption, sources, [f"{name}.csv"], **extra)
+        return out
+
+    def save_findings(self, sentences: list[str], rank: int) -> list[str]:
+        """Key-finding sentences the report opens with, in `rank` order across notebooks."""
+        write_json(self.output_dir / FINDINGS, {"notebook": self.notebook, "rank": rank, "findings": list(sentences)})
+        return sentences

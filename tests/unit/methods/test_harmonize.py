@@ -1,0 +1,50 @@
+import pytest
+
+from analysis.methods import harmonize as h
+from analysis.sources.select import of_year
+from analysis.core.errors import ParameterError
+from analysis.sources.load import load_figures
+from analysis.sources.reference import load_cpi
+from analysis.sources.registry import load_registry
+
+
+@pytest.fixture(scope="module")
+def data():
+    reg = load_registry()
+    return load_figures(registry=reg), load_cpi(reg)
+
+
+def test_deflating_the_2023_bls_median_to_2024_dollars(data):
+    table, cpi = data
+    out = h.to_dollar_year(of_year(table, 2023), cpi, 2024)
+    row = out[(out.source_id == "bls_oews_national_2023") & (out.statistic == "median") & (out.unit == "USD/year")].iloc[0]
+    # by hand: 48,780 x CPI-U 2024 (313.689) / CPI-U 2023 (304.702)
+    assert row.value == pytest.approx(48780 * 313.689 / 304.702) == pytest.approx(50218.74, abs=0.01)
+    assert row.dollar_year == 2024 and row.derived and "CPI-U x1.0295" in row.note
+
+
+def test_dollar_year_outside_cpi_data_lists_available_years(data):
+    table, cpi = data
+    with pytest.raises(ParameterError, match=r"dollar year 2031: no CPI-U annual average in the shipped data; available years: 2010-2024"):
+        h.to_dollar_year(table, cpi, 2031)
+
+
+def test_hourly_only_figure_converted_with_hours_per_year_and_flagged(data):
+    table, _ = data
+    out = h.to_unit(table[table.source_id == "aapc_2022_medsitnexus_quote"], "USD/year", hours_per_year=2000)
+    assert sorted(out.value.round(2)) == [26.13 * 2000, 26.84 * 2000]
+    assert out.derived.all() and (out.unit == "USD/year").all()
+
+
+def test_published_annual_is_kept_not_recomputed(data):
+    table, _ = data
+    out = h.to_unit(table[table.source_id == "bls_oews_national_2023"], "USD/year", hours_per_year=2000)
+    assert not out.derived.any()
+    assert out.set_index("statistic").loc["median", "value"] == 48780
+
+
+def test_round_trip_annual_hourly(data):
+    table, _ = data
+    aapc = table[table.source_id == "aapc_2021_salary_report"]
+    back = h.to_unit(h.to_unit(aapc, "USD/hour", 1950), "USD/year", 1950)
+    assert back.value.round(6).tolist() == aapc.value.tolist()

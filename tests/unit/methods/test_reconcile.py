@@ -1,0 +1,186 @@
+"""Reconciliation checked against hand calculations from the published figures (never the function under test)."""
+import dataclasses
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import t as student_t
+
+from analysis.methods import reconcile as r
+from analysis.session.params import AnalysisParams
+from analysis.sources.load import load_figures
+from analysis.sources.reference import load_cpi
+from analysis.sources.registry import load_registry
+
+P = AnalysisParams(survey_year=2023)
+# published figures used below: BLS OEWS national May 2022 / May 2023 (annual), AAPC 2022 salary report page
+BLS22_MEDIAN, BLS22_MEAN = 47180, 51090
+BLS23_MEDIAN, BLS23_MEAN = 48780, 53690
+AAPC_ALL, AAPC_CERT, AAPC_NON = 54797, 60097, 47200
+CPI23, CPI24 = 304.702, 313.689
+
+
+@pytest.fixture(scope="module")
+def data():
+    reg = load_registry()
+    return load_figures(registry=reg), load_cpi(reg)
+
+
+@pytest.fixture(scope="module")
+def bridge(data):
+    return r.bridge(data[0], P)
+
+
+def _steps(b, population):
+    return b[b.population == population].set_index("step")
+
+
+def test_default_evidence_is_own_releases_only(data):
+    ev = r.evidence(data[0], P)
+    assert (ev.citation == "primary").all() and (ev.bound == "").all()
+    quoted = r.evidence(data[0], dataclasses.replace(P, include_quotes=True))
+    assert {"primary", "secondary_quote"} == set(quoted.citation)
+    assert quoted.loc[quoted.citation == "secondary_quote", "layer"].str.startswith("as claimed, quoted by").all()
+
+
+def test_comparable_restates_each_population_by_hand(data):
+    c = r.comparable(*data, P).set_index("population")
+    assert set(c.index) == {"all (AAPC respondents)", "certified (AAPC respondents)", "non-certified (AAPC respondents)",
+                            r.BLS_POPULATION}
+    cert = c.loc["certified (AAPC respondents)"]
+    # AAPC 2022 certified mean -> median with BLS's May 2022 median/mean, to May 2023 with BLS median growth, to 2024 dollars
+    by_hand = AAPC_CERT * (BLS22_MEDIAN / BLS22_MEAN) * (BLS23_MEDIAN / BLS22_MEDIAN) * (CPI24 / CPI23)
+    assert cert.restated == pytest.approx(by_hand)
+    assert cert.statistic_factor == pytest.approx(BLS22_MEDIAN / BLS22_MEAN)
+    assert cert.period_factor == pytest.approx(BLS23_MEDIAN / BLS22_MEDIAN)
+    assert c.loc[r.BLS_POPULATION, "restated"] == pytest.approx(BLS23_MEDIAN * CPI24 / CPI23)
+    assert (c.citation == "primary").all()
+
+
+def test_bridge_log_steps_by_hand_and_add_up(bridge):
+    g = _steps(bridge, "certified (AAPC respondents)")
+    share = P.certified_share
+    stat = 100 * math.log(BLS23_MEAN / BLS23_MEDIAN)
+    period = 100 * math.log(BLS22_MEAN / BLS23_MEAN)   # a 2022 mean: BLS mean growth May 2023 -> May 2022
+    pop = 100 * math.log(AAPC_CERT / (share * AAPC_CERT + (1 - share) * AAPC_NON))
+    gap = 100 * math.log(AAPC_CERT / BLS23_MEDIAN)
+    assert g.loc["statistic", "log_points"] == pytest.approx(stat)
+    assert g.loc["period", "log_points"] == pytest.approx(period)
+    assert g.loc["population", "log_points"] == pytest.approx(pop)
+    assert g.loc["unexplained", "log_points"] == pytest.approx(gap - stat - period - pop)
+    assert g.log_points.sum() == pytest.approx(gap, abs=1e-9)
+    assert g.dollars.sum() == pytest.approx(AAPC_CERT - BLS23_MEDIAN, abs=1e-6)
+    assert "unexplained" in list(g.index) and "method" not in " ".join(g.index)
+
+
+def test_bridge_split_is_the_same_in_any_order(bridge):
+    """Applying the steps' ratios in every order reaches the figure and leaves each step's log points unchanged."""
+    g = _steps(bridge, "non-certified (AAPC respondents)")
+    ratios = {s: math.exp(g.loc[s, "log_points"] / 100) for s in r.STEPS}
+    for order in itertools.permutations(r.STEPS):
+        running = BLS23_MEDIAN
+        for s in order:
+            before, running = running, running * ratios[s]
+            assert 100 * math.log(running / before) == pytest.approx(g.loc[s, "log_points"])
+        assert running == pytest.approx(AAPC_NON)
+
+
+def test_population_step_for_aapc_respondents_uses_their_derived_share(bridge):
+    g = _steps(bridge, "all (AAPC respondents)")
+    mix = 0.5 * AAPC_CERT + 0.5 * AAPC_NON
+    assert g.loc["population", "log_points"] == pytest.approx(100 * math.log(AAPC_ALL / mix))
+    sample_share = (AAPC_ALL - AAPC_NON) / (AAPC_CERT - AAPC_NON)   # 7,597 / 12,897
+    assert f"{sample_share:.0%} certified" in g.loc["population", "method_note"] == g.loc["population", "method_note"]
+
+
+def test_certified_share_is_a_parameter_with_a_sensitivity_range(data):
+    sens = r.share_sensitivity(data[0], P)
+    cert = sens[sens.headline_label.str.contains(", certified")].set_index("certified_share")
+    assert list(cert.index) == [0.25, 0.5, 0.75]
+    for s in cert.index:
+        assert cert.loc[s, "population_log_points"] == pytest.approx(100 * math.log(AAPC_CERT / (s * AAPC_CERT + (1 - s) * AAPC_NON)))
+    all_cert = r.bridge(data[0], P, share=1.0)
+    assert _steps(all_cert, "certified (AAPC respondents)").loc["population", "log_points"] == pytest.approx(0)
+
+
+def test_bridge_with_quotes_for_a_year_without_bls_release_does_not_crash(data):
+    table = data[0]
+    # keep AAPC's 2025 quotes as its only quoted figures, so they are the ones bridged (no BLS May 2025 release)
+    table = table[~((table.publisher == "aapc") & (table.citation == "secondary_quote") & (table.survey_year < 2025).fillna(True))]
+    params = dataclasses.replace(P, survey_year=2022, include_quotes=True)
+    b = r.bridge(table, params)
+    q = b[(b.citation == "secondary_quote") & b.headline_label.str.contains("2025")]
+    assert len(q) and (q.loc[q.step == "period", "log_points"] == 0).all()
+    assert q.loc[q.step == "period", "method_note"].str.contains("No BLS national release for 2025").all()
+    for _, g in b.groupby(["source_id", "population"]):
+        assert g.log_points.sum() == pytest.approx(g.gap_log_points.iloc[0])
+
+
+def test_unexplained_names_the_headline_rounding(data):
+    b = r.bridge(data[0], dataclasses.replace(P, include_quotes=True))
+    g = b[b.headline_label.str.startswith("Payscale 2023")].set_index("step")
+    # "around $59,000": rounded to $1,000, so +/- 500 -> 100 ln(59,500 / 59,000)
+    assert g.loc["unexplained", "method_note"].endswith(f"+/-{100 * math.log(59500 / 59000):.1f} (the rest is within it).") \
+        or f"+/-{100 * math.log(59500 / 59000):.1f}" in g.loc["unexplained", "method_note"]
+
+
+def _comparable(values, year=2023, population="certified coders", rel_se=None):
+    df = pd.DataFrame({"population": population, "restated_statistic": "median", "restated": values, "survey_year": year,
+                       "citation": "primary", "source_id": [f"s{i}" for i in range(len(values))], "publisher": "other"})
+    if rel_se is not None:
+        df["rel_se"] = rel_se
+    return df
+
+
+def test_pooled_equal_variances_is_the_t_interval_of_the_logs():
+    values = [50000.0, 60000.0, 65000.0]
+    summary, loo = r.pooled(_comparable(values), P)
+    y = np.log(values)
+    mean, sd = y.mean(), y.std(ddof=1)
+    half = student_t.ppf(0.975, 2) * sd / math.sqrt(3)
+    row = summary.iloc[0]
+    assert row.estimate == pytest.approx(math.exp(mean))
+    assert (row.low, row.high) == pytest.approx((math.exp(mean - half), math.exp(mean + half)))
+    s0 = loo.set_index("source_id").loc["s0"]
+    assert s0.estimate_without == pytest.approx(math.sqrt(60000 * 65000))
+    assert s0.shift_pct == pytest.approx((math.sqrt(60000 * 65000) / row.estimate - 1) * 100)
+
+
+def test_pooled_published_errors_dersimonian_laird_hartung_knapp_by_hand():
+    values, se = [50000.0, 60000.0, 65000.0], [0.01, 0.05, 0.05]
+    summary, _ = r.pooled(_comparable(values, rel_se=se), P)
+    y, v = np.log(values), np.array(se) ** 2
+    w = 1 / v
+    fixed = (w * y).sum() / w.sum()
+    q = (w * (y - fixed) ** 2).sum()
+    tau2 = max(0, (q - 2) / (w.sum() - (w ** 2).sum() / w.sum()))
+    ws = 1 / (v + tau2)
+    est = (ws * y).sum() / ws.sum()
+    hk_var = (ws * (y - est) ** 2).sum() / (2 * ws.sum())
+    half = student_t.ppf(0.975, 2) * math.sqrt(hk_var)
+    row = summary.iloc[0]
+    assert row.tau2 == pytest.approx(tau2) and row.i2 == pytest.approx((q - 2) / q)
+    assert row.estimate == pytest.approx(math.exp(est))
+    assert (row.low, row.high) == pytest.approx((math.exp(est - half), math.exp(est + half)))
+
+
+def test_no_pooled_figure_below_three_own_figures_or_across_populations_and_periods():
+    df = pd.concat([_comparable([50000.0, 60000.0]), _comparable([55000.0], population="all specialists"),
+                    _comparable([70000.0], year=2022)], ignore_index=True)
+    summary, loo = r.pooled(df, P)
+    assert summary.method.eq("none").all() and loo.empty
+    assert summary.set_index("population").loc["certified coders", "reason"].startswith("no pooled figure: 2 own-release")
+    quotes = _comparable([50000.0, 60000.0, 65000.0]).assign(citation="secondary_quote")
+    assert r.pooled(quotes, P)[0].method.iloc[0] == "none"
+
+
+def test_default_run_has_no_pooled_figure_and_says_why(data):
+    summary, _ = r.pooled(r.comparable(*data, P), P)
+    assert summary.method.eq("none").all() and summary.reason.str.startswith("no pooled figure").all()
+
+
+def test_method_notes_name_parameters():
+    notes = r.method_notes(dataclasses.replace(P, dollar_year=2022, certified_share=0.4))
+    assert "2022 dollars" in notes["comparable"] and "40%" in notes["bridge"] and "own releases only" in notes["evidence"]

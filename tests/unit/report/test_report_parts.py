@@ -1,0 +1,170 @@
+"""The report's parts that need no run: numbered references, CSL-JSON, column labels and number formats,
+and charts sized for the printed page with one colour per publisher and labels in words."""
+from __future__ import annotations
+
+import json
+import re
+
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.colors import to_rgb
+
+from analysis.report import plots, views
+from analysis.methods import reconcile
+from analysis.core import vocab
+from analysis.report.columns import LABELS, column, format_cell
+from analysis.session.params import AnalysisParams
+from analysis.report.references import cite, csl_json, period_in_words, references
+from analysis.sources.load import load_figures
+from analysis.sources.reference import load_cpi, load_rpp
+from analysis.sources.registry import load_registry
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+@pytest.fixture(scope="module")
+def table(registry):
+    return load_figures(registry=registry)
+
+
+def test_every_publication_is_one_numbered_reference(registry):
+    refs = references(registry)
+    assert [r.number for r in refs] == list(range(1, len(registry.entries) + 1))
+    assert sorted(r.id for r in refs) == sorted(e.id for e in registry.entries)
+    by_id = {r.id: r for r in refs}
+    for e in registry.entries:
+        r = by_id[e.id]
+        assert r.url == e.url and r.retrieved == str(e.retrieved) and r.title == e.title
+        assert bool(r.quoted_by) == e.is_secondary
+    assert by_id["bls_oews_national_2023"].author == "U.S. Bureau of Labor Statistics"
+    assert by_id["bls_oews_national_2023"].period == "May 2023"
+
+
+@pytest.mark.parametrize("period, words", [("2023-05", "May 2023"), ("2023", "2023"), ("2022/2023", "2022–2023"),
+                                           ("undated", "undated")])
+def test_period_in_words(period, words):
+    assert period_in_words(period) == words
+
+
+def test_citations_are_short_numbered_ranges():
+    numbers = {f"s{i}": i for i in range(1, 10)}
+    assert cite(["s3", "s1", "s4", "s5", "s9", "s8", "missing"], numbers) == [
+        ("[1]", 1), ("[3]–[5]", 3), ("[8]", 8), ("[9]", 9)]
+    assert cite([], numbers) == []
+
+
+def test_csl_json_items_carry_title_link_access_date_and_quote(registry):
+    items = json.loads(json.dumps(csl_json(references(registry))))
+    assert len(items) == len(registry.entries)
+    by_id = {i["id"]: i for i in items}
+    official = by_id["bls_oews_national_2023"]
+    assert official["type"] == "dataset" and official["issued"] == {"date-parts": [[2023]]}
+    assert official["URL"].startswith("https://www.bls.gov/")
+    assert re.fullmatch(r"\d{4}", str(official["accessed"]["date-parts"][0][0]))
+    quoted = next(e for e in registry.entries if e.is_secondary)
+    assert by_id[quoted.id]["note"].startswith(f"As quoted by {quoted.quoted_by['name']}")
+
+
+@pytest.mark.parametrize("text, fmt, shown", [
+    ("48780.0000", "usd", ("$48,780", True)), ("23.4500", "usd", ("$23.45", True)),
+    ("4910.0", "usd_signed", ("+$4,910", True)), ("-1234.4", "usd_signed", ("−$1,234", True)),
+    ("12.5965", "pct_signed", ("+12.6%", True)), ("0.9509", "share", ("95%", True)),
+    ("2023", "year", ("2023", False)), ("secondary_quote", "citation", ("quoted", False)),
+    ("salary.com", "publisher", ("Salary.com", False)), ("", "usd", ("", False)), ("n/a", "usd", ("n/a", False)),
+])
+def test_cells_are_formatted_with_units(text, fmt, shown):
+    assert format_cell(text, fmt) == shown
+
+
+def test_every_label_is_words_and_every_formatted_column_is_defined():
+    for name, c in LABELS.items():
+        assert c.label and "_" not in c.label, name
+        assert column(name).meaning, f"column {name} has no meaning for the Definitions appendix"
+
+
+def test_one_distinct_colour_per_publisher():
+    assert set(vocab.PUBLISHERS) <= set(plots.PUBLISHER_COLORS)
+    colours = [to_rgb(plots.PUBLISHER_COLORS[p]) for p in vocab.PUBLISHERS]
+    assert len(set(colours)) == len(colours)
+
+
+def _charts(table, registry):
+    params = AnalysisParams(survey_year=2023, cost_of_living=True, include_quotes=True)
+    cpi = load_cpi(registry)
+    yield plots.figure_counts(views.figure_counts(table))
+    yield plots.national_band(views.national_figures(table, params), views.bls_band(table, params))
+    yield plots.waterfall(reconcile.bridge(table, params))
+    yield plots.comparable(reconcile.comparable(table, cpi, params))
+    for factor, label in views.PAY_FACTORS.items():
+        yield plots.by_category(views.pay_factor(table, cpi, params, factor), factor, label)
+    yield plots.states(views.states(table, load_rpp(registry), params), True)
+    yield plots.trend(views.trend(table, cpi, params), views.soc_eras(table))
+
+
+def test_charts_fit_the_printed_page_in_legible_words(table, registry):
+    ids = {e.id for e in registry.entries}
+    for chart in _charts(table, registry):
+        width, height = chart.fig.get_size_inches()
+        assert width <= plots.WIDTH and height <= plots.MAX_HEIGHT, chart.title
+        texts = [t for t in chart.fig.findobj(lambda o: hasattr(o, "get_text") and hasattr(o, "get_fontsize"))
+                 if t.get_text().strip() and t.get_visible()]
+        small = {t.get_text() for t in texts if t.get_fontsize() < 8}
+        assert not small, f"{chart.title}: text under 8 pt: {sorted(small)[:5]}"
+        words = " ".join(t.get_text() for t in texts)
+        assert not [i for i in ids if i in words], f"{chart.title} shows source ids"
+        assert chart.data is not None and len(chart.data), chart.title
+    assert plt.get_fignums() == []  # outside pyplot: the inline backend never shows a chart a second time
+
+
+def test_values_published_differently_cite_reference_numbers_not_registry_ids():
+    from analysis.report.build import _cited_values
+
+    text = "aapc_2009_coding_edge_transcript=37,290.00; aapc_2009_for_the_record=38,290.00; unregistered=1.50"
+    numbers = {"aapc_2009_coding_edge_transcript": 3, "aapc_2009_for_the_record": 4}
+    assert _cited_values(text, numbers) == "[3] 37,290; [4] 38,290; unregistered=1.50"
+    assert column("values").format == "source_values"
+
+
+def test_audit_notes_cite_reference_numbers_not_registry_ids():
+    from analysis.report.build import _cite_ids
+
+    numbers = {"bls_oews_state_2023": 60, "bls_oews_state": 7, "seed_bls_figures": 64}
+    note = ("period uncertain: none given, 2023-05 assumed; bls_oews_state_2023 (2023-05) gives 58,890; "
+            "only quoted by seed_bls_figures (82,490); bls_oews_state")
+    assert _cite_ids(note, numbers) == ("period uncertain: none given, 2023-05 assumed; [60] (2023-05) gives 58,890; "
+                                        "only quoted by [64] (82,490); [7]")
+
+
+def test_pdf_is_written_by_a_forked_process_and_its_error_reaches_the_caller(tmp_path, monkeypatch):
+    from analysis.report import build
+
+    build._start_pdf("<p>One page</p>", tmp_path)()
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
+
+    def fail(html, run_dir):
+        raise ValueError("no fonts")
+
+    monkeypatch.setattr(build, "_write_pdf", fail)
+    wait = build._start_pdf("<p>One page</p>", tmp_path / "elsewhere")
+    with pytest.raises(RuntimeError, match=r"report\.pdf: ValueError: no fonts"):
+        wait()
+
+
+def _pdf_in_a_daemon(folder):
+    from analysis.report import build
+
+    build._start_pdf("<p>One page</p>", folder)()
+
+
+def test_pdf_is_written_in_process_where_children_are_not_allowed(tmp_path):
+    """A daemonic process (a dask worker running a sweep's set) may not fork: the PDF is written in it."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    daemon = ctx.Process(target=_pdf_in_a_daemon, args=(tmp_path,), daemon=True)
+    daemon.start()
+    daemon.join(120)
+    assert daemon.exitcode == 0 and (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")

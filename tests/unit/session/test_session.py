@@ -1,0 +1,66 @@
+"""The one parameter check, the per-notebook parameter view and the figures table cached per data digest."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.session import check
+from analysis.core.errors import ParameterError
+from analysis.session.params import AnalysisParams
+from analysis.sources import load
+from analysis.sources.registry import load_registry
+
+
+def test_a_notebook_reads_only_what_it_declares():
+    view = check.NotebookParams(AnalysisParams(dollar_year=2022), ["dollar_year"], "06_trends")
+    assert view.dollar_year == 2022
+    assert view.as_dict() == {"dollar_year": 2022}
+    with pytest.raises(ParameterError, match=r"notebook 06_trends reads parameter 'survey_year' but does not declare "
+                                             r"it: add `survey_year = \.\.\.` to its parameters cell"):
+        view.survey_year
+
+
+def test_the_claims_file_is_checked_only_where_it_is_read(project):
+    data = check.load_data(project)
+    (project.claims / "seed_article_claims.csv").write_text("not,a,claims,file\n")
+    assert check.check({"dollar_year": 2023}, data, names={"dollar_year"}).dollar_year == 2023
+    with pytest.raises(ParameterError, match="parameter 'claims_file'"):
+        check.check({"dollar_year": 2023}, data)
+    with pytest.raises(ParameterError, match="parameter 'claims_file'"):
+        check.check({}, data, names={"claims_file"})
+
+
+def test_the_cached_figures_table_equals_the_built_one_and_follows_the_data(project, monkeypatch):
+    registry = load_registry(project)
+    built = load.load_figures(registry=registry)
+    first = load.figures_table(registry)  # builds and stores
+    monkeypatch.setattr(load, "load_figures", lambda **k: pytest.fail("rebuilt although data and code are unchanged"))
+    cached = load.figures_table(registry)
+    for table in (first, cached):
+        pd.testing.assert_frame_equal(table, built, check_exact=True)
+        assert list(table.dtypes) == list(built.dtypes)
+    assert len(list((project.cache / "figures").glob("*.parquet"))) == 1
+    monkeypatch.undo()
+    cmap = project.column_maps / "oews_markers.csv"  # any data file but the claims is part of the key
+    cmap.write_text(cmap.read_text() + "\n")
+    calls = []
+    real = load.load_figures
+    monkeypatch.setattr(load, "load_figures", lambda **k: calls.append(1) or real(**k))
+    load.figures_table(registry)
+    assert calls == [1]
+
+
+def test_a_summary_only_sweep_runs_no_notebook_and_starts_from_the_bls_median(project, monkeypatch):
+    from analysis.pipeline import runner, sweep
+
+    monkeypatch.setattr(runner, "run", lambda *a, **k: pytest.fail("a summary-only sweep ran the notebooks"))
+    out = sweep.sweep({"survey_year": [2022, 2023], "hours_per_year": [2080]}, project, progress=False,
+                      summary_only=True)
+    assert out.ok
+    rows = {r["values"]["survey_year"]: r for r in out.rows}
+    # BLS OEWS May 2022 and May 2023 national median annual wages of medical records specialists (29-2072):
+    # A_MEDIAN in national_M2022_dl_extract.csv and national_M2023_dl_extract.csv
+    assert (rows[2022]["bls_median"], rows[2023]["bls_median"]) == ("47180.0000", "48780.0000")
+    for r in out.rows:  # a pooled figure needs three own-release figures of one population: blank without them
+        assert r["consensus_estimate"] == "" or float(r["consensus_low"]) < float(r["consensus_estimate"]) < float(r["consensus_high"])
+    assert [p.name for p in project.reports.iterdir()] == ["sweeps"]
