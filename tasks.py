@@ -4,6 +4,7 @@
 Setup creates .venv and installs the project (with dev extras) once, and again
 only when pyproject.toml changes.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """`python -m analysis` entry point."""
+
 import sys
 
 from analysis.cli import main

@@ -4,6 +4,7 @@ for both; plus recall, precision, publisher and statistic accuracy on every labe
 The long article is the labelled fixture articles (tests/fixtures/articles/, the seed article when it is beside the
 checkout) repeated until it has --words words. Run: .venv/bin/python benchmarks/bench_extract.py [--words 5000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,13 +37,20 @@ def main() -> int:
     totals = {"labels": 0, "extracted": 0, "found": 0, "pub": 0.0, "stat": 0.0}
     for stem, text, labels in arts:
         s = score(extract_claims(text), read_labels(labels))
-        totals["labels"] += s["labels"]; totals["extracted"] += s["extracted"]; totals["found"] += s["found"]
-        totals["pub"] += s["publisher"] * s["found"]; totals["stat"] += s["statistic"] * s["found"]
-        print(f"| {stem} | {s['labels']} | {s['extracted']} | {s['recall']:.0%} | {s['precision']:.0%} | "
-              f"{s['publisher']:.0%} | {s['statistic']:.0%} |")
+        totals["labels"] += s["labels"]
+        totals["extracted"] += s["extracted"]
+        totals["found"] += s["found"]
+        totals["pub"] += s["publisher"] * s["found"]
+        totals["stat"] += s["statistic"] * s["found"]
+        print(
+            f"| {stem} | {s['labels']} | {s['extracted']} | {s['recall']:.0%} | {s['precision']:.0%} | "
+            f"{s['publisher']:.0%} | {s['statistic']:.0%} |"
+        )
     f = totals["found"]
-    print(f"| all | {totals['labels']} | {totals['extracted']} | {f / totals['labels']:.0%} | - | "
-          f"{totals['pub'] / f:.0%} | {totals['stat'] / f:.0%} |")
+    print(
+        f"| all | {totals['labels']} | {totals['extracted']} | {f / totals['labels']:.0%} | - | "
+        f"{totals['pub'] / f:.0%} | {totals['stat'] / f:.0%} |"
+    )
 
     pieces, words = [], 0
     while words < args.words:  # whole blocks (paragraphs, items, rows) until the article has --words words
@@ -65,8 +73,10 @@ def main() -> int:
             audit_file(path, table, params)
             t2 = time.perf_counter()
             best_x, best_a = min(best_x, t1 - t0), min(best_a, t2 - t1)
-    print(f"\n{len(article.split())}-word article, {len(rows)} claims: extract {best_x:.2f} s + audit {best_a:.2f} s "
-          f"= {best_x + best_a:.2f} s (best of {args.repeat}; figures table loaded beforehand)")
+    print(
+        f"\n{len(article.split())}-word article, {len(rows)} claims: extract {best_x:.2f} s + audit {best_a:.2f} s "
+        f"= {best_x + best_a:.2f} s (best of {args.repeat}; figures table loaded beforehand)"
+    )
     return 0
 
 

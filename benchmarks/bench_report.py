@@ -9,6 +9,7 @@ the best time of each phase, the PDF's page count and the HTML's size against th
 PDF export at most 1.5 s, HTML under 1 MB). CPU time (this process and the forked PDF process) is printed beside
 wall time: on a shared machine the wall time varies with the other jobs, the CPU time much less.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,10 +64,18 @@ def main(argv: list[str] | None = None) -> int:
     m = measure(run_dir, args.repeats)
     rows = [
         ("PDF pages", f"{m['pages']}", f"<= {TARGETS['pages']}", m["pages"] <= TARGETS["pages"]),
-        ("PDF export (WeasyPrint layout + write, best of %d)" % args.repeats, f"{m['report_pdf']:.2f} s",
-         f"<= {TARGETS['pdf_seconds']} s", m["report_pdf"] <= TARGETS["pdf_seconds"]),
-        ("HTML render (context + both templates; the PDF is laid out meanwhile in a forked process)",
-         f"{m['report_html']:.2f} s", "", True),
+        (
+            "PDF export (WeasyPrint layout + write, best of %d)" % args.repeats,
+            f"{m['report_pdf']:.2f} s",
+            f"<= {TARGETS['pdf_seconds']} s",
+            m["report_pdf"] <= TARGETS["pdf_seconds"],
+        ),
+        (
+            "HTML render (context + both templates; the PDF is laid out meanwhile in a forked process)",
+            f"{m['report_html']:.2f} s",
+            "",
+            True,
+        ),
         ("whole report build, wall (HTML, PDF, references.json)", f"{m['report']:.2f} s", "", True),
         ("CPU time of one whole report build (both processes)", f"{m['cpu']:.2f} s", "", True),
         ("report.html size", f"{m['html_bytes'] / 1e6:.2f} MB", "< 1 MB", m["html_bytes"] < TARGETS["html_bytes"]),

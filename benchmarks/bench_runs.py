@@ -20,6 +20,7 @@ Measured, in this order:
   6. PDF export: WeasyPrint's time per report (manifest timings of runs 3 and 4);
   7. `python -c "import analysis"` vs `python -c pass` (best of 10).
 """
+
 from __future__ import annotations
 
 import json
@@ -33,10 +34,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-EMPTY_NOTEBOOK = {"cells": [{"cell_type": "code", "execution_count": None, "id": "empty", "metadata": {},
-                             "outputs": [], "source": ""}],
-                  "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-                  "nbformat": 4, "nbformat_minor": 5}
+EMPTY_NOTEBOOK = {
+    "cells": [
+        {"cell_type": "code", "execution_count": None, "id": "empty", "metadata": {}, "outputs": [], "source": ""}
+    ],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
 
 
 def _project_copy(root: Path) -> Path:
@@ -61,12 +66,18 @@ def kernel_start(folder: Path, repeats: int = 3) -> float:
     """Best of `repeats`: papermill executing a notebook with one empty cell (kernel start, one cell, shutdown)."""
     nb = folder / "empty.ipynb"
     nb.write_text(json.dumps(EMPTY_NOTEBOOK))
-    code = ("import sys, time, papermill\n"
-            "best = min((lambda t: (papermill.execute_notebook(sys.argv[1], sys.argv[2], progress_bar=False),"
-            " time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(int(sys.argv[3])))\n"
-            "print(best)\n")
-    out = subprocess.run([PYTHON, "-c", code, str(nb), str(folder / "empty-out.ipynb"), str(repeats)],
-                         capture_output=True, text=True, check=True)
+    code = (
+        "import sys, time, papermill\n"
+        "best = min((lambda t: (papermill.execute_notebook(sys.argv[1], sys.argv[2], progress_bar=False),"
+        " time.perf_counter() - t)[1])(time.perf_counter()) for _ in range(int(sys.argv[3])))\n"
+        "print(best)\n"
+    )
+    out = subprocess.run(
+        [PYTHON, "-c", code, str(nb), str(folder / "empty-out.ipynb"), str(repeats)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -75,8 +86,11 @@ def cell_seconds(run_dir: Path) -> float:
     total = 0.0
     for p in sorted((run_dir / "notebooks").glob("*.ipynb")):
         nb = json.loads(p.read_text())
-        total += sum(c.get("metadata", {}).get("papermill", {}).get("duration") or 0
-                     for c in nb["cells"] if c["cell_type"] == "code")
+        total += sum(
+            c.get("metadata", {}).get("papermill", {}).get("duration") or 0
+            for c in nb["cells"]
+            if c["cell_type"] == "code"
+        )
     return total
 
 
@@ -118,21 +132,44 @@ def measure(jobs: int = 2, repeats: int = 2) -> list[dict]:
     t_pass = import_time("pass")
     cores = os.cpu_count()
     return [
-        _row(f"cold full suite ({n} notebooks + HTML/PDF report, --jobs {m_cold['jobs']}, empty cache)", t_cold,
-             t_cold / floor, f"ratio = cold / floor; floor {floor:.1f} s = kernel start {kernel:.2f} s + cells "
-                             f"{cells:.1f} s / {workers} workers + report {report:.1f} s"),
-        _row("unchanged rerun (7 notebooks + report reused, no kernel; best of 3)", t_warm, t_cold / t_warm,
-             "ratio = cold / unchanged (target >= 20)"),
+        _row(
+            f"cold full suite ({n} notebooks + HTML/PDF report, --jobs {m_cold['jobs']}, empty cache)",
+            t_cold,
+            t_cold / floor,
+            f"ratio = cold / floor; floor {floor:.1f} s = kernel start {kernel:.2f} s + cells "
+            f"{cells:.1f} s / {workers} workers + report {report:.1f} s",
+        ),
+        _row(
+            "unchanged rerun (7 notebooks + report reused, no kernel; best of 3)",
+            t_warm,
+            t_cold / t_warm,
+            "ratio = cold / unchanged (target >= 20)",
+        ),
         _row(f"forced sequential run (--force --jobs 1; best of {repeats})", t_seq, None, ""),
-        _row(f"forced parallel run (--force --jobs {jobs}, {cores} cores; best of {repeats})", t_par, t_seq / t_par,
-             "ratio = sequential / parallel (target >= 1.5)"),
-        _row(f"  of which executing the {n} notebooks, --jobs {jobs} (vs --jobs 1: {m_seq['timings']['notebooks_wall']:.1f} s)",
-             m_par["timings"]["notebooks_wall"], m_seq["timings"]["notebooks_wall"] / m_par["timings"]["notebooks_wall"],
-             "ratio = sequential / parallel, notebook phase only (the report is built after it, in one process)"),
-        _row("PDF export per report (WeasyPrint)", sum(pdfs) / len(pdfs), None,
-             f"mean of {len(pdfs)} reports; HTML render {m_seq['timings']['report_html']:.2f} s"),
-        _row('`python -c "import analysis"`', t_import, t_import / t_pass,
-             f"ratio = / `python -c pass` ({t_pass:.3f} s); best of 10"),
+        _row(
+            f"forced parallel run (--force --jobs {jobs}, {cores} cores; best of {repeats})",
+            t_par,
+            t_seq / t_par,
+            "ratio = sequential / parallel (target >= 1.5)",
+        ),
+        _row(
+            f"  of which executing the {n} notebooks, --jobs {jobs} (vs --jobs 1: {m_seq['timings']['notebooks_wall']:.1f} s)",
+            m_par["timings"]["notebooks_wall"],
+            m_seq["timings"]["notebooks_wall"] / m_par["timings"]["notebooks_wall"],
+            "ratio = sequential / parallel, notebook phase only (the report is built after it, in one process)",
+        ),
+        _row(
+            "PDF export per report (WeasyPrint)",
+            sum(pdfs) / len(pdfs),
+            None,
+            f"mean of {len(pdfs)} reports; HTML render {m_seq['timings']['report_html']:.2f} s",
+        ),
+        _row(
+            '`python -c "import analysis"`',
+            t_import,
+            t_import / t_pass,
+            f"ratio = / `python -c pass` ({t_pass:.3f} s); best of 10",
+        ),
     ]
 
 

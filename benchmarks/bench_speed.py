@@ -20,6 +20,7 @@ Measured, in this order (1-3 alternated `--repeats` times, default 2, each in a 
      --summary-only (the survey years the data has; 2024 is used only if shipped), per set, against the per-set
      cost of a full-report sweep at the baseline (a 2-set grid, empty cache) and now (the same 2-set grid).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,11 @@ REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 BASELINE = "da8e6ff"  # main before issue 16 (per-notebook parameters, figures cache, warm kernels, summary sweeps)
-SWEEP_GRID = {"survey_year": [2021, 2022, 2023, 2024], "dollar_year": [2022, 2023, 2024], "hours_per_year": [2080, 2000]}
+SWEEP_GRID = {
+    "survey_year": [2021, 2022, 2023, 2024],
+    "dollar_year": [2022, 2023, 2024],
+    "hours_per_year": [2080, 2000],
+}
 SMALL_GRID = "survey_year: [2022, 2023]\n"
 
 
@@ -53,8 +58,9 @@ def project_copy(root: Path, source: Path = REPO) -> Path:
 def baseline_copy(root: Path, rev: str) -> Path:
     """The package, notebooks and data at `rev`, unpacked under `root` (git archive)."""
     root.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "analysis", "notebooks", "data"],
-                             capture_output=True, check=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", rev, "analysis", "notebooks", "data"], capture_output=True, check=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
     return root
 
@@ -90,33 +96,42 @@ def stock_toolchain(root: Path) -> float:
     t = time.perf_counter()
     for nb in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         timed([BIN / "papermill", str(nb), str(out / nb.name), "--cwd", str(root / "notebooks")], _env(root), root)
-    timed([BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", *sorted(str(p) for p in out.glob("*.ipynb"))],
-          _env(root), root)
+    timed(
+        [BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", *sorted(str(p) for p in out.glob("*.ipynb"))],
+        _env(root),
+        root,
+    )
     return time.perf_counter() - t
 
 
 def fresh_kernels_run(root: Path) -> float:
-    code = ("import sys\nfrom analysis.pipeline import runner\nfrom analysis.core.config import project_paths\n"
-            "from analysis.session.check import validate\npaths = project_paths()\n"
-            "out = runner.run(validate({}, paths), paths, jobs=1, progress=False, force=True, warm_kernels=False)\n"
-            "sys.exit(0 if out.ok else out.message)\n")
+    code = (
+        "import sys\nfrom analysis.pipeline import runner\nfrom analysis.core.config import project_paths\n"
+        "from analysis.session.check import validate\npaths = project_paths()\n"
+        "out = runner.run(validate({}, paths), paths, jobs=1, progress=False, force=True, warm_kernels=False)\n"
+        "sys.exit(0 if out.ok else out.message)\n"
+    )
     return timed([PYTHON, "-c", code], _env(root), REPO)
 
 
 def figures_times(root: Path) -> tuple[float, float]:
-    code = ("import time\nfrom analysis.sources.load import figures_table, load_figures\n"
-            "from analysis.sources.registry import load_registry\nr = load_registry()\nload_figures(registry=r)\n"
-            "def best(f):\n    ts = []\n    for _ in range(3):\n        t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)\n"
-            "    return min(ts)\nfigures_table(r)\n"
-            "print(best(lambda: load_figures(registry=r)), best(lambda: figures_table(r)))\n")
+    code = (
+        "import time\nfrom analysis.sources.load import figures_table, load_figures\n"
+        "from analysis.sources.registry import load_registry\nr = load_registry()\nload_figures(registry=r)\n"
+        "def best(f):\n    ts = []\n    for _ in range(3):\n        t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)\n"
+        "    return min(ts)\nfigures_table(r)\n"
+        "print(best(lambda: load_figures(registry=r)), best(lambda: figures_table(r)))\n"
+    )
     out = subprocess.run([PYTHON, "-c", code], env=_env(root), cwd=REPO, capture_output=True, text=True, check=True)
     build, cached = map(float, out.stdout.split())
     return build, cached
 
 
 def survey_years(root: Path) -> list[int]:
-    code = ("from analysis.session.check import load_data\nfrom analysis.session.params import data_years\n"
-            "d = load_data()\nprint(*data_years(d.table, d.cpi)[0])\n")
+    code = (
+        "from analysis.session.check import load_data\nfrom analysis.session.params import data_years\n"
+        "d = load_data()\nprint(*data_years(d.table, d.cpi)[0])\n"
+    )
     out = subprocess.run([PYTHON, "-c", code], env=_env(root), cwd=REPO, capture_output=True, text=True, check=True)
     return [int(y) for y in out.stdout.split()]
 
@@ -153,40 +168,90 @@ def measure(baseline: str = BASELINE, jobs: int = 2, repeats: int = 2) -> list[d
         sets = len(years) * len(grid["dollar_year"]) * len(grid["hours_per_year"])
         (tmp / "grid.yaml").write_text(yaml.safe_dump(grid, sort_keys=False))
         (tmp / "small.yaml").write_text(SMALL_GRID)
-        t_summary = run_cli(project_copy(tmp / "summary"), "sweep", "--grid", str(tmp / "grid.yaml"), "--summary-only",
-                            "--quiet")
-        t_base_sweep = run_cli(baseline_copy(tmp / "before-sweep", baseline), "sweep", "--grid", str(tmp / "small.yaml"),
-                               "--quiet", "--jobs", str(jobs), package=tmp / "before-sweep")
-        t_now_sweep = run_cli(project_copy(tmp / "now-sweep"), "sweep", "--grid", str(tmp / "small.yaml"), "--quiet",
-                              "--jobs", str(jobs))
+        t_summary = run_cli(
+            project_copy(tmp / "summary"), "sweep", "--grid", str(tmp / "grid.yaml"), "--summary-only", "--quiet"
+        )
+        t_base_sweep = run_cli(
+            baseline_copy(tmp / "before-sweep", baseline),
+            "sweep",
+            "--grid",
+            str(tmp / "small.yaml"),
+            "--quiet",
+            "--jobs",
+            str(jobs),
+            package=tmp / "before-sweep",
+        )
+        t_now_sweep = run_cli(
+            project_copy(tmp / "now-sweep"), "sweep", "--grid", str(tmp / "small.yaml"), "--quiet", "--jobs", str(jobs)
+        )
     n = len(m_now["cache"]["notebooks"])
     missing = sorted(set(SWEEP_GRID["survey_year"]) - set(years))
     per_base, per_summary = t_base_sweep / 2, t_summary / sets
     return [
-        _row(f"before ({baseline}): cold `run --jobs {jobs}` ({n} notebooks + HTML/PDF report, empty caches; best of "
-             f"{repeats}: {_all(befores)})", t_before),
-        _row(f"now: cold `run --jobs {jobs}` (the default run, empty caches; best of {repeats}: {_all(nows)})", t_now,
-             t_before / t_now, "ratio = before / now (target >= 2)"),
-        _row("stock toolchain: `papermill` CLI per notebook, one after another, + `jupyter nbconvert --to html "
-             f"--no-input` (no PDF; best of {repeats}: {_all(stocks)})", t_stock, t_stock / t_now,
-             "ratio = stock / now cold (target >= 3)"),
-        _row("forced sequential run, a fresh kernel per notebook (`warm_kernels=False`)", t_fresh, None,
-             f"notebooks {m_fresh['timings']['notebooks_wall']:.1f} s"),
-        _row("forced sequential run, one warm kernel for all notebooks (`run --force --jobs 1`)", t_warm,
-             t_fresh / t_warm, f"ratio = fresh / warm; notebooks {m_warm['timings']['notebooks_wall']:.1f} s vs "
-                               f"{m_fresh['timings']['notebooks_wall']:.1f} s "
-                               f"({m_fresh['timings']['notebooks_wall'] / m_warm['timings']['notebooks_wall']:.1f}x)"),
-        _row("figures table read from .cache/figures/ (parquet; best of 3)", t_cached, t_build / t_cached,
-             f"ratio = built by load_figures ({t_build:.3f} s, OEWS parse cache warm) / cached"),
-        _row("rerun after `-p dollar_year 2023`", t_dollar, None, f"executed {len(executed)} of {n}: {', '.join(executed)}"),
-        _row(f"before: full-report sweep, per set (`sweep` over {SMALL_GRID.strip()}, --jobs {jobs}, empty cache)",
-             per_base, None, f"{t_base_sweep:.1f} s for 2 sets"),
-        _row(f"now: full-report sweep, per set (same grid)", t_now_sweep / 2, per_base / (t_now_sweep / 2),
-             f"ratio = before / now per set; {t_now_sweep:.1f} s for 2 sets"),
-        _row(f"now: `sweep --summary-only`, {sets} sets (survey_year {years[0]}-{years[-1]} x dollar_year 2022-2024 x "
-             f"hours_per_year 2080, 2000), per set", per_summary, per_base / per_summary,
-             f"ratio = before full sweep per set / summary per set (target >= 5); {t_summary:.1f} s in all"
-             + (f"; survey year {', '.join(map(str, missing))} not shipped" if missing else "")),
+        _row(
+            f"before ({baseline}): cold `run --jobs {jobs}` ({n} notebooks + HTML/PDF report, empty caches; best of "
+            f"{repeats}: {_all(befores)})",
+            t_before,
+        ),
+        _row(
+            f"now: cold `run --jobs {jobs}` (the default run, empty caches; best of {repeats}: {_all(nows)})",
+            t_now,
+            t_before / t_now,
+            "ratio = before / now (target >= 2)",
+        ),
+        _row(
+            "stock toolchain: `papermill` CLI per notebook, one after another, + `jupyter nbconvert --to html "
+            f"--no-input` (no PDF; best of {repeats}: {_all(stocks)})",
+            t_stock,
+            t_stock / t_now,
+            "ratio = stock / now cold (target >= 3)",
+        ),
+        _row(
+            "forced sequential run, a fresh kernel per notebook (`warm_kernels=False`)",
+            t_fresh,
+            None,
+            f"notebooks {m_fresh['timings']['notebooks_wall']:.1f} s",
+        ),
+        _row(
+            "forced sequential run, one warm kernel for all notebooks (`run --force --jobs 1`)",
+            t_warm,
+            t_fresh / t_warm,
+            f"ratio = fresh / warm; notebooks {m_warm['timings']['notebooks_wall']:.1f} s vs "
+            f"{m_fresh['timings']['notebooks_wall']:.1f} s "
+            f"({m_fresh['timings']['notebooks_wall'] / m_warm['timings']['notebooks_wall']:.1f}x)",
+        ),
+        _row(
+            "figures table read from .cache/figures/ (parquet; best of 3)",
+            t_cached,
+            t_build / t_cached,
+            f"ratio = built by load_figures ({t_build:.3f} s, OEWS parse cache warm) / cached",
+        ),
+        _row(
+            "rerun after `-p dollar_year 2023`",
+            t_dollar,
+            None,
+            f"executed {len(executed)} of {n}: {', '.join(executed)}",
+        ),
+        _row(
+            f"before: full-report sweep, per set (`sweep` over {SMALL_GRID.strip()}, --jobs {jobs}, empty cache)",
+            per_base,
+            None,
+            f"{t_base_sweep:.1f} s for 2 sets",
+        ),
+        _row(
+            f"now: full-report sweep, per set (same grid)",
+            t_now_sweep / 2,
+            per_base / (t_now_sweep / 2),
+            f"ratio = before / now per set; {t_now_sweep:.1f} s for 2 sets",
+        ),
+        _row(
+            f"now: `sweep --summary-only`, {sets} sets (survey_year {years[0]}-{years[-1]} x dollar_year 2022-2024 x "
+            f"hours_per_year 2080, 2000), per set",
+            per_summary,
+            per_base / per_summary,
+            f"ratio = before full sweep per set / summary per set (target >= 5); {t_summary:.1f} s in all"
+            + (f"; survey year {', '.join(map(str, missing))} not shipped" if missing else ""),
+        ),
     ]
 
 
@@ -194,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--baseline", default=BASELINE, help=f"git revision measured as 'before' (default {BASELINE})")
     p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--repeats", type=int, default=2, help="cold runs of before, now and stock, alternated (best of each)")
+    p.add_argument(
+        "--repeats", type=int, default=2, help="cold runs of before, now and stock, alternated (best of each)"
+    )
     args = p.parse_args(argv)
     print(markdown(measure(args.baseline, args.jobs, args.repeats)))
     return 0

@@ -7,6 +7,7 @@
 The OEWS parse rows come from benchmarks/bench_oews_parse.py when that file is present (it is skipped, with a
 note, when it is not).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-openpyxl", action="store_true", help="OEWS: skip the slow openpyxl read")
     p.add_argument("--skip-oews", action="store_true", help="only the run benchmarks")
     p.add_argument("--jobs", type=int, default=2, help="workers of the parallel run (default 2)")
-    p.add_argument("--repeats", type=int, default=2, help="sequential and parallel runs, alternated; best of each (default 2)")
+    p.add_argument(
+        "--repeats", type=int, default=2, help="sequential and parallel runs, alternated; best of each (default 2)"
+    )
     args = p.parse_args(argv)
 
     started = datetime.now(timezone.utc)
@@ -56,9 +59,11 @@ def main(argv: list[str] | None = None) -> int:
             note = oews
         else:
             results += [r for r in oews if not r["measurement"].startswith("generate ")]
-    print(f"Measured {started:%Y-%m-%d %H:%M} UTC on {platform.machine()} Linux, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; `{Path(sys.executable).name} benchmarks/run_all.py"
-          f"{f' --oews-rows {args.oews_rows}' if args.oews_rows != 50_000 else ''}`.\n")
+    print(
+        f"Measured {started:%Y-%m-%d %H:%M} UTC on {platform.machine()} Linux, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; `{Path(sys.executable).name} benchmarks/run_all.py"
+        f"{f' --oews-rows {args.oews_rows}' if args.oews_rows != 50_000 else ''}`.\n"
+    )
     print(bench_runs.markdown(results))
     if note:
         print(f"\n{note}")

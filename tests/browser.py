@@ -4,6 +4,7 @@
 emulates a mobile device, so a missing viewport meta tag shows as a 980 px layout) and returns what the page
 measures about itself (see LAYOUT_JS). `find_chromium()` says why a browser check cannot run.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,8 +59,10 @@ def find_chromium() -> tuple[str | None, str]:
         exe = shutil.which(name)
         if exe:
             return exe, ""
-    return None, ("Chromium is not installed (looked for " + ", ".join(CANDIDATES) + "); install the OS package "
-                  "`chromium` (.ci/run does so with apt-get) to run the browser checks")
+    return None, (
+        "Chromium is not installed (looked for " + ", ".join(CANDIDATES) + "); install the OS package "
+        "`chromium` (.ci/run does so with apt-get) to run the browser checks"
+    )
 
 
 class Chromium:
@@ -77,9 +80,23 @@ class Chromium:
 
         self.profile = tempfile.mkdtemp(prefix="chromium-profile-")
         self.proc = subprocess.Popen(
-            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-             "--hide-scrollbars", "--remote-debugging-pipe", f"--user-data-dir={self.profile}", "about:blank"],
-            preexec_fn=pipes_as_3_and_4, close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                exe,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--hide-scrollbars",
+                "--remote-debugging-pipe",
+                f"--user-data-dir={self.profile}",
+                "about:blank",
+            ],
+            preexec_fn=pipes_as_3_and_4,
+            close_fds=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(to_child_r)
         os.close(from_child_w)
         self._w = os.fdopen(to_child_w, "wb", buffering=0)
@@ -127,8 +144,14 @@ class Chromium:
     def _open(self, page: Path, width: int, height: int) -> tuple[str, str]:
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        self.send("Emulation.setDeviceMetricsOverride", session, width=width, height=height, deviceScaleFactor=1,
-                  mobile=width < MOBILE_BELOW)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            session,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=width < MOBILE_BELOW,
+        )
         self.send("Page.enable", session)
         self.send("Page.navigate", session, url=page.resolve().as_uri())
         self._wait_for("Page.loadEventFired")

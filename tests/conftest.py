@@ -1,4 +1,5 @@
 """Shared fixtures: a throwaway copy of the project's data to break on purpose."""
+
 from __future__ import annotations
 
 import shutil
@@ -24,7 +25,9 @@ def copy_project(root: Path, notebooks=None, sources=None) -> ProjectPaths:
         data = root / "data"
         for folder in ("column_maps", "claims"):
             shutil.copytree(REPO / "data" / folder, data / folder)
-        kept = [e for e in yaml.safe_load((REPO / "data" / "sources.yaml").read_text())["sources"] if e["id"] in sources]
+        kept = [
+            e for e in yaml.safe_load((REPO / "data" / "sources.yaml").read_text())["sources"] if e["id"] in sources
+        ]
         for f in (f for e in kept for f in e["files"]):
             (data / f["path"]).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(REPO / "data" / f["path"], data / f["path"])
@@ -57,9 +60,17 @@ def register(paths: ProjectPaths, source: Path, rel: str, **fields) -> dict:
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(source, dest)
     entry = {
-        "id": "test_fixture", "publisher": "aapc", "title": "Test fixture", "url": "https://example.org/fixture",
-        "reference_period": "2023", "retrieved": "2026-11-25", "collection_method": "member self-report",
-        "citation": "primary", "population": {"job_title": "coders"}, "loader": "curated", "kind": "salary_survey",
+        "id": "test_fixture",
+        "publisher": "aapc",
+        "title": "Test fixture",
+        "url": "https://example.org/fixture",
+        "reference_period": "2023",
+        "retrieved": "2026-11-25",
+        "collection_method": "member self-report",
+        "citation": "primary",
+        "population": {"job_title": "coders"},
+        "loader": "curated",
+        "kind": "salary_survey",
         "files": [{"path": rel, "sha256": sha256_of(dest)}],
     }
     entry.update(fields)

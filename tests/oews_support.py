@@ -1,4 +1,5 @@
 """Helpers for the OEWS tests: registry entries, and other formats made at test time from the real fixture rows."""
+
 from __future__ import annotations
 
 import csv
@@ -19,9 +20,20 @@ _NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d+$|^[1-9]\d*$")
 
 
 def entry(period: str = "2023-05", id: str = "bls_oews_national_2023", kind: str = "oews_national") -> SourceEntry:
-    return SourceEntry(id=id, publisher="bls", title="OEWS test fixture", url="https://www.bls.gov/oes/",
-                       reference_period=period, retrieved="2026-11-25", collection_method="employer survey",
-                       citation="primary", population={}, loader="bls_oews", files=(), kind=kind)
+    return SourceEntry(
+        id=id,
+        publisher="bls",
+        title="OEWS test fixture",
+        url="https://www.bls.gov/oes/",
+        reference_period=period,
+        retrieved="2026-11-25",
+        collection_method="employer survey",
+        citation="primary",
+        population={},
+        loader="bls_oews",
+        files=(),
+        kind=kind,
+    )
 
 
 def rows(csv_path: Path) -> list[list[str]]:
@@ -45,8 +57,7 @@ def write_xlsx(table: list[list[str]], dest: Path, sheet: str | None = None, not
     notes.append(["Field", "Field Description"])
     data = wb.create_sheet(sheet or dest.stem, index=0 if not notes_first else 1)
     for i, row in enumerate(table):
-        data.append([c if i == 0 or not _NUMBER.match(c) else float(c.replace(",", "")) for c in row]
-                    if i else row)
+        data.append([c if i == 0 or not _NUMBER.match(c) else float(c.replace(",", "")) for c in row] if i else row)
     wb.save(dest)
     return dest
 

@@ -4,6 +4,7 @@ Plain text and Markdown are read line by line; HTML is first turned into the sam
 library's html.parser (block tags become lines, list items "- ", table rows "| a | b |"), so one reader serves all
 three. Blocks keep what attribution depends on: the section they sit in, a list item's lead-in, a row's header.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,15 +16,37 @@ from analysis.core.errors import InputError, Issue
 
 @dataclass(frozen=True)
 class Block:
-    kind: str                  # heading, paragraph, item, row
-    text: str                  # the block's text, markup removed
-    section: int               # index of the heading (or rule) the block follows
-    cells: tuple[str, ...] = ()    # row: its cells
-    header: tuple[str, ...] = ()   # row: the table's header cells
+    kind: str  # heading, paragraph, item, row
+    text: str  # the block's text, markup removed
+    section: int  # index of the heading (or rule) the block follows
+    cells: tuple[str, ...] = ()  # row: its cells
+    header: tuple[str, ...] = ()  # row: the table's header cells
 
 
-BLOCK_TAGS = {"p", "div", "section", "article", "header", "footer", "main", "aside", "blockquote", "ul", "ol",
-              "table", "thead", "tbody", "tfoot", "figure", "figcaption", "dl", "dt", "dd", "pre", "nav"}
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "blockquote",
+    "ul",
+    "ol",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "figure",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+    "pre",
+    "nav",
+}
 SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
 
 
@@ -94,12 +117,14 @@ def html_to_lines(html: str) -> str:
     return "".join(parser.out)
 
 
-INLINE = [(re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),              # images
-          (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),           # links keep their text
-          (re.compile(r"<[^>\n]+>"), ""),                           # stray inline HTML
-          (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
-          (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\w)"), r"\1"),  # italics
-          (re.compile(r"`([^`]*)`"), r"\1")]
+INLINE = [
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
+    (re.compile(r"<[^>\n]+>"), ""),  # stray inline HTML
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\w)"), r"\1"),  # italics
+    (re.compile(r"`([^`]*)`"), r"\1"),
+]
 ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
 HEADING = re.compile(r"^\s*#{1,6}\s+")
 RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
@@ -117,8 +142,15 @@ def _inline(text: str) -> str:
 def _is_plain_heading(line: str, next_line: str | None) -> bool:
     """A short title-like line standing alone (plain-text articles mark headings only by layout)."""
     words = line.split()
-    return (0 < len(words) <= 10 and len(line) <= 80 and line[0].isupper() and not re.search(r"[.!?:;,]$", line)
-            and "$" not in line and ": " not in line and (next_line is None or not next_line.strip()))
+    return (
+        0 < len(words) <= 10
+        and len(line) <= 80
+        and line[0].isupper()
+        and not re.search(r"[.!?:;,]$", line)
+        and "$" not in line
+        and ": " not in line
+        and (next_line is None or not next_line.strip())
+    )
 
 
 def blocks(text: str) -> list[Block]:
@@ -146,8 +178,15 @@ def blocks(text: str) -> list[Block]:
                 header, table_open = cells, True
                 continue
             table_open = True
-            out.append(Block("row", "; ".join(f"{h}: {c}" if h else c for h, c in zip(header + ("",) * len(cells), cells)),
-                             section, cells, header))
+            out.append(
+                Block(
+                    "row",
+                    "; ".join(f"{h}: {c}" if h else c for h, c in zip(header + ("",) * len(cells), cells)),
+                    section,
+                    cells,
+                    header,
+                )
+            )
             continue
         table_open, header = False, ()
         if HEADING.match(line):
@@ -159,8 +198,15 @@ def blocks(text: str) -> list[Block]:
             text_ = _inline(line)
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             prev = lines[i - 1].strip() if i else ""
-            if (out and out[-1].kind in ("paragraph", "item") and prev and not UNFINISHED_NOT.search(prev)
-                    and not RULE.match(prev) and not prev.startswith("|") and not RECORD.match(text_)):
+            if (
+                out
+                and out[-1].kind in ("paragraph", "item")
+                and prev
+                and not UNFINISHED_NOT.search(prev)
+                and not RULE.match(prev)
+                and not prev.startswith("|")
+                and not RECORD.match(text_)
+            ):
                 # a line wrapped inside a sentence continues its paragraph or list item
                 out[-1] = Block(out[-1].kind, f"{out[-1].text} {text_}", out[-1].section)
             elif not html and _is_plain_heading(text_, nxt):
@@ -168,9 +214,13 @@ def blocks(text: str) -> list[Block]:
                 out.append(Block("heading", text_, section))
             elif text_:  # a short "Median pay: $48,780" line is a list item without the bullet
                 m = RECORD.match(text_)
-                value = text_[m.end():] if m else ""
-                record = (m and len(value.split()) <= 6 and re.search(r"\d", value)
-                          and not re.match(r"(?:Sources?|Notes?|Data)\b", text_))
+                value = text_[m.end() :] if m else ""
+                record = (
+                    m
+                    and len(value.split()) <= 6
+                    and re.search(r"\d", value)
+                    and not re.match(r"(?:Sources?|Notes?|Data)\b", text_)
+                )
                 out.append(Block("item" if record else "paragraph", text_, section))
     return out
 
@@ -185,7 +235,9 @@ def read_article(path) -> str:
     try:
         raw = fileio.read_bytes(p, fileio.MAX_TEXT_BYTES)  # a regular file of bounded size (not /dev/zero, a folder)
     except fileio.FileProblem as e:
-        raise InputError(Issue(str(p), f"cannot read the article ({e}); expected a text, Markdown or HTML file")) from None
+        raise InputError(
+            Issue(str(p), f"cannot read the article ({e}); expected a text, Markdown or HTML file")
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -20,6 +20,7 @@ close when it misses by less than tolerance_pct, else mismatch. When the claim's
 (the text says the period is assumed or not given) or the claimed figure equals a published figure of
 another period, the note says so.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,8 +36,19 @@ from analysis.methods.harmonize import to_unit
 from analysis.core.parsing import parse_amount, rounding_step
 from analysis.sources.select import geography_mask
 from analysis.sources.csvio import read_text_table
-from analysis.core.vocab import (ANNUAL, CLAIM_PUBLISHERS, CLAIM_STATISTICS, CLAIM_UNITS, CROSS_INDUSTRY_CODES, HOURLY, PERCENT,
-                            PRIMARY, SECONDARY_QUOTE, WAGE_UNITS, publisher_name)
+from analysis.core.vocab import (
+    ANNUAL,
+    CLAIM_PUBLISHERS,
+    CLAIM_STATISTICS,
+    CLAIM_UNITS,
+    CROSS_INDUSTRY_CODES,
+    HOURLY,
+    PERCENT,
+    PRIMARY,
+    SECONDARY_QUOTE,
+    WAGE_UNITS,
+    publisher_name,
+)
 
 REQUIRED = ["claim_id", "claim_text", "value", "unit", "statistic", "publisher", "reference_period"]
 OPTIONAL = ["population", "geography", "value_high", "extracted_by", "confidence"]
@@ -49,15 +61,21 @@ UPPER_WORDS = re.compile(r"^\s*(<=?|under|less than|at most|below)\s*", re.I)
 PERIOD_UNCERTAIN = re.compile(r"\b(assumed|no period given|undated|not dated)\b", re.I)
 
 # Population matcher: phrase -> structured constraint. Words in NEUTRAL describe the occupation, not a subgroup.
-CERTIFIED_PHRASES = [(r"\b(non-?certified|uncertified|not certified|without (any )?certification)\b", "non-certified"),
-                     (r"\b(certified|with (at least one )?(aapc )?certification|credentialed)\b", "certified")]
-COUNT_PHRASES = [(r"\b(three or more|3\+|three\+) (credentials|certifications)\b", "3+"),
-                 (r"\b(two|2) (credentials|certifications)\b", "2")]
+CERTIFIED_PHRASES = [
+    (r"\b(non-?certified|uncertified|not certified|without (any )?certification)\b", "non-certified"),
+    (r"\b(certified|with (at least one )?(aapc )?certification|credentialed)\b", "certified"),
+]
+COUNT_PHRASES = [
+    (r"\b(three or more|3\+|three\+) (credentials|certifications)\b", "3+"),
+    (r"\b(two|2) (credentials|certifications)\b", "2"),
+]
 JOB_PHRASES = [(r"\bcoding managers?\b", "coding manager"), (r"\bmedical coders?\b", "medical coder")]
 INDUSTRY_PHRASES = [(r"\bhospitals?\b", "622100"), (r"\bphysicians?'? offices?\b|\boffices of physicians\b", "621100")]
-NEUTRAL = set("""all overall average typical total the a an of in for and with at least one any aapc ahima holders holder
+NEUTRAL = set(
+    """all overall average typical total the a an of in for and with at least one any aapc ahima holders holder
     members member respondents workers employees medical records health information specialists specialist technicians
-    coders coder billers biller billing coding us u.s. national general surgical job title""".split())
+    coders coder billers biller billing coding us u.s. national general surgical job title""".split()
+)
 
 
 def parse_claim_value(text: str, unit: str) -> tuple[float, str]:
@@ -87,8 +105,10 @@ def parse_claim_value(text: str, unit: str) -> tuple[float, str]:
     if parsed.unit and unit in CLAIM_UNITS and parsed.unit != unit:
         raise ValueError(f"the value says {parsed.unit} but column unit says {unit}")
     if other := _other_unit(parsed.value, unit):
-        raise ValueError(f"value {parsed.value:,g} looks like {other} but column unit says {unit}; expected "
-                         f"{unit} between {PLAUSIBLE[unit][0]:,g} and {PLAUSIBLE[unit][1]:,g}")
+        raise ValueError(
+            f"value {parsed.value:,g} looks like {other} but column unit says {unit}; expected "
+            f"{unit} between {PLAUSIBLE[unit][0]:,g} and {PLAUSIBLE[unit][1]:,g}"
+        )
     return parsed.value, bound
 
 
@@ -103,8 +123,15 @@ def read_claims(path: Path | str, shown: str | None = None) -> pd.DataFrame:
     issues, values, highs, bounds, first_row = [], [], [], [], {}
     for row, r in df.iterrows():
         if r["claim_id"] in first_row:
-            issues.append(Issue(shown, f"duplicate claim_id {r['claim_id']!r} (first at row {first_row[r['claim_id']]}); "
-                                "expected each claim once", row=row, column="claim_id"))
+            issues.append(
+                Issue(
+                    shown,
+                    f"duplicate claim_id {r['claim_id']!r} (first at row {first_row[r['claim_id']]}); "
+                    "expected each claim once",
+                    row=row,
+                    column="claim_id",
+                )
+            )
         elif r["claim_id"]:
             first_row[r["claim_id"]] = row
         unit, stat = r["unit"].strip(), r["statistic"].strip().lower()
@@ -121,19 +148,33 @@ def read_claims(path: Path | str, shown: str | None = None) -> pd.DataFrame:
             except ValueError as e:
                 issues.append(Issue(shown, str(e), row=row, column="value_high"))
         elif stat == "range":
-            issues.append(Issue(shown, "a range needs its upper end; expected an amount in value_high", row=row, column="value_high"))
+            issues.append(
+                Issue(
+                    shown, "a range needs its upper end; expected an amount in value_high", row=row, column="value_high"
+                )
+            )
         if unit == PERCENT and stat not in ("difference", "at_least", "at_most"):
-            issues.append(Issue(shown, f"unit percent is for differences; got statistic {stat!r}", row=row, column="unit"))
+            issues.append(
+                Issue(shown, f"unit percent is for differences; got statistic {stat!r}", row=row, column="unit")
+            )
         values.append(value)
         highs.append(high)
         bounds.append(stat if stat in ("at_least", "at_most") else bound)
         checks = (("unit", CLAIM_UNITS), ("statistic", CLAIM_STATISTICS), ("publisher", CLAIM_PUBLISHERS))
         for col, allowed in checks:
             if (r[col].strip() if col == "unit" else r[col].strip().lower()) not in allowed:
-                issues.append(Issue(shown, f"got {r[col]!r}; expected one of {', '.join(allowed)}", row=row, column=col))
+                issues.append(
+                    Issue(shown, f"got {r[col]!r}; expected one of {', '.join(allowed)}", row=row, column=col)
+                )
         if not PERIOD.match(r["reference_period"].strip()):
-            issues.append(Issue(shown, f"got {r['reference_period']!r}; expected a year (2023), year-month (2023-05) or blank",
-                                row=row, column="reference_period"))
+            issues.append(
+                Issue(
+                    shown,
+                    f"got {r['reference_period']!r}; expected a year (2023), year-month (2023-05) or blank",
+                    row=row,
+                    column="reference_period",
+                )
+            )
         if not r["claim_id"].strip():
             issues.append(Issue(shown, "empty claim_id; expected an identifier", row=row, column="claim_id"))
     if issues:
@@ -160,8 +201,12 @@ def match_population(text: str) -> dict[str, str] | None:
     free-text population; None when words remain that the matcher cannot map (ambiguous)."""
     s = f" {text.lower()} "
     out: dict[str, str] = {}
-    for phrases, col in ((COUNT_PHRASES, "credential_count"), (JOB_PHRASES, "job_title"), (INDUSTRY_PHRASES, "industry_code"),
-                         (CERTIFIED_PHRASES, "certified")):
+    for phrases, col in (
+        (COUNT_PHRASES, "credential_count"),
+        (JOB_PHRASES, "job_title"),
+        (INDUSTRY_PHRASES, "industry_code"),
+        (CERTIFIED_PHRASES, "certified"),
+    ):
         for pattern, value in phrases:
             if re.search(pattern, s):
                 out.setdefault(col, value)
@@ -185,7 +230,6 @@ def _period_mask(figs: pd.DataFrame, period: str) -> pd.Series:
     if len(period) == 4:
         return figs["survey_year"] == year
     return (figs["reference_period"] == period) | (figs["reference_period"] == str(year))
-
 
 
 def _population_mask(figs: pd.DataFrame, pop: dict[str, str]) -> pd.Series:
@@ -233,17 +277,29 @@ class _Figures:
 
     def rows(self, c, statistic: str, pop: dict[str, str], unit: str) -> tuple[pd.DataFrame, pd.Series]:
         figs = self.by_unit[ANNUAL if unit == PERCENT else unit]
-        m = ((figs["publisher"] == c["publisher"]) & (figs["statistic"] == statistic) & figs["value"].notna()
-             & (figs["bound"] == "") & geography_mask(figs, c["geography"]) & _population_mask(figs, pop))
+        m = (
+            (figs["publisher"] == c["publisher"])
+            & (figs["statistic"] == statistic)
+            & figs["value"].notna()
+            & (figs["bound"] == "")
+            & geography_mask(figs, c["geography"])
+            & _population_mask(figs, pop)
+        )
         return figs, m
 
 
 def _unverifiable(figs: pd.DataFrame, m: pd.Series, c, what: str) -> str:
-    quotes = figs[m & (figs["citation"] == SECONDARY_QUOTE)
-                  & (_period_mask(figs, c["reference_period"]) | (figs["reference_period"] == "undated"))]
+    quotes = figs[
+        m
+        & (figs["citation"] == SECONDARY_QUOTE)
+        & (_period_mask(figs, c["reference_period"]) | (figs["reference_period"] == "undated"))
+    ]
     name = publisher_name(c["publisher"])
-    return (f"no {name} release of its own in the data; only quoted by {_quoted(quotes)}" if len(quotes)
-            else f"no {name} {what} figure for {c['reference_period']}, this population and {c['geography']} in the data")
+    return (
+        f"no {name} release of its own in the data; only quoted by {_quoted(quotes)}"
+        if len(quotes)
+        else f"no {name} {what} figure for {c['reference_period']}, this population and {c['geography']} in the data"
+    )
 
 
 def _check_point(c, pop, figs_of: _Figures, params, statistic: str) -> dict:
@@ -267,9 +323,18 @@ def _check_point(c, pop, figs_of: _Figures, params, statistic: str) -> dict:
         same = figs[m & ~period & figs["survey_year"].notna() & ((figs["value"] - c["claimed"]).abs() < 1e-9)]
         if len(same):
             s0 = same.iloc[0]
-            note += (f"; the claimed figure equals {s0['source_id']} ({s0['reference_period']}"
-                     + (f", quoted by {s0['quoted_by']}" if s0["citation"] == SECONDARY_QUOTE else "") + "): its period may differ")
-    return {"verdict": v, "data_value": float(best["value"]), "difference": diff, "source_id": best["source_id"], "note": note}
+            note += (
+                f"; the claimed figure equals {s0['source_id']} ({s0['reference_period']}"
+                + (f", quoted by {s0['quoted_by']}" if s0["citation"] == SECONDARY_QUOTE else "")
+                + "): its period may differ"
+            )
+    return {
+        "verdict": v,
+        "data_value": float(best["value"]),
+        "difference": diff,
+        "source_id": best["source_id"],
+        "note": note,
+    }
 
 
 def _check_range(c, pop, figs_of: _Figures, params) -> dict:
@@ -286,9 +351,15 @@ def _check_range(c, pop, figs_of: _Figures, params) -> dict:
     hi = float(high.loc[high["source_id"] == sid, "value"].iloc[0])
     v_low = verdict(c["claimed"], c["value"], lo, params.tolerance_pct)
     v_high = verdict(c["claimed_high"], c["value_high"], hi, params.tolerance_pct)
-    return {"verdict": worst(v_low, v_high), "data_value": lo, "data_value_high": hi, "difference": c["claimed"] - lo,
-            "source_id": sid, "note": f"{sid} gives {ends[0]} {fmt(lo)} and {ends[1]} {fmt(hi)} (range as published); "
-                                      f"low end {v_low}, high end {v_high}"}
+    return {
+        "verdict": worst(v_low, v_high),
+        "data_value": lo,
+        "data_value_high": hi,
+        "difference": c["claimed"] - lo,
+        "source_id": sid,
+        "note": f"{sid} gives {ends[0]} {fmt(lo)} and {ends[1]} {fmt(hi)} (range as published); "
+        f"low end {v_low}, high end {v_high}",
+    }
 
 
 def _check_difference(c, figs_of: _Figures, params) -> dict:
@@ -297,7 +368,9 @@ def _check_difference(c, figs_of: _Figures, params) -> dict:
         return {"note": "a difference needs two populations written 'A vs B' in the population column"}
     pops = [match_population(p) for p in parts]
     if None in pops:
-        return {"note": f"population {c['population']!r} could not be mapped unambiguously to the data's population columns"}
+        return {
+            "note": f"population {c['population']!r} could not be mapped unambiguously to the data's population columns"
+        }
     found = []
     for stat in ("mean", "median"):
         (figs, ma), (_, mb) = (figs_of.rows(c, stat, p, c["unit"]) for p in pops)
@@ -307,26 +380,42 @@ def _check_difference(c, figs_of: _Figures, params) -> dict:
             when = period if citation == PRIMARY else period | undated
             aa, bb = figs[ma & when & (figs["citation"] == citation)], figs[mb & when & (figs["citation"] == citation)]
             for sid in sorted(set(aa["source_id"]) & set(bb["source_id"])):
-                x, y = float(aa.loc[aa["source_id"] == sid, "value"].iloc[0]), float(bb.loc[bb["source_id"] == sid, "value"].iloc[0])
+                x, y = (
+                    float(aa.loc[aa["source_id"] == sid, "value"].iloc[0]),
+                    float(bb.loc[bb["source_id"] == sid, "value"].iloc[0]),
+                )
                 found.append((citation, stat, sid, x, y))
+
     def diff(x, y):
         return (x / y - 1) * 100 if c["unit"] == PERCENT else x - y
+
     own = [f for f in found if f[0] == PRIMARY]
     if not own:
-        quotes = "; ".join(f"{sid}: {stat} {x:,.0f} - {y:,.0f} = {_money(diff(x, y), c['unit'])}" for _, stat, sid, x, y in found)
-        return {"note": f"no {publisher_name(c['publisher'])} release of its own gives both figures for {c['reference_period']}"
-                        + (f"; the quoted figures give {quotes}" if quotes else "")}
+        quotes = "; ".join(
+            f"{sid}: {stat} {x:,.0f} - {y:,.0f} = {_money(diff(x, y), c['unit'])}" for _, stat, sid, x, y in found
+        )
+        return {
+            "note": f"no {publisher_name(c['publisher'])} release of its own gives both figures for {c['reference_period']}"
+            + (f"; the quoted figures give {quotes}" if quotes else "")
+        }
     _, stat, sid, x, y = own[0]
     d = diff(x, y)
     if pd.notna(c["claimed_high"]):
-        v = worst(verdict(c["claimed"], c["value"], d, params.tolerance_pct, "at_least"),
-                  verdict(c["claimed_high"], c["value_high"], d, params.tolerance_pct, "at_most"))
+        v = worst(
+            verdict(c["claimed"], c["value"], d, params.tolerance_pct, "at_least"),
+            verdict(c["claimed_high"], c["value_high"], d, params.tolerance_pct, "at_most"),
+        )
         what = f"the claimed range {_money(c['claimed'], c['unit'])} to {_money(c['claimed_high'], c['unit'])}"
     else:
         v = verdict(c["claimed"], c["value"], d, params.tolerance_pct, c["bound"])
         what = f"the claimed {_money(c['claimed'], c['unit'])}"
-    return {"verdict": v, "data_value": d, "difference": c["claimed"] - d, "source_id": sid,
-            "note": f"{sid}: {stat} {x:,.0f} - {y:,.0f} = {_money(d, c['unit'])}, against {what}"}
+    return {
+        "verdict": v,
+        "data_value": d,
+        "difference": c["claimed"] - d,
+        "source_id": sid,
+        "note": f"{sid}: {stat} {x:,.0f} - {y:,.0f} = {_money(d, c['unit'])}, against {what}",
+    }
 
 
 def audit_claims(claims: pd.DataFrame, table: pd.DataFrame, params) -> pd.DataFrame:
@@ -339,15 +428,23 @@ def audit_claims(claims: pd.DataFrame, table: pd.DataFrame, params) -> pd.DataFr
         if undated:
             c = c.copy()
             c["reference_period"] = str(params.survey_year)
-        out.update(verdict="unverifiable", data_value=float("nan"), data_value_high=float("nan"), difference=float("nan"),
-                   source_id="", note="")
+        out.update(
+            verdict="unverifiable",
+            data_value=float("nan"),
+            data_value_high=float("nan"),
+            difference=float("nan"),
+            source_id="",
+            note="",
+        )
         pop = match_population(c["population"]) if c["statistic"] != "difference" else {}
         if c["publisher"] in NO_PUBLISHER:
             found = {"note": "attributed to no single publisher: nothing to check against"}
         elif c["statistic"] == "unspecified":
             found = {"note": "the claim does not say which statistic it is: nothing to check against"}
         elif pop is None:
-            found = {"note": f"population {c['population']!r} could not be mapped unambiguously to the data's population columns"}
+            found = {
+                "note": f"population {c['population']!r} could not be mapped unambiguously to the data's population columns"
+            }
         elif c["statistic"] == "difference":
             found = _check_difference(c, figs_of, params)
         elif c["statistic"] == "range":
@@ -372,6 +469,7 @@ def audit_seed(params, table: pd.DataFrame | None = None) -> pd.DataFrame:
 
     if table is None:
         from analysis.sources.load import load_figures
+
         table = load_figures()
     return audit_file(claims_path(params, project_paths().root), table, params, shown=str(params.claims_file))
 
@@ -385,14 +483,14 @@ def claims_path(params, root: Path) -> Path:
 def method_notes(params) -> dict[str, str]:
     return {
         "audit": f"Each claim is checked only against the named publisher's own releases (secondary quotes cannot confirm it): "
-                 "exact = equal to the published figure, rounded = equal to it at the claim's precision (BLS publishes annual "
-                 f"wages to $10, so $64,360 against $64,070 is not rounded), close = within {params.tolerance_pct:g}%, mismatch "
-                 "otherwise; unverifiable when no own figure exists for that statistic, period, population and geography "
-                 f"(hourly/annual converted with {params.hours_per_year} hours). Ranges are checked end by end, differences "
-                 "against the difference of the two published figures, bounds ('over $X') as bounds.",
+        "exact = equal to the published figure, rounded = equal to it at the claim's precision (BLS publishes annual "
+        f"wages to $10, so $64,360 against $64,070 is not rounded), close = within {params.tolerance_pct:g}%, mismatch "
+        "otherwise; unverifiable when no own figure exists for that statistic, period, population and geography "
+        f"(hourly/annual converted with {params.hours_per_year} hours). Ranges are checked end by end, differences "
+        "against the difference of the two published figures, bounds ('over $X') as bounds.",
         "population_matcher": "A claim's population text is mapped to certified / credential / credential count / job title / "
-                              "industry by a short phrase list; any word left over makes it ambiguous and the claim unverifiable.",
+        "industry by a short phrase list; any word left over makes it ambiguous and the claim unverifiable.",
         "period_matcher": "A claimed year matches every figure of that year; a claimed year-month matches that month or a "
-                          "figure dated by the year alone. A claim whose period the article does not give is marked period "
-                          "uncertain, and a claimed figure equal to a published figure of another period is named.",
+        "figure dated by the year alone. A claim whose period the article does not give is marked period "
+        "uncertain, and a claimed figure equal to a published figure of another period is named.",
     }

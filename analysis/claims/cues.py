@@ -3,6 +3,7 @@
 Each finder returns spans (start, end, value) so the claim builder can take the one nearest the amount. State names
 come from the `us` package (the 50 states, DC and the territories), not a list of our own.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,39 +23,47 @@ class Cue(NamedTuple):
 # Publisher ids are the claims file's (analysis.claims.audit.CLAIM_PUBLISHERS); the names articles use for them.
 PUBLISHER_NAMES = {
     "bls": r"\bBureau of Labor Statistics\b|\bBLS\b|\bOccupational Outlook Handbook\b|\bOOH\b|\bOEWS\b|"
-           r"\bOccupational Employment (?:and|&) Wage Statistics\b|\bDepartment of Labor\b|\bDOL\b|\bLabor Department\b|"
-           r"\b(?:[Ff]ederal|[Gg]overnment) (?:wage )?(?:data|figures|statistics|estimates)\b",
+    r"\bOccupational Employment (?:and|&) Wage Statistics\b|\bDepartment of Labor\b|\bDOL\b|\bLabor Department\b|"
+    r"\b(?:[Ff]ederal|[Gg]overnment) (?:wage )?(?:data|figures|statistics|estimates)\b",
     "aapc": r"\bAAPC\b|\bAmerican Academy of Professional Coders\b",
     "ahima": r"\bAHIMA\b|\bAmerican Health Information Management Association\b",
     "salary.com": r"\bSalary\.com\b",
     "payscale": r"\bPay[Ss]cale(?:\.com)?\b",
     "glassdoor": r"\bGlassdoor(?:\.com)?\b",
     "indeed": r"\bIndeed(?:\.com|'s)|(?<=\bto )Indeed\b|(?<=\bon )Indeed\b|(?<=\bby )Indeed\b|(?<=\bfrom )Indeed\b|"
-              r"\bIndeed(?= (?:data|reports?|lists?|shows?|says|puts|estimates?|found)\b)|^Indeed(?=\s*:)",
+    r"\bIndeed(?= (?:data|reports?|lists?|shows?|says|puts|estimates?|found)\b)|^Indeed(?=\s*:)",
     "ziprecruiter": r"\bZip[Rr]ecruiter(?:\.com)?\b",
 }
 PUBLISHER = re.compile("|".join(f"(?P<{k.replace('.', '_')}>{v})" for k, v in PUBLISHER_NAMES.items()))
 # "AAPC certification", "an AHIMA credential": the organisation names a credential, it does not report a figure
 CREDENTIAL_USE = re.compile(r"^(?:'s|’s)?[\s-]{0,2}(?:certifi|credential|member|exam)", re.I)
-ATTRIBUTION_BEFORE = re.compile(r"\b(?:according to|per|from|by|source:?|cited by|says|reported by)\s+(?:the\s+)?(?:U\.S\.\s+)?$",
-                                re.I)
-ATTRIBUTION_AFTER = re.compile(r"^(?:'s|’s)?\s*(?:\(\w+\)\s*)?(?:\w+\s+){0,3}?(?:reports?|reported|found|finds|says|said|shows?|"
-                               r"showed|showing|puts?|lists?|estimates?|data|survey|study|report|figures|notes?|states?)\b", re.I)
+ATTRIBUTION_BEFORE = re.compile(
+    r"\b(?:according to|per|from|by|source:?|cited by|says|reported by)\s+(?:the\s+)?(?:U\.S\.\s+)?$", re.I
+)
+ATTRIBUTION_AFTER = re.compile(
+    r"^(?:'s|’s)?\s*(?:\(\w+\)\s*)?(?:\w+\s+){0,3}?(?:reports?|reported|found|finds|says|said|shows?|"
+    r"showed|showing|puts?|lists?|estimates?|data|survey|study|report|figures|notes?|states?)\b",
+    re.I,
+)
 
 
 def publishers(text: str) -> list[Cue]:
     """Publisher names in `text`; strong when worded as an attribution ("according to the BLS", "AAPC reports")."""
     out = []
     for m in PUBLISHER.finditer(text):
-        after = text[m.end():m.end() + 40]
+        after = text[m.end() : m.end() + 40]
         if CREDENTIAL_USE.match(after):
             continue
-        strong = bool(ATTRIBUTION_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or ATTRIBUTION_AFTER.match(after))
+        strong = bool(
+            ATTRIBUTION_BEFORE.search(text[max(0, m.start() - 30) : m.start()]) or ATTRIBUTION_AFTER.match(after)
+        )
         out.append(Cue(m.start(), m.end(), m.lastgroup.replace("_", "."), strong))
     return out
 
 
-MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+MONTHS = {
+    m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
+}
 MONTH_YEAR = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+((?:19|20)\d\d)\b")
 YEAR = re.compile(r"(?<![\d$,.\-–])((?:199|20[0-4])\d)(?![\d,]|\s*(?:-|–|to)\s*20\d\d)")
 PROJECTION = re.compile(r"\b(?:through|until|by|to)\s+$", re.I)
@@ -64,7 +73,9 @@ def periods(text: str) -> list[Cue]:
     """Reference periods: "May 2023" -> 2023-05, "2023 survey" -> 2023; projection years ("through 2033") are not."""
     out = [Cue(m.start(), m.end(), f"{m[2]}-{MONTHS[m[1][:3].lower()]:02d}") for m in MONTH_YEAR.finditer(text)]
     for m in YEAR.finditer(text):
-        if any(c.start <= m.start() < c.end for c in out) or PROJECTION.search(text[max(0, m.start() - 10):m.start()]):
+        if any(c.start <= m.start() < c.end for c in out) or PROJECTION.search(
+            text[max(0, m.start() - 10) : m.start()]
+        ):
             continue
         out.append(Cue(m.start(), m.end(), m[1]))
     return sorted(out)
@@ -73,21 +84,59 @@ def periods(text: str) -> list[Cue]:
 @lru_cache(maxsize=1)
 def _states() -> tuple[re.Pattern, dict[str, str], set[str]]:
     names = {s.name.lower(): s.abbr for s in us.states.STATES_AND_TERRITORIES}
-    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted((s.name for s in us.states.STATES_AND_TERRITORIES),
-                                                                         key=len, reverse=True)) + r")\b")
+    pattern = re.compile(
+        r"\b("
+        + "|".join(
+            re.escape(n) for n in sorted((s.name for s in us.states.STATES_AND_TERRITORIES), key=len, reverse=True)
+        )
+        + r")\b"
+    )
     return pattern, names, {s.abbr for s in us.states.STATES_AND_TERRITORIES}
 
 
 CAP = r"[A-Z][A-Za-z.'’]+"
 METRO = re.compile(rf"((?:{CAP}(?:\s|-|–|/))*{CAP}),\s?((?:[A-Z]{{2}})(?:[-–/][A-Z]{{2}})*)\b(?!\.\w)")
 METRO_AREA = re.compile(rf"\b((?:{CAP}\s)*{CAP}(?:-{CAP})*)\s+(?:metro(?:politan)?(?: statistical)? area|metro)\b")
-NOT_PLACE = {"In", "The", "For", "At", "And", "Of", "While", "Both", "From", "To", "Near", "Around", "Across", "Like", "With",
-             "Top", "Example", "Including", "Such", "As", "Than", "Even", "But", "Or", "If", "Many", "Most", "Some", "Areas"}
+NOT_PLACE = {
+    "In",
+    "The",
+    "For",
+    "At",
+    "And",
+    "Of",
+    "While",
+    "Both",
+    "From",
+    "To",
+    "Near",
+    "Around",
+    "Across",
+    "Like",
+    "With",
+    "Top",
+    "Example",
+    "Including",
+    "Such",
+    "As",
+    "Than",
+    "Even",
+    "But",
+    "Or",
+    "If",
+    "Many",
+    "Most",
+    "Some",
+    "Areas",
+}
 # Census regions and divisions (AAPC reports pay by division), written as the data's geography codes ("pacific")
-REGION = re.compile(r"\b((?:East|West) (?:North|South) Central|New England|Middle Atlantic|Mid-Atlantic|South Atlantic|"
-                    r"Mountain|Pacific|Northeast|Midwest|South|West|Southwest|Southeast|Northwest)\s+(?:region|division|states)\b|"
-                    r"\b(New England|Mid-Atlantic|Northeast|Midwest|Southeast|Southwest|Northwest)\b")
-NATIONAL = re.compile(r"\b(?:U\.\s?S\.(?:\s?A\.)?|US|USA|United States|nationally|nationwide|national|across the country)(?!\w)")
+REGION = re.compile(
+    r"\b((?:East|West) (?:North|South) Central|New England|Middle Atlantic|Mid-Atlantic|South Atlantic|"
+    r"Mountain|Pacific|Northeast|Midwest|South|West|Southwest|Southeast|Northwest)\s+(?:region|division|states)\b|"
+    r"\b(New England|Mid-Atlantic|Northeast|Midwest|Southeast|Southwest|Northwest)\b"
+)
+NATIONAL = re.compile(
+    r"\b(?:U\.\s?S\.(?:\s?A\.)?|US|USA|United States|nationally|nationwide|national|across the country)(?!\w)"
+)
 
 
 def _strip_lead(name: str) -> str:
@@ -114,7 +163,7 @@ def geographies(text: str) -> list[Cue]:
         if any(c.start <= m.start() < c.end for c in out):
             continue
         name = m[1]
-        after = text[m.end():m.end() + 8]
+        after = text[m.end() : m.end() + 8]
         if name == "Washington" and re.match(r",?\s*D\.?\s?C\b", after):
             out.append(Cue(m.start(), m.end(), "DC"))
         elif name == "New York" and re.match(r"\s+City\b", after):
@@ -135,10 +184,16 @@ PCT = r"(?:%|\s?percent|\s?per cent)"
 PCTL = r"\bpercentile\b\W{0,3}"  # a table's "Percentile: 10%" cell
 STATISTICS = [
     ("p10", rf"\b(?:lowest|bottom)[- ](?:paid |earning )?(?:10{PCT}|tenth|decile)|\b10th percentile|{PCTL}10(?:%|th)"),
-    ("p25", rf"\b(?:lowest|bottom)[- ](?:paid |earning )?25{PCT}|\b25th percentile|\b(?:bottom|lowest) quarter|{PCTL}25(?:%|th)"),
+    (
+        "p25",
+        rf"\b(?:lowest|bottom)[- ](?:paid |earning )?25{PCT}|\b25th percentile|\b(?:bottom|lowest) quarter|{PCTL}25(?:%|th)",
+    ),
     ("p75", rf"\b(?:top|highest|upper)[- ](?:paid |earning )?25{PCT}|\b75th percentile|\btop quarter|{PCTL}75(?:%|th)"),
-    ("p90", rf"\b(?:top|highest)[- ](?:paid |earning )?(?:10{PCT}|tenth|decile)|\b90th percentile|\b(?:top|highest)[- ](?:earners|paid|end)\b|"
-            rf"{PCTL}90(?:%|th)"),
+    (
+        "p90",
+        rf"\b(?:top|highest)[- ](?:paid |earning )?(?:10{PCT}|tenth|decile)|\b90th percentile|\b(?:top|highest)[- ](?:earners|paid|end)\b|"
+        rf"{PCTL}90(?:%|th)",
+    ),
     ("median", r"\bmedian\b|\bmidpoint\b"),
     ("mean", r"\b(?:averag(?:e|es|ed|ing)|mean|avg\.?)\b"),
 ]
@@ -150,16 +205,22 @@ def statistics(text: str) -> list[Cue]:
     return [Cue(m.start(), m.end(), m.lastgroup) for m in STATISTIC.finditer(text)]
 
 
-DIFFERENCE_BEFORE = re.compile(r"\bby\s+(?:about|around|roughly|nearly|almost|some|approximately|up to|over|more than|"
+DIFFERENCE_BEFORE = re.compile(
+    r"\bby\s+(?:about|around|roughly|nearly|almost|some|approximately|up to|over|more than|"
     r"at least|an? (?:extra|additional|average of))?\s*$|"
     r"\b(?:up|down|grew|rose|fell|climbed|jumped|dropped|declined|gained)\s+(?:by\s+)?(?:about\s+|nearly\s+|roughly\s+|almost\s+)?$|"
     r"\b(?:boost|boosts|premium|raise|raises|increase|increases|bump|bumps|jump|jumps|gap|difference|differential|"
     r"add|adds|adding|added|extra|additional|another|more|higher|lower|less|grows?|growth|rise|rises|uplift|hike)\b"
     r"(?:\s+(?:\w+\s+){0,3}?(?:of|by))?\s*(?:an?\s+)?(?:extra\s+|additional\s+|another\s+)?"
-    r"(?:(?:up to|over|about|around|roughly|nearly|almost|more than|at least|approximately|some)\s+)?$", re.I)
-DIFFERENCE_AFTER = re.compile(r"^\s*(?:\+\s*)?(?:(?:a|per|each)\s+(?:year|hour)\s+)?(?:more|higher|extra|additional|less|lower|"
-                              r"premium|raise|increase|boost|bump|jump|above|below|behind|ahead of|"
-                              r"over (?:the|their|those|non|un))\b", re.I)
+    r"(?:(?:up to|over|about|around|roughly|nearly|almost|more than|at least|approximately|some)\s+)?$",
+    re.I,
+)
+DIFFERENCE_AFTER = re.compile(
+    r"^\s*(?:\+\s*)?(?:(?:a|per|each)\s+(?:year|hour)\s+)?(?:more|higher|extra|additional|less|lower|"
+    r"premium|raise|increase|boost|bump|jump|above|below|behind|ahead of|"
+    r"over (?:the|their|those|non|un))\b",
+    re.I,
+)
 
 
 def difference(before: str, after: str) -> bool:
@@ -171,10 +232,16 @@ def difference(before: str, after: str) -> bool:
 
 
 HOURLY = re.compile(r"\bhourly\b|\bper hour\b|\ban hour\b|/\s?h(?:ou)?r\b", re.I)
-ANNUAL = re.compile(r"\bannual(?:ly)?\b|\byearly\b|\bper year\b|\ba year\b|/\s?y(?:ea)?r\b|\bsalar(?:y|ies)\b|\bper annum\b", re.I)
-OTHER_PERIOD = re.compile(r"^\s*(?:\+\s*)?(?:(?:per|a|each|every|/)\s*(?:month|week|day|shift)|monthly|weekly|daily|biweekly)\b", re.I)
+ANNUAL = re.compile(
+    r"\bannual(?:ly)?\b|\byearly\b|\bper year\b|\ba year\b|/\s?y(?:ea)?r\b|\bsalar(?:y|ies)\b|\bper annum\b", re.I
+)
+OTHER_PERIOD = re.compile(
+    r"^\s*(?:\+\s*)?(?:(?:per|a|each|every|/)\s*(?:month|week|day|shift)|monthly|weekly|daily|biweekly)\b", re.I
+)
 UNIT_AFTER_HOURLY = re.compile(r"^\s*(?:\+\s*)?(?:(?:per|an|/|a)\s*(?:hour|hr)\b|hourly\b)", re.I)
-UNIT_AFTER_ANNUAL = re.compile(r"^\s*(?:\+\s*)?(?:(?:per|a|/)\s*(?:year|yr|annum)\b|annually\b|yearly\b|annual\b)", re.I)
+UNIT_AFTER_ANNUAL = re.compile(
+    r"^\s*(?:\+\s*)?(?:(?:per|a|/)\s*(?:year|yr|annum)\b|annually\b|yearly\b|annual\b)", re.I
+)
 
 
 def unit(value: float, before: str, after: str) -> tuple[str | None, bool]:
@@ -193,22 +260,32 @@ def unit(value: float, before: str, after: str) -> tuple[str | None, bool]:
     return ("USD/hour" if value < 300 else "USD/year"), False
 
 
-PAY = re.compile(r"\b(?:salar(?:y|ies)|wages?|pay|paid|pays|paying|paycheck|earn(?:s|ed|ing|ings)?|income|incomes|compensation|"
-                 r"makes?|making|made|take[- ]home|raise|bonus(?:es)?|boost|premium|six[- ]figure|(?:hourly|pay|going|wage|salary|market) rates?|earners|"
-                 r"(?:job |first |starting |counter[- ]?)?offers?|offered|counter(?:ed)?)\b", re.I)
-NOT_PAY = re.compile(r"\b(?:costs?|costing|tuition|fees?(?!\s+(?:coders?|coding|billers?|billing))|prices?|priced|loans?|"
-                     r"debt|revenue|revenues|charges?|charged|(?:medical|hospital|patient|unpaid|average|the|a) bills?|copays?|co-pays?|"
-                     r"coinsurance|dues|membership|subscriptions?|rents?|rented|apartments?|housing|mortgages?|cost of living|reimburse\w*|budgets?|insurance|deductibles?|"
-                     r"(?-i:worth)|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?(?![\s-]*sharing)|grants?|scholarships?|"
-                     r"stipends?|fraud|industry (?:is|was) (?:worth|valued)|growth in (?:jobs|employment))\b", re.I)
+PAY = re.compile(
+    r"\b(?:salar(?:y|ies)|wages?|pay|paid|pays|paying|paycheck|earn(?:s|ed|ing|ings)?|income|incomes|compensation|"
+    r"makes?|making|made|take[- ]home|raise|bonus(?:es)?|boost|premium|six[- ]figure|(?:hourly|pay|going|wage|salary|market) rates?|earners|"
+    r"(?:job |first |starting |counter[- ]?)?offers?|offered|counter(?:ed)?)\b",
+    re.I,
+)
+NOT_PAY = re.compile(
+    r"\b(?:costs?|costing|tuition|fees?(?!\s+(?:coders?|coding|billers?|billing))|prices?|priced|loans?|"
+    r"debt|revenue|revenues|charges?|charged|(?:medical|hospital|patient|unpaid|average|the|a) bills?|copays?|co-pays?|"
+    r"coinsurance|dues|membership|subscriptions?|rents?|rented|apartments?|housing|mortgages?|cost of living|reimburse\w*|budgets?|insurance|deductibles?|"
+    r"(?-i:worth)|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?(?![\s-]*sharing)|grants?|scholarships?|"
+    r"stipends?|fraud|industry (?:is|was) (?:worth|valued)|growth in (?:jobs|employment))\b",
+    re.I,
+)
 # Nouns that name what an amount is about only when no pay word is near ("the exam is $499" vs "our program's
 # graduates averaged $19.75 an hour")
-NOT_PAY_NOUNS = re.compile(r"\b(?:exams?|course|courses|program|programs|training|software|equipment|market|accuracy|"
-                           r"error rate|employment|openings|claims? (?:worth|of))\b", re.I)
+NOT_PAY_NOUNS = re.compile(
+    r"\b(?:exams?|course|courses|program|programs|training|software|equipment|market|accuracy|"
+    r"error rate|employment|openings|claims? (?:worth|of))\b",
+    re.I,
+)
 
 
-PRICE_BEFORE = re.compile(r"\bfor\s+(?:just\s+|only\s+|under\s+|less than\s+|about\s+|around\s+|roughly\s+|as little as\s+)?$",
-                          re.I)
+PRICE_BEFORE = re.compile(
+    r"\bfor\s+(?:just\s+|only\s+|under\s+|less than\s+|about\s+|around\s+|roughly\s+|as little as\s+)?$", re.I
+)
 
 
 def pay_related(before: str, after: str) -> bool | None:
@@ -241,10 +318,40 @@ OTHER_OCCUPATION = re.compile(
     r"health ?care administrators?|health (?:services|information) managers?|billing and posting clerks|bookkeep(?:ers?|ing clerks?)|"
     r"accountants?|insurance (?:claims? )?(?:clerks?|processors?|adjusters?|underwriters?)|patient access representatives?|"
     r"data analysts?|tumor registrars?|cancer registrars?|paralegals?|software (?:developers?|engineers?)|"
-    r"all (?:occupations|workers|jobs)|(?:healthcare|health care) (?:support|practitioners and technical) occupations)\b", re.I)
+    r"all (?:occupations|workers|jobs)|(?:healthcare|health care) (?:support|practitioners and technical) occupations)\b",
+    re.I,
+)
 CREDENTIAL = re.compile(r"\b(?:C[A-Z]{1,4}|R[A-Z]{2,3})(?:-[A-Z]{1,2})?(?=s?\b)")
-NOT_CREDENTIAL = {"CEU", "CEUS", "CMS", "CPT", "CDI", "CEO", "CFO", "COO", "COVID", "CSV", "CBSA", "CA", "CO", "CT", "CV", "CPI",
-                  "CHIP", "CHAMPVA", "CAGR", "CRM", "RCM", "RVU", "RVUS", "RN", "CT", "CAH", "CMO", "CIO"}
+NOT_CREDENTIAL = {
+    "CEU",
+    "CEUS",
+    "CMS",
+    "CPT",
+    "CDI",
+    "CEO",
+    "CFO",
+    "COO",
+    "COVID",
+    "CSV",
+    "CBSA",
+    "CA",
+    "CO",
+    "CT",
+    "CV",
+    "CPI",
+    "CHIP",
+    "CHAMPVA",
+    "CAGR",
+    "CRM",
+    "RCM",
+    "RVU",
+    "RVUS",
+    "RN",
+    "CT",
+    "CAH",
+    "CMO",
+    "CIO",
+}
 POPULATION = re.compile(
     r"\b(?:non-?certified|uncertified|not certified|without (?:any |a |an )?(?:\w+ )?(?:certifications?|credentials?)|"
     r"with (?:at least one|one or more|a|an|any) (?:\w+ )?(?:certifications?|credentials?)|"
@@ -256,9 +363,14 @@ POPULATION = re.compile(
     r"auditors?|(?:CDI|clinical documentation(?: improvement)?) specialists?|inpatient coders?|outpatient coders?|"
     r"(?:in|at|for) (?:general medical and surgical |private |state |local |large |small )?(?:hospitals?|physician(?:s'|'s)? offices?|"
     r"offices of physicians|outpatient care centers?|nursing (?:care )?facilities|insurance (?:carriers?|companies)|"
-    r"government|health systems?|clinics?|specialty practices?))\b", re.I)
-REFERS_BACK = re.compile(r"\b(?:this|that|these|the same) (?:setting|role|credential|certification|position|field|environment|"
-                         r"specialty|group|level|title)\b", re.I)
+    r"government|health systems?|clinics?|specialty practices?))\b",
+    re.I,
+)
+REFERS_BACK = re.compile(
+    r"\b(?:this|that|these|the same) (?:setting|role|credential|certification|position|field|environment|"
+    r"specialty|group|level|title)\b",
+    re.I,
+)
 
 
 def population(text: str) -> list[str]:
@@ -277,8 +389,11 @@ def population(text: str) -> list[str]:
 
 
 # A percentage about pay: a change or gap in it ("a 3.5% raise", "earn 17.7% more"), not a share of people.
-PERCENT_PAY = re.compile(r"\b(?:raises?|increases?|premium|boost|bump|gap|differential|hike|growth|rose|fell|more|less|"
-                         r"higher|lower|cut)\b", re.I)
+PERCENT_PAY = re.compile(
+    r"\b(?:raises?|increases?|premium|boost|bump|gap|differential|hike|growth|rose|fell|more|less|"
+    r"higher|lower|cut)\b",
+    re.I,
+)
 SHARE_OF = re.compile(r"^\s*of\s+(?!(?:their|your|the|a|base|annual|his|her)?\s*(?:salar|pay|wage|income|earn))", re.I)
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|[Mm]y|[Mm]e)\b")
 ASIDE = re.compile(r",\s*(?:who|which|most of whom|many of whom|where)\b[^,]*,")
@@ -291,17 +406,28 @@ def hedged(sentence: str) -> bool:
     if HEDGE.search(s) or ANECDOTE.search(s) or OWN_SOURCE.search(s):
         return True
     for m in FIRST_PERSON.finditer(s):
-        before = s[:m.start()].split()
+        before = s[: m.start()].split()
         if m[0] != "I" or not before or not before[-1][:1].isupper():
             return True
     return False
+
+
 # Readers', friends' or members' own reports: anecdotes, not a publisher's figure
-ANECDOTE = re.compile(r"\b(?:readers?|users?|people|folks|friends?|colleagues?|commenters?|someone|one (?:reader|coder|biller))\b"
-                      r"[^.;]{0,60}\b(?:reported|report|said|say|told|tell|wrote|shared|posted)\b", re.I)
+ANECDOTE = re.compile(
+    r"\b(?:readers?|users?|people|folks|friends?|colleagues?|commenters?|someone|one (?:reader|coder|biller))\b"
+    r"[^.;]{0,60}\b(?:reported|report|said|say|told|tell|wrote|shared|posted)\b",
+    re.I,
+)
 # The writer's own source ("based on a survey of 212 alumni", "according to our career services team") or one that
 # is not named ("according to a new report"): nothing is carried to these sentences
-OWN_SOURCE = re.compile(r"\b(?:based on (?:a|an|our) (?:own )?(?:survey|poll|review|analysis)|according to our|"
-                        r"our (?:own )?(?:survey|poll|data|alumni|graduates|readers|members|career services)|"
-                        r"according to (?:a|an) (?:new |recent )?(?:report|study|survey|analysis))\b", re.I)
-HEDGE = re.compile(r"\b(?:might|(?-i:may)|could|can expect|realistic(?:ally)?|likely|probably|typically|generally|usually|often|"
-                   r"imagine|suppose|hypothetical|for instance|let's say|perhaps|potentially|would|should)\b", re.I)
+OWN_SOURCE = re.compile(
+    r"\b(?:based on (?:a|an|our) (?:own )?(?:survey|poll|review|analysis)|according to our|"
+    r"our (?:own )?(?:survey|poll|data|alumni|graduates|readers|members|career services)|"
+    r"according to (?:a|an) (?:new |recent )?(?:report|study|survey|analysis))\b",
+    re.I,
+)
+HEDGE = re.compile(
+    r"\b(?:might|(?-i:may)|could|can expect|realistic(?:ally)?|likely|probably|typically|generally|usually|often|"
+    r"imagine|suppose|hypothetical|for instance|let's say|perhaps|potentially|would|should)\b",
+    re.I,
+)

@@ -3,6 +3,7 @@
 A labelled figure is found when an extracted row has the same amount (and range end) in the same unit; each
 extracted row counts for one label at most. Used by the tests and by benchmarks/bench_extract.py for the README.
 """
+
 from __future__ import annotations
 
 import csv
@@ -40,7 +41,9 @@ def match(extracted: list[dict], labels: list[dict]) -> list[tuple[dict, dict | 
         for n, row in enumerate(extracted):
             if (n, end) in used or _key(row, end) != _key(lab):
                 continue
-            if want_high is not None and round(_amount(row.get("value_high", ""), row.get("unit", "").strip()) or 0, 2) != round(want_high, 2):
+            if want_high is not None and round(
+                _amount(row.get("value_high", ""), row.get("unit", "").strip()) or 0, 2
+            ) != round(want_high, 2):
                 continue
             hit = n
             break
@@ -57,11 +60,15 @@ def score(extracted: list[dict], labels: list[dict]) -> dict[str, float]:
     matched_rows = {id(row) for _, row in found}
     stat = lambda s: "range" if s in RANGE_ENDS else s  # noqa: E731
     return {
-        "labels": len(labels), "extracted": len(extracted), "found": len(found),
+        "labels": len(labels),
+        "extracted": len(extracted),
+        "found": len(found),
         "recall": len(found) / len(labels) if labels else 1.0,
         "precision": len(matched_rows) / len(extracted) if extracted else 1.0,
         "publisher": sum(lab["publisher"] == row["publisher"] for lab, row in found) / len(found) if found else 1.0,
-        "statistic": sum(stat(lab["statistic"]) == row["statistic"] for lab, row in found) / len(found) if found else 1.0,
+        "statistic": sum(stat(lab["statistic"]) == row["statistic"] for lab, row in found) / len(found)
+        if found
+        else 1.0,
     }
 
 

@@ -6,6 +6,7 @@ the list's lead-in or the table's introduction, else (for a definite statistic s
 section; the period named with it, else the one the article gives for that publisher. Every row says it was machine
 extracted, with a confidence that drops with each step of carrying or guessing, so a researcher can review the CSV.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,8 +19,20 @@ import analysis.claims.cues as cues
 from analysis.claims.amounts import Amount, find_amounts
 from analysis.claims.article import Block, blocks
 
-COLUMNS = ["claim_id", "claim_text", "value", "value_high", "unit", "statistic", "publisher", "reference_period",
-           "population", "geography", "extracted_by", "confidence"]
+COLUMNS = [
+    "claim_id",
+    "claim_text",
+    "value",
+    "value_high",
+    "unit",
+    "statistic",
+    "publisher",
+    "reference_period",
+    "population",
+    "geography",
+    "extracted_by",
+    "confidence",
+]
 CANDIDATE = re.compile(r"\$|%|percent|figure|dollars|USD|\d\s?k\b", re.I)
 PERCENTILES = ("p10", "p25", "p75", "p90")
 
@@ -33,9 +46,11 @@ def _segmenter():
 
 # Where a period may not end a sentence ("U.S.", "e.g.", "Dr.", "avg. pay"), pysbd decides; elsewhere a period,
 # question or exclamation mark before a capital does, which is what pysbd would say, at a fraction of its cost.
-ABBREVIATION = re.compile(r"(?:^|\s)\d{1,2}\.\s|\b(?:[A-Za-z]\.){2,}|\b[A-Za-z]{1,5}\.(?=\s*[a-z0-9(,;:$])|"
-                          r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Inc|Corp|Co|Ltd|vs|etc|approx|est|avg|No|Fig|Jan|Feb|Mar|Apr|Jun|Jul|"
-                          r"Aug|Sep|Sept|Oct|Nov|Dec|Mt|Ft|Gov|Sen|Rep|Prof)\.")
+ABBREVIATION = re.compile(
+    r"(?:^|\s)\d{1,2}\.\s|\b(?:[A-Za-z]\.){2,}|\b[A-Za-z]{1,5}\.(?=\s*[a-z0-9(,;:$])|"
+    r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Inc|Corp|Co|Ltd|vs|etc|approx|est|avg|No|Fig|Jan|Feb|Mar|Apr|Jun|Jul|"
+    r"Aug|Sep|Sept|Oct|Nov|Dec|Mt|Ft|Gov|Sen|Rep|Prof)\."
+)
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=[\"'“‘(\[$]?[A-Z0-9$])")
 
 
@@ -53,7 +68,7 @@ def _joint_or_last(found: list[cues.Cue], text: str) -> str | None:
     distinct = {c.value for c in found}
     if len(distinct) > 1:
         for a, b in zip(found, found[1:]):
-            if a.value != b.value and re.fullmatch(r"\s*(?:,|and|&|, and|or|/)\s*", text[a.end:b.start]):
+            if a.value != b.value and re.fullmatch(r"\s*(?:,|and|&|, and|or|/)\s*", text[a.end : b.start]):
                 return "other"
     strong = [c for c in found if c.strong]
     return (strong or found)[-1].value
@@ -64,7 +79,7 @@ def _in_sentence(found: list[cues.Cue], a: Amount, amounts: list[Amount], k: int
     ("Glassdoor shows $55,000, while Indeed lists $23.18"), else the nearest attribution after it before the next
     amount ("$64,712 according to the AAPC"), else the nearest anywhere (attributions first)."""
     start = amounts[k - 1].end if k else 0
-    end = amounts[k + 1].start if k + 1 < len(amounts) else 10 ** 9
+    end = amounts[k + 1].start if k + 1 < len(amounts) else 10**9
     before = [c for c in found if start <= c.start and c.end <= a.start]
     if before:
         return before[-1].value
@@ -77,16 +92,18 @@ def _in_sentence(found: list[cues.Cue], a: Amount, amounts: list[Amount], k: int
 def _nearest(found: list[cues.Cue], a: Amount, after_weight: float = 1.5) -> cues.Cue | None:
     def distance(c: cues.Cue) -> float:
         return a.start - c.end if c.end <= a.start else (c.start - a.end) * after_weight + 1
+
     return min(found, key=distance) if found else None
 
 
 @dataclass
 class Context:
     """What the text before a sentence established: per block, lead-in and section."""
+
     article: list[Block]
     periods_by_publisher: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    rows: list[dict] = field(default_factory=list)   # the claims found so far, in reading order
-    about_pay: bool = False   # pay words throughout: an amount with no cost words near it is pay
+    rows: list[dict] = field(default_factory=list)  # the claims found so far, in reading order
+    about_pay: bool = False  # pay words throughout: an amount with no cost words near it is pay
 
     def leadin(self, i: int) -> Block | None:
         """The text a list item or table row hangs from: the nearest "...:" item, else the paragraph or heading above."""
@@ -152,7 +169,7 @@ def _window(sentence: str, amounts: list[Amount], k: int) -> tuple[str, str]:
     a = amounts[k]
     start = amounts[k - 1].end if k else 0
     end = amounts[k + 1].start if k + 1 < len(amounts) else len(sentence)
-    return sentence[start:a.start], sentence[a.end:min(end, a.end + 80)]
+    return sentence[start : a.start], sentence[a.end : min(end, a.end + 80)]
 
 
 def _label(block: Block) -> str:
@@ -164,8 +181,15 @@ def _label(block: Block) -> str:
     return ""
 
 
-def _statistic(a: Amount, before: str, after: str, leadin_text: str, previous: str | None,
-               block_previous: str | None = None, row_label: str = "") -> tuple[str, float]:
+def _statistic(
+    a: Amount,
+    before: str,
+    after: str,
+    leadin_text: str,
+    previous: str | None,
+    block_previous: str | None = None,
+    row_label: str = "",
+) -> tuple[str, float]:
     """The claim's statistic and how sure (1 = named next to the amount)."""
     own = cues.statistics(before)
     own_after = [c for c in cues.statistics(after[:30])]
@@ -198,6 +222,7 @@ def _statistic(a: Amount, before: str, after: str, leadin_text: str, previous: s
 @dataclass(frozen=True)
 class _At:
     """Where a sentence sits: its text, block index, the block's earlier sentences, the lead-in and source line."""
+
     sentence: str
     i: int
     earlier: list[str]
@@ -205,8 +230,18 @@ class _At:
     source_line: Block | None
 
 
-def _publisher(a: Amount, amounts: list[Amount], k: int, before: str, after: str, statistic: str, unit: str,
-               geography: str, at: _At, ctx: Context) -> tuple[str, str, float]:
+def _publisher(
+    a: Amount,
+    amounts: list[Amount],
+    k: int,
+    before: str,
+    after: str,
+    statistic: str,
+    unit: str,
+    geography: str,
+    at: _At,
+    ctx: Context,
+) -> tuple[str, str, float]:
     """(publisher, the text it was found in, confidence factor): named in the sentence; else in an earlier sentence of
     the paragraph, the list's lead-in or the table's source line; else, for a mean, median or percentile stated
     without hedging, the section's last publisher, that of the last figure of the same kind, or the last one named
@@ -214,10 +249,19 @@ def _publisher(a: Amount, amounts: list[Amount], k: int, before: str, after: str
     sentence = at.sentence
     found = cues.publishers(sentence)
     if k:  # "X, according to P, and Y": P is X's source, not Y's
-        found = [c for c in found if not (amounts[k - 1].end <= c.start and c.end <= a.start
-                                           and re.match(r"\W{0,3}(?:according to|per|says|said|reports?)\b",
-                                                        sentence[amounts[k - 1].end:c.start].strip(" ,") or "per")
-                                           and re.search(r"[,;]\s*(?:and|but|while|whereas)\b", sentence[c.end:a.start]))]
+        found = [
+            c
+            for c in found
+            if not (
+                amounts[k - 1].end <= c.start
+                and c.end <= a.start
+                and re.match(
+                    r"\W{0,3}(?:according to|per|says|said|reports?)\b",
+                    sentence[amounts[k - 1].end : c.start].strip(" ,") or "per",
+                )
+                and re.search(r"[,;]\s*(?:and|but|while|whereas)\b", sentence[c.end : a.start])
+            )
+        ]
     if found:
         if cues.difference(before, after) and len({c.value for c in found}) > 1:
             return "unattributed", sentence, 1.0  # "the BLS median is lower than the AAPC average by $16,000"
@@ -234,16 +278,23 @@ def _publisher(a: Amount, amounts: list[Amount], k: int, before: str, after: str
             publisher = _joint_or_last(cues.publishers(block.text), block.text)
             if publisher:
                 return publisher, block.text, 0.85
-    definite = not hedged and (statistic in PERCENTILES + ("mean", "median")  # or "an average boost of $13,000"
-                               or statistic == "difference" and any(c.value == "mean" for c in cues.statistics(before)))
+    definite = not hedged and (
+        statistic in PERCENTILES + ("mean", "median")  # or "an average boost of $13,000"
+        or statistic == "difference"
+        and any(c.value == "mean" for c in cues.statistics(before))
+    )
     if definite:
         publisher, j = ctx.section_publisher(at.i)
         if publisher:
             return publisher, ctx.article[j].text, 0.7
         for same_place, factor in ((True, 0.6), (False, 0.5)):  # the last figure of the same kind ("annual mean
-            for r in reversed(ctx.rows):                         # wage" by state), else of the same statistic
-                if (r["statistic"] == statistic and r["unit"] == unit and r["publisher"] not in ("unattributed", "other")
-                        and (not same_place or _place_kind(r["geography"]) == _place_kind(geography))):
+            for r in reversed(ctx.rows):  # wage" by state), else of the same statistic
+                if (
+                    r["statistic"] == statistic
+                    and r["unit"] == unit
+                    and r["publisher"] not in ("unattributed", "other")
+                    and (not same_place or _place_kind(r["geography"]) == _place_kind(geography))
+                ):
                     return r["publisher"], sentence, factor
         publisher, j = ctx.section_publisher(at.i, whole_article=True)  # a table after "taken from the BLS ..."
         if publisher:
@@ -268,7 +319,9 @@ def _period(a: Amount, publisher: str, period_text: str, at: _At, ctx: Context) 
     return "", 1.0
 
 
-def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[str], block_rows: list[dict]) -> list[dict]:
+def _claims_in(
+    sentence: str, i: int, block: Block, ctx: Context, earlier: list[str], block_rows: list[dict]
+) -> list[dict]:
     amounts = find_amounts(sentence)
     if not amounts or sentence.rstrip().endswith("?"):  # a question asserts no figure
         return []
@@ -280,18 +333,28 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
     rows, previous = [], None
     for k, a in enumerate(amounts):
         before, after = _window(sentence, amounts, k)
-        full_before = sentence[:a.start]
+        full_before = sentence[: a.start]
         pay = cues.pay_related(full_before, after)
         if pay is None:  # no pay or cost words in the sentence: a wage statistic or publisher named, else the block,
             # its lead-in or the headings above decide
-            pay = bool(cues.statistics(sentence) or cues.publishers(sentence) or ctx.about_pay
-                       or cues.PAY.search(" ".join((block.text, leadin_text, label, *ctx.headings(i)))))
+            pay = bool(
+                cues.statistics(sentence)
+                or cues.publishers(sentence)
+                or ctx.about_pay
+                or cues.PAY.search(" ".join((block.text, leadin_text, label, *ctx.headings(i))))
+            )
         if not pay:
             continue
-        if a.percent and (cues.SHARE_OF.match(after) or not (cues.difference(before, after)
-                                                              or cues.PERCENT_PAY.search(before[-50:] + " " + after[:30]))):
+        if a.percent and (
+            cues.SHARE_OF.match(after)
+            or not (cues.difference(before, after) or cues.PERCENT_PAY.search(before[-50:] + " " + after[:30]))
+        ):
             continue
-        unit, unit_said = ("percent", True) if a.percent else cues.unit(a.value, before + " " + (leadin_text if block.kind != "paragraph" else ""), after)
+        unit, unit_said = (
+            ("percent", True)
+            if a.percent
+            else cues.unit(a.value, before + " " + (leadin_text if block.kind != "paragraph" else ""), after)
+        )
         if unit is None:
             continue
         confidence = 0.95
@@ -299,12 +362,25 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         if not k and earlier and not find_amounts(earlier[-1]):
             named = {c.value for c in cues.statistics(earlier[-1])}
             said_before = named.pop() if len(named) == 1 else None
-        sibling = (ctx.rows[-1]["statistic"] if block.kind == "item" and ctx.rows and ctx.rows[-1]["_block"] == i - 1
-                   and ctx.article[i - 1].kind == "item" else None)  # "2. California: $64,070" after "... annual mean wage"
+        sibling = (
+            ctx.rows[-1]["statistic"]
+            if block.kind == "item"
+            and ctx.rows
+            and ctx.rows[-1]["_block"] == i - 1
+            and ctx.article[i - 1].kind == "item"
+            else None
+        )  # "2. California: $64,070" after "... annual mean wage"
         carried = block_rows[-1]["statistic"] if block_rows and block.kind != "row" else said_before or sibling
         row_label = f"{block.header[0] if block.header else ''} {label}" if block.kind == "row" else ""
-        statistic, sure = _statistic(a, before, after, leadin_text if block.kind != "paragraph" else "", previous,
-                                     carried if not k and not cues.hedged(sentence) else None, row_label)
+        statistic, sure = _statistic(
+            a,
+            before,
+            after,
+            leadin_text if block.kind != "paragraph" else "",
+            previous,
+            carried if not k and not cues.hedged(sentence) else None,
+            row_label,
+        )
         confidence *= sure
         previous = statistic
         if not unit_said:
@@ -316,12 +392,23 @@ def _claims_in(sentence: str, i: int, block: Block, ctx: Context, earlier: list[
         period, period_factor = _period(a, publisher, period_text, at, ctx)
         confidence *= factor * period_factor
 
-        rows.append({
-            "claim_text": sentence, "value": a.shown, "value_high": a.shown_high, "unit": unit, "statistic": statistic,
-            "publisher": publisher, "reference_period": period,
-            "population": _compared(sentence, a) if statistic == "difference" else
-                          ", ".join(_population(sentence, before, after, label, block)),
-            "geography": geography, "confidence": f"{min(confidence, 0.99):.2f}", "_block": i})
+        rows.append(
+            {
+                "claim_text": sentence,
+                "value": a.shown,
+                "value_high": a.shown_high,
+                "unit": unit,
+                "statistic": statistic,
+                "publisher": publisher,
+                "reference_period": period,
+                "population": _compared(sentence, a)
+                if statistic == "difference"
+                else ", ".join(_population(sentence, before, after, label, block)),
+                "geography": geography,
+                "confidence": f"{min(confidence, 0.99):.2f}",
+                "_block": i,
+            }
+        )
         ctx.rows.append(rows[-1])
     return rows
 
@@ -347,13 +434,17 @@ def _geography(sentence: str, a: Amount, before: str, after: str, label: str, ea
 def _population(sentence: str, before: str, after: str, label: str, block: Block) -> list[str]:
     if block.kind == "row":  # a table row's subgroup is its first cell, as written, unless it names a place or a
         names = f"{block.header[0] if block.header else ''} {label}"  # statistic ("Percentile: 10%")
-        parts = [label] if label and "$" not in label and not cues.geographies(label) and not cues.statistics(names) else []
+        parts = (
+            [label] if label and "$" not in label and not cues.geographies(label) and not cues.statistics(names) else []
+        )
         return parts + [m[0] for m in cues.OTHER_OCCUPATION.finditer(sentence) if m[0].lower() not in label.lower()]
     tail = re.split(r"[,;:(]|\s(?:and|but|while|whereas)\s", after[:40])[0]
     window = re.sub(r"\bthan (?:a |an |the )?[\w-]+", " ", EXPANDED.sub(r"\g<acr>", before + " " + tail))
     parts = cues.population(label) + cues.population(window)
     noun = re.search(r"\b(credentials|certifications)\b", sentence, re.I)  # "two credentials ..., and three or more"
-    parts = [f"{p} {noun[1]}" if noun and re.fullmatch(r"(?:two|three|four|five|\d) or more", p, re.I) else p for p in parts]
+    parts = [
+        f"{p} {noun[1]}" if noun and re.fullmatch(r"(?:two|three|four|five|\d) or more", p, re.I) else p for p in parts
+    ]
     parts += [f'"{q}"' for q in re.findall(r'["“]([^"”]{3,40})["”]', before) if not any(p in q for p in parts)]
     if label and cues.REFERS_BACK.search(window) and not parts:
         parts.append(label)
@@ -367,26 +458,36 @@ def _population(sentence: str, before: str, after: str, label: str, block: Block
 
 # "Certified Professional Medical Auditor (CPMA)" -> CPMA: the credential, not the words of its name
 EXPANDED = re.compile(r"\b(?:Certified|Registered)(?: [A-Z][a-z]+){1,5} \((?P<acr>[A-Z]{2,6}(?:-[A-Z])?)\)")
-CERTIFICATION_GAP = re.compile(r"\bvalue of (?:getting |being )?certifi|\bcertification (?:premium|boost|bump|gap)|"
-                               r"\b(?:premium|boost|bump|gap) (?:from|for|of) (?:getting |being )?certifi", re.I)
-COMPARED = re.compile(r"\b(?:than|compared (?:with|to)|versus|vs\.?|over)\s+(?:those |their |the |a |an )?(?P<b>[^,;.]{3,60})", re.I)
-FROM_TO = re.compile(r"\bfrom (?:being )?(?:an? )?(?P<b>[\w -]{3,40}?) to (?:being )?(?:an? )?(?P<a>[\w -]{3,40}?)\b(?:\s*[,;.(]|$|\s(?:can|will|is|you|adds?|means?))", re.I)
+CERTIFICATION_GAP = re.compile(
+    r"\bvalue of (?:getting |being )?certifi|\bcertification (?:premium|boost|bump|gap)|"
+    r"\b(?:premium|boost|bump|gap) (?:from|for|of) (?:getting |being )?certifi",
+    re.I,
+)
+COMPARED = re.compile(
+    r"\b(?:than|compared (?:with|to)|versus|vs\.?|over)\s+(?:those |their |the |a |an )?(?P<b>[^,;.]{3,60})", re.I
+)
+FROM_TO = re.compile(
+    r"\bfrom (?:being )?(?:an? )?(?P<b>[\w -]{3,40}?) to (?:being )?(?:an? )?(?P<a>[\w -]{3,40}?)\b(?:\s*[,;.(]|$|\s(?:can|will|is|you|adds?|means?))",
+    re.I,
+)
 
 
 def _compared(sentence: str, a: Amount) -> str:
     """A difference's two populations as the audit reads them, "A vs B" ("certified coders earn 17.7% more than
     non-certified coders" -> "certified vs non-certified"); the subgroup words alone when the text names one side."""
+
     def words(text: str) -> str:
         found = cues.population(text)
         if not found and re.search(r"(?<![-\w])certified\b", text, re.I):
             found = ["certified"]
         return ", ".join(found)
+
     m = FROM_TO.search(sentence)
     if m and words(m["a"]) and words(m["b"]):
         return f"{words(m['a'])} vs {words(m['b'])}"
     m = COMPARED.search(sentence, a.end)
-    if m and words(m["b"]) and words(sentence[:a.start]):
-        return f"{words(sentence[:a.start])} vs {words(m['b'])}"
+    if m and words(m["b"]) and words(sentence[: a.start]):
+        return f"{words(sentence[: a.start])} vs {words(m['b'])}"
     if CERTIFICATION_GAP.search(sentence):  # "the value of certification: a boost of over $13,000"
         return "certified vs non-certified"
     return words(sentence)
@@ -407,8 +508,9 @@ def extract_claims(text: str) -> list[dict]:
     from analysis import __version__
 
     article = blocks(text)
-    ctx = Context(article, _publisher_periods(article),
-                  about_pay=len(cues.PAY.findall(" ".join(b.text for b in article))) >= 5)
+    ctx = Context(
+        article, _publisher_periods(article), about_pay=len(cues.PAY.findall(" ".join(b.text for b in article))) >= 5
+    )
     rows: list[dict] = []
     heading: tuple[int, list[dict]] | None = None  # "## 1. Coding Manager – $86,203": read with the text under it
     for i, b in enumerate(article):

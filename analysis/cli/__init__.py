@@ -5,6 +5,7 @@ and `run(args) -> int`; command modules import heavy libraries inside `run`, so
 `--help` stays fast. Input problems print as one short message (no traceback
 unless --debug) and exit with status 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,10 +18,18 @@ COMMANDS = [
     ("validate", "analysis.cli.validate", "check the registry, checksums and every figure; summary per source"),
     ("figures", "analysis.cli.figures", "query the tidy figures table (CSV or a text table)"),
     ("run", "analysis.cli.run", "execute the notebooks and build the HTML/PDF report"),
-    ("sweep", "analysis.cli.sweep", "run every combination of a parameter grid (local processes or Dask) + summary table"),
+    (
+        "sweep",
+        "analysis.cli.sweep",
+        "run every combination of a parameter grid (local processes or Dask) + summary table",
+    ),
     ("audit", "analysis.cli.audit", "check an article's numeric claims against the data"),
     ("extract-claims", "analysis.cli.extract_claims", "read an article and write its pay claims as a claims file"),
-    ("add-source", "analysis.cli.add_source", "add a published BLS OEWS file: detect, copy, register (sha256), validate"),
+    (
+        "add-source",
+        "analysis.cli.add_source",
+        "add a published BLS OEWS file: detect, copy, register (sha256), validate",
+    ),
 ]
 EXIT_INPUT_ERROR = 2
 
@@ -56,8 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     root = os.environ.get("ANALYSIS_ROOT")
     if root and not os.path.isdir(root):
-        print(f"error: ANALYSIS_ROOT={root}: not a folder; expected the project folder that holds data/ "
-              "(or leave ANALYSIS_ROOT unset)", file=sys.stderr)
+        print(
+            f"error: ANALYSIS_ROOT={root}: not a folder; expected the project folder that holds data/ "
+            "(or leave ANALYSIS_ROOT unset)",
+            file=sys.stderr,
+        )
         return EXIT_INPUT_ERROR
     try:
         return args._run(args)

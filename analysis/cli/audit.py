@@ -3,6 +3,7 @@ reference_period, optional population and geography) against the publishers' own
 verdict per claim (match, rounded, mismatch, unverifiable) as CSV. With --article ARTICLE the claims are
 first extracted from the article's text (as `extract-claims` does) and then checked. Text cells that a
 spreadsheet would run as formulas (starting with = + - @) get a leading single quote; see analysis/core/csvsafe.py."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,10 +12,16 @@ import sys
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("claims", metavar="CLAIMS.csv", nargs="?", help="the claims file")
-    p.add_argument("--article", metavar="ARTICLE", help="extract the claims from this article (.txt, .md, .html) instead")
+    p.add_argument(
+        "--article", metavar="ARTICLE", help="extract the claims from this article (.txt, .md, .html) instead"
+    )
     p.add_argument("--claims-output", metavar="FILE", help="with --article: also write the extracted claims here")
-    p.add_argument("--tolerance-pct", type=float, default=None,
-                   help="a claim within this percentage of the data value is a match (default: 1.0)")
+    p.add_argument(
+        "--tolerance-pct",
+        type=float,
+        default=None,
+        help="a claim within this percentage of the data value is a match (default: 1.0)",
+    )
     p.add_argument("--output", metavar="FILE", help="write the CSV here instead of standard output")
 
 
@@ -27,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     if (args.claims is None) == (args.article is None):
         raise ParameterError("give either a claims file (CLAIMS.csv) or --article ARTICLE, not both or neither")
     data = load_data()  # the survey year a claim without a period is read against is the data's newest
-    params = check({} if args.tolerance_pct is None else {"tolerance_pct": args.tolerance_pct}, data, names=("tolerance_pct",))
+    params = check(
+        {} if args.tolerance_pct is None else {"tolerance_pct": args.tolerance_pct}, data, names=("tolerance_pct",)
+    )
     if args.article:
         out = audit_article(args.article, data.table, params, args.claims_output)
     else:
@@ -39,8 +48,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         out.to_csv(args.output, index=False, lineterminator="\n")
     except OSError as e:
-        raise ParameterError(f"--output {args.output}: cannot write it ({e.strerror or e}); expected a file in an existing, "
-                             "writable folder") from None
+        raise ParameterError(
+            f"--output {args.output}: cannot write it ({e.strerror or e}); expected a file in an existing, "
+            "writable folder"
+        ) from None
     return 0
 
 

@@ -1,6 +1,7 @@
 """Read an article (plain text, Markdown or HTML) and write its pay claims as a claims file for `audit`: one row per
 pay figure with the sentence it came from, value (value_high for a range), unit, statistic, publisher, period,
 geography and population, each marked machine-extracted with a confidence. Review the CSV before auditing it."""
+
 from __future__ import annotations
 
 import argparse

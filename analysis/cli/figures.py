@@ -1,15 +1,32 @@
 """Query the tidy figures table: filter by publisher, statistic and year; print CSV or a text table."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 
-OUTPUT_COLUMNS = ["source_id", "publisher", "citation", "reference_period", "geography", "population", "statistic",
-                  "unit", "value", "estimate", "top_coded", "suppressed", "derived", "bound"]
+OUTPUT_COLUMNS = [
+    "source_id",
+    "publisher",
+    "citation",
+    "reference_period",
+    "geography",
+    "population",
+    "statistic",
+    "unit",
+    "value",
+    "estimate",
+    "top_coded",
+    "suppressed",
+    "derived",
+    "bound",
+]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--publisher", action="append", help="keep this publisher (repeatable): bls, aapc, salary.com, payscale, ...")
+    p.add_argument(
+        "--publisher", action="append", help="keep this publisher (repeatable): bls, aapc, salary.com, payscale, ..."
+    )
     p.add_argument("--statistic", action="append", help="keep this statistic (repeatable): mean, median, p10, ...")
     p.add_argument("--year", type=int, action="append", help="keep this survey year (repeatable)")
     p.add_argument("--geography", help="keep this geography code (US, a state postal code, a CBSA code)")
@@ -22,7 +39,10 @@ def select(table, args):
     from analysis.core.errors import ParameterError
     from analysis.core.vocab import FIGURE_PUBLISHERS, PRIMARY, STATISTICS
 
-    for name, given, allowed in (("--publisher", args.publisher, FIGURE_PUBLISHERS), ("--statistic", args.statistic, STATISTICS)):
+    for name, given, allowed in (
+        ("--publisher", args.publisher, FIGURE_PUBLISHERS),
+        ("--statistic", args.statistic, STATISTICS),
+    ):
         unknown = sorted(set(given or []) - set(allowed))
         if unknown:
             raise ParameterError(f"{name}: unknown value(s) {', '.join(unknown)}; expected one of {', '.join(allowed)}")
@@ -38,8 +58,9 @@ def select(table, args):
     if args.primary_only:
         mask &= table["citation"] == PRIMARY
     out = table[mask].copy()
-    out["geography"] = out["geography_code"].where(out["geography_level"] == "national",
-                                                  out["geography_level"] + ":" + out["geography_code"])
+    out["geography"] = out["geography_code"].where(
+        out["geography_level"] == "national", out["geography_level"] + ":" + out["geography_code"]
+    )
     return out[OUTPUT_COLUMNS]
 
 

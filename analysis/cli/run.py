@@ -5,20 +5,36 @@ against the shipped data before any notebook starts. A notebook whose inputs did
 run (same cells, parameters, data and code) is reused from .cache/runs/ instead of executed, and so is the
 report; --force executes everything.
 """
+
 from __future__ import annotations
 
 import sys
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                        help="a run parameter, e.g. -p survey_year 2023 -p publishers bls,aapc")
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="a run parameter, e.g. -p survey_year 2023 -p publishers bls,aapc",
+    )
     parser.add_argument("--config", metavar="PARAMS.yaml", help="YAML file with a mapping of parameters")
     parser.add_argument("--show-code", action="store_true", help="keep the notebooks' code in the HTML report")
-    parser.add_argument("--jobs", type=int, default=None, metavar="N",
-                        help="notebooks run in parallel (default: number of cores; 1 = one after another)")
-    parser.add_argument("--force", action="store_true",
-                        help="execute every notebook and rebuild the report even if a cached result exists")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks run in parallel (default: number of cores; 1 = one after another)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="execute every notebook and rebuild the report even if a cached result exists",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -35,8 +51,9 @@ def parameters(args) -> dict:
             raise ParameterError(f"--config {args.config}: cannot read it ({e})") from None
         except yamlio.YAMLInputError as e:
             where = f", {e.where}" if e.line else ""
-            raise ParameterError(f"--config {args.config}{where}: {e.problem}; "
-                                 "expected a mapping like 'survey_year: 2023'") from None
+            raise ParameterError(
+                f"--config {args.config}{where}: {e.problem}; expected a mapping like 'survey_year: 2023'"
+            ) from None
         if not isinstance(loaded, dict):
             raise ParameterError(f"--config {args.config}: expected a mapping of parameter names to values")
         values.update(loaded)
@@ -60,13 +77,16 @@ def run(args) -> int:
     with gc_paused():  # one bounded run (analysis/core/startup.py)
         # validation is remembered on (values, data, code) and is not execution: --force does not redo it
         params = RunCache(paths).validated(parameters(args), paths)
-        outcome = runner.run(params, paths, jobs=args.jobs, show_code=params.show_code, progress=not args.quiet,
-                             force=args.force)
+        outcome = runner.run(
+            params, paths, jobs=args.jobs, show_code=params.show_code, progress=not args.quiet, force=args.force
+        )
     if not outcome.ok:
         print(f"error: run {outcome.run_id} failed\n{outcome.message}\n  files: {outcome.run_dir}", file=sys.stderr)
         return 1
     report = (outcome.report or {}).get("status", "built")
-    print(f"report: {outcome.run_dir / 'report.html'}\n        {outcome.run_dir / 'report.pdf'}\n"
-          f"latest: {paths.reports / 'latest'} ({outcome.timings['total']:.1f} s; notebooks: "
-          f"{outcome.count('executed')} executed, {outcome.count('reused')} reused; report {report})")
+    print(
+        f"report: {outcome.run_dir / 'report.html'}\n        {outcome.run_dir / 'report.pdf'}\n"
+        f"latest: {paths.reports / 'latest'} ({outcome.timings['total']:.1f} s; notebooks: "
+        f"{outcome.count('executed')} executed, {outcome.count('reused')} reused; report {report})"
+    )
     return 0

@@ -2,6 +2,7 @@
 
 Prints a short summary per source and exits non-zero on any failure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,13 +25,21 @@ def run(args: argparse.Namespace) -> int:
         counts = table.groupby("source_id").size()
         print(f"{'source':44} {'publisher':12} {'citation':16} {'period':10} rows")
         for e in registry.entries:
-            n = counts.get(e.id, 0) if e.loader in ("bls_oews", "curated") else {"cpi_u": len(cpi), "bea_rpp": len(rpp)}.get(e.loader, 0)
+            n = (
+                counts.get(e.id, 0)
+                if e.loader in ("bls_oews", "curated")
+                else {"cpi_u": len(cpi), "bea_rpp": len(rpp)}.get(e.loader, 0)
+            )
             print(f"{e.id:44} {e.publisher:12} {e.citation:16} {e.reference_period:10} {n}")
-    print(f"OK: {len(registry.entries)} sources, {sum(len(e.files) for e in registry.entries)} files (sha256 verified), "
-          f"{len(table)} figures valid; CPI-U {cpi.year.min()}-{cpi.year.max()}; {len(rpp)} price parities")
+    print(
+        f"OK: {len(registry.entries)} sources, {sum(len(e.files) for e in registry.entries)} files (sha256 verified), "
+        f"{len(table)} figures valid; CPI-U {cpi.year.min()}-{cpi.year.max()}; {len(rpp)} price parities"
+    )
     found = conflicts(table)
     if len(found):
         print(f"note: {len(found)} figure(s) published with different values by different sources (both kept):")
         for _, r in found.iterrows():
-            print(f"  {r['publisher']} {r['reference_period']} {r['statistic']} ({r['certified'] or r['soc_code']}): {r['values']}")
+            print(
+                f"  {r['publisher']} {r['reference_period']} {r['statistic']} ({r['certified'] or r['soc_code']}): {r['values']}"
+            )
     return 0

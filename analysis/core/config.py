@@ -5,6 +5,7 @@ package location, or from the ANALYSIS_ROOT environment variable (used by
 tests that run against a temporary copy of the project). Nothing depends on
 the current directory.
 """
+
 from __future__ import annotations
 
 import os

@@ -10,6 +10,7 @@ The rule is exactly reversible, so the original text is always recoverable: `res
 quote from a cell whose text after its leading quotes starts with one of those characters. (A cell that was
 already written that way, e.g. "'=x", is quoted once more on the way out so that `restore` gives it back.)
 """
+
 from __future__ import annotations
 
 import re

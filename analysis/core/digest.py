@@ -3,6 +3,7 @@
 Bottom layer (config and hashlib only), so the figures-table cache (sources/load.py) and the run cache
 (run_cache.py) key on the same digests.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,8 +17,20 @@ from pathlib import Path
 from analysis.core.config import PACKAGE_DIR, ProjectPaths
 
 # libraries whose versions can change what a notebook writes or how the report looks
-PACKAGES = ("paycheck-analysis", "pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbclient",
-            "ipykernel", "jinja2", "weasyprint", "pyarrow")
+PACKAGES = (
+    "paycheck-analysis",
+    "pandas",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbclient",
+    "ipykernel",
+    "jinja2",
+    "weasyprint",
+    "pyarrow",
+)
 FILE_PARAMETER_DIRS = ("claims",)  # folders of data/ read only through a file parameter
 
 
@@ -39,8 +52,11 @@ def sha256_text(text: str) -> str:
 
 def data_files(paths: ProjectPaths) -> dict[str, str]:
     """relative path -> sha256 of every file under data/."""
-    return {p.relative_to(paths.root).as_posix(): sha256_of(p) for p in sorted(paths.data.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.relative_to(paths.root).as_posix(): sha256_of(p)
+        for p in sorted(paths.data.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def without_file_parameter_dirs(files: dict[str, str], paths: ProjectPaths) -> dict[str, str]:
@@ -87,6 +103,7 @@ def versions() -> dict[str, str]:
                 if key and key not in out:
                     out[key] = version
     from importlib import metadata
+
     for name in PACKAGES:
         if name not in out:
             try:

@@ -2,6 +2,7 @@
 
 The CLI prints `str(error)` without a traceback; every message must make sense on its own.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,8 +56,10 @@ class ChecksumMismatchError(RegistryError):
 
     def __init__(self, mismatches: list[tuple[str, str, str]]):
         self.mismatches = mismatches  # (file, expected, actual)
-        super().__init__([Issue(f, f"sha256 mismatch: registry expects {exp}, file has {act}") for f, exp, act in mismatches],
-                         title="changed data files")
+        super().__init__(
+            [Issue(f, f"sha256 mismatch: registry expects {exp}, file has {act}") for f, exp, act in mismatches],
+            title="changed data files",
+        )
 
 
 class DataValidationError(InputError):

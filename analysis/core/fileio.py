@@ -5,6 +5,7 @@ with a FileProblem (a short phrase the caller prefixes with the file's name) bef
 Writes that must never be seen half-done go to a temporary file beside the target, are fsynced and
 renamed over it.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,8 @@ import shutil
 import stat
 from pathlib import Path
 
-MAX_TEXT_BYTES = 64 << 20        # claims files, curated CSVs, configs, grids: far above any real one
-MAX_OFFICIAL_BYTES = 1 << 30     # an official BLS file (the all-data workbook is about 100 MB)
+MAX_TEXT_BYTES = 64 << 20  # claims files, curated CSVs, configs, grids: far above any real one
+MAX_OFFICIAL_BYTES = 1 << 30  # an official BLS file (the all-data workbook is about 100 MB)
 
 
 class FileProblem(ValueError):
@@ -63,8 +64,10 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise FileProblem(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}, line {line}); "
-                          "expected a UTF-8 encoded file") from None
+        raise FileProblem(
+            f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}, line {line}); "
+            "expected a UTF-8 encoded file"
+        ) from None
 
 
 def read_text(path: str | os.PathLike, max_bytes: int = MAX_TEXT_BYTES) -> str:
@@ -128,7 +131,9 @@ def atomic_write_bytes(target: Path, data: bytes, tag: str = "write") -> None:
 
 def atomic_copy(source: Path, target: Path, tag: str = "copy") -> None:
     """Copy `source` to a temporary file beside `target`, fsync it, rename it over `target`."""
+
     def copy(fh):
         with open(source, "rb") as src:
             shutil.copyfileobj(src, fh, 1 << 20)
+
     _atomic(target, tag, copy)

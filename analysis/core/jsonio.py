@@ -1,5 +1,6 @@
 """JSON files with stable bytes (sorted keys, UTF-8, one trailing newline): the same object always writes the
 same file. Kept apart from outputs.py so the runner can write its manifest without importing pandas."""
+
 from __future__ import annotations
 
 import json

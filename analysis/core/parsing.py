@@ -4,6 +4,7 @@ Publications print money in several ways; curated files keep the published
 spelling, and this module turns it into a number plus, when the text says so,
 its unit. Anything else is rejected rather than guessed.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,7 +46,9 @@ def parse_amount(text: object) -> Amount:
         raise ValueError(f"expected {EXPECTED}, got {shown}")
     value = float(m["number"].replace(",", ""))
     if not math.isfinite(value) or value > MAX_AMOUNT:  # a 400-digit number is inf as a float
-        raise ValueError(f"expected {EXPECTED}, got a number of {len(m['number'].split('.')[0].replace(',', '')):,} digits")
+        raise ValueError(
+            f"expected {EXPECTED}, got a number of {len(m['number'].split('.')[0].replace(',', '')):,} digits"
+        )
     if m["k"]:
         value *= 1000
     if m["sign"]:

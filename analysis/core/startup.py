@@ -6,6 +6,7 @@ that module builds a Lark Earley parser when imported: about 1.1 s of every proc
 2-core machine a tenth of a cold run. No schema we validate (notebooks) uses that format, so the module is
 marked absent and jsonschema skips only that format check. Workers forked from the process inherit this.
 """
+
 from __future__ import annotations
 
 import gc

@@ -4,6 +4,7 @@ Publishers (id, name in words, how they collect pay), units, citation types, sou
 statistics, geography levels. This is the bottom layer: it imports nothing from the package,
 and every other module takes these names from here instead of spelling them out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,12 +12,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Publisher:
-    id: str                   # as in data/sources.yaml and the tidy table's `publisher`
-    name: str                 # how a reader sees it
-    collection_method: str    # how it gathers the pay figures it publishes (a key of COLLECTION_METHODS)
-    wages: bool = True        # publishes pay figures (False: reference data only, e.g. price parities)
-    compared: bool = False    # one of the publishers the analysis compares by default
-    full_name: str = ""       # spelled out where a reader first meets it (references, the report's opening)
+    id: str  # as in data/sources.yaml and the tidy table's `publisher`
+    name: str  # how a reader sees it
+    collection_method: str  # how it gathers the pay figures it publishes (a key of COLLECTION_METHODS)
+    wages: bool = True  # publishes pay figures (False: reference data only, e.g. price parities)
+    compared: bool = False  # one of the publishers the analysis compares by default
+    full_name: str = ""  # spelled out where a reader first meets it (references, the report's opening)
 
 
 _PUBLISHERS = (
@@ -28,14 +29,16 @@ _PUBLISHERS = (
     Publisher("payscale", "Payscale", "user reported", compared=True),
     Publisher("ziprecruiter", "ZipRecruiter", "job postings"),
     Publisher("indeed", "Indeed", "job postings"),
-    Publisher("wa_esd", "Washington ESD", "employer survey", full_name="Washington State Employment Security Department"),
+    Publisher(
+        "wa_esd", "Washington ESD", "employer survey", full_name="Washington State Employment Security Department"
+    ),
     Publisher("ny_dol", "New York DOL", "employer survey", full_name="New York State Department of Labor"),
     Publisher("other", "Other", "unknown"),
 )
 PUBLISHERS: dict[str, Publisher] = {p.id: p for p in _PUBLISHERS}
-REGISTRY_PUBLISHERS = tuple(PUBLISHERS)                                    # may register a publication
-FIGURE_PUBLISHERS = tuple(p.id for p in _PUBLISHERS if p.wages)            # may appear in the tidy table
-COMPARED_PUBLISHERS = tuple(p.id for p in _PUBLISHERS if p.compared)       # the default `publishers` parameter
+REGISTRY_PUBLISHERS = tuple(PUBLISHERS)  # may register a publication
+FIGURE_PUBLISHERS = tuple(p.id for p in _PUBLISHERS if p.wages)  # may appear in the tidy table
+COMPARED_PUBLISHERS = tuple(p.id for p in _PUBLISHERS if p.compared)  # the default `publishers` parameter
 
 
 def publisher_name(publisher_id: str) -> str:
@@ -66,6 +69,7 @@ def method_in_words(method: str) -> str:
     """How the report describes a collection method."""
     return COLLECTION_METHODS.get(method, method or "unknown method")
 
+
 # units
 ANNUAL, HOURLY, JOBS, PERCENT = "USD/year", "USD/hour", "jobs", "percent"
 UNITS = (ANNUAL, HOURLY, JOBS, PERCENT)
@@ -81,8 +85,12 @@ PERCENTILE_ORDER = ("p10", "p25", "median", "p75", "p90")
 PERCENTILE_P = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}
 STATISTIC_UNITS = {
     **{s: WAGE_UNITS for s in WAGE_STATISTICS},
-    "employment": (JOBS,), "projected_change": (JOBS,), "projected_growth": (PERCENT,),
-    "emp_prse": (PERCENT,), "mean_prse": (PERCENT,), "industry_share": (PERCENT,),
+    "employment": (JOBS,),
+    "projected_change": (JOBS,),
+    "projected_growth": (PERCENT,),
+    "emp_prse": (PERCENT,),
+    "mean_prse": (PERCENT,),
+    "industry_share": (PERCENT,),
 }
 STATISTICS = tuple(STATISTIC_UNITS)
 

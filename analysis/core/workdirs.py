@@ -7,6 +7,7 @@ it dies. `remove_dead(parent)` deletes every `.tmp-*` folder whose `.owner` lock
 gone. A folder without `.owner` (being created, or written by an older version) is left alone. The writer
 removes `.owner` before the rename, keeping the lock until the folder has its final name.
 """
+
 from __future__ import annotations
 
 import os

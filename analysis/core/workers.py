@@ -6,6 +6,7 @@ parent dies (prctl PR_SET_PDEATHSIG); elsewhere, or when the pool is started fro
 one (the signal follows the creating thread, not the process), a daemon thread in the worker exits it once its
 parent is gone. A kernel started by a worker notices its own parent's death (ipykernel's parent poller).
 """
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ document is composed into nodes first and checked before any value is built: no 
 is never used is harmless), at most MAX_DEPTH levels and MAX_NODES nodes, no duplicate key in a mapping.
 Every problem with the text, including bytes that are not UTF-8, is a YAMLInputError naming the line.
 """
+
 from __future__ import annotations
 
 import yaml
@@ -42,8 +43,9 @@ def _alias_error(text: str) -> YAMLInputError:
     """Where the first alias is (only the events know; composed nodes keep the anchor's position)."""
     for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.AliasEvent):
-            return YAMLInputError(f"aliases (*{event.anchor}) are not allowed; write the value out",
-                                  *_position(event.start_mark))
+            return YAMLInputError(
+                f"aliases (*{event.anchor}) are not allowed; write the value out", *_position(event.start_mark)
+            )
     return YAMLInputError("aliases are not allowed; write the value out")
 
 
@@ -66,8 +68,9 @@ def _check(root: yaml.Node, text: str) -> None:
                 if isinstance(key, yaml.ScalarNode):
                     ident = (key.tag, key.value)
                     if ident in keys:
-                        raise YAMLInputError(f"duplicate key {key.value!r} (first at line {keys[ident]})",
-                                             *_position(key.start_mark))
+                        raise YAMLInputError(
+                            f"duplicate key {key.value!r} (first at line {keys[ident]})", *_position(key.start_mark)
+                        )
                     keys[ident] = key.start_mark.line + 1
                 stack += [(key, depth + 1), (value, depth + 1)]
         elif isinstance(node, yaml.SequenceNode):
@@ -94,8 +97,11 @@ def load(text: str | bytes):
         raise
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        raise YAMLInputError(f"malformed YAML ({e.problem or e.context})", mark.line + 1 if mark else None,
-                             mark.column + 1 if mark else None) from None
+        raise YAMLInputError(
+            f"malformed YAML ({e.problem or e.context})",
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        ) from None
     except yaml.YAMLError as e:
         raise YAMLInputError(f"malformed YAML ({e})") from None
     except (ValueError, OverflowError, RecursionError) as e:  # e.g. an integer of 5,000 digits

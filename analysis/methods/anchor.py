@@ -5,6 +5,7 @@ is the state publication analysis.methods.geography.usable puts first. The natio
 bridge and the key findings all take the anchor from here, so they cannot disagree about which release, which
 geography or which fitted distribution they stand on.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -22,7 +23,9 @@ def rows(table: pd.DataFrame, params) -> pd.DataFrame:
     """The tidy rows of the anchor release (empty when the geography has none for these parameters)."""
     if is_national(params.geography):
         return bls_national(table, params.survey_year)
-    chosen = usable(candidates(table, params.hours_per_year), params.geography, params.survey_year, params.include_quotes)
+    chosen = usable(
+        candidates(table, params.hours_per_year), params.geography, params.survey_year, params.include_quotes
+    )
     if chosen.empty:
         return table.iloc[0:0]
     c = chosen.iloc[0]
@@ -36,7 +39,9 @@ def values(release: pd.DataFrame, hours_per_year: int = 2080) -> dict:
     ({} when it has none)."""
     r = release[release["value"].notna()]
     wages = to_unit(r, ANNUAL, hours_per_year)
-    got = {s: float(wages.loc[wages["statistic"] == s, "value"].iloc[0]) for s in WAGES if (wages["statistic"] == s).any()}
+    got = {
+        s: float(wages.loc[wages["statistic"] == s, "value"].iloc[0]) for s in WAGES if (wages["statistic"] == s).any()
+    }
     prse = r.loc[(r["statistic"] == "mean_prse") & (r["unit"] == PERCENT), "value"]
     if len(prse):
         got["mean_prse"] = float(prse.iloc[0])
@@ -65,12 +70,16 @@ def fit(fits: pd.DataFrame, params) -> pd.Series:
     geo = params.geography.strip().upper()
     geo = NATIONAL_CODE if is_national(geo) else geo
     m = cross_industry(fits)
-    same_year = (m["survey_year"] == params.survey_year).fillna(False) | (m["survey_year"].isna() & (geo != NATIONAL_CODE))
+    same_year = (m["survey_year"] == params.survey_year).fillna(False) | (
+        m["survey_year"].isna() & (geo != NATIONAL_CODE)
+    )
     m = m[same_year & ((m["geography_code"].str.upper() == geo) | (m["geography_name"].str.upper() == geo))]
     if m.empty:
         have = sorted(f"{y} {g}" for y, g in zip(fits["survey_year"], fits["geography_code"]))
-        raise ParameterError(f"no BLS percentile fit for survey year {params.survey_year} and geography {params.geography}; "
-                             f"fits exist for: {', '.join(have) or 'none'}")
+        raise ParameterError(
+            f"no BLS percentile fit for survey year {params.survey_year} and geography {params.geography}; "
+            f"fits exist for: {', '.join(have) or 'none'}"
+        )
     return m.iloc[0]
 
 

@@ -7,6 +7,7 @@ crosswalk is data (data/column_maps/occupations.csv: code, SOC version, years,
 code or year is a new row there (read by analysis.sources.column_maps). The series joins the codes but never hides the
 breaks: every row says which code it is and whether the definition changed that year.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,13 +31,17 @@ def national_series(table: pd.DataFrame, column_maps: Path | None = None) -> pd.
     occ = occupations(column_maps)
     t = bls_national(table)
     t = t[t["soc_code"].isin(occ["soc_code"])].merge(
-        occ[["soc_code", "soc_version", "series_code", "comparability"]], on="soc_code", how="left")
-    years = (t.drop_duplicates("survey_year").sort_values("survey_year")[["survey_year", "soc_code"]]
-             .reset_index(drop=True))
+        occ[["soc_code", "soc_version", "series_code", "comparability"]], on="soc_code", how="left"
+    )
+    years = (
+        t.drop_duplicates("survey_year").sort_values("survey_year")[["survey_year", "soc_code"]].reset_index(drop=True)
+    )
     prev = years["soc_code"].shift()
     years["soc_break"] = prev.notna() & (years["soc_code"] != prev)
-    years["break_note"] = [f"series breaks in {y}: SOC {p} -> {c}" if b else ""
-                           for y, p, c, b in zip(years["survey_year"], prev, years["soc_code"], years["soc_break"])]
+    years["break_note"] = [
+        f"series breaks in {y}: SOC {p} -> {c}" if b else ""
+        for y, p, c, b in zip(years["survey_year"], prev, years["soc_code"], years["soc_break"])
+    ]
     out = t.merge(years.drop(columns="soc_code"), on="survey_year", how="left")
     out["comparable"] = out["soc_code"] == out["series_code"]
     return out.sort_values(["survey_year", "statistic", "unit"], kind="stable").reset_index(drop=True)

@@ -6,6 +6,7 @@ turns any other publisher's number into a BLS percentile. A monotone (PCHIP) int
 log quantile function is given beside it, because the upper tail of wages is often heavier than
 a lognormal's. Every function is pure: (table, parameters) -> new table.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,8 +16,17 @@ from analysis.methods import anchor
 from analysis.sources.figures import GROUP
 from analysis.methods.harmonize import to_unit
 from analysis.sources.select import bls_national, bls_oews, cross_industry
-from analysis.core.vocab import (ANNUAL, NATIONAL_CODE, PERCENTILE_ORDER, PERCENTILE_P, PRIMARY, SECONDARY_QUOTE, is_national,
-                            publisher_name)
+from analysis.core.vocab import (
+    ANNUAL,
+    NATIONAL_CODE,
+    PERCENTILE_ORDER,
+    PERCENTILE_P,
+    PRIMARY,
+    SECONDARY_QUOTE,
+    is_national,
+    publisher_name,
+)
+
 _Z_GRID = np.linspace(-6.0, 6.0, 4001)  # standard-normal grid for the spline's mean and inverse
 
 
@@ -63,7 +73,11 @@ def _spline_log_quantile(fit_row, tail: str = "sigma") -> np.ndarray | None:
         return None
     z, y = map(np.array, zip(*pts))
     inner = PchipInterpolator(z, y)(np.clip(_Z_GRID, z[0], z[-1]))
-    low, high = (fit_row["sigma"],) * 2 if tail == "sigma" else ((y[1] - y[0]) / (z[1] - z[0]), (y[-1] - y[-2]) / (z[-1] - z[-2]))
+    low, high = (
+        (fit_row["sigma"],) * 2
+        if tail == "sigma"
+        else ((y[1] - y[0]) / (z[1] - z[0]), (y[-1] - y[-2]) / (z[-1] - z[-2]))
+    )
     return inner + low * np.minimum(_Z_GRID - z[0], 0) + high * np.maximum(_Z_GRID - z[-1], 0)
 
 
@@ -71,7 +85,7 @@ def _spline_mean(fit_row, tail: str = "sigma") -> float:
     logq = _spline_log_quantile(fit_row, tail)
     if logq is None:
         return float("nan")
-    w = np.exp(-_Z_GRID ** 2 / 2.0) / np.sqrt(2 * np.pi)  # the standard-normal density
+    w = np.exp(-(_Z_GRID**2) / 2.0) / np.sqrt(2 * np.pi)  # the standard-normal density
     return float(np.trapezoid(np.exp(logq) * w, _Z_GRID) / np.trapezoid(w, _Z_GRID))
 
 
@@ -92,36 +106,79 @@ def fit_bls(table: pd.DataFrame, params) -> pd.DataFrame:
         usable = pct[pct["value"].notna() & ~pct["top_coded"] & ~pct["suppressed"]]
         if len(usable) < 2:
             continue
-        values = {s: float(usable.loc[usable["statistic"] == s, "value"].iloc[0]) for s in PERCENTILE_ORDER
-                  if s in set(usable["statistic"])}
+        values = {
+            s: float(usable.loc[usable["statistic"] == s, "value"].iloc[0])
+            for s in PERCENTILE_ORDER
+            if s in set(usable["statistic"])
+        }
         left_out = [s for s in PERCENTILE_ORDER if s in set(pct["statistic"]) and s not in values]
         mu, sigma = fit_lognormal(values)
         mean_rows = g.loc[(g["statistic"] == "mean") & g["value"].notna(), "value"]
         published = float(mean_rows.iloc[0]) if len(mean_rows) else float("nan")
-        implied = float(np.exp(mu + sigma ** 2 / 2))
+        implied = float(np.exp(mu + sigma**2 / 2))
         first = g.iloc[0]
-        row = {"source_id": first["source_id"], "survey_year": first["survey_year"], "reference_period": first["reference_period"],
-               "geography_code": first["geography_code"], "geography_name": first["geography_name"],
-               "industry_code": first["industry_code"], "soc_code": first["soc_code"], "soc_title": first["soc_title"],
-               **{s: values.get(s, np.nan) for s in PERCENTILE_ORDER},
-               "mu": mu, "sigma": sigma, "n_percentiles": len(values),
-               "implied_mean": implied, "published_mean": published,
-               "mean_error_pct": (implied - published) / published * 100 if published == published else float("nan"),
-               "top_coded_or_suppressed": ", ".join(left_out),
-               "publisher": first["publisher"], "citation": first["citation"], "quoted_by": first["quoted_by"]}
+        row = {
+            "source_id": first["source_id"],
+            "survey_year": first["survey_year"],
+            "reference_period": first["reference_period"],
+            "geography_code": first["geography_code"],
+            "geography_name": first["geography_name"],
+            "industry_code": first["industry_code"],
+            "soc_code": first["soc_code"],
+            "soc_title": first["soc_title"],
+            **{s: values.get(s, np.nan) for s in PERCENTILE_ORDER},
+            "mu": mu,
+            "sigma": sigma,
+            "n_percentiles": len(values),
+            "implied_mean": implied,
+            "published_mean": published,
+            "mean_error_pct": (implied - published) / published * 100 if published == published else float("nan"),
+            "top_coded_or_suppressed": ", ".join(left_out),
+            "publisher": first["publisher"],
+            "citation": first["citation"],
+            "quoted_by": first["quoted_by"],
+        }
         row["spline_mean"] = _spline_mean(row)
-        row["spline_mean_error_pct"] = (row["spline_mean"] - published) / published * 100 if published == published else float("nan")
-        err = "no published mean to compare" if published != published else \
-            f"implied mean ${implied:,.0f} vs published ${published:,.0f} ({row['mean_error_pct']:+.1f}%)"
-        row["method_note"] = (f"Lognormal fitted by least squares to {len(values)} published annual percentiles of "
-                              f"{first['reference_period']} {first['geography_name'] or first['geography_code']} "
-                              f"(mu={mu:.4f}, sigma={sigma:.4f}" + (f"; left out: {', '.join(left_out)}" if left_out else "")
-                              + f"): {err}.")
+        row["spline_mean_error_pct"] = (
+            (row["spline_mean"] - published) / published * 100 if published == published else float("nan")
+        )
+        err = (
+            "no published mean to compare"
+            if published != published
+            else f"implied mean ${implied:,.0f} vs published ${published:,.0f} ({row['mean_error_pct']:+.1f}%)"
+        )
+        row["method_note"] = (
+            f"Lognormal fitted by least squares to {len(values)} published annual percentiles of "
+            f"{first['reference_period']} {first['geography_name'] or first['geography_code']} "
+            f"(mu={mu:.4f}, sigma={sigma:.4f}"
+            + (f"; left out: {', '.join(left_out)}" if left_out else "")
+            + f"): {err}."
+        )
         rows.append(row)
-    cols = ["source_id", "survey_year", "reference_period", "geography_code", "geography_name", "industry_code", "soc_code",
-            "soc_title", *PERCENTILE_ORDER, "mu", "sigma", "n_percentiles", "implied_mean", "published_mean", "mean_error_pct",
-            "spline_mean", "spline_mean_error_pct", "top_coded_or_suppressed", "method_note", "publisher", "citation",
-            "quoted_by"]
+    cols = [
+        "source_id",
+        "survey_year",
+        "reference_period",
+        "geography_code",
+        "geography_name",
+        "industry_code",
+        "soc_code",
+        "soc_title",
+        *PERCENTILE_ORDER,
+        "mu",
+        "sigma",
+        "n_percentiles",
+        "implied_mean",
+        "published_mean",
+        "mean_error_pct",
+        "spline_mean",
+        "spline_mean_error_pct",
+        "top_coded_or_suppressed",
+        "method_note",
+        "publisher",
+        "citation",
+        "quoted_by",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -132,7 +189,9 @@ def fit_diagnostics(fits: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     `fits`: fit_bls of the table (with its published percentiles)."""
     nat = cross_industry(fits)
     nat = nat[nat["source_id"].isin(bls_national(table)["source_id"]) & (nat["geography_code"] == NATIONAL_CODE)].copy()
-    prse = table[(table["statistic"] == "mean_prse") & table["source_id"].isin(nat["source_id"]) & table["value"].notna()]
+    prse = table[
+        (table["statistic"] == "mean_prse") & table["source_id"].isin(nat["source_id"]) & table["value"].notna()
+    ]
     nat = nat.merge(prse[["source_id", "value"]].rename(columns={"value": "mean_prse_pct"}), on="source_id", how="left")
     nat["mean_to_median"] = nat["published_mean"] / nat["median"]
     nat["lognormal_error_in_se"] = nat["mean_error_pct"] / nat["mean_prse_pct"]
@@ -142,39 +201,74 @@ def fit_diagnostics(fits: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     nat["heavy_tail_error_in_se"] = nat["heavy_tail_mean_error_pct"] / nat["mean_prse_pct"]
     errors = ["lognormal_error_in_se", "monotone_error_in_se", "heavy_tail_error_in_se"]
     nat["flag"] = nat[errors].abs().min(axis=1) > MEAN_ERROR_FACTOR
-    cols = ["source_id", "survey_year", "median", "published_mean", "mean_to_median", "implied_mean", "mean_error_pct",
-            "spline_mean_error_pct", "heavy_tail_mean_error_pct", "mean_prse_pct", *errors, "flag"]
+    cols = [
+        "source_id",
+        "survey_year",
+        "median",
+        "published_mean",
+        "mean_to_median",
+        "implied_mean",
+        "mean_error_pct",
+        "spline_mean_error_pct",
+        "heavy_tail_mean_error_pct",
+        "mean_prse_pct",
+        *errors,
+        "flag",
+    ]
     return nat[cols].sort_values("survey_year").reset_index(drop=True)
 
 
 def diagnostics_findings(diag: pd.DataFrame) -> list[str]:
     """One sentence per flagged release, with the numbers that make its mean inconsistent with its percentiles."""
     ok = diag[~diag["flag"]]
-    others = (f" (other years {ok['mean_to_median'].min():.3f}-{ok['mean_to_median'].max():.3f})" if len(ok) else "")
+    others = f" (other years {ok['mean_to_median'].min():.3f}-{ok['mean_to_median'].max():.3f})" if len(ok) else ""
     out = []
     for r in diag[diag["flag"]].itertuples():
-        closest = min((r.mean_error_pct, r.lognormal_error_in_se), (r.spline_mean_error_pct, r.monotone_error_in_se),
-                      (r.heavy_tail_mean_error_pct, r.heavy_tail_error_in_se), key=lambda e: abs(e[1]))
-        out.append(f"BLS May {int(r.survey_year)}: the published mean ${r.published_mean:,.0f} is {r.mean_to_median:.3f} times the "
-                   f"median ${r.median:,.0f}{others}; the closest distribution through its percentiles implies a mean "
-                   f"{closest[0]:+.1f}% away, {abs(closest[1]):.0f} times BLS's standard error of the mean (PRSE "
-                   f"{r.mean_prse_pct:g}%), more than the {MEAN_ERROR_FACTOR:g} allowed: that mean is inconsistent with its own "
-                   "percentiles.")
+        closest = min(
+            (r.mean_error_pct, r.lognormal_error_in_se),
+            (r.spline_mean_error_pct, r.monotone_error_in_se),
+            (r.heavy_tail_mean_error_pct, r.heavy_tail_error_in_se),
+            key=lambda e: abs(e[1]),
+        )
+        out.append(
+            f"BLS May {int(r.survey_year)}: the published mean ${r.published_mean:,.0f} is {r.mean_to_median:.3f} times the "
+            f"median ${r.median:,.0f}{others}; the closest distribution through its percentiles implies a mean "
+            f"{closest[0]:+.1f}% away, {abs(closest[1]):.0f} times BLS's standard error of the mean (PRSE "
+            f"{r.mean_prse_pct:g}%), more than the {MEAN_ERROR_FACTOR:g} allowed: that mean is inconsistent with its own "
+            "percentiles."
+        )
     return out
 
 
 def tail_sensitivity(fit_row, figures: pd.DataFrame) -> pd.DataFrame:
     """How much the survey year's implied mean and each figure's BLS percentile move with the tail choice:
     one row per figure (and one for the implied mean) and tail (lognormal fit, monotone with either tail)."""
-    rows = [{"what": "implied mean (published ${:,.0f})".format(fit_row["published_mean"]), "tail": "lognormal fit",
-             "value": fit_row["implied_mean"], "result": fit_row["implied_mean"]}]
-    rows += [{"what": rows[0]["what"], "tail": name, "value": _spline_mean(fit_row, tail), "result": _spline_mean(fit_row, tail)}
-             for tail, name in TAILS.items()]
+    rows = [
+        {
+            "what": "implied mean (published ${:,.0f})".format(fit_row["published_mean"]),
+            "tail": "lognormal fit",
+            "value": fit_row["implied_mean"],
+            "result": fit_row["implied_mean"],
+        }
+    ]
+    rows += [
+        {
+            "what": rows[0]["what"],
+            "tail": name,
+            "value": _spline_mean(fit_row, tail),
+            "result": _spline_mean(fit_row, tail),
+        }
+        for tail, name in TAILS.items()
+    ]
     for r in figures.itertuples():
         label = f"{publisher_name(r.publisher)} {r.reference_period} {r.statistic}, {r.population} (${r.value:,.0f})"
-        rows.append({"what": label, "tail": "lognormal fit", "value": r.value, "result": percentile_in_bls(r.value, fit_row)})
-        rows += [{"what": label, "tail": name, "value": r.value, "result": percentile_in_bls_spline(r.value, fit_row, tail)}
-                 for tail, name in TAILS.items()]
+        rows.append(
+            {"what": label, "tail": "lognormal fit", "value": r.value, "result": percentile_in_bls(r.value, fit_row)}
+        )
+        rows += [
+            {"what": label, "tail": name, "value": r.value, "result": percentile_in_bls_spline(r.value, fit_row, tail)}
+            for tail, name in TAILS.items()
+        ]
     out = pd.DataFrame(rows)
     out["spread"] = out.groupby("what")["result"].transform(lambda x: x.max() - x.min())
     return out
@@ -217,13 +311,19 @@ def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFr
     out["bls_percentile"] = out["bls_percentile_spline"].where(spline, out["bls_percentile_lognormal"])
     out["placement_method"] = np.where(spline, "monotone (PCHIP) interpolation", "lognormal fit")
     if is_national(params.geography):
-        period = f"May {params.survey_year}" if str(fit["reference_period"]).endswith("-05") else str(fit["reference_period"])
+        period = (
+            f"May {params.survey_year}"
+            if str(fit["reference_period"]).endswith("-05")
+            else str(fit["reference_period"])
+        )
         where = "BLS "
     else:  # a state anchor says whose distribution it is (an agency's table or a quote) and its period
         from analysis.methods.geography import evidence, period_words
 
-        period = (f"{fit['geography_name']}'s distribution ({evidence(fit['publisher'], fit['citation'], fit['quoted_by'])}; "
-                  f"{period_words(fit['reference_period'], fit['survey_year'])})")
+        period = (
+            f"{fit['geography_name']}'s distribution ({evidence(fit['publisher'], fit['citation'], fit['quoted_by'])}; "
+            f"{period_words(fit['reference_period'], fit['survey_year'])})"
+        )
         where = ""
     detail = out["detail"] if "detail" in out else pd.Series("", index=out.index)
     out["sentence"] = [_placement_sentence(r, d, period, where) for (_, r), d in zip(out.iterrows(), detail)]
@@ -237,37 +337,46 @@ def _placement_sentence(r, detail: str, period: str, where: str = "BLS ") -> str
     what = {"mean": "average", "median": "median"}.get(r["statistic"], r["statistic"])
     group = f" for {detail}" if detail else ""
     quoted = f", as quoted by {r['quoted_by'] or 'an unnamed page'}" if r["citation"] == SECONDARY_QUOTE else ""
-    kind = ("a group's average, not one worker's wage" if r["statistic"] == "mean"
-            else "the middle of another population" if r["publisher"] != "bls" else "")
-    return (f"{who}'s {what}{group} (${r['value']:,.0f}, {r['reference_period']}{quoted}) equals the wage at the {where}"
-            f"{_ordinal(int(round(r['bls_percentile'])))} percentile of {period}" + (f" ({kind})." if kind else "."))
+    kind = (
+        "a group's average, not one worker's wage"
+        if r["statistic"] == "mean"
+        else "the middle of another population"
+        if r["publisher"] != "bls"
+        else ""
+    )
+    return (
+        f"{who}'s {what}{group} (${r['value']:,.0f}, {r['reference_period']}{quoted}) equals the wage at the {where}"
+        f"{_ordinal(int(round(r['bls_percentile'])))} percentile of {period}" + (f" ({kind})." if kind else ".")
+    )
 
 
 def placement_findings(placed: pd.DataFrame) -> list[str]:
     """The placement sentences worth reading: one per publisher and value, without BLS's own median (the 50th)."""
     keep = placed[~((placed["publisher"] == "bls") & (placed["statistic"] == "median"))]
-    keep = keep.sort_values(["citation", "source_id"], kind="stable").drop_duplicates(["publisher", "statistic", "value"])
+    keep = keep.sort_values(["citation", "source_id"], kind="stable").drop_duplicates(
+        ["publisher", "statistic", "value"]
+    )
     return list(dict.fromkeys(keep.sort_values(["value"], kind="stable")["sentence"]))
 
 
 def method_notes(params) -> dict[str, str]:
     return {
         "lognormal_fit": "Each BLS OEWS wage distribution is a lognormal fitted by least squares to the published annual "
-                         "p10, p25, median, p75 and p90 on the log scale (log q = mu + sigma z); top-coded or suppressed "
-                         "percentiles are left out and fewer than two usable percentiles means no fit.",
+        "p10, p25, median, p75 and p90 on the log scale (log q = mu + sigma z); top-coded or suppressed "
+        "percentiles are left out and fewer than two usable percentiles means no fit.",
         "implied_mean": "The lognormal's mean exp(mu + sigma^2/2) is compared with BLS's published mean as a check of the fit; "
-                        "a monotone PCHIP interpolation of the log quantile function (lognormal slope beyond p10/p90) is "
-                        "reported beside it.",
+        "a monotone PCHIP interpolation of the log quantile function (lognormal slope beyond p10/p90) is "
+        "reported beside it.",
         "placement": f"Other publishers' figures (annual, {params.hours_per_year} hours per year for hourly ones) are placed "
-                     f"as published in the BLS May {params.survey_year} {params.geography} distribution, on the monotone "
-                     "interpolation of the published percentiles (lognormal 100 x Phi((ln value - mu) / sigma) when fewer "
-                     "than three percentiles are usable; both are in the placement table). A group's average or another "
-                     "population's median is the wage at that percentile, not one worker's position; quotes are placed only "
-                     "with include_quotes.",
+        f"as published in the BLS May {params.survey_year} {params.geography} distribution, on the monotone "
+        "interpolation of the published percentiles (lognormal 100 x Phi((ln value - mu) / sigma) when fewer "
+        "than three percentiles are usable; both are in the placement table). A group's average or another "
+        "population's median is the wage at that percentile, not one worker's position; quotes are placed only "
+        "with include_quotes.",
         "fit_diagnostics": "Each BLS national release's published mean is compared with the mean of three distributions "
-                           "through its percentiles (lognormal; monotone with lognormal-slope tails; monotone with tails "
-                           "continuing the outer segments), in percent and in BLS's standard errors of the mean (MEAN_PRSE); "
-                           f"a release whose closest fit is more than {MEAN_ERROR_FACTOR:g} standard errors away is flagged: "
-                           "its mean is inconsistent with its own percentiles. The survey year's tail table shows how much "
-                           "the implied mean and each placement move with the tail choice.",
+        "through its percentiles (lognormal; monotone with lognormal-slope tails; monotone with tails "
+        "continuing the outer segments), in percent and in BLS's standard errors of the mean (MEAN_PRSE); "
+        f"a release whose closest fit is more than {MEAN_ERROR_FACTOR:g} standard errors away is flagged: "
+        "its mean is inconsistent with its own percentiles. The survey year's tail table shows how much "
+        "the implied mean and each placement move with the tail choice.",
     }

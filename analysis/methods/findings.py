@@ -3,6 +3,7 @@
 All-workers answer first (BLS median and range), then how certified coders differ and why the
 quoted figures are higher or lower. Every money figure carries its dollar year; no internal ids.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -26,9 +27,17 @@ def _quotes(table: pd.DataFrame, params) -> list[str]:
     q = q[(q["survey_year"] <= params.survey_year) & (q["publisher"] != "bls")]
     q = q[q["survey_year"] == q.groupby("publisher")["survey_year"].transform("max")]
     q = q.assign(_depth=(q[list(reconcile.BREAKDOWNS)] != "").sum(axis=1))
-    q = q.sort_values(["publisher", "_depth", "value"]).drop_duplicates(["publisher", "value"]).groupby("publisher").head(2)
-    return [f"{publisher_name(r.publisher)} {r.statistic} {_usd(r.value)} ({r.population.split(' (')[0]}, "
-            f"{int(r.survey_year)} dollars, quoted by {r.quoted_by.split(':')[0] or 'an unnamed page'})" for r in q.itertuples()]
+    q = (
+        q.sort_values(["publisher", "_depth", "value"])
+        .drop_duplicates(["publisher", "value"])
+        .groupby("publisher")
+        .head(2)
+    )
+    return [
+        f"{publisher_name(r.publisher)} {r.statistic} {_usd(r.value)} ({r.population.split(' (')[0]}, "
+        f"{int(r.survey_year)} dollars, quoted by {r.quoted_by.split(':')[0] or 'an unnamed page'})"
+        for r in q.itertuples()
+    ]
 
 
 def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataFrame | None = None) -> list[str]:
@@ -36,52 +45,88 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
     y, dy = params.survey_year, params.dollar_year
     bls = anchor.release(table, params)
     evidence = reconcile.evidence(table, params)
-    band = table[(table["source_id"] == bls["source_id"]) & (table["unit"] == ANNUAL)
-                 & table["statistic"].isin(["p10", "p90"])].set_index("statistic")["value"]
+    band = table[
+        (table["source_id"] == bls["source_id"]) & (table["unit"] == ANNUAL) & table["statistic"].isin(["p10", "p90"])
+    ].set_index("statistic")["value"]
     f = cpi_factor(cpi, y, dy)
-    out = [f"All medical records specialists (BLS, May {y}): half earned more than {_usd(bls['median'])} a year"
-           + (f" and the middle 80% between {_usd(band['p10'])} and {_usd(band['p90'])}" if {"p10", "p90"} <= set(band.index) else "")
-           + (f" ({y} dollars; the median is {_usd(bls['median'] * f)} in {dy} dollars)." if dy != y else f" ({y} dollars)."),
-           f"Their average (mean) was {_usd(bls['mean'])} ({y} dollars), above the median because the highest earners pull it up."]
+    out = [
+        f"All medical records specialists (BLS, May {y}): half earned more than {_usd(bls['median'])} a year"
+        + (
+            f" and the middle 80% between {_usd(band['p10'])} and {_usd(band['p90'])}"
+            if {"p10", "p90"} <= set(band.index)
+            else ""
+        )
+        + (
+            f" ({y} dollars; the median is {_usd(bls['median'] * f)} in {dy} dollars)."
+            if dy != y
+            else f" ({y} dollars)."
+        ),
+        f"Their average (mean) was {_usd(bls['mean'])} ({y} dollars), above the median because the highest earners pull it up.",
+    ]
     ev = reconcile.aapc_certification(table, y) if "aapc" in params.publishers else None
     if ev is not None:
         share = (ev["all"] - ev["non-certified"]) / (ev["certified"] - ev["non-certified"])
         before = reconcile.aapc_certification(table, ev["year"] - 1)
-        same = (f" (the same figures as its {before['year']} report)" if before and before["year"] < ev["year"]
-                and all(before[k] == ev[k] for k in ("certified", "non-certified", "all")) else "")
-        out.append(f"In AAPC's own {ev['year']} survey{same}, members holding a credential averaged {_usd(ev['certified'])} and "
-                   f"those without {_usd(ev['non-certified'])} ({ev['year']} dollars), {ev['certified'] / ev['non-certified'] - 1:.0%} "
-                   f"more; about {share:.0%} of its respondents are certified (derived from its averages).")
+        same = (
+            f" (the same figures as its {before['year']} report)"
+            if before
+            and before["year"] < ev["year"]
+            and all(before[k] == ev[k] for k in ("certified", "non-certified", "all"))
+            else ""
+        )
+        out.append(
+            f"In AAPC's own {ev['year']} survey{same}, members holding a credential averaged {_usd(ev['certified'])} and "
+            f"those without {_usd(ev['non-certified'])} ({ev['year']} dollars), {ev['certified'] / ev['non-certified'] - 1:.0%} "
+            f"more; about {share:.0%} of its respondents are certified (derived from its averages)."
+        )
     b = reconcile.bridge(table, params) if (evidence["publisher"] != "bls").any() else pd.DataFrame()
-    cert = b[(b["publisher"] == "aapc") & (b["citation"] == PRIMARY) & b["population"].str.startswith("certified (")] if len(b) else b
+    cert = (
+        b[(b["publisher"] == "aapc") & (b["citation"] == PRIMARY) & b["population"].str.startswith("certified (")]
+        if len(b)
+        else b
+    )
     if len(cert):
         s = cert.set_index("step")["log_points"]
         lo = reconcile.bridge(table, params, share=params.certified_share_high).query("step == 'population'")
         hi = reconcile.bridge(table, params, share=params.certified_share_low).query("step == 'population'")
         key = (lo["source_id"] == cert["source_id"].iloc[0]) & (lo["population"] == cert["population"].iloc[0])
-        out.append(f"AAPC's certified average is {cert['gap_log_points'].iloc[0]:.0f} log points (about "
-                   f"{cert['end'].iloc[0] / cert['start'].iloc[0] - 1:.0%}) above the BLS median: {s['statistic']:+.0f} because it is "
-                   f"an average, {s['period']:+.0f} for the survey year, {s['population']:+.0f} for certification (if "
-                   f"{params.certified_share:.0%} of BLS's workforce is certified; {lo.loc[key, 'log_points'].iloc[0]:+.0f} to "
-                   f"{hi.loc[key, 'log_points'].iloc[0]:+.0f} for {params.certified_share_high:.0%} to {params.certified_share_low:.0%}) "
-                   f"and {s['unexplained']:+.0f} left unexplained (who answers a voluntary members' survey).")
+        out.append(
+            f"AAPC's certified average is {cert['gap_log_points'].iloc[0]:.0f} log points (about "
+            f"{cert['end'].iloc[0] / cert['start'].iloc[0] - 1:.0%}) above the BLS median: {s['statistic']:+.0f} because it is "
+            f"an average, {s['period']:+.0f} for the survey year, {s['population']:+.0f} for certification (if "
+            f"{params.certified_share:.0%} of BLS's workforce is certified; {lo.loc[key, 'log_points'].iloc[0]:+.0f} to "
+            f"{hi.loc[key, 'log_points'].iloc[0]:+.0f} for {params.certified_share_high:.0%} to {params.certified_share_low:.0%}) "
+            f"and {s['unexplained']:+.0f} left unexplained (who answers a voluntary members' survey)."
+        )
     quotes = _quotes(table, params)
     if quotes:
-        out.append(f"Figures known only as quotes ({'; '.join(quotes)}) cannot be checked against their "
-                   "publishers' own releases, so they are shown as claims and "
-                   + ("enter the analysis only because include_quotes is on." if params.include_quotes else "left out of the analysis."))
+        out.append(
+            f"Figures known only as quotes ({'; '.join(quotes)}) cannot be checked against their "
+            "publishers' own releases, so they are shown as claims and "
+            + (
+                "enter the analysis only because include_quotes is on."
+                if params.include_quotes
+                else "left out of the analysis."
+            )
+        )
     pooled, _ = reconcile.pooled(reconcile.comparable(table, cpi, params), params)
     done = pooled[pooled["method"] != "none"]
     if len(done):
         r = done.iloc[0]
-        out.append(f"Pooled {r['statistic']} of {r['population']}: {_usd(r['estimate'])} ({dy} dollars; interval "
-                   f"{_usd(r['low'])}–{_usd(r['high'])}, {int(r['n_figures'])} figures).")
+        out.append(
+            f"Pooled {r['statistic']} of {r['population']}: {_usd(r['estimate'])} ({dy} dollars; interval "
+            f"{_usd(r['low'])}–{_usd(r['high'])}, {int(r['n_figures'])} figures)."
+        )
     else:
-        out.append(f"No pooled figure: no population has {reconcile.MIN_POOLED} own-release figures for May {y}, and figures of "
-                   "different populations (all specialists, certified members, one job title) are not averaged together.")
+        out.append(
+            f"No pooled figure: no population has {reconcile.MIN_POOLED} own-release figures for May {y}, and figures of "
+            "different populations (all specialists, certified members, one job title) are not averaged together."
+        )
     if audit is not None and len(audit):
         n = audit["verdict"].value_counts()
-        out.append(f"Of the article's {len(audit)} checked claims, {n.get('exact', 0)} equal a publisher's own figure exactly, "
-                   f"{n.get('rounded', 0)} as rounded, {n.get('close', 0)} are close, {n.get('mismatch', 0)} do not match and "
-                   f"{n.get('unverifiable', 0)} cannot be checked against any publisher's own release.")
+        out.append(
+            f"Of the article's {len(audit)} checked claims, {n.get('exact', 0)} equal a publisher's own figure exactly, "
+            f"{n.get('rounded', 0)} as rounded, {n.get('close', 0)} are close, {n.get('mismatch', 0)} do not match and "
+            f"{n.get('unverifiable', 0)} cannot be checked against any publisher's own release."
+        )
     return list(dict.fromkeys(out))[:MAX_FINDINGS]

@@ -6,6 +6,7 @@ it that much: BLS's own release, a state agency's own OEWS-based table (primary:
 when the researcher lets quotes in (`include_quotes`), a page quoting BLS (secondary). An undated source qualifies
 for any survey year and is labelled "period not stated"; it is never relabelled as a May survey.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,10 +17,32 @@ from analysis.sources.select import cross_industry
 from analysis.core.vocab import ANNUAL, PERCENTILE_ORDER, PRIMARY, SECONDARY_QUOTE, is_national, publisher_name
 
 AREA_LEVELS = ("state", "metro", "nonmetro", "region")
-AREA_COLUMNS = ["geography_level", "geography_code", "geography_name", "reference_period", "survey_year", "publisher",
-                "citation", "quoted_by", "source_id", "evidence", "mean", *PERCENTILE_ORDER]
-CANDIDATE_COLUMNS = ["survey_year", "geography_code", "geography_name", "source_id", "publisher", "citation",
-                     "quoted_by", "reference_period", "quantiles", "has_mean"]
+AREA_COLUMNS = [
+    "geography_level",
+    "geography_code",
+    "geography_name",
+    "reference_period",
+    "survey_year",
+    "publisher",
+    "citation",
+    "quoted_by",
+    "source_id",
+    "evidence",
+    "mean",
+    *PERCENTILE_ORDER,
+]
+CANDIDATE_COLUMNS = [
+    "survey_year",
+    "geography_code",
+    "geography_name",
+    "source_id",
+    "publisher",
+    "citation",
+    "quoted_by",
+    "reference_period",
+    "quantiles",
+    "has_mean",
+]
 AGENCIES = {"wa_esd": "Washington State Employment Security Department", "ny_dol": "New York State Department of Labor"}
 AGENCY_SHORT = {"wa_esd": "WA ESD table", "ny_dol": "NY DOL table"}
 
@@ -52,12 +75,25 @@ def _wide(table: pd.DataFrame, hours_per_year: int) -> pd.DataFrame:
     t = cross_industry(table[table["geography_level"].isin(AREA_LEVELS)])
     t = harmonize.to_unit(t, ANNUAL, hours_per_year)
     t = t[t["statistic"].isin(("mean",) + PERCENTILE_ORDER) & t["value"].notna()]
-    key = ["source_id", "geography_level", "geography_code", "geography_name", "reference_period", "publisher",
-           "citation", "quoted_by"]
+    key = [
+        "source_id",
+        "geography_level",
+        "geography_code",
+        "geography_name",
+        "reference_period",
+        "publisher",
+        "citation",
+        "quoted_by",
+    ]
     if t.empty:
         return pd.DataFrame(columns=AREA_COLUMNS)
-    wide = (t.drop_duplicates(key + ["statistic"]).set_index(key + ["statistic"])["value"].unstack()
-            .reindex(columns=["mean", *PERCENTILE_ORDER]).reset_index())
+    wide = (
+        t.drop_duplicates(key + ["statistic"])
+        .set_index(key + ["statistic"])["value"]
+        .unstack()
+        .reindex(columns=["mean", *PERCENTILE_ORDER])
+        .reset_index()
+    )
     years = t.drop_duplicates("source_id").set_index("source_id")["survey_year"]
     wide["survey_year"] = wide["source_id"].map(years).astype("Int64")
     wide["evidence"] = [evidence(p, c, q) for p, c, q in zip(wide["publisher"], wide["citation"], wide["quoted_by"])]
@@ -96,8 +132,12 @@ def areas(table: pd.DataFrame, params) -> pd.DataFrame:
     wide["period"] = [period_words(p, y) for p, y in zip(wide["reference_period"], wide["survey_year"])]
     # metro areas and regions first: the report cuts long tables, and states are also ranked in the states chart
     level = wide["geography_level"].map({lv: i for i, lv in enumerate(("metro", "nonmetro", "region", "state"))})
-    return (wide.assign(_level=level).sort_values(["_level", "geography_name", "reference_period", "source_id"])
-            .drop(columns="_level")[AREA_COLUMNS + ["period"]].reset_index(drop=True))
+    return (
+        wide.assign(_level=level)
+        .sort_values(["_level", "geography_name", "reference_period", "source_id"])
+        .drop(columns="_level")[AREA_COLUMNS + ["period"]]
+        .reset_index(drop=True)
+    )
 
 
 def check(params, cands: pd.DataFrame) -> None:
@@ -105,7 +145,10 @@ def check(params, cands: pd.DataFrame) -> None:
 
     A state is valid when one publication gives it >= 3 quantiles (or a mean and two) for the survey year (or
     undated); a quote only with include_quotes. The message says which states are valid and why this one is not."""
-    if is_national(params.geography) or not usable(cands, params.geography, params.survey_year, params.include_quotes).empty:
+    if (
+        is_national(params.geography)
+        or not usable(cands, params.geography, params.survey_year, params.include_quotes).empty
+    ):
         return
     year = cands[(cands["survey_year"] == params.survey_year).fillna(False) | cands["survey_year"].isna()]
     own = sorted(set(year.loc[year["citation"] == PRIMARY, "geography_code"]))
@@ -113,8 +156,10 @@ def check(params, cands: pd.DataFrame) -> None:
     why = f"has no published wage distribution (>= 3 quantiles, or a mean and two) for May {params.survey_year} in the data"
     if not usable(cands, params.geography, params.survey_year, True).empty:
         src = usable(cands, params.geography, params.survey_year, True).iloc[0]
-        why = (f"has wage percentiles only as a secondary quote ({src['source_id']}, quoted by {src['quoted_by']}); "
-               "set include_quotes to true to anchor on a quote")
+        why = (
+            f"has wage percentiles only as a secondary quote ({src['source_id']}, quoted by {src['quoted_by']}); "
+            "set include_quotes to true to anchor on a quote"
+        )
     else:
         g = params.geography.strip().upper()
         other = cands[(cands["geography_code"].str.upper() == g) | (cands["geography_name"].str.upper() == g)]
@@ -122,5 +167,7 @@ def check(params, cands: pd.DataFrame) -> None:
             why += f" (it has one for {', '.join(sorted(str(y) for y in other['survey_year'].dropna().unique()))})"
     raise ParameterError(
         f"parameter 'geography': {params.geography!r} {why}; valid geographies for May {params.survey_year}: "
-        f"{', '.join(['US'] + own)}" + (f"; with include_quotes also: {', '.join(quoted)}" if quoted else "")
-        + " (state means for every state are in the geography section)")
+        f"{', '.join(['US'] + own)}"
+        + (f"; with include_quotes also: {', '.join(quoted)}" if quoted else "")
+        + " (state means for every state are in the geography section)"
+    )

@@ -4,6 +4,7 @@ Every function is pure: (table, parameters) -> new table. Rows this module compu
 are flagged `derived` and say how in `note`; `method_notes` gives the one-sentence
 description of each step, with its parameters, that the report prints.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -49,8 +50,9 @@ def cpi_factor(cpi: pd.DataFrame, from_year: int, to_year: int) -> float:
     for y in (from_year, to_year):
         if y not in index:
             years = sorted(index)
-            raise ParameterError(f"dollar year {y}: no CPI-U annual average in the shipped data; "
-                                 f"available years: {years[0]}-{years[-1]}")
+            raise ParameterError(
+                f"dollar year {y}: no CPI-U annual average in the shipped data; available years: {years[0]}-{years[-1]}"
+            )
     return index[to_year] / index[from_year]
 
 
@@ -64,16 +66,20 @@ def to_dollar_year(table: pd.DataFrame, cpi: pd.DataFrame, dollar_year: int) -> 
     money = table[table["unit"].isin(WAGE_UNITS) & table["dollar_year"].notna()]
     missing = sorted(set(int(y) for y in money["dollar_year"]) - set(cpi["year"]))
     if missing:
-        raise ParameterError(f"figures in {', '.join(map(str, missing))} dollars cannot be restated: no CPI-U annual average; "
-                             f"available years: {cpi['year'].min()}-{cpi['year'].max()}")
+        raise ParameterError(
+            f"figures in {', '.join(map(str, missing))} dollars cannot be restated: no CPI-U annual average; "
+            f"available years: {cpi['year'].min()}-{cpi['year'].max()}"
+        )
     index = dict(zip(cpi["year"], cpi["cpi"]))
     factor = money["dollar_year"].astype(int).map(lambda y: index[dollar_year] / index[y])
     out = money.copy()
     moved = out["dollar_year"] != dollar_year
     out.loc[moved, "value"] = out.loc[moved, "value"] * factor[moved]
     out.loc[moved, "derived"] = True
-    text = [f"restated from {int(y)} to {dollar_year} dollars (CPI-U x{f:.4f})"
-            for y, f in zip(out.loc[moved, "dollar_year"], factor[moved])]
+    text = [
+        f"restated from {int(y)} to {dollar_year} dollars (CPI-U x{f:.4f})"
+        for y, f in zip(out.loc[moved, "dollar_year"], factor[moved])
+    ]
     out.loc[moved, "note"] = _append_note(out.loc[moved, "note"], pd.Series(text, index=out.index[moved], dtype=object))
     out["dollar_year"] = pd.array([dollar_year] * len(out), dtype="Int64")
     return out
@@ -83,11 +89,11 @@ def method_notes(params) -> dict[str, str]:
     """One sentence per harmonization step, with its parameters, for the report's methodology."""
     return {
         "units": f"Hourly and annual wages are converted with {params.hours_per_year} hours per year (the BLS convention is 2080); "
-                 "a converted figure is marked derived and the published figure is kept where both exist.",
+        "a converted figure is marked derived and the published figure is kept where both exist.",
         "dollars": f"Nominal figures are restated in {params.dollar_year} dollars by the ratio of CPI-U annual averages "
-                   "(U.S. city average, all items, CUUR0000SA0) of the target year and the figure's own year; BLS May "
-                   "estimates use their survey year's annual average.",
+        "(U.S. city average, all items, CUUR0000SA0) of the target year and the figure's own year; BLS May "
+        "estimates use their survey year's annual average.",
         "period": f"Comparisons are anchored on the BLS May {params.survey_year} survey; each figure keeps its own "
-                  "reference period, and figures from other years are restated, not relabelled.",
+        "reference period, and figures from other years are restated, not relabelled.",
         "scope": f"Publishers: {', '.join(params.publishers)}; geography: {params.geography}.",
     }

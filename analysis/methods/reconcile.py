@@ -5,6 +5,7 @@ Two evidence layers: a publisher's own release (citation primary) carries the an
 only as a quote enters only with params.include_quotes and is always labelled with who quotes it.
 Bounds ("over $54,700") are never used as point values. Every function is pure.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,8 @@ from analysis.core.vocab import ANNUAL, PRIMARY, publisher_name
 
 BREAKDOWNS = ("credential", "credential_count", "job_title", "experience_band", "education")
 POINT_STATISTICS = ("median", "mean")
-MIN_POOLED = 3          # figures of one population, statistic and period needed before pooling
-LOG_POINTS = 100        # a log point is 100 x the natural log of a ratio
+MIN_POOLED = 3  # figures of one population, statistic and period needed before pooling
+LOG_POINTS = 100  # a log point is 100 x the natural log of a ratio
 BLS_POPULATION = "all medical records specialists (BLS occupation)"
 STEPS = ("statistic", "period", "population", "unexplained")
 
@@ -30,9 +31,14 @@ def evidence(table: pd.DataFrame, params, include_quotes: bool | None = None) ->
     the publishers' own releases, plus quotes when params.include_quotes (or `include_quotes`, which overrides it).
     Adds `population` and `layer`."""
     wages = cross_industry(to_unit(table, ANNUAL, params.hours_per_year))
-    m = (wages["publisher"].isin(params.publishers) & (wages["geography_level"] == "national")
-         & wages["statistic"].isin(POINT_STATISTICS) & (wages["bound"] == "") & wages["value"].notna()
-         & wages["survey_year"].notna())
+    m = (
+        wages["publisher"].isin(params.publishers)
+        & (wages["geography_level"] == "national")
+        & wages["statistic"].isin(POINT_STATISTICS)
+        & (wages["bound"] == "")
+        & wages["value"].notna()
+        & wages["survey_year"].notna()
+    )
     if not (params.include_quotes if include_quotes is None else include_quotes):
         m &= wages["citation"] == PRIMARY
     out = wages[m].copy()
@@ -46,10 +52,13 @@ def population(r) -> str:
     if r["publisher"] == "bls":
         return BLS_POPULATION
     words = [{"certified": "certified", "non-certified": "non-certified"}.get(r["certified"], "")]
-    words += [f"{r['credential']} holders" if r["credential"] else "",
-              f"{r['credential_count']} credentials" if r["credential_count"] else "",
-              f"job title {r['job_title']!r}" if r["job_title"] else "",
-              f"{r['experience_band']} experience" if r["experience_band"] else "", r["education"]]
+    words += [
+        f"{r['credential']} holders" if r["credential"] else "",
+        f"{r['credential_count']} credentials" if r["credential_count"] else "",
+        f"job title {r['job_title']!r}" if r["job_title"] else "",
+        f"{r['experience_band']} experience" if r["experience_band"] else "",
+        r["education"],
+    ]
     who = " ".join(w for w in words if w) or "all"
     return f"{who} ({publisher_name(r['publisher'])} {'respondents' if r['publisher'] == 'aapc' else 'figures'})"
 
@@ -59,8 +68,11 @@ def placement_figures(table: pd.DataFrame, params) -> pd.DataFrame:
     quotes with params.include_quotes), with `detail` saying whom it describes."""
     figs = nearest_per_population(evidence(table, params), params.survey_year).copy()
     short = figs["population"].str.split(" (", n=1, regex=False).str[0]
-    figs["detail"] = np.where(figs["publisher"] == "bls", "all medical records specialists",
-                              np.where(figs["publisher"] == "aapc", short + " respondents", short))
+    figs["detail"] = np.where(
+        figs["publisher"] == "bls",
+        "all medical records specialists",
+        np.where(figs["publisher"] == "aapc", short + " respondents", short),
+    )
     return figs.sort_values(["value", "source_id"], kind="stable").reset_index(drop=True)
 
 
@@ -95,7 +107,13 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
     computed leaves `restated` empty and says why in `note`."""
     ev = nearest_per_population(evidence(table, params), params.survey_year)
     bls_stat = params.statistic if params.statistic in POINT_STATISTICS else "median"
-    ev = ev[(ev["publisher"] != "bls") | ((ev["source_id"] == anchor.national(table, params.survey_year).get("source_id")) & (ev["statistic"] == bls_stat))]
+    ev = ev[
+        (ev["publisher"] != "bls")
+        | (
+            (ev["source_id"] == anchor.national(table, params.survey_year).get("source_id"))
+            & (ev["statistic"] == bls_stat)
+        )
+    ]
     rows, dollars = [], cpi_factor(cpi, params.survey_year, params.dollar_year)
     for _, r in ev.iterrows():
         year, notes = int(r["survey_year"]), []
@@ -115,13 +133,44 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
         elif year != params.survey_year:
             notes.append(f"May {year} to May {params.survey_year} with BLS national {params.statistic} growth")
         restated = float(r["value"]) * stat * growth * dollars
-        rows.append({"population": r["population"], "publisher": r["publisher"], "citation": r["citation"], "layer": r["layer"],
-                     "source_id": r["source_id"], "reference_period": r["reference_period"], "survey_year": year,
-                     "statistic": r["statistic"], "value": float(r["value"]), "statistic_factor": stat, "period_factor": growth,
-                     "dollar_factor": dollars, "restated_statistic": params.statistic, "restated": restated,
-                     "dollar_year": params.dollar_year, "note": "; ".join(notes)})
-    cols = ["population", "publisher", "citation", "layer", "source_id", "reference_period", "survey_year", "statistic", "value",
-            "statistic_factor", "period_factor", "dollar_factor", "restated_statistic", "restated", "dollar_year", "note"]
+        rows.append(
+            {
+                "population": r["population"],
+                "publisher": r["publisher"],
+                "citation": r["citation"],
+                "layer": r["layer"],
+                "source_id": r["source_id"],
+                "reference_period": r["reference_period"],
+                "survey_year": year,
+                "statistic": r["statistic"],
+                "value": float(r["value"]),
+                "statistic_factor": stat,
+                "period_factor": growth,
+                "dollar_factor": dollars,
+                "restated_statistic": params.statistic,
+                "restated": restated,
+                "dollar_year": params.dollar_year,
+                "note": "; ".join(notes),
+            }
+        )
+    cols = [
+        "population",
+        "publisher",
+        "citation",
+        "layer",
+        "source_id",
+        "reference_period",
+        "survey_year",
+        "statistic",
+        "value",
+        "statistic_factor",
+        "period_factor",
+        "dollar_factor",
+        "restated_statistic",
+        "restated",
+        "dollar_year",
+        "note",
+    ]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["citation", "publisher", "population", "source_id"], kind="stable").reset_index(drop=True)
 
@@ -137,8 +186,15 @@ def hartung_knapp(log_values: np.ndarray, variances: np.ndarray, alpha: float = 
         warnings.simplefilter("ignore")  # statsmodels warns about per-figure intervals we do not use
         res = combine_effects(np.asarray(log_values, float), np.asarray(variances, float), method_re="dl", use_t=True)
         low, high = res.conf_int(alpha=alpha, use_t=True)[3]
-    return {"estimate": float(res.mean_effect_re), "se": float(res.sd_eff_w_re_hksj), "low": float(low), "high": float(high),
-            "tau2": float(res.tau2), "i2": float(res.i2), "df": int(res.df)}
+    return {
+        "estimate": float(res.mean_effect_re),
+        "se": float(res.sd_eff_w_re_hksj),
+        "low": float(low),
+        "high": float(high),
+        "tau2": float(res.tau2),
+        "i2": float(res.i2),
+        "df": int(res.df),
+    }
 
 
 def pooled(figures: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -153,39 +209,100 @@ def pooled(figures: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, loo = [], []
     for (pop, stat), g in figures.groupby(["population", "restated_statistic"], sort=True):
         own = g[(g["citation"] == PRIMARY) & (g["survey_year"] == params.survey_year)]
-        base = {"population": pop, "statistic": stat, "period": f"May {params.survey_year}", "n_figures": len(own),
-                "estimate": float("nan"), "low": float("nan"), "high": float("nan"), "tau2": float("nan"), "i2": float("nan")}
+        base = {
+            "population": pop,
+            "statistic": stat,
+            "period": f"May {params.survey_year}",
+            "n_figures": len(own),
+            "estimate": float("nan"),
+            "low": float("nan"),
+            "high": float("nan"),
+            "tau2": float("nan"),
+            "i2": float("nan"),
+        }
         if len(own) < MIN_POOLED:
-            rows.append({**base, "method": "none",
-                         "reason": f"no pooled figure: {len(own)} own-release {stat} figure(s) of this population for "
-                                   f"{params.survey_year}, {MIN_POOLED} needed"})
+            rows.append(
+                {
+                    **base,
+                    "method": "none",
+                    "reason": f"no pooled figure: {len(own)} own-release {stat} figure(s) of this population for "
+                    f"{params.survey_year}, {MIN_POOLED} needed",
+                }
+            )
             continue
         y = np.log(own["restated"].to_numpy(float))
         published = "rel_se" in own and own["rel_se"].notna().all()
         v = own["rel_se"].to_numpy(float) ** 2 if published else np.ones(len(y))
         r = hartung_knapp(y, v)
-        rows.append({**base, "estimate": float(np.exp(r["estimate"])), "low": float(np.exp(r["low"])),
-                     "high": float(np.exp(r["high"])), "tau2": r["tau2"], "i2": r["i2"], "method": "random effects, Hartung-Knapp",
-                     "reason": "within-figure variances: " + ("published relative standard errors" if published
-                                                              else "equal (no published standard error for every figure)")})
+        rows.append(
+            {
+                **base,
+                "estimate": float(np.exp(r["estimate"])),
+                "low": float(np.exp(r["low"])),
+                "high": float(np.exp(r["high"])),
+                "tau2": r["tau2"],
+                "i2": r["i2"],
+                "method": "random effects, Hartung-Knapp",
+                "reason": "within-figure variances: "
+                + (
+                    "published relative standard errors"
+                    if published
+                    else "equal (no published standard error for every figure)"
+                ),
+            }
+        )
         for i, (sid, pub) in enumerate(zip(own["source_id"], own["publisher"])):
             keep = np.arange(len(y)) != i
-            without = float(np.exp(hartung_knapp(y[keep], v[keep])["estimate"])) if keep.sum() >= 2 else float(np.exp(y[keep][0]))
+            without = (
+                float(np.exp(hartung_knapp(y[keep], v[keep])["estimate"]))
+                if keep.sum() >= 2
+                else float(np.exp(y[keep][0]))
+            )
             est = rows[-1]["estimate"]
-            loo.append({"population": pop, "statistic": stat, "source_id": sid, "publisher": pub, "estimate_without": without,
-                        "shift_pct": (without / est - 1) * 100})
-    summary = pd.DataFrame(rows, columns=["population", "statistic", "period", "n_figures", "estimate", "low", "high", "tau2",
-                                          "i2", "method", "reason"])
-    return summary, pd.DataFrame(loo, columns=["population", "statistic", "source_id", "publisher", "estimate_without", "shift_pct"])
+            loo.append(
+                {
+                    "population": pop,
+                    "statistic": stat,
+                    "source_id": sid,
+                    "publisher": pub,
+                    "estimate_without": without,
+                    "shift_pct": (without / est - 1) * 100,
+                }
+            )
+    summary = pd.DataFrame(
+        rows,
+        columns=[
+            "population",
+            "statistic",
+            "period",
+            "n_figures",
+            "estimate",
+            "low",
+            "high",
+            "tau2",
+            "i2",
+            "method",
+            "reason",
+        ],
+    )
+    return summary, pd.DataFrame(
+        loo, columns=["population", "statistic", "source_id", "publisher", "estimate_without", "shift_pct"]
+    )
 
 
 def aapc_certification(table: pd.DataFrame, year: int) -> dict | None:
     """AAPC's own national certified, non-certified and all-respondent means of the release nearest `year`
     (later on a tie) that has all three; None when no release has them."""
     a = primary(table)
-    a = a[(a["publisher"] == "aapc") & (a["geography_level"] == "national")
-          & (a["statistic"] == "mean") & (a["unit"] == ANNUAL) & a["value"].notna() & (a["bound"] == "")
-          & (a[list(BREAKDOWNS)] == "").all(axis=1)]
+    a = a[
+        (a["publisher"] == "aapc")
+        & (a["geography_level"] == "national")
+        & (a["statistic"] == "mean")
+        & (a["unit"] == ANNUAL)
+        & a["value"].notna()
+        & (a["bound"] == "")
+        & (a[list(BREAKDOWNS)] == "").all(axis=1)
+    ]
     best = None
     for sid, g in a.groupby("source_id"):
         got = {c: g.loc[g["certified"] == c, "value"] for c in ("certified", "non-certified", "all")}
@@ -210,10 +327,12 @@ def population_step(certified: str, publisher: str, ev: dict | None, share: floa
         return 0.0, "Headline covers all workers of its scope, like BLS: no population step."
     sample_share = (a - n) / (c - n)
     what = {"certified": "certified members", "non-certified": "non-certified members"}.get(
-        certified, f"AAPC's respondents (derived: {sample_share:.0%} certified)")
+        certified, f"AAPC's respondents (derived: {sample_share:.0%} certified)"
+    )
     return LOG_POINTS * float(np.log(target / mix)), (
         f"{what} vs a BLS workforce {share:.0%} certified, with AAPC {ev['year']}'s own means "
-        f"(certified ${c:,.0f}, non-certified ${n:,.0f}; {ev['source_id']}).")
+        f"(certified ${c:,.0f}, non-certified ${n:,.0f}; {ev['source_id']})."
+    )
 
 
 def _headline_rounding(value: float, estimate: bool) -> float:
@@ -242,37 +361,84 @@ def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFr
         value, year = float(h["value"]), int(h["survey_year"])
         steps = {}
         if h["statistic"] == "mean":
-            steps["statistic"] = (LOG_POINTS * np.log(start["mean"] / med),
-                                  f"Median to mean with {publisher_name(start['publisher'])}'s own {period_words(start['reference_period'], y0)} figures (${start['mean']:,.0f} / ${med:,.0f}).")
+            steps["statistic"] = (
+                LOG_POINTS * np.log(start["mean"] / med),
+                f"Median to mean with {publisher_name(start['publisher'])}'s own {period_words(start['reference_period'], y0)} figures (${start['mean']:,.0f} / ${med:,.0f}).",
+            )
         else:
             steps["statistic"] = (0.0, "A median, like the BLS anchor: no statistic step.")
         growth = _wage_growth(table, h["statistic"], y0, year)
         if year == y0:
             steps["period"] = (0.0, f"Same survey year ({y0}): no period step.")
         elif growth is None:
-            steps["period"] = (0.0, f"No BLS national release for {year}: wage growth to {year} not estimated, left unexplained.")
+            steps["period"] = (
+                0.0,
+                f"No BLS national release for {year}: wage growth to {year} not estimated, left unexplained.",
+            )
         else:
-            steps["period"] = (LOG_POINTS * np.log(growth), f"BLS national {h['statistic']} growth from May {y0} to May {year} "
-                                                             f"(x{growth:.4f}); the figure is in {year} dollars.")
+            steps["period"] = (
+                LOG_POINTS * np.log(growth),
+                f"BLS national {h['statistic']} growth from May {y0} to May {year} "
+                f"(x{growth:.4f}); the figure is in {year} dollars.",
+            )
         steps["population"] = population_step(h["certified"], h["publisher"], aapc_certification(table, year), share)
         gap = LOG_POINTS * np.log(value / med)
         explained = sum(a for a, _ in steps.values())
         rounding = _headline_rounding(value, bool(h["estimate"]))
         rest = gap - explained
-        steps["unexplained"] = (rest, f"Not explained by the steps above (collection method, coverage, sample): "
-                                      f"{rest:+.1f} log points; the figure's own rounding leaves +/-{rounding:.1f}"
-                                      + (" (the rest is within it)." if abs(rest) <= rounding else "."))
-        label = (f"{publisher_name(h['publisher'])} {h['reference_period']} {h['statistic']}, {h['population']}"
-                 + ("" if h["citation"] == PRIMARY else f", quoted by {h['quoted_by'] or 'an unnamed page'}"))
-        base = {"source_id": h["source_id"], "publisher": h["publisher"], "citation": h["citation"], "layer": h["layer"],
-                "population": h["population"], "headline_label": label, "start": med, "end": value, "gap_log_points": gap,
-                "certified_share": share, "rounding_log_points": rounding}
+        steps["unexplained"] = (
+            rest,
+            f"Not explained by the steps above (collection method, coverage, sample): "
+            f"{rest:+.1f} log points; the figure's own rounding leaves +/-{rounding:.1f}"
+            + (" (the rest is within it)." if abs(rest) <= rounding else "."),
+        )
+        label = f"{publisher_name(h['publisher'])} {h['reference_period']} {h['statistic']}, {h['population']}" + (
+            "" if h["citation"] == PRIMARY else f", quoted by {h['quoted_by'] or 'an unnamed page'}"
+        )
+        base = {
+            "source_id": h["source_id"],
+            "publisher": h["publisher"],
+            "citation": h["citation"],
+            "layer": h["layer"],
+            "population": h["population"],
+            "headline_label": label,
+            "start": med,
+            "end": value,
+            "gap_log_points": gap,
+            "certified_share": share,
+            "rounding_log_points": rounding,
+        }
         for i, name in enumerate(STEPS):
             lp, note = steps[name]
             dollars = (value - med) * lp / gap if abs(gap) > 1e-12 else med * lp / LOG_POINTS
-            rows.append({**base, "step_order": i, "step": name, "log_points": float(lp), "dollars": float(dollars), "method_note": note})
-    cols = ["source_id", "publisher", "citation", "layer", "population", "headline_label", "start", "end", "gap_log_points",
-            "certified_share", "rounding_log_points", "step_order", "step", "log_points", "dollars", "method_note"]
+            rows.append(
+                {
+                    **base,
+                    "step_order": i,
+                    "step": name,
+                    "log_points": float(lp),
+                    "dollars": float(dollars),
+                    "method_note": note,
+                }
+            )
+    cols = [
+        "source_id",
+        "publisher",
+        "citation",
+        "layer",
+        "population",
+        "headline_label",
+        "start",
+        "end",
+        "gap_log_points",
+        "certified_share",
+        "rounding_log_points",
+        "step_order",
+        "step",
+        "log_points",
+        "dollars",
+        "method_note",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -282,27 +448,32 @@ def share_sensitivity(table: pd.DataFrame, params) -> pd.DataFrame:
     parts = [bridge(table, params, share=s) for s in shares]
     b = pd.concat(parts, ignore_index=True)
     b = b[b["step"].isin(["population", "unexplained"])]
-    out = b.pivot_table(index=["source_id", "headline_label", "certified_share"], columns="step", values="log_points").reset_index()
+    out = b.pivot_table(
+        index=["source_id", "headline_label", "certified_share"], columns="step", values="log_points"
+    ).reset_index()
     out.columns.name = None
     return out.rename(columns={"population": "population_log_points", "unexplained": "unexplained_log_points"})
 
 
 def method_notes(params) -> dict[str, str]:
-    layer = ("own releases and, because include_quotes is on, quoted figures (labelled with who quotes them)"
-             if params.include_quotes else "the publishers' own releases only (quotes are shown as claims, not used)")
+    layer = (
+        "own releases and, because include_quotes is on, quoted figures (labelled with who quotes them)"
+        if params.include_quotes
+        else "the publishers' own releases only (quotes are shown as claims, not used)"
+    )
     return {
         "evidence": f"The analysis uses {layer}; figures given only as bounds ('over $X') are never used as values.",
         "comparable": f"Each population is reported on its own and restated to the {params.statistic}, May {params.survey_year} "
-                      f"and {params.dollar_year} dollars: statistic with BLS's own median/mean ratio of the figure's year, "
-                      "period with BLS national wage growth between survey years, dollars with CPI-U; each factor is shown.",
+        f"and {params.dollar_year} dollars: statistic with BLS's own median/mean ratio of the figure's year, "
+        "period with BLS national wage growth between survey years, dollars with CPI-U; each factor is shown.",
         "pooled": f"Figures are pooled only within one population and statistic for May {params.survey_year}, when at least "
-                  f"{MIN_POOLED} own-release figures exist: random effects on log values (DerSimonian-Laird tau2, statsmodels) "
-                  "with a Hartung-Knapp interval (t, k-1 degrees of freedom) and leave-one-out; otherwise the table says why "
-                  "there is no pooled figure.",
+        f"{MIN_POOLED} own-release figures exist: random effects on log values (DerSimonian-Laird tau2, statsmodels) "
+        "with a Hartung-Knapp interval (t, k-1 degrees of freedom) and leave-one-out; otherwise the table says why "
+        "there is no pooled figure.",
         "bridge": f"The bridge splits the gap between the BLS May {params.survey_year} median and each figure in log points "
-                  "(100 x ln ratio): statistic (BLS mean/median), period (BLS national wage growth to the figure's year), "
-                  f"population (AAPC's own certified and non-certified means, BLS's workforce assumed {params.certified_share:.0%} "
-                  f"certified, sensitivity {params.certified_share_low:.0%}-{params.certified_share_high:.0%}) and what is left, "
-                  "called unexplained and shown beside the figure's own rounding. Log steps add up exactly in any order; dollars "
-                  "are split in proportion to them.",
+        "(100 x ln ratio): statistic (BLS mean/median), period (BLS national wage growth to the figure's year), "
+        f"population (AAPC's own certified and non-certified means, BLS's workforce assumed {params.certified_share:.0%} "
+        f"certified, sensitivity {params.certified_share_low:.0%}-{params.certified_share_high:.0%}) and what is left, "
+        "called unexplained and shown beside the figure's own rounding. Log steps add up exactly in any order; dollars "
+        "are split in proportion to them.",
     }

@@ -11,6 +11,7 @@ the saving. A test checks that every executed notebook, table and chart is byte-
 The kernels of a process are shut down when it exits (multiprocessing's exit finalizers, which also run in
 process-pool workers), and a kernel whose process died is replaced.
 """
+
 from __future__ import annotations
 
 import os

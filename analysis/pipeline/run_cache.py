@@ -25,6 +25,7 @@ entry.json records the sha256 of every file of the entry; an entry is checked ag
 a damaged one (edited, truncated, garbage entry.json) is dropped with a warning and rebuilt.
 Delete .cache/runs/ to empty the cache (`--force` reruns everything without reading it).
 """
+
 from __future__ import annotations
 
 import json
@@ -53,8 +54,10 @@ def read_notebook(path: Path) -> dict:
 
 def notebook_digest(nb: dict) -> str:
     """sha256 of the cells' types, sources and tags, the nbformat version and the kernel name."""
-    cells = [{"type": c.get("cell_type"), "source": _source(c), "tags": sorted(c.get("metadata", {}).get("tags", []))}
-             for c in nb.get("cells", [])]
+    cells = [
+        {"type": c.get("cell_type"), "source": _source(c), "tags": sorted(c.get("metadata", {}).get("tags", []))}
+        for c in nb.get("cells", [])
+    ]
     kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name", "")
     return sha256_text(canonical({"nbformat": nb.get("nbformat"), "kernel": kernel, "cells": cells}))
 
@@ -67,7 +70,13 @@ def declared_parameters(nb: dict) -> list[str]:
         if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
             names = []
             for node in ast.parse(_source(cell)).body:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+                targets = (
+                    node.targets
+                    if isinstance(node, ast.Assign)
+                    else [node.target]
+                    if isinstance(node, ast.AnnAssign)
+                    else []
+                )
                 for t in targets:
                     if isinstance(t, ast.Name) and t.id not in names:
                         names.append(t.id)
@@ -106,18 +115,38 @@ class Inputs:
 
     def notebook_key(self, nb: dict, name: str, parameters: dict) -> str:
         passed = {k: v for k, v in parameters.items() if k not in SKIP_PARAMETERS}
-        return sha256_text(canonical({
-            "kind": "notebook", "name": name, "notebook": notebook_digest(nb), "parameters": passed,
-            "data": self.data, "files": parameter_files(passed, self.paths), "package": self.version,
-            "code": self.code, "versions": self.versions,
-        }))
+        return sha256_text(
+            canonical(
+                {
+                    "kind": "notebook",
+                    "name": name,
+                    "notebook": notebook_digest(nb),
+                    "parameters": passed,
+                    "data": self.data,
+                    "files": parameter_files(passed, self.paths),
+                    "package": self.version,
+                    "code": self.code,
+                    "versions": self.versions,
+                }
+            )
+        )
 
     def report_key(self, notebook_keys: list[str], parameters: dict, show_code: bool) -> str:
-        return sha256_text(canonical({
-            "kind": "report", "notebooks": notebook_keys, "parameters": parameters, "show_code": show_code,
-            "data": self.all_data, "files": parameter_files(parameters, self.paths), "package": self.version,
-            "code": self.code, "versions": self.versions,
-        }))
+        return sha256_text(
+            canonical(
+                {
+                    "kind": "report",
+                    "notebooks": notebook_keys,
+                    "parameters": parameters,
+                    "show_code": show_code,
+                    "data": self.all_data,
+                    "files": parameter_files(parameters, self.paths),
+                    "package": self.version,
+                    "code": self.code,
+                    "versions": self.versions,
+                }
+            )
+        )
 
 
 ENTRY = "entry.json"
@@ -127,8 +156,11 @@ def _checksums(folder: Path) -> dict[str, str]:
     """relative path -> sha256 of every file of a cache entry except entry.json and the writer's marker."""
     from analysis.core.workdirs import OWNER
 
-    return {p.relative_to(folder).as_posix(): sha256_of(p) for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name not in (ENTRY, OWNER)}
+    return {
+        p.relative_to(folder).as_posix(): sha256_of(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in (ENTRY, OWNER)
+    }
 
 
 def _damage(entry: Path, key: str) -> str | None:
@@ -174,8 +206,11 @@ class RunCache:
         problem = _damage(entry, key)
         if problem is None:
             return entry
-        print(f"warning: cache entry .cache/runs/{kind}/{key[:12]}... is damaged ({problem}); dropped, it will be "
-              "rebuilt", file=sys.stderr)
+        print(
+            f"warning: cache entry .cache/runs/{kind}/{key[:12]}... is damaged ({problem}); dropped, it will be "
+            "rebuilt",
+            file=sys.stderr,
+        )
         self._drop(entry)
         return None
 
@@ -225,6 +260,7 @@ class RunCache:
                 shutil.copytree(outputs, folder / "outputs")
             else:
                 (folder / "outputs").mkdir()
+
         return self.store("nb", key, fill, {**meta, "output_dir": str(outputs)})
 
     def restore_notebook(self, entry: Path, executed: Path, outputs: Path) -> dict:
@@ -245,6 +281,7 @@ class RunCache:
         def fill(folder: Path):
             for name in self.REPORT_FILES:
                 shutil.copy2(run_dir / name, folder / name)
+
         return self.store("report", key, fill, meta)
 
     def restore_report(self, entry: Path, run_dir: Path) -> dict:
@@ -260,11 +297,18 @@ class RunCache:
         from analysis.session import params as params_mod
         from analysis.session.check import validate
 
-        key = sha256_text(canonical({
-            "kind": "params", "values": values, "data": sha256_text(canonical(data_files(paths))),
-            "files": parameter_files(values, paths) if isinstance(values, dict) else {},
-            "code": code_digest(), "versions": versions(),
-        }))
+        key = sha256_text(
+            canonical(
+                {
+                    "kind": "params",
+                    "values": values,
+                    "data": sha256_text(canonical(data_files(paths))),
+                    "files": parameter_files(values, paths) if isinstance(values, dict) else {},
+                    "code": code_digest(),
+                    "versions": versions(),
+                }
+            )
+        )
         memo = self.root / "params" / f"{key}.json"
         if memo.is_file():
             try:

@@ -16,6 +16,7 @@ where nothing changed starts no kernel and imports neither papermill nor pandas.
 across notebooks, see analysis/pipeline/kernels.py), `report_step` (report.html/.pdf, built or copied) and `finish`
 (manifest.json, the atomic move into place, reports/latest).
 """
+
 from __future__ import annotations
 
 import os
@@ -41,7 +42,7 @@ class Result:
     notebook: str
     seconds: float
     error: dict | None = None  # cell_index, exec_count, ename, evalue
-    status: str = "executed"   # or "reused" (copied from the cache)
+    status: str = "executed"  # or "reused" (copied from the cache)
     key: str = ""
     cached_seconds: float | None = None  # reused: how long it took when it was executed
     kernel: str = ""  # executed in a kernel "started" for it, a warm kernel "reused", or a "fresh" one
@@ -110,8 +111,9 @@ def _stderr_to(log: Path):
             os.close(saved)
 
 
-def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path, root: Path | None = None,
-            kernel: str | None = None) -> Result:
+def execute(
+    path: Path, out_dir: Path, parameters: dict, cwd: Path, root: Path | None = None, kernel: str | None = None
+) -> Result:
     """Run one notebook; never raises, so results cross process boundaries as plain data.
 
     `root` (the project root) is passed to the kernel as ANALYSIS_ROOT, so its Session reads the same data
@@ -138,18 +140,31 @@ def execute(path: Path, out_dir: Path, parameters: dict, cwd: Path, root: Path |
                 kernels.discard(warm)
                 warm, state = _warm_kernel(path, cwd, root, kernel, out_dir), "started"
                 warm.prepare()
-        with _environ(**env), (nullcontext() if warm else _stderr_to(out_dir / "logs" / f"{path.stem}.stderr.txt")):
-            papermill.execute_notebook(str(path), str(out_nb), parameters=parameters, cwd=str(cwd),
-                                       progress_bar=False, log_output=False, **({"km": warm.km} if warm else {}))
+        with _environ(**env), nullcontext() if warm else _stderr_to(out_dir / "logs" / f"{path.stem}.stderr.txt"):
+            papermill.execute_notebook(
+                str(path),
+                str(out_nb),
+                parameters=parameters,
+                cwd=str(cwd),
+                progress_bar=False,
+                log_output=False,
+                **({"km": warm.km} if warm else {}),
+            )
     except PapermillExecutionError as e:
-        return Result(path.stem, time.perf_counter() - start,
-                      {"cell_index": e.cell_index, "exec_count": e.exec_count, "ename": e.ename, "evalue": e.evalue},
-                      kernel=state)
+        return Result(
+            path.stem,
+            time.perf_counter() - start,
+            {"cell_index": e.cell_index, "exec_count": e.exec_count, "ename": e.ename, "evalue": e.evalue},
+            kernel=state,
+        )
     except Exception as e:  # kernel died, notebook unreadable, ...
         if warm is not None:
             kernels.discard(warm)
-        return Result(path.stem, time.perf_counter() - start,
-                      {"cell_index": None, "exec_count": None, "ename": type(e).__name__, "evalue": str(e)})
+        return Result(
+            path.stem,
+            time.perf_counter() - start,
+            {"cell_index": None, "exec_count": None, "ename": type(e).__name__, "evalue": str(e)},
+        )
     return Result(path.stem, time.perf_counter() - start, kernel=state)
 
 
@@ -169,9 +184,15 @@ def _point_latest(paths: ProjectPaths, run_dir: Path) -> None:
 
 def _describe(result: Result, run_dir: Path) -> str:
     e = result.error
-    where = f"cell {e['cell_index']}" + (f" (In [{e['exec_count']}])" if e.get("exec_count") else "") if e["cell_index"] is not None else "before any cell ran"
-    return (f"notebook {result.notebook}.ipynb failed in {where}: {e['ename']}: {e['evalue']}\n"
-            f"  executed notebook kept at {run_dir / 'notebooks' / (result.notebook + '.ipynb')}")
+    where = (
+        f"cell {e['cell_index']}" + (f" (In [{e['exec_count']}])" if e.get("exec_count") else "")
+        if e["cell_index"] is not None
+        else "before any cell ran"
+    )
+    return (
+        f"notebook {result.notebook}.ipynb failed in {where}: {e['ename']}: {e['evalue']}\n"
+        f"  executed notebook kept at {run_dir / 'notebooks' / (result.notebook + '.ipynb')}"
+    )
 
 
 def _import_report_modules() -> None:
@@ -196,6 +217,7 @@ def _preload_report_modules():
 class Plan:
     """What a run will do, decided before anything executes: its folder, each notebook's parameters and cache
     key (and cached entry, unless forced), the report's key and entry."""
+
     run_id: str
     tmp: Path
     params: object
@@ -235,8 +257,14 @@ def check_output_folders(paths: ProjectPaths) -> None:
         raise AnalysisError(".cache/runs/.write.lock: is a folder; expected the cache's lock file (remove the folder)")
 
 
-def plan(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = False, force: bool = False,
-         warm_kernels: bool = True) -> Plan:
+def plan(
+    params,
+    paths: ProjectPaths,
+    jobs: int | None = None,
+    show_code: bool = False,
+    force: bool = False,
+    warm_kernels: bool = True,
+) -> Plan:
     started = time.perf_counter()
     nbs = notebooks(paths)
     if not nbs:
@@ -256,17 +284,34 @@ def plan(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool =
         keys[nb.stem] = inputs.notebook_key(content, nb.name, parameters[nb.stem])
     entries = {nb.stem: None if force else cache.lookup("nb", keys[nb.stem]) for nb in nbs}
     report_key = inputs.report_key([keys[nb.stem] for nb in nbs], params.as_dict(), show_code)
-    return Plan(run_id, tmp, params, show_code, force, jobs or os.cpu_count() or 1, nbs, parameters, keys, entries,
-                report_key, None if force else cache.lookup("report", report_key), inputs, cache,
-                inputs.all_data + inputs.code if warm_kernels else None, started,
-                {"keys": round(time.perf_counter() - started, 3)}, claim)
+    return Plan(
+        run_id,
+        tmp,
+        params,
+        show_code,
+        force,
+        jobs or os.cpu_count() or 1,
+        nbs,
+        parameters,
+        keys,
+        entries,
+        report_key,
+        None if force else cache.lookup("report", report_key),
+        inputs,
+        cache,
+        inputs.all_data + inputs.code if warm_kernels else None,
+        started,
+        {"keys": round(time.perf_counter() - started, 3)},
+        claim,
+    )
 
 
 def _reuse(p: Plan, nb: Path) -> Result:
     start = time.perf_counter()
     meta = p.cache.restore_notebook(p.entries[nb.stem], p.tmp / "notebooks" / nb.name, p.tmp / nb.stem)
-    return Result(nb.stem, time.perf_counter() - start, status="reused", key=p.keys[nb.stem],
-                  cached_seconds=meta.get("seconds"))
+    return Result(
+        nb.stem, time.perf_counter() - start, status="reused", key=p.keys[nb.stem], cached_seconds=meta.get("seconds")
+    )
 
 
 def execute_plan(p: Plan, paths: ProjectPaths, progress: bool = True) -> list[Result]:
@@ -288,11 +333,17 @@ def execute_plan(p: Plan, paths: ProjectPaths, progress: bool = True) -> list[Re
         results.append(result)
         if not result.error:
             name = result.notebook + ".ipynb"
-            p.cache.store_notebook(result.key, p.tmp / "notebooks" / name, p.tmp / result.notebook,
-                                   {"notebook": name, "seconds": round(result.seconds, 2), "run_id": p.run_id})
+            p.cache.store_notebook(
+                result.key,
+                p.tmp / "notebooks" / name,
+                p.tmp / result.notebook,
+                {"notebook": name, "seconds": round(result.seconds, 2), "run_id": p.run_id},
+            )
         if progress:
-            bar.write(f"{'failed  ' if result.error else 'executed'} {result.notebook} ({result.seconds:.1f} s)",
-                      file=sys.stderr)
+            bar.write(
+                f"{'failed  ' if result.error else 'executed'} {result.notebook} ({result.seconds:.1f} s)",
+                file=sys.stderr,
+            )
         bar.update()
 
     tasks = [(nb, p.tmp, p.parameters[nb.stem], paths.notebooks, paths.root, p.kernel) for nb in p.to_run]
@@ -344,13 +395,16 @@ def report_step(p: Plan, paths: ProjectPaths, progress: bool = True) -> tuple[di
         report = {"status": "built", "key": p.report_key, "seconds": round(time.perf_counter() - t0, 2)}
         p.cache.store_report(p.report_key, p.tmp, {"run_id": p.run_id, "seconds": report["seconds"]})
     if progress:
-        print(f"{'reused  ' if report['status'] == 'reused' else 'built   '} report ({report['seconds']:.1f} s)",
-              file=sys.stderr)
+        print(
+            f"{'reused  ' if report['status'] == 'reused' else 'built   '} report ({report['seconds']:.1f} s)",
+            file=sys.stderr,
+        )
     return report, ""
 
 
-def finish(p: Plan, paths: ProjectPaths, results: list[Result], report: dict | None, message: str,
-           point_latest: bool = True) -> RunOutcome:
+def finish(
+    p: Plan, paths: ProjectPaths, results: list[Result], report: dict | None, message: str, point_latest: bool = True
+) -> RunOutcome:
     """Write manifest.json and move the run folder into place: reports/<run-id>/ (and reports/latest unless
     `point_latest` is False), or reports/failed-<run-id>/ with the message naming the failed notebooks."""
     from analysis.sources.registry import load_registry
@@ -361,21 +415,37 @@ def finish(p: Plan, paths: ProjectPaths, results: list[Result], report: dict | N
     final = paths.reports / (p.run_id if ok else f"failed-{p.run_id}")
     if failed:
         message = "\n".join(_describe(r, final) for r in failed)
-    write_json(p.tmp / "manifest.json", {
-        "run_id": p.run_id, "status": "success" if ok else "failed", "error": message or None,
-        "parameters": p.params.as_dict(), "show_code": p.show_code, "jobs": p.jobs, "force": p.force,
-        "inputs": load_registry(paths).checksums(), "versions": versions(), "timings": p.timings,
-        "notebooks": [nb.name for nb in p.notebooks],
-        "cache": {
-            "notebooks": {r.notebook: {"status": r.status, "key": r.key, "seconds": round(r.seconds, 3),
-                                       **({"executed_seconds": r.cached_seconds} if r.status == "reused" else
-                                          {"kernel": r.kernel})}
-                          for r in results},
-            "not_run": [nb.stem for nb in p.notebooks if nb.stem not in {r.notebook for r in results}],
-            "report": report,
-            "data": p.inputs.data, "code": p.inputs.code,
+    write_json(
+        p.tmp / "manifest.json",
+        {
+            "run_id": p.run_id,
+            "status": "success" if ok else "failed",
+            "error": message or None,
+            "parameters": p.params.as_dict(),
+            "show_code": p.show_code,
+            "jobs": p.jobs,
+            "force": p.force,
+            "inputs": load_registry(paths).checksums(),
+            "versions": versions(),
+            "timings": p.timings,
+            "notebooks": [nb.name for nb in p.notebooks],
+            "cache": {
+                "notebooks": {
+                    r.notebook: {
+                        "status": r.status,
+                        "key": r.key,
+                        "seconds": round(r.seconds, 3),
+                        **({"executed_seconds": r.cached_seconds} if r.status == "reused" else {"kernel": r.kernel}),
+                    }
+                    for r in results
+                },
+                "not_run": [nb.stem for nb in p.notebooks if nb.stem not in {r.notebook for r in results}],
+                "report": report,
+                "data": p.inputs.data,
+                "code": p.inputs.code,
+            },
         },
-    })
+    )
     if p.claim is not None:
         p.claim.release_into(final)
     else:
@@ -385,8 +455,16 @@ def finish(p: Plan, paths: ProjectPaths, results: list[Result], report: dict | N
     return RunOutcome(p.run_id, final, ok, p.timings, message, results=results, report=report)
 
 
-def run(params, paths: ProjectPaths, jobs: int | None = None, show_code: bool = False, progress: bool = True,
-        force: bool = False, point_latest: bool = True, warm_kernels: bool = True) -> RunOutcome:
+def run(
+    params,
+    paths: ProjectPaths,
+    jobs: int | None = None,
+    show_code: bool = False,
+    progress: bool = True,
+    force: bool = False,
+    point_latest: bool = True,
+    warm_kernels: bool = True,
+) -> RunOutcome:
     """Execute every notebook with `params` (already validated) and build report.html/.pdf + manifest.json.
 
     Notebooks and a report whose cache keys are cached are copied instead (unless `force`); the rest run in a

@@ -20,6 +20,7 @@ cluster (--scheduler tcp://host:port): the same per-set function `run_set` is su
 Client. The workers must import this package and see the project folder at the same
 path (a shared file system), since each writes its run under reports/.
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,7 +42,7 @@ from analysis.session.headline import HEADLINE_COLUMNS
 
 RUN_COLUMNS = ["status", "run_id", "run_dir", "notebooks_executed", "notebooks_reused", "report", "seconds", "error"]
 DASK_HINT = "pip install 'paycheck-analysis[dask]'"
-MAX_SETS = 1000               # every set is a full run: a bigger grid is a mistake, not a sweep
+MAX_SETS = 1000  # every set is a full run: a bigger grid is a mistake, not a sweep
 MAX_GRID_BYTES = 1 << 20
 
 
@@ -77,13 +78,18 @@ def load_grid(path: str | os.PathLike, text: str | None = None) -> dict[str, lis
         grid = yamlio.load(read_grid(path) if text is None else text)
     except yamlio.YAMLInputError as e:
         where = f", {e.where}" if e.line else ""
-        raise ParameterError(f"--grid {path}{where}: {e.problem}; expected a mapping like 'survey_year: [2022, 2023]'") from None
+        raise ParameterError(
+            f"--grid {path}{where}: {e.problem}; expected a mapping like 'survey_year: [2022, 2023]'"
+        ) from None
     if not isinstance(grid, dict) or not grid:
-        raise ParameterError(f"--grid {path}: expected a mapping of parameter names to lists of values, "
-                             f"e.g. 'survey_year: [2022, 2023]'")
+        raise ParameterError(
+            f"--grid {path}: expected a mapping of parameter names to lists of values, e.g. 'survey_year: [2022, 2023]'"
+        )
     unknown = sorted(str(k) for k in grid if k not in FIELDS)
     if unknown:
-        raise ParameterError(f"--grid {path}: unknown parameter(s) {', '.join(unknown)}; valid parameters: {', '.join(FIELDS)}")
+        raise ParameterError(
+            f"--grid {path}: unknown parameter(s) {', '.join(unknown)}; valid parameters: {', '.join(FIELDS)}"
+        )
     out = {}
     for name, values in grid.items():
         values = values if isinstance(values, list) else [values]
@@ -92,8 +98,10 @@ def load_grid(path: str | os.PathLike, text: str | None = None) -> dict[str, lis
         out[name] = values
     count = math.prod(len(v) for v in out.values())
     if count > MAX_SETS:
-        raise ParameterError(f"--grid {path}: {count:,} parameter sets ({' x '.join(str(len(v)) for v in out.values())} "
-                             f"values); expected at most {MAX_SETS:,} in one sweep (split the grid); nothing was run")
+        raise ParameterError(
+            f"--grid {path}: {count:,} parameter sets ({' x '.join(str(len(v)) for v in out.values())} "
+            f"values); expected at most {MAX_SETS:,} in one sweep (split the grid); nothing was run"
+        )
     return out
 
 
@@ -123,8 +131,10 @@ def validate_sets(sets: list[dict], paths: ProjectPaths):
         except ParameterError as e:
             problems.append(f"  set {i} ({label(values)}): {e}")
     if problems:
-        raise ParameterError(f"{len(problems)} of {len(sets)} parameter set(s) in the grid are invalid; nothing was run:\n"
-                             + "\n".join(problems))
+        raise ParameterError(
+            f"{len(problems)} of {len(sets)} parameter set(s) in the grid are invalid; nothing was run:\n"
+            + "\n".join(problems)
+        )
     return validated
 
 
@@ -147,25 +157,47 @@ def run_set(task: dict) -> dict:
 
     started = time.perf_counter()
     paths = project_paths(task["root"])
-    row = {"set": task["index"], "values": task["values"], **dict.fromkeys(RUN_COLUMNS, ""), **dict.fromkeys(HEADLINE_COLUMNS, "")}
+    row = {
+        "set": task["index"],
+        "values": task["values"],
+        **dict.fromkeys(RUN_COLUMNS, ""),
+        **dict.fromkeys(HEADLINE_COLUMNS, ""),
+    }
     try:
         params = RunCache(paths).validated(task["values"], paths)
         if task.get("summary_only"):
-            row.update(set_headline(params, paths), status="success", notebooks_executed=0, notebooks_reused=0,
-                       seconds=round(time.perf_counter() - started, 2))
+            row.update(
+                set_headline(params, paths),
+                status="success",
+                notebooks_executed=0,
+                notebooks_reused=0,
+                seconds=round(time.perf_counter() - started, 2),
+            )
             return row
-        outcome = runner.run(params, paths, jobs=task.get("jobs", 1), show_code=params.show_code, progress=False,
-                             force=task.get("force", False), point_latest=False)
+        outcome = runner.run(
+            params,
+            paths,
+            jobs=task.get("jobs", 1),
+            show_code=params.show_code,
+            progress=False,
+            force=task.get("force", False),
+            point_latest=False,
+        )
         if outcome.ok:
             row.update(set_headline(params, paths))
     except Exception as e:  # noqa: BLE001 - one failed set must not stop the others
         row.update(status="error", error=f"{type(e).__name__}: {e}", seconds=round(time.perf_counter() - started, 2))
         return row
-    row.update(status="success" if outcome.ok else "failed", run_id=outcome.run_id,
-               run_dir=outcome.run_dir.relative_to(paths.root).as_posix(), notebooks_executed=outcome.count("executed"),
-               notebooks_reused=outcome.count("reused"), report=(outcome.report or {}).get("status", ""),
-               error=outcome.message.splitlines()[0] if outcome.message else "",
-               seconds=round(time.perf_counter() - started, 2))
+    row.update(
+        status="success" if outcome.ok else "failed",
+        run_id=outcome.run_id,
+        run_dir=outcome.run_dir.relative_to(paths.root).as_posix(),
+        notebooks_executed=outcome.count("executed"),
+        notebooks_reused=outcome.count("reused"),
+        report=(outcome.report or {}).get("status", ""),
+        error=outcome.message.splitlines()[0] if outcome.message else "",
+        seconds=round(time.perf_counter() - started, 2),
+    )
     return row
 
 
@@ -187,7 +219,9 @@ def require_distributed():
     try:
         import distributed
     except ImportError:
-        raise AnalysisError(f"--scheduler needs dask.distributed, which is not installed; install it with: {DASK_HINT}") from None
+        raise AnalysisError(
+            f"--scheduler needs dask.distributed, which is not installed; install it with: {DASK_HINT}"
+        ) from None
     return distributed
 
 
@@ -205,15 +239,25 @@ def _dask(tasks: list[dict], scheduler: str, done) -> None:
 
     client = dask_client(scheduler)
     try:
-        futures = client.map(run_set, tasks, pure=False, key=[f"paycheck-sweep-set-{t['index']}-{os.urandom(4).hex()}" for t in tasks])
+        futures = client.map(
+            run_set, tasks, pure=False, key=[f"paycheck-sweep-set-{t['index']}-{os.urandom(4).hex()}" for t in tasks]
+        )
         by_key = {f.key: t for f, t in zip(futures, tasks)}
         for fut in dask_completed(futures):
             try:
                 done(fut.result())
             except Exception as e:  # noqa: BLE001 - the worker died or could not import the package
                 t = by_key[fut.key]
-                done({"set": t["index"], "values": t["values"], **dict.fromkeys(RUN_COLUMNS, ""),
-                      **dict.fromkeys(HEADLINE_COLUMNS, ""), "status": "error", "error": f"{type(e).__name__}: {e}"})
+                done(
+                    {
+                        "set": t["index"],
+                        "values": t["values"],
+                        **dict.fromkeys(RUN_COLUMNS, ""),
+                        **dict.fromkeys(HEADLINE_COLUMNS, ""),
+                        "status": "error",
+                        "error": f"{type(e).__name__}: {e}",
+                    }
+                )
     finally:
         client.close()
 
@@ -224,14 +268,30 @@ def summary_csv(grid: dict[str, list], rows: list[dict]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["set", *names, *RUN_COLUMNS[:-1], *HEADLINE_COLUMNS, "error"])
     for r in sorted(rows, key=lambda r: r["set"]):
-        w.writerow(neutralise_row([r["set"], *(_text(r["values"][n]) for n in names), *(r[c] for c in RUN_COLUMNS[:-1]),
-                                   *(r[c] for c in HEADLINE_COLUMNS), r["error"]]))
+        w.writerow(
+            neutralise_row(
+                [
+                    r["set"],
+                    *(_text(r["values"][n]) for n in names),
+                    *(r[c] for c in RUN_COLUMNS[:-1]),
+                    *(r[c] for c in HEADLINE_COLUMNS),
+                    r["error"],
+                ]
+            )
+        )
     return buf.getvalue()
 
 
-def sweep(grid: dict[str, list], paths: ProjectPaths, jobs: int | None = None, scheduler: str | None = None,
-          force: bool = False, progress: bool = True, grid_text: str | None = None,
-          summary_only: bool = False) -> SweepOutcome:
+def sweep(
+    grid: dict[str, list],
+    paths: ProjectPaths,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    force: bool = False,
+    progress: bool = True,
+    grid_text: str | None = None,
+    summary_only: bool = False,
+) -> SweepOutcome:
     """Validate every set, run them (local processes, or Dask with `scheduler`) and write the summary;
     `summary_only`: only each set's headline row, without notebooks or reports."""
     from analysis.core.jsonio import write_json
@@ -244,17 +304,26 @@ def sweep(grid: dict[str, list], paths: ProjectPaths, jobs: int | None = None, s
         require_distributed()
     jobs = jobs or os.cpu_count() or 1
     sweep_id = new_run_id()
-    tasks = [{"index": i, "values": values, "root": str(paths.root), "force": force, "jobs": 1,
-              "summary_only": summary_only} for i, values in enumerate(sets, 1)]
+    tasks = [
+        {"index": i, "values": values, "root": str(paths.root), "force": force, "jobs": 1, "summary_only": summary_only}
+        for i, values in enumerate(sets, 1)
+    ]
     rows: list[dict] = []
 
     def done(row: dict) -> None:
         rows.append(row)
         if progress:
-            what = (f"run {row['run_id']}, {row['notebooks_executed']} executed, {row['notebooks_reused']} reused, "
-                    f"{row['seconds']} s" if row["run_id"] else row["error"] or f"summary only, {row['seconds']} s")
-            print(f"[{len(rows)}/{len(tasks)}] set {row['set']} ({label(row['values'])}): {row['status']} ({what})",
-                  file=sys.stderr, flush=True)
+            what = (
+                f"run {row['run_id']}, {row['notebooks_executed']} executed, {row['notebooks_reused']} reused, "
+                f"{row['seconds']} s"
+                if row["run_id"]
+                else row["error"] or f"summary only, {row['seconds']} s"
+            )
+            print(
+                f"[{len(rows)}/{len(tasks)}] set {row['set']} ({label(row['values'])}): {row['status']} ({what})",
+                file=sys.stderr,
+                flush=True,
+            )
 
     if scheduler:
         _dask(tasks, scheduler, done)
@@ -270,14 +339,27 @@ def sweep(grid: dict[str, list], paths: ProjectPaths, jobs: int | None = None, s
     claim = workdirs.make(tmp)
     (tmp / "summary.csv").write_text(summary_csv(grid, rows), encoding="utf-8")
     import yaml
-    (tmp / "grid.yaml").write_text(grid_text if grid_text is not None else yaml.safe_dump(grid, sort_keys=False), encoding="utf-8")
+
+    (tmp / "grid.yaml").write_text(
+        grid_text if grid_text is not None else yaml.safe_dump(grid, sort_keys=False), encoding="utf-8"
+    )
     ordered = sorted(rows, key=lambda r: r["set"])
-    write_json(tmp / "manifest.json", {
-        "sweep_id": sweep_id, "status": "success" if all(r["status"] == "success" for r in rows) else "failed",
-        "grid": grid, "sets": len(sets), "backend": "dask" if scheduler else "local", "scheduler": scheduler,
-        "jobs": None if scheduler else jobs, "force": force, "summary_only": summary_only, "seconds": seconds,
-        "runs": [{"set": r["set"], "parameters": r["values"], **{c: r[c] for c in RUN_COLUMNS}} for r in ordered],
-    })
+    write_json(
+        tmp / "manifest.json",
+        {
+            "sweep_id": sweep_id,
+            "status": "success" if all(r["status"] == "success" for r in rows) else "failed",
+            "grid": grid,
+            "sets": len(sets),
+            "backend": "dask" if scheduler else "local",
+            "scheduler": scheduler,
+            "jobs": None if scheduler else jobs,
+            "force": force,
+            "summary_only": summary_only,
+            "seconds": seconds,
+            "runs": [{"set": r["set"], "parameters": r["values"], **{c: r[c] for c in RUN_COLUMNS}} for r in ordered],
+        },
+    )
     final = base / sweep_id
     claim.release_into(final)
     return SweepOutcome(sweep_id, final, ordered, seconds)

@@ -7,6 +7,7 @@ The HTML embeds every chart as a data URI and its CSS inline: it opens offline a
 Every text from data files goes through jinja2 autoescape. The text depends only on the inputs and
 parameters (no run id, no clock), so two runs give the same report.html.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,15 +37,15 @@ from analysis.core.startup import gc_paused
 from analysis.sources.reference import load_rpp
 
 TITLE = "Medical billing and coding pay: what the published figures say and why they differ"
-MAX_ROWS = 80        # longer tables are cut in the report; the CSV beside it has every row
-PRINT_ROWS = 15      # the PDF prints the first rows of a long table in a section (appendices in full), the HTML all
-MAX_COLUMNS = 8      # a table without chosen report columns shows its first ones; the CSV has them all
-MAX_FINDINGS = 7     # the bottom line stays short
+MAX_ROWS = 80  # longer tables are cut in the report; the CSV beside it has every row
+PRINT_ROWS = 15  # the PDF prints the first rows of a long table in a section (appendices in full), the HTML all
+MAX_COLUMNS = 8  # a table without chosen report columns shows its first ones; the CSV has them all
+MAX_FINDINGS = 7  # the bottom line stays short
 MAX_COLUMN_CHARS = 40  # a column of longer texts wraps them rather than taking the page
-MAX_WORD_CHARS = 16    # a longer word (a URL, a code) may break; a shorter one keeps its column wide enough
-CELL_PAD_CHARS = 3     # a cell's padding and a bold row's extra width, in characters
+MAX_WORD_CHARS = 16  # a longer word (a URL, a code) may break; a shorter one keeps its column wide enough
+CELL_PAD_CHARS = 3  # a cell's padding and a bold row's extra width, in characters
 PRINT_LINE_CHARS = 118  # characters of table text across the PDF's text column (184 mm at 7.5 pt)
-PNG_DPI = 150        # plots.STYLE savefig.dpi: a chart prints at its own size
+PNG_DPI = 150  # plots.STYLE savefig.dpi: a chart prints at its own size
 REFERENCES_JSON = "references.json"
 APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -114,10 +115,17 @@ def _table(meta: dict, folder: Path, numbers: dict[str, int]) -> dict:
                 text, num = format_cell(value, c.format)
                 cells.append({"text": _cite_ids(text, numbers) if c.format == "text" else text, "num": num})
         body.append({"cells": cells, "highlight": bool(h)})
-    return {**meta, "names": names, "columns": [c.label for c in cols], "widths": _widths([c.label for c in cols], body),
-            "body": body, "rows": len(df),
-            "shown": len(body), "all_columns": len(names) == len(df.columns),
-            "files": [f"{folder.name}/{meta['files'][0]}"]}
+    return {
+        **meta,
+        "names": names,
+        "columns": [c.label for c in cols],
+        "widths": _widths([c.label for c in cols], body),
+        "body": body,
+        "rows": len(df),
+        "shown": len(body),
+        "all_columns": len(names) == len(df.columns),
+        "files": [f"{folder.name}/{meta['files'][0]}"],
+    }
 
 
 def _inline_svg(svg: str, label: str) -> Markup:
@@ -126,7 +134,7 @@ def _inline_svg(svg: str, label: str) -> Markup:
     start = svg.index("<svg")
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg[start:], count=1, flags=re.S)
     svg = re.sub(r"(\d\d\.\d\d)\d+", r"\1", svg)  # coordinates (>= 10) to 1/100 pt; scale factors kept
-    svg = re.sub(r" ?\n(?=[LMCQz])", " ", svg)   # one path command after another, not one per line
+    svg = re.sub(r" ?\n(?=[LMCQz])", " ", svg)  # one path command after another, not one per line
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
 
@@ -135,9 +143,14 @@ def _chart(meta: dict, folder: Path) -> dict:
     WeasyPrint places several times faster than it draws the SVG paths, at the size the chart was drawn for."""
     svg = (folder / meta["files"][1]).read_text(encoding="utf-8")
     width, height = _png_size_mm(folder / meta["files"][0])
-    return {**meta, "svg": _inline_svg(svg, meta["title"]),
-            "png": f"{folder.name}/{meta['files'][0]}", "width_mm": width, "height_mm": height,
-            "files": [f"{folder.name}/{f}" for f in sorted(meta["files"], key=lambda f: f.endswith(".csv"), reverse=True)]}
+    return {
+        **meta,
+        "svg": _inline_svg(svg, meta["title"]),
+        "png": f"{folder.name}/{meta['files'][0]}",
+        "width_mm": width,
+        "height_mm": height,
+        "files": [f"{folder.name}/{f}" for f in sorted(meta["files"], key=lambda f: f.endswith(".csv"), reverse=True)],
+    }
 
 
 def _section(executed: Path, run_dir: Path, show_code: bool, numbers: dict[str, int]) -> dict:
@@ -146,15 +159,30 @@ def _section(executed: Path, run_dir: Path, show_code: bool, numbers: dict[str, 
     lines = first.source.strip().splitlines()
     intro = [p.strip() for p in "\n".join(lines[1:]).split("\n\n") if p.strip()]
     folder = run_dir / executed.stem
-    metas = sorted((json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json") if p.name != FINDINGS),
-                   key=lambda m: m["order"])
+    metas = sorted(
+        (json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json") if p.name != FINDINGS),
+        key=lambda m: m["order"],
+    )
     artifacts = [_chart(m, folder) if m["kind"] == "chart" else _table(m, folder, numbers) for m in metas]
     for a in artifacts:
         a["cites"] = [{"text": text, "ref": f"ref-{n}"} for text, n in cite(a.get("sources", []), numbers)]
-    code = [c.source for c in nb.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])] if show_code else []
-    return {"id": executed.stem, "title": lines[0].lstrip("# ").strip(), "intro": intro,
-            "artifacts": [a for a in artifacts if not a.get("appendix")],
-            "appendix": [a for a in artifacts if a.get("appendix")], "code": code}
+    code = (
+        [
+            c.source
+            for c in nb.cells
+            if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+        ]
+        if show_code
+        else []
+    )
+    return {
+        "id": executed.stem,
+        "title": lines[0].lstrip("# ").strip(),
+        "intro": intro,
+        "artifacts": [a for a in artifacts if not a.get("appendix")],
+        "appendix": [a for a in artifacts if a.get("appendix")],
+        "code": code,
+    }
 
 
 def _number(sections: list[dict]) -> list[dict]:
@@ -180,16 +208,20 @@ def _number(sections: list[dict]) -> list[dict]:
 def _findings(run_dir: Path, sections: list[dict]) -> list[dict]:
     """The bottom line: the first-ranked notebook's findings (analysis.methods.findings.key_findings, at most
     MAX_FINDINGS), each linked to its section; every other notebook's findings open its own section."""
-    found = sorted((json.loads(p.read_text(encoding="utf-8")) for p in run_dir.glob(f"*/{FINDINGS}")),
-                   key=lambda f: (f["rank"], f["notebook"]))
+    found = sorted(
+        (json.loads(p.read_text(encoding="utf-8")) for p in run_dir.glob(f"*/{FINDINGS}")),
+        key=lambda f: (f["rank"], f["notebook"]),
+    )
     by_id = {s["id"]: s for s in sections}
     for f in found[1:]:
         if f["notebook"] in by_id:
             by_id[f["notebook"]]["findings"] = list(dict.fromkeys(f["findings"]))
     if not found:
         return []
-    return [{"text": text, "section": by_id.get(found[0]["notebook"])}
-            for text in list(dict.fromkeys(found[0]["findings"]))[:MAX_FINDINGS]]
+    return [
+        {"text": text, "section": by_id.get(found[0]["notebook"])}
+        for text in list(dict.fromkeys(found[0]["findings"]))[:MAX_FINDINGS]
+    ]
 
 
 def _sources_used(sections: list[dict]) -> set[str]:
@@ -200,8 +232,12 @@ def _adjustments(params) -> list[tuple[str, list[tuple[str, str]]]]:
     from analysis.claims import audit
     from analysis.methods import distribution, reconcile
 
-    groups = [("Harmonization", harmonize.method_notes(params)), ("BLS distribution", distribution.method_notes(params)),
-              ("Reconciliation", reconcile.method_notes(params)), ("Claims audit", audit.method_notes(params))]
+    groups = [
+        ("Harmonization", harmonize.method_notes(params)),
+        ("BLS distribution", distribution.method_notes(params)),
+        ("Reconciliation", reconcile.method_notes(params)),
+        ("Claims audit", audit.method_notes(params)),
+    ]
     return [(name, list(notes.items())) for name, notes in groups]
 
 
@@ -214,8 +250,8 @@ def _limitations(registry, table: pd.DataFrame) -> list[str]:
     n_conflicts = len(conflicts(table))
     n_states = table.loc[table["geography_level"] == "state", "geography_code"].nunique()
     return [
-        "The BLS occupation definition changes over time: " + "; ".join(
-            f"SOC {e.soc_code} ({e.soc_title}) for {e.first_year}–{e.last_year}" for e in eras.itertuples())
+        "The BLS occupation definition changes over time: "
+        + "; ".join(f"SOC {e.soc_code} ({e.soc_title}) for {e.first_year}–{e.last_year}" for e in eras.itertuples())
         + f". Only {eras.iloc[-1]['first_year']} on is the pure series; earlier years are a broader (or hybrid) occupation.",
         f"{len(secondary)} of {len(registry.entries)} publications are secondary quotes (another page quoting the publisher); "
         "they are labelled as such, never presented as the publisher's own release, and never confirm a claim in the audit.",
@@ -237,8 +273,11 @@ def data_digest(registry) -> str:
 
 def _definitions(sections: list[dict], appendices: list[dict]) -> list[dict]:
     """Every column a report table shows, once, with its label and meaning (the labels' one source)."""
-    names = sorted({n for s in sections for a in s["artifacts"] if a["kind"] == "table" for n in a["names"]}
-                   | {n for a in appendices for n in a["names"]}, key=lambda n: (column(n).label.lower(), n))  # ties: by name (a set has no order)
+    names = sorted(
+        {n for s in sections for a in s["artifacts"] if a["kind"] == "table" for n in a["names"]}
+        | {n for a in appendices for n in a["names"]},
+        key=lambda n: (column(n).label.lower(), n),
+    )  # ties: by name (a set has no order)
     return [{"name": n, "label": column(n).label, "meaning": column(n).meaning} for n in names]
 
 
@@ -253,19 +292,39 @@ def _context(run_dir: Path, params, paths, show_code: bool) -> dict:
     values = params.as_dict()
     parameters = sorted((k, ", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in values.items())
     return dict(
-        title=TITLE, version=__version__, parameters=parameters, survey_year=values.get("survey_year"),
-        dollar_year=values.get("dollar_year"), first_year=int(dated.min()), last_year=int(dated.max()),
-        n_publications=len(registry.entries), n_cited=len(_sources_used(sections)), digest=data_digest(registry),
+        title=TITLE,
+        version=__version__,
+        parameters=parameters,
+        survey_year=values.get("survey_year"),
+        dollar_year=values.get("dollar_year"),
+        first_year=int(dated.min()),
+        last_year=int(dated.max()),
+        n_publications=len(registry.entries),
+        n_cited=len(_sources_used(sections)),
+        digest=data_digest(registry),
         retrieved=max(str(e.retrieved) for e in registry.entries),
-        findings=_findings(run_dir, sections), sections=sections, appendices=appendices,
-        references=refs, definitions=_definitions(sections, appendices), definitions_letter=APPENDIX_LETTERS[len(appendices)],
-        adjustments=_adjustments(params), limitations=_limitations(registry, table), period_in_words=period_in_words,
-        references_json=REFERENCES_JSON, print_rows=PRINT_ROWS)
+        findings=_findings(run_dir, sections),
+        sections=sections,
+        appendices=appendices,
+        references=refs,
+        definitions=_definitions(sections, appendices),
+        definitions_letter=APPENDIX_LETTERS[len(appendices)],
+        adjustments=_adjustments(params),
+        limitations=_limitations(registry, table),
+        period_in_words=period_in_words,
+        references_json=REFERENCES_JSON,
+        print_rows=PRINT_ROWS,
+    )
 
 
 def _template():
-    env = Environment(loader=PackageLoader("analysis.report", "templates"), autoescape=select_autoescape(["html", "j2"]),
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=PackageLoader("analysis.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     return env.get_template("report.html.j2")
 
 

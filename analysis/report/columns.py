@@ -4,6 +4,7 @@ The one place for column labels. The report's tables take their headers and numb
 and its Definitions appendix lists the same labels with their meanings, so a header in a table and its
 definition cannot drift apart. Meanings of the tidy table's own columns come from `analysis.sources.figures.COLUMNS`.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,7 +17,7 @@ from analysis.core.vocab import PRIMARY, SECONDARY_QUOTE, publisher_name
 @dataclass(frozen=True)
 class Column:
     label: str
-    format: str = "text"   # text, usd, usd_signed, pct, pct_signed, share (0-1 as %), count, number, year, publisher, citation, source, source_values
+    format: str = "text"  # text, usd, usd_signed, pct, pct_signed, share (0-1 as %), count, number, year, publisher, citation, source, source_values
     meaning: str = ""
 
 
@@ -54,7 +55,9 @@ LABELS: dict[str, Column] = {
     "undated": _C("Undated", "count", "figures without a reference period"),
     "approximate": _C("Approximate", "count", "figures the publication gives as approximate ('about')"),
     "no_value": _C("No value", "count", "figures suppressed (BLS * or **) or top-coded (BLS #)"),
-    "values": _C("Values as published", "source_values", "each source's value for the same figure, by reference number"),
+    "values": _C(
+        "Values as published", "source_values", "each source's value for the same figure, by reference number"
+    ),
     # BLS distribution fits
     "median": _C("Median", "usd", "published BLS median annual wage"),
     "p10": _C("10th pct.", "usd", "published BLS 10th percentile annual wage"),
@@ -73,11 +76,18 @@ LABELS: dict[str, Column] = {
     "method_note": _C("Method", meaning="how the row was computed, in words"),
     # placement in the BLS distribution
     "label": _C("Figure", meaning="the published figure: publisher, statistic, population and period"),
-    "bls_percentile": _C("BLS percentile", "number", "where the figure falls among BLS wages of the survey year "
-                                                     "(monotone interpolation of the published percentiles)"),
-    "bls_percentile_lognormal": _C("BLS percentile (log-normal)", "number",
-                                   "the same, from the fitted log-normal distribution"),
-    "placement_method": _C("Placement method", meaning="how the percentile was found (interpolation or the log-normal fit)"),
+    "bls_percentile": _C(
+        "BLS percentile",
+        "number",
+        "where the figure falls among BLS wages of the survey year "
+        "(monotone interpolation of the published percentiles)",
+    ),
+    "bls_percentile_lognormal": _C(
+        "BLS percentile (log-normal)", "number", "the same, from the fitted log-normal distribution"
+    ),
+    "placement_method": _C(
+        "Placement method", meaning="how the percentile was found (interpolation or the log-normal fit)"
+    ),
     "sentence": _C("In words", meaning="the row said as a sentence"),
     # bridge and consensus
     "headline_label": _C("Headline figure", meaning="a publisher's headline figure for the survey year"),
@@ -100,12 +110,20 @@ LABELS: dict[str, Column] = {
     "position": _C("Position", meaning="whether the headline lies inside, below or above the consensus interval"),
     # fit diagnostics and tail choice
     "mean_to_median": _C("Mean / median", "number", "published mean divided by published median"),
-    "heavy_tail_mean_error_pct": _C("Heavy-tail error", "pct_signed", "mean of a heavier-tailed fit minus the published mean, in percent"),
+    "heavy_tail_mean_error_pct": _C(
+        "Heavy-tail error", "pct_signed", "mean of a heavier-tailed fit minus the published mean, in percent"
+    ),
     "mean_prse_pct": _C("Mean PRSE", "pct", "BLS's relative standard error of the published mean"),
-    "lognormal_error_in_se": _C("Log-normal error (SE)", "number", "log-normal error in BLS standard errors of the mean"),
+    "lognormal_error_in_se": _C(
+        "Log-normal error (SE)", "number", "log-normal error in BLS standard errors of the mean"
+    ),
     "monotone_error_in_se": _C("Closest error (SE)", "number", "monotone-fit error in BLS standard errors of the mean"),
-    "heavy_tail_error_in_se": _C("Heavy-tail error (SE)", "number", "heavy-tail error in BLS standard errors of the mean"),
-    "flag": _C("Flagged", meaning="True where even the closest fit is further from the published mean than the stated factor"),
+    "heavy_tail_error_in_se": _C(
+        "Heavy-tail error (SE)", "number", "heavy-tail error in BLS standard errors of the mean"
+    ),
+    "flag": _C(
+        "Flagged", meaning="True where even the closest fit is further from the published mean than the stated factor"
+    ),
     "what": _C("Result", meaning="the quantity whose sensitivity to the tail choice is shown"),
     "tail": _C("Tail choice", meaning="how the distribution beyond the published percentiles is drawn"),
     "result": _C("Value", "number", "the quantity under that tail choice"),
@@ -115,7 +133,9 @@ LABELS: dict[str, Column] = {
     "restated": _C("Restated", "usd", "the figure restated to one statistic, period and dollar year"),
     "restated_statistic": _C("Restated as", meaning="the statistic every figure is restated to"),
     "statistic_factor": _C("Statistic factor", "number", "BLS's own median/mean ratio used to restate the statistic"),
-    "period_factor": _C("Period factor", "number", "BLS national wage growth from the figure's period to the survey year"),
+    "period_factor": _C(
+        "Period factor", "number", "BLS national wage growth from the figure's period to the survey year"
+    ),
     "dollar_factor": _C("Dollar factor", "number", "CPI-U factor to the report's dollar year"),
     "period": _C("Period", meaning="the survey period the pooled figure is for"),
     "n_figures": _C("Figures", "count", "own-release figures the pool combines"),
@@ -129,7 +149,9 @@ LABELS: dict[str, Column] = {
     "employment": _C("Jobs", "count", "employment of the occupation in the sector"),
     "occupation_share_pct": _C("Share of jobs", "pct", "the sector's share of the occupation's national jobs"),
     "mean": _C("Mean", "usd", "published mean annual wage"),
-    "pay_vs_median": _C("Median vs all industries", meaning="whether the sector's median is above the cross-industry median"),
+    "pay_vs_median": _C(
+        "Median vs all industries", meaning="whether the sector's median is above the cross-industry median"
+    ),
     # pay factors, geography, trends
     "category": _C("Category", meaning="the pay factor's value (credential, job title, experience, ...)"),
     "rpp": _C("Price parity", "number", "BEA regional price parity (US = 100)"),

@@ -5,6 +5,7 @@ Every function takes the table a view (analysis.report.views) returns and gives 
 (publishers, periods, dollar years, codes) and the source ids it drew, which the
 session turns into a source note. No number on a chart is typed in here.
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,18 +27,28 @@ from analysis.core.vocab import PRIMARY, SECONDARY_QUOTE, publisher_name
 WIDTH, ROW_HEIGHT, MAX_HEIGHT = 7.0, 0.22, 8.6
 SPLIT_ROWS = 30  # a ranked chart with more bars is laid out in two side-by-side panels
 # One colour per publisher in every chart (Okabe-Ito: distinguishable with the common colour-vision deficiencies).
-PUBLISHER_COLORS = {"bls": "#0072B2", "aapc": "#E69F00", "salary.com": "#009E73", "payscale": "#CC79A7",
-                    "ahima": "#D55E00", "ziprecruiter": "#56B4E9", "indeed": "#F0E442", "other": "#000000",
-                    "bea": "#999999", "wa_esd": "#882255", "ny_dol": "#44AA99"}  # the last two from Paul Tol's muted set
+PUBLISHER_COLORS = {
+    "bls": "#0072B2",
+    "aapc": "#E69F00",
+    "salary.com": "#009E73",
+    "payscale": "#CC79A7",
+    "ahima": "#D55E00",
+    "ziprecruiter": "#56B4E9",
+    "indeed": "#F0E442",
+    "other": "#000000",
+    "bea": "#999999",
+    "wa_esd": "#882255",
+    "ny_dol": "#44AA99",
+}  # the last two from Paul Tol's muted set
 NEUTRAL, LIGHT = "#595959", "#BFBFBF"  # for what is not a publisher (steps, counts)
 STYLE = {
     "figure.figsize": (WIDTH, 3.6),
     "figure.dpi": 100,
     "savefig.dpi": 150,
-    "savefig.bbox": None,                 # the figure size is the printed size (constrained layout fits it)
+    "savefig.bbox": None,  # the figure size is the printed size (constrained layout fits it)
     "svg.hashsalt": "paycheck-analysis",  # stable element ids in SVG output
-    "svg.fonttype": "path",               # glyphs as paths: the SVG does not depend on installed fonts
-    "font.family": "DejaVu Sans",         # ships with matplotlib: same metrics everywhere
+    "svg.fonttype": "path",  # glyphs as paths: the SVG does not depend on installed fonts
+    "font.family": "DejaVu Sans",  # ships with matplotlib: same metrics everywhere
     "font.size": 9,
     "axes.titlesize": 10,
     "axes.titleweight": "bold",
@@ -104,11 +115,14 @@ def no_figures(title: str, what: str) -> Chart:
 
 def when_empty(title: str, what: str):
     """Decorator: a chart function whose first argument (a table) is empty returns `no_figures` instead."""
+
     def wrap(fn):
         @functools.wraps(fn)
         def chart(rows: pd.DataFrame, *args, **kwargs) -> Chart:
             return no_figures(title, what) if rows.empty else fn(rows, *args, **kwargs)
+
         return chart
+
     return wrap
 
 
@@ -126,7 +140,13 @@ def _years(values) -> str:
     ys = sorted({int(y) for y in values if pd.notna(y)})
     if not ys:
         return "undated"
-    return str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}" if ys == list(range(ys[0], ys[-1] + 1)) else ", ".join(map(str, ys))
+    return (
+        str(ys[0])
+        if len(ys) == 1
+        else f"{ys[0]}–{ys[-1]}"
+        if ys == list(range(ys[0], ys[-1] + 1))
+        else ", ".join(map(str, ys))
+    )
 
 
 def _names(publishers) -> str:
@@ -158,19 +178,37 @@ def figure_counts(counts: pd.DataFrame) -> Chart:
     y = range(len(wide))
     colors = [color(p) for p in wide.index]
     ax.barh(y, wide[PRIMARY], color=colors, height=0.7)
-    ax.barh(y, wide[SECONDARY_QUOTE], left=wide[PRIMARY], color=colors, alpha=0.45, hatch="///",
-            edgecolor="white", height=0.7)
+    ax.barh(
+        y,
+        wide[SECONDARY_QUOTE],
+        left=wide[PRIMARY],
+        color=colors,
+        alpha=0.45,
+        hatch="///",
+        edgecolor="white",
+        height=0.7,
+    )
     ax.set_yticks(list(y), [publisher_name(p) for p in wide.index])
     ax.set_xlabel("published figures (rows in the tidy table)")
-    _legend_below(ax, [Patch(color=NEUTRAL), Patch(facecolor=NEUTRAL, alpha=0.45, hatch="///", edgecolor="white")],
-                  ["publisher's own release", "known only as a quote by another page"])
+    _legend_below(
+        ax,
+        [Patch(color=NEUTRAL), Patch(facecolor=NEUTRAL, alpha=0.45, hatch="///", edgecolor="white")],
+        ["publisher's own release", "known only as a quote by another page"],
+    )
     n_sec = int(wide[SECONDARY_QUOTE].sum())
     title = "Published figures by publisher and citation"
     ax.set_title(title)
-    caption = (f"{int(wide.values.sum())} figures from {counts['sources'].sum()} registered publications; "
-               f"{n_sec} are secondary quotes, whose only copy is another page quoting the publisher.")
-    return Chart(fig, title, caption, sorted(set(counts["source_ids"].str.split(";").explode())),
-                 counts[["publisher", "citation", "figures", "sources"]])
+    caption = (
+        f"{int(wide.values.sum())} figures from {counts['sources'].sum()} registered publications; "
+        f"{n_sec} are secondary quotes, whose only copy is another page quoting the publisher."
+    )
+    return Chart(
+        fig,
+        title,
+        caption,
+        sorted(set(counts["source_ids"].str.split(";").explode())),
+        counts[["publisher", "citation", "figures", "sources"]],
+    )
 
 
 @when_empty("National figures against the BLS wage distribution", "national mean or median figures")
@@ -190,9 +228,17 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
         ax.axvline(stat["median"], color=bls, lw=1.2, label=f"{who} median")
     markers = {PRIMARY: "o", SECONDARY_QUOTE: "D"}
     for (pub, cit), rows in figures.groupby(["publisher", "citation"], sort=True):
-        ax.scatter(rows["value"], rows.index, color=color(pub), marker=markers.get(cit, "o"), s=40, zorder=3,
-                   edgecolor="white" if cit == PRIMARY else "black", linewidth=0.6,
-                   label=f"{publisher_name(pub)} ({'own release' if cit == PRIMARY else 'quoted'})")
+        ax.scatter(
+            rows["value"],
+            rows.index,
+            color=color(pub),
+            marker=markers.get(cit, "o"),
+            s=40,
+            zorder=3,
+            edgecolor="white" if cit == PRIMARY else "black",
+            linewidth=0.6,
+            label=f"{publisher_name(pub)} ({'own release' if cit == PRIMARY else 'quoted'})",
+        )
     ax.set_yticks(range(len(figures)), [_wrap(t, 44) for t in figures["label"]])
     ax.set_ylim(-0.6, len(figures) - 0.4)
     dollars(ax)
@@ -209,53 +255,104 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
         title = f"National figures against {who}'s wage distribution"
         shaded = f"{who}'s published percentiles from {label(band)}"
     fig.suptitle(title, fontweight="bold", fontsize=10)
-    caption = (f"{len(figures)} national mean/median figures from {figures['publisher'].nunique()} publishers "
-               f"({_names(figures['publisher'])}), reference periods {_years(figures['survey_year'])}; "
-               f"shaded: {shaded}. Hourly figures are converted to annual.")
-    cols = [c for c in ("label", "publisher", "citation", "reference_period", "statistic", "value", "dollar_year", "source_id")
-            if c in figures]
+    caption = (
+        f"{len(figures)} national mean/median figures from {figures['publisher'].nunique()} publishers "
+        f"({_names(figures['publisher'])}), reference periods {_years(figures['survey_year'])}; "
+        f"shaded: {shaded}. Hourly figures are converted to annual."
+    )
+    cols = [
+        c
+        for c in (
+            "label",
+            "publisher",
+            "citation",
+            "reference_period",
+            "statistic",
+            "value",
+            "dollar_year",
+            "source_id",
+        )
+        if c in figures
+    ]
     return Chart(fig, title, caption, _ids(figures) + _ids(band), figures[cols])
 
 
-STEP_NAMES = {"statistic": "median → mean", "period": "period (BLS wage growth)", "population": "population (certification)",
-              "unexplained": "unexplained"}
+STEP_NAMES = {
+    "statistic": "median → mean",
+    "period": "period (BLS wage growth)",
+    "population": "population (certification)",
+    "unexplained": "unexplained",
+}
 
 
-@when_empty("From the BLS median to each figure, in log points",
-            "figures of other publishers for these parameters (so no bridge)")
+@when_empty(
+    "From the BLS median to each figure, in log points",
+    "figures of other publishers for these parameters (so no bridge)",
+)
 def waterfall(bridge: pd.DataFrame) -> Chart:
     """One horizontal waterfall per figure: from the BLS median (0) to the figure, step by step in log points,
     each step's dollars beside it; the steps add up to the gap in any order."""
     keys = list(dict.fromkeys(zip(bridge["source_id"], bridge["population"])))
     n_steps = bridge.groupby(["source_id", "population"], sort=False).size()
-    fig, axes = _figure(WIDTH, float(n_steps.sum()) * ROW_HEIGHT + 0.75 * len(keys) + 0.8, nrows=len(keys),
-                        squeeze=False, sharex=True, gridspec_kw={"height_ratios": [n_steps[k] + 2 for k in keys]})
+    fig, axes = _figure(
+        WIDTH,
+        float(n_steps.sum()) * ROW_HEIGHT + 0.75 * len(keys) + 0.8,
+        nrows=len(keys),
+        squeeze=False,
+        sharex=True,
+        gridspec_kw={"height_ratios": [n_steps[k] + 2 for k in keys]},
+    )
     for ax, (sid, pop) in zip(axes.flat, keys):
-        steps = bridge[(bridge["source_id"] == sid) & (bridge["population"] == pop)].sort_values("step_order").reset_index(drop=True)
+        steps = (
+            bridge[(bridge["source_id"] == sid) & (bridge["population"] == pop)]
+            .sort_values("step_order")
+            .reset_index(drop=True)
+        )
         before = steps["log_points"].cumsum() - steps["log_points"]
         for i, r in steps.iterrows():
-            ax.barh(i, r["log_points"], left=before[i], height=0.6, edgecolor=NEUTRAL, linewidth=0.6,
-                    color="white" if r["step"] == "unexplained" else (NEUTRAL if r["log_points"] >= 0 else LIGHT),
-                    hatch="///" if r["step"] == "unexplained" else "")
+            ax.barh(
+                i,
+                r["log_points"],
+                left=before[i],
+                height=0.6,
+                edgecolor=NEUTRAL,
+                linewidth=0.6,
+                color="white" if r["step"] == "unexplained" else (NEUTRAL if r["log_points"] >= 0 else LIGHT),
+                hatch="///" if r["step"] == "unexplained" else "",
+            )
             sign = "+" if r["dollars"] >= 0 else "-"
-            ax.text(max(before[i], before[i] + r["log_points"]) + 0.5, i, f"{r['log_points']:+.1f} ({sign}\\${abs(r['dollars']):,.0f})",
-                    va="center", fontsize=8)
+            ax.text(
+                max(before[i], before[i] + r["log_points"]) + 0.5,
+                i,
+                f"{r['log_points']:+.1f} ({sign}\\${abs(r['dollars']):,.0f})",
+                va="center",
+                fontsize=8,
+            )
         ax.axvline(0, color=color("bls"), lw=1.2)
-        ax.axvline(steps["gap_log_points"].iloc[0], color=color(steps["publisher"].iloc[0]) if "publisher" in steps else "black",
-                   lw=1.2, ls="--")
+        ax.axvline(
+            steps["gap_log_points"].iloc[0],
+            color=color(steps["publisher"].iloc[0]) if "publisher" in steps else "black",
+            lw=1.2,
+            ls="--",
+        )
         ax.set_yticks(range(len(steps)), [STEP_NAMES.get(s, s) for s in steps["step"]])
         ax.invert_yaxis()
         r0 = steps.iloc[0]
-        ax.set_title(_wrap(f"{r0['headline_label']}: \\${r0['end']:,.0f} vs BLS median \\${r0['start']:,.0f}", 80),
-                     fontsize=8, loc="left")
+        ax.set_title(
+            _wrap(f"{r0['headline_label']}: \\${r0['end']:,.0f} vs BLS median \\${r0['start']:,.0f}", 80),
+            fontsize=8,
+            loc="left",
+        )
     axes.flat[-1].set_xlabel("log points (100 x ln ratio) from the BLS median; dashed line: the figure")
     title = "From the BLS median to each figure, in log points"
     fig.suptitle(title, fontweight="bold", fontsize=10)
     share = bridge["certified_share"].iloc[0]
-    caption = (f"Bridges for {len(keys)} figures: each bar is one step in log points, its dollars in brackets (dark: up, "
-               f"light: down); the steps add up exactly to the gap between the BLS median (solid line) and the figure "
-               f"(dashed, in its publisher's colour) in any order. The population step assumes BLS's workforce is "
-               f"{share:.0%} certified; hatched: what the steps do not explain.")
+    caption = (
+        f"Bridges for {len(keys)} figures: each bar is one step in log points, its dollars in brackets (dark: up, "
+        f"light: down); the steps add up exactly to the gap between the BLS median (solid line) and the figure "
+        f"(dashed, in its publisher's colour) in any order. The population step assumes BLS's workforce is "
+        f"{share:.0%} certified; hatched: what the steps do not explain."
+    )
     return Chart(fig, title, caption, sorted(bridge["source_id"].unique()), bridge)
 
 
@@ -264,8 +361,10 @@ def comparable(rows: pd.DataFrame) -> Chart:
     """Each population's figure as published and restated to one statistic, period and dollar year, in its
     publisher's colour; own releases as filled dots, quotes (only with include_quotes) as open ones."""
     rows = rows.sort_values("restated").reset_index(drop=True)
-    labels = [_wrap(f"{p} — {publisher_name(pub)} {rp}", 50)
-              for p, pub, rp in zip(rows["population"], rows["publisher"], rows["reference_period"])]
+    labels = [
+        _wrap(f"{p} — {publisher_name(pub)} {rp}", 50)
+        for p, pub, rp in zip(rows["population"], rows["publisher"], rows["reference_period"])
+    ]
     fig, ax = _figure(*_tall(len(rows), 1.8))
     own = rows["citation"] == PRIMARY
     for i, r in rows.iterrows():
@@ -277,15 +376,27 @@ def comparable(rows: pd.DataFrame) -> Chart:
     dollars(ax)
     r0 = rows.iloc[0]
     ax.set_xlabel(f"{r0['restated_statistic']}, USD per year (May survey period, {int(r0['dollar_year'])} dollars)")
-    handles = [Line2D([], [], marker="o", color=NEUTRAL, ls="", label="own release, restated"),
-               Line2D([], [], marker="o", markerfacecolor="none", markeredgecolor=NEUTRAL, ls="", label="quoted (as claimed), restated"),
-               Line2D([], [], marker="|", color=NEUTRAL, ls="", ms=10, label="as published")]
+    handles = [
+        Line2D([], [], marker="o", color=NEUTRAL, ls="", label="own release, restated"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            markerfacecolor="none",
+            markeredgecolor=NEUTRAL,
+            ls="",
+            label="quoted (as claimed), restated",
+        ),
+        Line2D([], [], marker="|", color=NEUTRAL, ls="", ms=10, label="as published"),
+    ]
     _legend_below(ax, handles, [h.get_label() for h in handles], ncol=3)
     title = "Each population on its own, restated to one statistic, period and dollar year"
     fig.suptitle(title, fontweight="bold", fontsize=10)
-    caption = (f"{len(rows)} populations, each in its publisher's colour; dots: restated with BLS's own median/mean ratio, "
-               f"BLS national wage growth and CPI-U (factors in the table); ticks: as published. Populations differ, so "
-               "the dots are not pooled.")
+    caption = (
+        f"{len(rows)} populations, each in its publisher's colour; dots: restated with BLS's own median/mean ratio, "
+        f"BLS national wage growth and CPI-U (factors in the table); ticks: as published. Populations differ, so "
+        "the dots are not pooled."
+    )
     return Chart(fig, title, caption, _ids(rows), rows)
 
 
@@ -302,9 +413,17 @@ def by_category(rows: pd.DataFrame, factor: str, factor_label: str) -> Chart:
     offset = {p: (k - (len(publishers) - 1) / 2) * 0.18 for k, p in enumerate(publishers)}
     markers = {"mean": "o", "median": "s"}
     for (pub, stat), g in drawn.groupby(["publisher", "statistic"], sort=True):
-        ax.scatter(g["value"], g["category"].map(pos) + offset[pub], color=color(pub), marker=markers.get(stat, "D"),
-                   s=36, zorder=3, edgecolor="black", linewidth=0.4,
-                   label=f"{publisher_name(pub)} {stat} ({_years(g['survey_year'])})")
+        ax.scatter(
+            g["value"],
+            g["category"].map(pos) + offset[pub],
+            color=color(pub),
+            marker=markers.get(stat, "D"),
+            s=36,
+            zorder=3,
+            edgecolor="black",
+            linewidth=0.4,
+            label=f"{publisher_name(pub)} {stat} ({_years(g['survey_year'])})",
+        )
     ax.set_yticks(range(len(order)), order)
     ax.set_ylim(-0.6, len(order) - 0.4)
     dollars(ax)
@@ -315,10 +434,12 @@ def by_category(rows: pd.DataFrame, factor: str, factor_label: str) -> Chart:
     title = f"Pay by {factor_label}"
     ax.set_title(title)
     older = len(rows) - len(drawn)
-    caption = (f"{len(drawn)} figures by {factor_label} from {_names(drawn['publisher'])} (for each category, the "
-               f"newest figure each publisher gives), restated in {dy} dollars"
-               + (f"; {older} older figures are in the data file" if older else "")
-               + ". Figures from years without a CPI-U annual average are not shown.")
+    caption = (
+        f"{len(drawn)} figures by {factor_label} from {_names(drawn['publisher'])} (for each category, the "
+        f"newest figure each publisher gives), restated in {dy} dollars"
+        + (f"; {older} older figures are in the data file" if older else "")
+        + ". Figures from years without a CPI-U annual average are not shown."
+    )
     return Chart(fig, title, caption, _ids(drawn), drawn)
 
 
@@ -331,17 +452,29 @@ def ranked(rows: pd.DataFrame, label: str, title: str, xlabel: str, caption: str
     fig, axes = _figure(*_tall(per, 1.3), ncols=panels, squeeze=False, sharex=True)
     h = 0.4 if adjusted else 0.7
     for k, ax in enumerate(axes.flat):
-        part = rows.iloc[k * per:(k + 1) * per].reset_index(drop=True)
+        part = rows.iloc[k * per : (k + 1) * per].reset_index(drop=True)
         y = range(len(part))
         quoted = part["citation"].eq(SECONDARY_QUOTE) if "citation" in part else pd.Series(False, index=part.index)
         c = [color(p) for p in part["publisher"]] if "publisher" in part else NEUTRAL
-        ax.barh([i - (h / 2 if adjusted else 0) for i in y], part["value"], height=h, color=c,
-                hatch=["///" if q else "" for q in quoted], edgecolor="white", label="published")
+        ax.barh(
+            [i - (h / 2 if adjusted else 0) for i in y],
+            part["value"],
+            height=h,
+            color=c,
+            hatch=["///" if q else "" for q in quoted],
+            edgecolor="white",
+            label="published",
+        )
         if adjusted:
             have = part[adjusted].notna()
-            ax.barh([i + h / 2 for i in y if have[i]], part.loc[have, adjusted], height=h, alpha=0.4,
-                    color=[color(p) for p in part.loc[have, "publisher"]] if "publisher" in part else NEUTRAL,
-                    label="cost-of-living adjusted (BEA regional price parity)")
+            ax.barh(
+                [i + h / 2 for i in y if have[i]],
+                part.loc[have, adjusted],
+                height=h,
+                alpha=0.4,
+                color=[color(p) for p in part.loc[have, "publisher"]] if "publisher" in part else NEUTRAL,
+                label="cost-of-living adjusted (BEA regional price parity)",
+            )
         ax.set_yticks(list(y), part[label])
         ax.set_ylim(per - 0.5, -0.5)
         dollars(ax)
@@ -359,15 +492,29 @@ def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
     fig, ax = _figure(height=3.8)
     for i, era in eras.reset_index(drop=True).iterrows():
         ax.axvspan(era["first_year"] - 0.5, era["last_year"] + 0.5, color="0.5", alpha=0.06 + 0.08 * (i % 2), lw=0)
-        ax.text((era["first_year"] + era["last_year"]) / 2, 1.0, f"SOC {era['soc_code']}", transform=ax.get_xaxis_transform(),
-                ha="center", va="bottom", fontsize=8)
+        ax.text(
+            (era["first_year"] + era["last_year"]) / 2,
+            1.0,
+            f"SOC {era['soc_code']}",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
     for era in eras.iloc[1:].itertuples():
         ax.axvline(era.first_year - 0.5, color="0.3", ls=":", lw=1)
     markers = {"mean": "o", "median": "s"}
     for (stat, kind), g in series.groupby(["statistic", "dollars"], sort=True):
         g = g.sort_values("survey_year")
-        ax.plot(g["survey_year"], g["value"], color=color("bls"), marker=markers.get(stat, "D"), ms=4,
-                ls="-" if kind == "nominal" else "--", label=f"{stat}, {kind}")
+        ax.plot(
+            g["survey_year"],
+            g["value"],
+            color=color("bls"),
+            marker=markers.get(stat, "D"),
+            ms=4,
+            ls="-" if kind == "nominal" else "--",
+            label=f"{stat}, {kind}",
+        )
     dollars(ax, "y")
     ax.set_xlabel("BLS May survey year")
     ax.set_ylabel("USD per year")
@@ -376,9 +523,11 @@ def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
     title = f"BLS national wages, May {_years(series['survey_year'])}"
     ax.set_title(title, pad=14)
     eras_text = "; ".join(f"{e.soc_code} {e.soc_title} ({e.first_year}–{e.last_year})" for e in eras.itertuples())
-    caption = (f"Nominal (solid) and constant-dollar ({', '.join(sorted(set(series['dollars']) - {'nominal'}))}, dashed) "
-               f"annual wages. The occupation definition changes with the SOC codes (shaded): {eras_text}; "
-               "only the last era is the pure series, so the lines are not one continuous series.")
+    caption = (
+        f"Nominal (solid) and constant-dollar ({', '.join(sorted(set(series['dollars']) - {'nominal'}))}, dashed) "
+        f"annual wages. The occupation definition changes with the SOC codes (shaded): {eras_text}; "
+        "only the last era is the pure series, so the lines are not one continuous series."
+    )
     return Chart(fig, title, caption, _ids(series), series)
 
 
@@ -393,9 +542,16 @@ def verdicts(audit: pd.DataFrame) -> Chart:
     ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
     title = "Claims audit: verdicts"
     ax.set_title(title)
-    caption = f"{len(audit)} claims checked against the tidy table: " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."
-    return Chart(fig, title, caption, sorted(set(audit["source_id"].dropna()) - {""}),
-                 counts.rename_axis("verdict").reset_index(name="claims"))
+    caption = (
+        f"{len(audit)} claims checked against the tidy table: " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."
+    )
+    return Chart(
+        fig,
+        title,
+        caption,
+        sorted(set(audit["source_id"].dropna()) - {""}),
+        counts.rename_axis("verdict").reset_index(name="claims"),
+    )
 
 
 @when_empty("States ranked by mean annual wage", "BLS state means")
@@ -403,14 +559,27 @@ def states(rows: pd.DataFrame, cost_of_living: bool) -> Chart:
     """Every state ranked by mean wage; with cost_of_living, BEA-parity-adjusted bars where a parity is shipped."""
     n_adj = int(rows["adjusted"].notna().sum())
     year = _years(rows["survey_year"])
-    adj = (f" Cost-of-living adjusted (wage x 100 / BEA regional price parity, {year}) for the {n_adj} of {len(rows)} "
-           f"areas whose parity is shipped ({', '.join(sorted(rows.loc[rows['adjusted'].notna(), 'geography_name']))}); "
-           "the others have no adjusted bar." if cost_of_living else "")
+    adj = (
+        f" Cost-of-living adjusted (wage x 100 / BEA regional price parity, {year}) for the {n_adj} of {len(rows)} "
+        f"areas whose parity is shipped ({', '.join(sorted(rows.loc[rows['adjusted'].notna(), 'geography_name']))}); "
+        "the others have no adjusted bar."
+        if cost_of_living
+        else ""
+    )
     quoted = int(rows["citation"].eq(SECONDARY_QUOTE).sum())
-    caption = (f"Mean annual wage in {len(rows)} states and areas, May {year}"
-               + (f" ({quoted} known only as quotes, hatched)." if quoted else ", from BLS's own release.") + adj)
-    return ranked(rows, "geography_name", f"States ranked by mean annual wage, {year}",
-                  f"USD per year (nominal, {year} dollars)", caption, "adjusted" if cost_of_living else None)
+    caption = (
+        f"Mean annual wage in {len(rows)} states and areas, May {year}"
+        + (f" ({quoted} known only as quotes, hatched)." if quoted else ", from BLS's own release.")
+        + adj
+    )
+    return ranked(
+        rows,
+        "geography_name",
+        f"States ranked by mean annual wage, {year}",
+        f"USD per year (nominal, {year} dollars)",
+        caption,
+        "adjusted" if cost_of_living else None,
+    )
 
 
 @when_empty("Top metropolitan areas by mean annual wage", "metropolitan-area means")
@@ -418,12 +587,19 @@ def metros(rows: pd.DataFrame) -> Chart:
     year = _years(rows["survey_year"])
     year += " and not stated" if rows["survey_year"].isna().any() else ""
     quoted = int(rows["citation"].eq(SECONDARY_QUOTE).sum())
-    caption = (f"The {len(rows)} highest metropolitan and nonmetropolitan area means in the data (periods {year}), each labelled "
-               "with its period and whose figure it is: a state agency's table, a BLS release or a page quoting one"
-               + (f" ({quoted} known only as quotes, hatched)" if quoted else "")
-               + "; the data hold only the areas these publications cover. Nominal dollars of each figure's own year.")
-    return ranked(rows, "label", "Metropolitan areas by mean annual wage",
-                  "USD per year (nominal, each figure's own year)", caption)
+    caption = (
+        f"The {len(rows)} highest metropolitan and nonmetropolitan area means in the data (periods {year}), each labelled "
+        "with its period and whose figure it is: a state agency's table, a BLS release or a page quoting one"
+        + (f" ({quoted} known only as quotes, hatched)" if quoted else "")
+        + "; the data hold only the areas these publications cover. Nominal dollars of each figure's own year."
+    )
+    return ranked(
+        rows,
+        "label",
+        "Metropolitan areas by mean annual wage",
+        "USD per year (nominal, each figure's own year)",
+        caption,
+    )
 
 
 def sectors(rows: pd.DataFrame, notes: list[str]) -> Chart:
@@ -440,30 +616,52 @@ def sectors(rows: pd.DataFrame, notes: list[str]) -> Chart:
     fig, ax = _figure(*_tall(len(rows) * 1.3, 1.8))
     for i, r in rows.iterrows():
         if r["suppressed"]:
-            ax.text(rows["p10"].min(), i, "wages suppressed by BLS (*)", va="center", ha="left", fontsize=8,
-                    color="0.35", style="italic")
+            ax.text(
+                rows["p10"].min(),
+                i,
+                "wages suppressed by BLS (*)",
+                va="center",
+                ha="left",
+                fontsize=8,
+                color="0.35",
+                style="italic",
+            )
             continue
         ax.plot([r["p10"], r["p90"]], [i, i], color=bls, lw=1, alpha=0.6)
         ax.plot([r["p25"], r["p75"]], [i, i], color=bls, lw=6, alpha=0.45, solid_capstyle="butt")
-        ax.plot(r["median"], i, "o", color="black" if r["pay_vs_median"] == "above" else "white",
-                markeredgecolor="black", ms=5)
+        ax.plot(
+            r["median"],
+            i,
+            "o",
+            color="black" if r["pay_vs_median"] == "above" else "white",
+            markeredgecolor="black",
+            ms=5,
+        )
     ax.axvline(rows["national_median"].iloc[0], color=NEUTRAL, lw=1.2, ls="--")
-    labels = [f"{_wrap(t, 40)} ({f'{s:.1f}%' if s >= 0.05 else 'under 0.1%'} of jobs)" if pd.notna(s) else _wrap(t, 40)
-              for t, s in zip(rows["industry_title"], rows["occupation_share_pct"])]
+    labels = [
+        f"{_wrap(t, 40)} ({f'{s:.1f}%' if s >= 0.05 else 'under 0.1%'} of jobs)" if pd.notna(s) else _wrap(t, 40)
+        for t, s in zip(rows["industry_title"], rows["occupation_share_pct"])
+    ]
     ax.set_yticks(list(range(len(rows))), labels)
     dollars(ax)
     ax.set_xlabel(f"USD per year (nominal, {year} dollars)")
-    handles = [Line2D([], [], color=bls, lw=1, label="p10–p90"),
-               Line2D([], [], color=bls, lw=6, alpha=0.45, label="p25–p75"),
-               Line2D([], [], marker="o", color="black", ls="", label="median above cross-industry"),
-               Line2D([], [], marker="o", color="white", markeredgecolor="black", ls="", label="median at or below"),
-               Line2D([], [], color=NEUTRAL, ls="--", label="cross-industry median")]
+    handles = [
+        Line2D([], [], color=bls, lw=1, label="p10–p90"),
+        Line2D([], [], color=bls, lw=6, alpha=0.45, label="p25–p75"),
+        Line2D([], [], marker="o", color="black", ls="", label="median above cross-industry"),
+        Line2D([], [], marker="o", color="white", markeredgecolor="black", ls="", label="median at or below"),
+        Line2D([], [], color=NEUTRAL, ls="--", label="cross-industry median"),
+    ]
     _legend_below(ax, handles, [h.get_label() for h in handles], ncol=3)
     title = f"Pay by industry sector, May {year}"
     fig.suptitle(title, fontweight="bold", fontsize=10)
     n_sup = int(rows["suppressed"].sum())
-    caption = (f"Annual wage percentiles of the occupation in the {len(rows)} NAICS sectors BLS published for "
-               f"May {year}, largest employer first; the share of the occupation's national jobs is in brackets. "
-               f"Dashed: the cross-industry median ${rows['national_median'].iloc[0]:,.0f}."
-               + (f" {n_sup} sector(s) without wages: BLS suppressed them (*)." if n_sup else "") + " " + " ".join(notes))
+    caption = (
+        f"Annual wage percentiles of the occupation in the {len(rows)} NAICS sectors BLS published for "
+        f"May {year}, largest employer first; the share of the occupation's national jobs is in brackets. "
+        f"Dashed: the cross-industry median ${rows['national_median'].iloc[0]:,.0f}."
+        + (f" {n_sup} sector(s) without wages: BLS suppressed them (*)." if n_sup else "")
+        + " "
+        + " ".join(notes)
+    )
     return Chart(fig, title, caption, _ids(rows), rows)

@@ -4,6 +4,7 @@ One list for the whole report: a chart or table cites its sources by number ("So
 the References section spells each one out (publisher, title, period, link, retrieval date, and for
 a quote who quotes it), and references.json carries the same entries for citation managers.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -19,10 +20,10 @@ class Reference:
     id: str
     author: str
     title: str
-    period: str        # the reference period in words ("May 2023")
+    period: str  # the reference period in words ("May 2023")
     url: str
-    retrieved: str     # YYYY-MM-DD
-    quoted_by: str     # for a secondary quote: who quotes it, else ""
+    retrieved: str  # YYYY-MM-DD
+    quoted_by: str  # for a secondary quote: who quotes it, else ""
     quoted_url: str
 
     @property
@@ -41,11 +42,20 @@ def period_in_words(period: str) -> str:
 def references(registry) -> list[Reference]:
     """Every registered publication, numbered by publisher, period and id (stable across runs)."""
     entries = sorted(registry.entries, key=lambda e: (publisher_full_name(e.publisher), e.reference_period, e.id))
-    return [Reference(number=i, id=e.id, author=publisher_full_name(e.publisher), title=e.title,
-                      period=period_in_words(e.reference_period), url=e.url, retrieved=str(e.retrieved),
-                      quoted_by=(e.quoted_by or {}).get("name", "") if e.is_secondary else "",
-                      quoted_url=(e.quoted_by or {}).get("url", "") if e.is_secondary else "")
-            for i, e in enumerate(entries, start=1)]
+    return [
+        Reference(
+            number=i,
+            id=e.id,
+            author=publisher_full_name(e.publisher),
+            title=e.title,
+            period=period_in_words(e.reference_period),
+            url=e.url,
+            retrieved=str(e.retrieved),
+            quoted_by=(e.quoted_by or {}).get("name", "") if e.is_secondary else "",
+            quoted_url=(e.quoted_by or {}).get("url", "") if e.is_secondary else "",
+        )
+        for i, e in enumerate(entries, start=1)
+    ]
 
 
 def cite(source_ids, numbers: dict[str, int]) -> list[tuple[str, int]]:
@@ -73,9 +83,15 @@ def csl_json(refs: list[Reference]) -> list[dict]:
     items = []
     for r in refs:
         year = re.match(r"\d{4}", r.period.split()[-1]) if r.period != "undated" else None
-        item = {"id": r.id, "type": "webpage" if r.quoted_by else "dataset", "title": r.title,
-                "author": [{"literal": r.author}], "publisher": r.author, "URL": r.url,
-                "accessed": {"date-parts": [[int(p) for p in r.retrieved.split("-")]]}}
+        item = {
+            "id": r.id,
+            "type": "webpage" if r.quoted_by else "dataset",
+            "title": r.title,
+            "author": [{"literal": r.author}],
+            "publisher": r.author,
+            "URL": r.url,
+            "accessed": {"date-parts": [[int(p) for p in r.retrieved.split("-")]]},
+        }
         if year:
             item["issued"] = {"date-parts": [[int(year.group(0))]]}
         if r.quoted_by:

@@ -4,6 +4,7 @@ Notebooks stay thin: they ask for a view, draw it and save it. Selection rules
 (which rows count as "national", which BLS release anchors a year, how states
 are adjusted for price levels) live here, once.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,10 +14,16 @@ from analysis.claims.audit import VERDICTS
 from analysis.report.references import references
 from analysis.sources.select import bls_national, cross_industry, of_publishers, of_year
 from analysis.core.vocab import ANNUAL, PERCENTILE_ORDER, PRIMARY, SECONDARY_QUOTE, publisher_name
+
 HEADLINE_STATS = ("mean", "median")
 # pay-factor column -> how the report names it
-PAY_FACTORS = {"certified": "certification", "credential_count": "number of credentials", "credential": "credential",
-               "job_title": "job title", "experience_band": "experience"}
+PAY_FACTORS = {
+    "certified": "certification",
+    "credential_count": "number of credentials",
+    "credential": "credential",
+    "job_title": "job title",
+    "experience_band": "experience",
+}
 
 
 def _annual(table: pd.DataFrame, params) -> pd.DataFrame:
@@ -27,24 +34,40 @@ def sources(registry, table: pd.DataFrame) -> pd.DataFrame:
     """One row per registered publication, in the order of the report's References, with how many figures it
     contributes and how many of them are undated, approximate or without a value: what to trust how much."""
     g = table.groupby("source_id")
-    flags = pd.DataFrame({
-        "figures": g.size(),
-        "undated": g["reference_period"].agg(lambda s: int((s == "undated").sum())),
-        "approximate": g["estimate"].sum().astype(int),
-        "no_value": (table["suppressed"] | table["top_coded"]).groupby(table["source_id"]).sum().astype(int),
-    })
+    flags = pd.DataFrame(
+        {
+            "figures": g.size(),
+            "undated": g["reference_period"].agg(lambda s: int((s == "undated").sum())),
+            "approximate": g["estimate"].sum().astype(int),
+            "no_value": (table["suppressed"] | table["top_coded"]).groupby(table["source_id"]).sum().astype(int),
+        }
+    )
     by_id = registry.by_id
-    rows = [{"source_id": r.id, "publisher": by_id[r.id].publisher, "title": r.title,
-             "reference_period": by_id[r.id].reference_period, "citation": by_id[r.id].citation, "quoted_by": r.quoted_by,
-             "collection_method": by_id[r.id].collection_method} for r in references(registry)]
+    rows = [
+        {
+            "source_id": r.id,
+            "publisher": by_id[r.id].publisher,
+            "title": r.title,
+            "reference_period": by_id[r.id].reference_period,
+            "citation": by_id[r.id].citation,
+            "quoted_by": r.quoted_by,
+            "collection_method": by_id[r.id].collection_method,
+        }
+        for r in references(registry)
+    ]
     out = pd.DataFrame(rows).merge(flags, left_on="source_id", right_index=True, how="left")
     return out.fillna({c: 0 for c in flags.columns}).astype({c: int for c in flags.columns})
 
 
 def figure_counts(table: pd.DataFrame) -> pd.DataFrame:
     g = table.groupby(["publisher", "citation"])
-    return pd.DataFrame({"figures": g.size(), "sources": g["source_id"].nunique(),
-                         "source_ids": g["source_id"].agg(lambda s: ";".join(sorted(set(s))))}).reset_index()
+    return pd.DataFrame(
+        {
+            "figures": g.size(),
+            "sources": g["source_id"].nunique(),
+            "source_ids": g["source_id"].agg(lambda s: ";".join(sorted(set(s)))),
+        }
+    ).reset_index()
 
 
 def bls_band(table: pd.DataFrame, params) -> pd.DataFrame:
@@ -60,11 +83,23 @@ def national_figures(table: pd.DataFrame, params) -> pd.DataFrame:
     t = _annual(t[t["geography_level"] == "national"], params)
     t = t[t["statistic"].isin(HEADLINE_STATS) & t["value"].notna()].copy()
     detail = t[["certified", "credential", "credential_count", "job_title", "experience_band"]].agg(
-        lambda r: " ".join(x for x in r if x and x != "all"), axis=1)
+        lambda r: " ".join(x for x in r if x and x != "all"), axis=1
+    )
     t["detail"] = detail
-    quoted = t["quoted_by"].where(t["citation"] == SECONDARY_QUOTE, "").map(lambda q: f", quoted by {_short(q)}" if q else "")
-    t["label"] = (t["publisher"].map(publisher_name) + " " + t["statistic"] + detail.map(lambda d: f" ({d})" if d else "")
-                  + ", " + t["reference_period"] + quoted)
+    quoted = (
+        t["quoted_by"]
+        .where(t["citation"] == SECONDARY_QUOTE, "")
+        .map(lambda q: f", quoted by {_short(q)}" if q else "")
+    )
+    t["label"] = (
+        t["publisher"].map(publisher_name)
+        + " "
+        + t["statistic"]
+        + detail.map(lambda d: f" ({d})" if d else "")
+        + ", "
+        + t["reference_period"]
+        + quoted
+    )
     return t.drop_duplicates("label").sort_values(["value", "label"]).reset_index(drop=True)
 
 
@@ -87,8 +122,14 @@ def pay_factor(table: pd.DataFrame, cpi: pd.DataFrame, params, factor: str) -> p
     t = harmonize.to_dollar_year(_annual(t, params), cpi, params.dollar_year)
     t = t[t["value"].notna()].copy()
     t["category"] = t[factor]
-    t["series"] = t["publisher"] + " " + t["reference_period"] + " " + t["statistic"] + t["citation"].map(
-        {PRIMARY: "", SECONDARY_QUOTE: " (quoted)"})
+    t["series"] = (
+        t["publisher"]
+        + " "
+        + t["reference_period"]
+        + " "
+        + t["statistic"]
+        + t["citation"].map({PRIMARY: "", SECONDARY_QUOTE: " (quoted)"})
+    )
     return t.sort_values(["category", "series", "source_id"]).reset_index(drop=True)
 
 
@@ -122,8 +163,12 @@ def metros(table: pd.DataFrame, params, top: int = 30) -> pd.DataFrame:
 
     t = _annual(table[table["geography_level"].isin(["metro", "nonmetro"]) & (table["statistic"] == "mean")], params)
     t = t[t["value"].notna()].drop_duplicates(["source_id", "geography_code"]).copy()
-    t["label"] = [f"{n} ({period_words(p, y)}; {short_evidence(pub, c, q)})" for n, p, y, pub, c, q in
-                  zip(t["geography_name"], t["reference_period"], t["survey_year"], t["publisher"], t["citation"], t["quoted_by"])]
+    t["label"] = [
+        f"{n} ({period_words(p, y)}; {short_evidence(pub, c, q)})"
+        for n, p, y, pub, c, q in zip(
+            t["geography_name"], t["reference_period"], t["survey_year"], t["publisher"], t["citation"], t["quoted_by"]
+        )
+    ]
     return t.sort_values(["value", "label"], ascending=[False, True]).head(top).reset_index(drop=True)
 
 
@@ -140,7 +185,8 @@ def trend_table(series: pd.DataFrame) -> pd.DataFrame:
     """The trend as a reader's table: one row per survey year, mean and median in nominal and constant dollars."""
     kind = series["dollars"].where(series["dollars"] == "nominal", "constant")
     wide = series.assign(column=series["statistic"] + "_" + kind).pivot_table(
-        index=["survey_year", "soc_code", "source_id"], columns="column", values="value", aggfunc="first")
+        index=["survey_year", "soc_code", "source_id"], columns="column", values="value", aggfunc="first"
+    )
     order = [c for c in ("mean_nominal", "mean_constant", "median_nominal", "median_constant") if c in wide]
     return wide[order].reset_index().sort_values("survey_year").reset_index(drop=True)
 
@@ -149,9 +195,17 @@ def soc_eras(table: pd.DataFrame) -> pd.DataFrame:
     """Consecutive survey years of BLS's national series that share an occupation code: the breaks a trend line crosses."""
     s = bls_national(table).drop_duplicates("survey_year").sort_values("survey_year")
     era = (s["soc_code"] != s["soc_code"].shift()).cumsum()
-    return (s.groupby(era).agg(soc_code=("soc_code", "first"), soc_title=("soc_title", "first"),
-                               first_year=("survey_year", "min"), last_year=("survey_year", "max"))
-            .astype({"first_year": int, "last_year": int}).reset_index(drop=True))
+    return (
+        s.groupby(era)
+        .agg(
+            soc_code=("soc_code", "first"),
+            soc_title=("soc_title", "first"),
+            first_year=("survey_year", "min"),
+            last_year=("survey_year", "max"),
+        )
+        .astype({"first_year": int, "last_year": int})
+        .reset_index(drop=True)
+    )
 
 
 def largest_mismatches(audit: pd.DataFrame, top: int = 5) -> pd.DataFrame:

@@ -10,6 +10,7 @@ A notebook declares in its `parameters` cell only the run parameters it reads, a
 rerun cache keys a notebook on the parameters it declares, so this is what makes reusing it safe; adding a
 parameter to a notebook is one line in its parameters cell and the same name passed to its Session.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,7 +72,8 @@ class NotebookParams:
             raise ParameterError(
                 f"notebook {self._notebook} reads parameter '{name}' but does not declare it: add `{name} = ...` to "
                 f"its parameters cell and pass {name}={name} to Session (the rerun cache keys a notebook on what it "
-                f"declares)")
+                f"declares)"
+            )
         return getattr(self._params, name)
 
     def as_dict(self) -> dict[str, Any]:

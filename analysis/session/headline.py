@@ -6,14 +6,22 @@ Sweeps read this, not a notebook's output files, so a summary-only sweep (no not
 one give the same row. Numbers are written as the notebooks write them in CSV (outputs.FLOAT_FORMAT), blank where
 a set has no such figure.
 """
+
 from __future__ import annotations
 
 import math
 
 from analysis.session.outputs import FLOAT_FORMAT
 
-HEADLINE_COLUMNS = ["consensus_statistic", "consensus_dollar_year", "consensus_n_sources", "consensus_estimate",
-                    "consensus_low", "consensus_high", "bls_median"]
+HEADLINE_COLUMNS = [
+    "consensus_statistic",
+    "consensus_dollar_year",
+    "consensus_n_sources",
+    "consensus_estimate",
+    "consensus_low",
+    "consensus_high",
+    "bls_median",
+]
 
 
 def _text(value) -> str:
@@ -34,9 +42,14 @@ def headline(table, cpi, params) -> dict[str, str]:
     pooled = pooled[pooled["method"] != "none"]
     if len(pooled):
         row = pooled.iloc[0]
-        out.update({"consensus_statistic": _text(row["statistic"]), "consensus_dollar_year": _text(row["period"]),
-                    "consensus_n_sources": _text(row["n_figures"]),
-                    **{f"consensus_{c}": _text(row[c]) for c in ("estimate", "low", "high")}})
+        out.update(
+            {
+                "consensus_statistic": _text(row["statistic"]),
+                "consensus_dollar_year": _text(row["period"]),
+                "consensus_n_sources": _text(row["n_figures"]),
+                **{f"consensus_{c}": _text(row[c]) for c in ("estimate", "low", "high")},
+            }
+        )
     bls = comparable[comparable["publisher"] == "bls"]
     if len(bls):
         out["bls_median"] = _text(bls["value"].iloc[0])

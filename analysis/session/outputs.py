@@ -5,6 +5,7 @@ shipped data (session.check, as the runner does), loads the tables (the figures 
 PNG + SVG and each table as CSV, each with a JSON sidecar (title, caption, source note, order)
 that the report reads. Output bytes depend only on the inputs, never on the clock.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -58,15 +59,26 @@ class Session:
             periods = sorted({e.reference_period for e in mine})
             span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
             quoted = sum(e.is_secondary for e in mine)
-            parts.append(f"{name} ({len(mine)} publication{'s' * (len(mine) > 1)}, {span}"
-                         + (f", {quoted} quoted by others)" if quoted else ")"))
+            parts.append(
+                f"{name} ({len(mine)} publication{'s' * (len(mine) > 1)}, {span}"
+                + (f", {quoted} quoted by others)" if quoted else ")")
+            )
         return "Sources: " + "; ".join(parts) + "." if parts else ""
 
     def _sidecar(self, name: str, kind: str, title: str, caption: str, sources, files: list[str], **extra) -> None:
         self._order += 1
-        meta = {"notebook": self.notebook, "name": name, "kind": kind, "order": self._order, "title": title,
-                "caption": caption, "sources": sorted(set(sources)), "source_note": self.source_note(sources),
-                "files": files, **extra}
+        meta = {
+            "notebook": self.notebook,
+            "name": name,
+            "kind": kind,
+            "order": self._order,
+            "title": title,
+            "caption": caption,
+            "sources": sorted(set(sources)),
+            "source_note": self.source_note(sources),
+            "files": files,
+            **extra,
+        }
         write_json(self.output_dir / SIDECAR.format(self._order, name), meta)
 
     def save_chart(self, name: str, chart):
@@ -81,9 +93,17 @@ class Session:
         self._sidecar(name, "chart", chart.title, chart.caption, chart.sources, files)
         return chart
 
-    def save_table(self, name: str, df: pd.DataFrame, title: str, caption: str, columns: list[str] | None = None,
-                   sort_by: list[str] | None = None, report_columns: list[str] | None = None,
-                   appendix: bool = False) -> pd.DataFrame:
+    def save_table(
+        self,
+        name: str,
+        df: pd.DataFrame,
+        title: str,
+        caption: str,
+        columns: list[str] | None = None,
+        sort_by: list[str] | None = None,
+        report_columns: list[str] | None = None,
+        appendix: bool = False,
+    ) -> pd.DataFrame:
         """Save `df` (optionally only `columns`, rows sorted by `sort_by`) as <name>.csv and return what was saved.
 
         `report_columns` narrows what the report prints of a wide table (a page has room for about seven

@@ -3,6 +3,7 @@
 `from_mapping` rejects unknown names, wrong types and values outside the data with one
 message that lists what is valid, before any kernel starts.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,24 +15,25 @@ from typing import Any
 from analysis.core.errors import ParameterError
 from analysis.sources.select import bls_national
 from analysis.core.vocab import COMPARED_PUBLISHERS, WAGE_STATISTICS
+
 MAX_TOLERANCE_PCT = 100.0  # a claim twice the data value is not a match at any tolerance worth reporting
 
 
 @dataclass(frozen=True)
 class AnalysisParams:
-    survey_year: int | None = None   # BLS May survey year the comparison is anchored on (None: the newest in the data)
-    dollar_year: int = 2024          # dollars that real (inflation-adjusted) figures are expressed in
-    hours_per_year: int = 2080       # hours in a work year for hourly <-> annual (BLS uses 2080)
+    survey_year: int | None = None  # BLS May survey year the comparison is anchored on (None: the newest in the data)
+    dollar_year: int = 2024  # dollars that real (inflation-adjusted) figures are expressed in
+    hours_per_year: int = 2080  # hours in a work year for hourly <-> annual (BLS uses 2080)
     publishers: tuple[str, ...] = COMPARED_PUBLISHERS
-    geography: str = "US"            # US, or a state's postal code
-    statistic: str = "median"        # statistic populations are restated to (and pooled on)
-    tolerance_pct: float = 1.0       # claims audit: |claim - data| / data within this is a match
+    geography: str = "US"  # US, or a state's postal code
+    statistic: str = "median"  # statistic populations are restated to (and pooled on)
+    tolerance_pct: float = 1.0  # claims audit: |claim - data| / data within this is a match
     claims_file: str = "data/claims/seed_article_claims.csv"
-    show_code: bool = False          # keep code cells in the HTML report
-    cost_of_living: bool = False     # rank states adjusted by BEA price parities where shipped
-    include_quotes: bool = False     # let figures known only as quotes enter the analysis (always shown as claims)
-    certified_share: float = 0.5     # assumed certified share of BLS's workforce (no publisher counts it): bridge
-    certified_share_low: float = 0.25   # sensitivity range of that assumption
+    show_code: bool = False  # keep code cells in the HTML report
+    cost_of_living: bool = False  # rank states adjusted by BEA price parities where shipped
+    include_quotes: bool = False  # let figures known only as quotes enter the analysis (always shown as claims)
+    certified_share: float = 0.5  # assumed certified share of BLS's workforce (no publisher counts it): bridge
+    certified_share_low: float = 0.25  # sensitivity range of that assumption
     certified_share_high: float = 0.75
 
     def as_dict(self) -> dict[str, Any]:
@@ -117,27 +119,44 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
         return f"{xs[0]}-{xs[-1]}" if xs == list(range(xs[0], xs[-1] + 1)) else ", ".join(map(str, xs))
 
     if survey_years is not None and params.survey_year not in set(survey_years):
-        raise ParameterError(f"parameter 'survey_year': {params.survey_year} is not in the data; valid survey years: {years(survey_years)}")
+        raise ParameterError(
+            f"parameter 'survey_year': {params.survey_year} is not in the data; valid survey years: {years(survey_years)}"
+        )
     if dollar_years is not None and params.dollar_year not in set(dollar_years):
-        raise ParameterError(f"parameter 'dollar_year': {params.dollar_year} has no CPI-U annual average in the data; valid dollar years: {years(dollar_years)}")
+        raise ParameterError(
+            f"parameter 'dollar_year': {params.dollar_year} has no CPI-U annual average in the data; valid dollar years: {years(dollar_years)}"
+        )
     if params.hours_per_year <= 0 or params.hours_per_year > 8784:
-        raise ParameterError(f"parameter 'hours_per_year': {params.hours_per_year} is out of range; expected 1-8784 (BLS uses 2080)")
+        raise ParameterError(
+            f"parameter 'hours_per_year': {params.hours_per_year} is out of range; expected 1-8784 (BLS uses 2080)"
+        )
     if not params.publishers:
-        raise ParameterError(f"parameter 'publishers': the list is empty; expected one or more of {', '.join(COMPARED_PUBLISHERS)}")
+        raise ParameterError(
+            f"parameter 'publishers': the list is empty; expected one or more of {', '.join(COMPARED_PUBLISHERS)}"
+        )
     bad = sorted(set(params.publishers) - set(COMPARED_PUBLISHERS))
     if bad:
-        raise ParameterError(f"parameter 'publishers': unknown publisher(s) {', '.join(bad)}; expected some of {', '.join(COMPARED_PUBLISHERS)}")
+        raise ParameterError(
+            f"parameter 'publishers': unknown publisher(s) {', '.join(bad)}; expected some of {', '.join(COMPARED_PUBLISHERS)}"
+        )
     if params.tolerance_pct < 0:
-        raise ParameterError(f"parameter 'tolerance_pct': {params.tolerance_pct} is negative; expected a percentage >= 0")
+        raise ParameterError(
+            f"parameter 'tolerance_pct': {params.tolerance_pct} is negative; expected a percentage >= 0"
+        )
     if params.tolerance_pct > MAX_TOLERANCE_PCT:
-        raise ParameterError(f"parameter 'tolerance_pct': {params.tolerance_pct:g} is too large; expected a percentage "
-                             f"between 0 and {MAX_TOLERANCE_PCT:g}")
+        raise ParameterError(
+            f"parameter 'tolerance_pct': {params.tolerance_pct:g} is too large; expected a percentage "
+            f"between 0 and {MAX_TOLERANCE_PCT:g}"
+        )
     if not 0 <= params.certified_share_low <= params.certified_share <= params.certified_share_high <= 1:
         raise ParameterError(
             f"parameters 'certified_share_low', 'certified_share', 'certified_share_high': got {params.certified_share_low:g}, "
-            f"{params.certified_share:g}, {params.certified_share_high:g}; expected shares with 0 <= low <= share <= high <= 1")
+            f"{params.certified_share:g}, {params.certified_share_high:g}; expected shares with 0 <= low <= share <= high <= 1"
+        )
     if params.statistic not in WAGE_STATISTICS:
-        raise ParameterError(f"parameter 'statistic': unknown statistic {params.statistic!r}; expected one of {', '.join(WAGE_STATISTICS)}")
+        raise ParameterError(
+            f"parameter 'statistic': unknown statistic {params.statistic!r}; expected one of {', '.join(WAGE_STATISTICS)}"
+        )
 
 
 def data_years(table, cpi) -> tuple[list[int], list[int]]:

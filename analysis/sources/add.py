@@ -6,6 +6,7 @@ anything is written, and a registration that does not validate is rolled back.
 One add-source runs at a time (a lock in data/); the file is copied beside its
 place, fsynced and renamed; a journal lets the next call undo a killed one.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,9 +28,9 @@ from analysis.sources.registry import inside_data, load_registry, parse_registry
 from analysis.core.vocab import CROSS_INDUSTRY_CODES, OEWS_FILE_KINDS, PRIMARY, oews_kind
 
 SUPPORTED_PUBLISHERS = ("bls",)
-LOCK_NAME = ".add-source.lock"        # in data/ (hidden files are not data: neither registered nor hashed)
+LOCK_NAME = ".add-source.lock"  # in data/ (hidden files are not data: neither registered nor hashed)
 JOURNAL_NAME = ".add-source.journal"  # what an add-source under way has changed, to undo it if it was killed
-TMP_TAG = "add-source"                # partial copies are data/raw/<publisher>/.tmp-add-source-<name>-<random>
+TMP_TAG = "add-source"  # partial copies are data/raw/<publisher>/.tmp-add-source-<name>-<random>
 LOCK_WAIT_SECONDS = 600
 
 
@@ -45,8 +46,10 @@ def kind_of_rows(table: pd.DataFrame) -> str | None:
     """national, state, metro, industry or all, from the rows' AREA_TYPE and NAICS; None without rows."""
     if table.empty:
         return None
-    levels = {bls_oews.AREA_LEVELS.get(t or "1", "national").replace("nonmetro", "metro")
-              for t in table.get("area_type", pd.Series(["1"]))}
+    levels = {
+        bls_oews.AREA_LEVELS.get(t or "1", "national").replace("nonmetro", "metro")
+        for t in table.get("area_type", pd.Series(["1"]))
+    }
     industries = set(table.get("naics", pd.Series(dtype=object))) - set(CROSS_INDUSTRY_CODES)
     if len(levels) > 1 or (industries and levels != {"national"}):
         return "all"
@@ -74,28 +77,46 @@ def detect(path: Path, column_maps: Path, kind: str | None = None, year: int | N
     """Kind, survey year and layout of an official file, from its name and contents; errors say what to pass."""
     shown = str(path)
     name_kind, name_year = bls_oews.identify(path.name, column_maps)
-    parsed = bls_oews.parse_official(path, shown, column_maps, kind or name_kind)  # unknown layout: error, nothing written
+    parsed = bls_oews.parse_official(
+        path, shown, column_maps, kind or name_kind
+    )  # unknown layout: error, nothing written
     codes = sorted(bls_oews.occupation_codes(column_maps))
     if parsed.table.empty:
-        raise InputError(Issue(shown, f"no rows for our occupations ({', '.join(codes)}, see data/column_maps/occupations.csv) "
-                               f"in this {parsed.layout} file; expected the file BLS publishes with every occupation"))
+        raise InputError(
+            Issue(
+                shown,
+                f"no rows for our occupations ({', '.join(codes)}, see data/column_maps/occupations.csv) "
+                f"in this {parsed.layout} file; expected the file BLS publishes with every occupation",
+            )
+        )
     layout_kind = bls_oews.layout_kind(parsed.layout, column_maps)
     found = layout_kind if layout_kind != "any" else kind_of_rows(parsed.table)
     if kind and found and kind not in (found, "all"):
-        raise InputError(Issue(shown, f"--kind {kind} does not fit the file: its rows are {found} estimates "
-                               f"(layout {parsed.layout}); expected --kind {found}"))
+        raise InputError(
+            Issue(
+                shown,
+                f"--kind {kind} does not fit the file: its rows are {found} estimates "
+                f"(layout {parsed.layout}); expected --kind {found}",
+            )
+        )
     kind = kind or name_kind or found
     found_year = _year_from_names(path, column_maps, kind)
     if year and found_year and year != found_year:
-        raise InputError(Issue(shown, f"--year {year} does not fit the file, whose name says May {found_year}; "
-                               "expected the survey year the file is for"))
+        raise InputError(
+            Issue(
+                shown,
+                f"--year {year} does not fit the file, whose name says May {found_year}; "
+                "expected the survey year the file is for",
+            )
+        )
     year = year or found_year
     if not year:
-        raise ParameterError(f"{shown}: the survey year is not in the file's name (BLS names files like "
-                             "national_M2024_dl.xlsx or oesm24nat.zip); pass --year YYYY")
+        raise ParameterError(
+            f"{shown}: the survey year is not in the file's name (BLS names files like "
+            "national_M2024_dl.xlsx or oesm24nat.zip); pass --year YYYY"
+        )
     if not kind:
-        raise ParameterError(f"{shown}: cannot tell what kind of file this is; pass --kind "
-                             f"{'|'.join(OEWS_FILE_KINDS)}")
+        raise ParameterError(f"{shown}: cannot tell what kind of file this is; pass --kind {'|'.join(OEWS_FILE_KINDS)}")
     return Detected(kind, year, parsed.layout, parsed)
 
 
@@ -109,8 +130,17 @@ def _population(det: Detected, column_maps: Path) -> dict[str, str]:
     return {"soc_code": code, "soc_title": title}
 
 
-def new_entry(path: Path, det: Detected, rel: str, column_maps: Path, title: str | None = None, url: str | None = None,
-              retrieved: str | None = None, retrieved_from: str | None = None, notes: str | None = None) -> dict:
+def new_entry(
+    path: Path,
+    det: Detected,
+    rel: str,
+    column_maps: Path,
+    title: str | None = None,
+    url: str | None = None,
+    retrieved: str | None = None,
+    retrieved_from: str | None = None,
+    notes: str | None = None,
+) -> dict:
     """A registry entry in the format of the shipped OEWS entries."""
     info = bls_oews.file_info(det.kind, det.year, column_maps)
     return {
@@ -128,7 +158,8 @@ def new_entry(path: Path, det: Detected, rel: str, column_maps: Path, title: str
         "kind": oews_kind(det.kind),
         "layout": det.layout,
         "files": [{"path": rel, "sha256": sha256_of(path)}],
-        "notes": (notes or "The official file as published.") + f" Added with `python -m analysis add-source` (layout {det.layout}).",
+        "notes": (notes or "The official file as published.")
+        + f" Added with `python -m analysis add-source` (layout {det.layout}).",
     }
 
 
@@ -146,18 +177,29 @@ def _consistent_registry(paths: ProjectPaths, allow_unregistered: str):
     return registry
 
 
-def add_source(path: str | Path, publisher: str = "bls", kind: str | None = None, year: int | None = None,
-               title: str | None = None, url: str | None = None, paths: ProjectPaths | None = None,
-               retrieved: str | None = None, retrieved_from: str | None = None, notes: str | None = None) -> tuple[dict, int]:
+def add_source(
+    path: str | Path,
+    publisher: str = "bls",
+    kind: str | None = None,
+    year: int | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    paths: ProjectPaths | None = None,
+    retrieved: str | None = None,
+    retrieved_from: str | None = None,
+    notes: str | None = None,
+) -> tuple[dict, int]:
     """Copy `path` into data/raw/bls/, register it and validate everything; returns (entry, number of figures).
 
     On any failure the registry text and data/raw/ are restored to what they were.
     """
     paths = paths or project_paths()
     if publisher not in SUPPORTED_PUBLISHERS:
-        raise ParameterError(f"--publisher {publisher}: only BLS official OEWS files can be added automatically "
-                             f"(expected one of {', '.join(SUPPORTED_PUBLISHERS)}); register curated files in "
-                             "data/sources.yaml by hand (see data/README.md)")
+        raise ParameterError(
+            f"--publisher {publisher}: only BLS official OEWS files can be added automatically "
+            f"(expected one of {', '.join(SUPPORTED_PUBLISHERS)}); register curated files in "
+            "data/sources.yaml by hand (see data/README.md)"
+        )
     if kind is not None and kind not in OEWS_FILE_KINDS:
         raise ParameterError(f"--kind {kind}: expected one of {', '.join(OEWS_FILE_KINDS)}")
     src = Path(path).resolve()
@@ -166,8 +208,16 @@ def add_source(path: str | Path, publisher: str = "bls", kind: str | None = None
     except fileio.FileProblem as e:
         raise InputError(Issue(str(path), f"{e}; expected the file as BLS published it")) from None
     with _locked(paths):
-        return _add(src, det_args=(kind, year), title=title, url=url, paths=paths, retrieved=retrieved,
-                    retrieved_from=retrieved_from, notes=notes)
+        return _add(
+            src,
+            det_args=(kind, year),
+            title=title,
+            url=url,
+            paths=paths,
+            retrieved=retrieved,
+            retrieved_from=retrieved_from,
+            notes=notes,
+        )
 
 
 @contextmanager
@@ -179,8 +229,13 @@ def _locked(paths: ProjectPaths):
     try:
         lock.acquire(timeout=LOCK_WAIT_SECONDS)
     except Timeout:
-        raise InputError(Issue(f"data/{LOCK_NAME}", f"another add-source has held this lock for {LOCK_WAIT_SECONDS} s; "
-                               "expected it to finish (try again when it has)")) from None
+        raise InputError(
+            Issue(
+                f"data/{LOCK_NAME}",
+                f"another add-source has held this lock for {LOCK_WAIT_SECONDS} s; "
+                "expected it to finish (try again when it has)",
+            )
+        ) from None
     try:
         _recover(paths)
         yield
@@ -207,7 +262,9 @@ def _recover(paths: ProjectPaths) -> None:
             for rel in created:
                 if inside_data(rel):
                     (paths.data / rel).unlink(missing_ok=True)
-            notes.append(f"data/sources.yaml restored and {', '.join('data/' + r for r in created) or 'no file'} removed")
+            notes.append(
+                f"data/sources.yaml restored and {', '.join('data/' + r for r in created) or 'no file'} removed"
+            )
         journal.unlink()
     for p in leftovers:
         p.unlink(missing_ok=True)
@@ -215,7 +272,9 @@ def _recover(paths: ProjectPaths) -> None:
     print(f"note: an earlier add-source was interrupted; undone: {'; '.join(notes)}", file=sys.stderr)
 
 
-def _add(src: Path, det_args, title, url, paths: ProjectPaths, retrieved, retrieved_from=None, notes=None) -> tuple[dict, int]:
+def _add(
+    src: Path, det_args, title, url, paths: ProjectPaths, retrieved, retrieved_from=None, notes=None
+) -> tuple[dict, int]:
     kind, year = det_args
     det = detect(src, paths.column_maps, kind, year)
     raw = paths.raw.resolve()
@@ -226,27 +285,44 @@ def _add(src: Path, det_args, title, url, paths: ProjectPaths, retrieved, retrie
     sha = entry["files"][0]["sha256"]
     clash = next((e.id for e in registry.entries for f in e.files if f.sha256 == sha or f.path == rel), None)
     if entry["id"] in registry.by_id or clash:
-        raise InputError(Issue(registry.shown(rel), f"already registered as '{clash or entry['id']}'; "
-                               "a publication is registered once (remove its entry to replace it)"))
+        raise InputError(
+            Issue(
+                registry.shown(rel),
+                f"already registered as '{clash or entry['id']}'; "
+                "a publication is registered once (remove its entry to replace it)",
+            )
+        )
     if dest.exists() and dest != src:
-        raise InputError(Issue(registry.shown(rel), "a different, unregistered file with this name is already in data/raw/bls/"))
+        raise InputError(
+            Issue(registry.shown(rel), "a different, unregistered file with this name is already in data/raw/bls/")
+        )
     before = paths.registry.read_text(encoding="utf-8")
     copied = dest != src
     journal = paths.data / JOURNAL_NAME
     # the journal is written before anything changes and removed when everything validated: a kill at any point
     # in between is undone by the next add-source (see _recover)
-    fileio.atomic_write_bytes(journal, json.dumps({"pid": os.getpid(), "registry_before": before,
-                                                   "created": [rel] if copied else []}).encode("utf-8"), tag=TMP_TAG)
+    fileio.atomic_write_bytes(
+        journal,
+        json.dumps({"pid": os.getpid(), "registry_before": before, "created": [rel] if copied else []}).encode("utf-8"),
+        tag=TMP_TAG,
+    )
     try:
         if copied:
             dest.parent.mkdir(parents=True, exist_ok=True)
             fileio.atomic_copy(src, dest, tag=TMP_TAG)
         text = before if before.endswith("\n") else before + "\n"
-        fileio.atomic_write_bytes(paths.registry, (text + yaml.safe_dump([entry], sort_keys=False, allow_unicode=True,
-                                                                         width=200)).encode("utf-8"), tag=TMP_TAG)
+        fileio.atomic_write_bytes(
+            paths.registry,
+            (text + yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=200)).encode("utf-8"),
+            tag=TMP_TAG,
+        )
         if entry["id"] not in parse_registry(paths).by_id:
-            raise InputError(Issue("data/sources.yaml", "the new entry did not land in the 'sources:' list "
-                                   "(is 'sources:' the last key of the file?)"))
+            raise InputError(
+                Issue(
+                    "data/sources.yaml",
+                    "the new entry did not land in the 'sources:' list (is 'sources:' the last key of the file?)",
+                )
+            )
         from analysis.sources.load import load_figures
 
         table = load_figures(registry=load_registry(paths))

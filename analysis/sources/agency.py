@@ -7,6 +7,7 @@ a code in agency_areas.csv. A registry entry names its layout (`layout:`). Colum
 read: NY DOL's entry and experienced wages are its own statistics (means of the lowest third and of the upper two
 thirds), not percentiles, so they never enter the table as such.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,11 +40,25 @@ def _areas(table: pd.DataFrame, layout: str, shown: str, column_maps: Path, area
     levels, codes, issues = [], [], []
     for row, r in table.iterrows():
         area, area_type = r["area"], r.get("area_type", "")
-        rule = next((u for u in rules.itertuples() if (not u.area_type or u.area_type == area_type)
-                     and (not u.area_pattern or re.search(u.area_pattern, area))), None)
+        rule = next(
+            (
+                u
+                for u in rules.itertuples()
+                if (not u.area_type or u.area_type == area_type)
+                and (not u.area_pattern or re.search(u.area_pattern, area))
+            ),
+            None,
+        )
         if rule is None:
-            issues.append(Issue(shown, f"area {area!r} (type {area_type!r}) matches no area rule of layout {layout}; "
-                                "expected one of the rules in data/column_maps/agency_areas.csv", row=row, column=area_column))
+            issues.append(
+                Issue(
+                    shown,
+                    f"area {area!r} (type {area_type!r}) matches no area rule of layout {layout}; "
+                    "expected one of the rules in data/column_maps/agency_areas.csv",
+                    row=row,
+                    column=area_column,
+                )
+            )
             levels.append("")
             codes.append("")
             continue
@@ -57,16 +72,28 @@ def extract(entry: SourceEntry, path: Path, shown: str, column_maps: Path) -> pd
     """Tidy rows of one agency table registered with its `layout`."""
     known = layouts(column_maps)
     if entry.layout not in known:
-        raise InputError(Issue("data/sources.yaml", f"entry '{entry.id}': layout {entry.layout!r} is not an agency "
-                               f"table layout; expected one of {', '.join(known)} (columns of "
-                               "data/column_maps/agency_columns.csv)", column="layout"))
+        raise InputError(
+            Issue(
+                "data/sources.yaml",
+                f"entry '{entry.id}': layout {entry.layout!r} is not an agency "
+                f"table layout; expected one of {', '.join(known)} (columns of "
+                "data/column_maps/agency_columns.csv)",
+                column="layout",
+            )
+        )
     spec = known[entry.layout]
     raw = read_text_table(path, shown)
     by_fold = {_fold(h): h for h in raw.columns}
     missing = [src for src in spec.values() if _fold(src) not in by_fold]
     if missing:
-        raise InputError(Issue(shown, f"columns {', '.join(missing)} of layout {entry.layout} are missing; expected "
-                               f"columns: {', '.join(spec.values())}; found columns: {', '.join(raw.columns)}", row=1))
+        raise InputError(
+            Issue(
+                shown,
+                f"columns {', '.join(missing)} of layout {entry.layout} are missing; expected "
+                f"columns: {', '.join(spec.values())}; found columns: {', '.join(raw.columns)}",
+                row=1,
+            )
+        )
     names = {can: by_fold[_fold(src)] for can, src in spec.items()}
     table = pd.DataFrame({can: raw[src].str.strip() for can, src in names.items()}, index=raw.index)
     issues = _areas(table, entry.layout, shown, column_maps, names["area"])

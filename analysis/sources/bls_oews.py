@@ -17,6 +17,7 @@ the maps keep the published spelling. A new layout is a new column there, not co
 Parsed files are cached (analysis/sources/cache.py) by their sha256, LOADER_VERSION
 and the maps' checksum.
 """
+
 from __future__ import annotations
 
 import io
@@ -51,7 +52,10 @@ SUFFIXES = DATA_SUFFIXES + (".zip",)
 
 
 def _maps(column_maps: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    return tuple(read_map(column_maps, n) for n in ("oews_columns.csv", "oews_statistics.csv", "oews_markers.csv", "occupations.csv"))
+    return tuple(
+        read_map(column_maps, n)
+        for n in ("oews_columns.csv", "oews_statistics.csv", "oews_markers.csv", "occupations.csv")
+    )
 
 
 def occupation_codes(column_maps: Path) -> frozenset[str]:
@@ -62,8 +66,10 @@ def _layout_specs(column_maps: Path) -> dict[str, dict[str, tuple[str, bool]]]:
     """layout -> {canonical: (source column as published, required)}."""
     cols = read_map(column_maps, "oews_columns.csv")
     names = [c for c in cols.columns if c not in ("canonical", "meaning")]
-    return {n: {can: (src.rstrip("?"), not src.endswith("?")) for src, can in zip(cols[n], cols["canonical"]) if src}
-            for n in names}
+    return {
+        n: {can: (src.rstrip("?"), not src.endswith("?")) for src, can in zip(cols[n], cols["canonical"]) if src}
+        for n in names
+    }
 
 
 def layouts(column_maps: Path) -> dict[str, dict[str, str]]:
@@ -94,19 +100,30 @@ def detect_layout(header: list[str], shown: str, column_maps: Path) -> str:
     closest = min(required, key=lambda n: (len(required[n] - found), -len(required[n] & found)))
     expected = [src for src, req in _layout_specs(column_maps)[closest].values() if req]
     missing = [c for c in expected if _fold(c) not in found]
-    raise InputError(Issue(shown, f"unrecognized OEWS layout: closest known layout '{closest}' expects columns "
-                           f"{', '.join(missing)} which are missing; expected columns: {', '.join(expected)}; "
-                           f"found columns: {', '.join(map(str, header))}; known layouts are the columns of "
-                           "data/column_maps/oews_columns.csv", row=1))
+    raise InputError(
+        Issue(
+            shown,
+            f"unrecognized OEWS layout: closest known layout '{closest}' expects columns "
+            f"{', '.join(missing)} which are missing; expected columns: {', '.join(expected)}; "
+            f"found columns: {', '.join(map(str, header))}; known layouts are the columns of "
+            "data/column_maps/oews_columns.csv",
+            row=1,
+        )
+    )
 
 
 def _source_names(layout: str, header: list[str], column_maps: Path) -> dict[str, str]:
     """canonical -> the file's own header, for the layout's columns present in `header`."""
     by_fold = {_fold(h): h for h in header}
-    return {can: by_fold[_fold(src)] for can, (src, _) in _layout_specs(column_maps)[layout].items() if _fold(src) in by_fold}
+    return {
+        can: by_fold[_fold(src)]
+        for can, (src, _) in _layout_specs(column_maps)[layout].items()
+        if _fold(src) in by_fold
+    }
 
 
 # ---------------------------------------------------------------- file names, zips, sheets
+
 
 def _name_patterns(column_maps: Path) -> tuple[tuple[str, re.Pattern, bool], ...]:
     """(kind, regex found in a file's base name, names a zip) per row of oews_files.csv, in file order.
@@ -125,7 +142,13 @@ def identify(name: str, column_maps: Path, kind: str | None = None) -> tuple[str
     for k, rx, _ in _name_patterns(column_maps):
         m = rx.search(base)
         if m and (kind is None or k == kind):
-            year = int(m["year"]) if m.groupdict().get("year") else 2000 + int(m["yy"]) if m.groupdict().get("yy") else None
+            year = (
+                int(m["year"])
+                if m.groupdict().get("year")
+                else 2000 + int(m["yy"])
+                if m.groupdict().get("yy")
+                else None
+            )
             return k, year
     return None, None
 
@@ -155,10 +178,20 @@ def zip_members(path: Path, shown: str, column_maps: Path, kind: str | None = No
         chosen = sorted(n for n in data if rx.search(Path(n).name))
         if chosen:
             return chosen
-    wanted = sorted({p for k, p in zip(*(read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern")))
-                     if "{year}" in p and (not kind or k == kind)})
-    raise InputError(Issue(shown, f"no OEWS data file in this zip; expected a member named like "
-                           f"{', '.join(p + '.xlsx' for p in wanted)} (or .xls/.csv); the zip holds: {', '.join(names) or 'nothing'}"))
+    wanted = sorted(
+        {
+            p
+            for k, p in zip(*(read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern")))
+            if "{year}" in p and (not kind or k == kind)
+        }
+    )
+    raise InputError(
+        Issue(
+            shown,
+            f"no OEWS data file in this zip; expected a member named like "
+            f"{', '.join(p + '.xlsx' for p in wanted)} (or .xls/.csv); the zip holds: {', '.join(names) or 'nothing'}",
+        )
+    )
 
 
 def _text(v: object) -> str:
@@ -181,8 +214,13 @@ def _excel_sheets(source, shown: str) -> list[str]:
         source.seek(0)
         return python_calamine.CalamineWorkbook.from_filelike(source).sheet_names
     except Exception as e:  # calamine raises its own error types for every kind of damage
-        raise InputError(Issue(shown, f"cannot read as an Excel workbook ({type(e).__name__}: {e}); expected an .xlsx "
-                               "or .xls file as BLS publishes it (is the file truncated or corrupt?)"))
+        raise InputError(
+            Issue(
+                shown,
+                f"cannot read as an Excel workbook ({type(e).__name__}: {e}); expected an .xlsx "
+                "or .xls file as BLS publishes it (is the file truncated or corrupt?)",
+            )
+        )
 
 
 def _read_excel(source, shown: str, column_maps: Path) -> tuple[str, pd.DataFrame]:
@@ -194,8 +232,13 @@ def _read_excel(source, shown: str, column_maps: Path) -> tuple[str, pd.DataFram
         try:
             df = pd.read_excel(source, sheet_name=sheet, engine="calamine", dtype=object)
         except Exception as e:
-            raise InputError(Issue(shown, f"cannot read sheet '{sheet}' ({type(e).__name__}: {e}); expected an .xlsx "
-                                   "or .xls file as BLS publishes it (is the file truncated or corrupt?)"))
+            raise InputError(
+                Issue(
+                    shown,
+                    f"cannot read sheet '{sheet}' ({type(e).__name__}: {e}); expected an .xlsx "
+                    "or .xls file as BLS publishes it (is the file truncated or corrupt?)",
+                )
+            )
         header = [str(c) for c in df.columns]
         if dups := duplicate_columns(header, shown):
             raise InputError(dups, title=f"{shown}: duplicate columns")
@@ -244,19 +287,31 @@ def _unzip(path: Path, shown: str, members: list[str]) -> list[tuple[str, bytes]
     with zipfile.ZipFile(path) as zf:
         declared = sum(zf.getinfo(m).file_size for m in members)
         if declared > limit:
-            raise InputError(Issue(shown, f"the zip's data files unpack to {declared:,} bytes; expected at most {limit:,} "
-                                   "(is this the zip BLS publishes?)"))
+            raise InputError(
+                Issue(
+                    shown,
+                    f"the zip's data files unpack to {declared:,} bytes; expected at most {limit:,} "
+                    "(is this the zip BLS publishes?)",
+                )
+            )
         out, total = [], 0
         for member in members:
             try:
                 with zf.open(member) as fh:
                     data = fh.read(limit - total + 1)
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
-                raise InputError(Issue(f"{shown}/{member}", f"cannot extract from the zip ({e}); the zip is damaged")) from None
+                raise InputError(
+                    Issue(f"{shown}/{member}", f"cannot extract from the zip ({e}); the zip is damaged")
+                ) from None
             total += len(data)
             if total > limit:
-                raise InputError(Issue(f"{shown}/{member}", f"unpacks to more than {limit:,} bytes, more than the zip "
-                                       "declares; expected the zip BLS publishes")) from None
+                raise InputError(
+                    Issue(
+                        f"{shown}/{member}",
+                        f"unpacks to more than {limit:,} bytes, more than the zip "
+                        "declares; expected the zip BLS publishes",
+                    )
+                ) from None
             out.append((member, data))
     return out
 
@@ -279,14 +334,22 @@ def parse_official(path: Path, shown: str, column_maps: Path, kind: str | None =
     for part_shown, part_suffix, source in parts:
         part_layout, table, part_names = _read_one(source, part_suffix, part_shown, column_maps)
         if layout not in (None, part_layout):
-            raise InputError(Issue(part_shown, f"layout '{part_layout}' differs from '{layout}' of the zip's other part"))
+            raise InputError(
+                Issue(part_shown, f"layout '{part_layout}' differs from '{layout}' of the zip's other part")
+            )
         layout, names = part_layout, {**names, **part_names}
         frames.append(table.assign(_file=part_shown))
     return Parsed(layout, pd.concat(frames) if len(frames) > 1 else frames[0], names)
 
 
-def load_parsed(path: Path, shown: str, column_maps: Path, cache_dir: Path | None = None,
-                sha256: str | None = None, kind: str | None = None) -> Parsed:
+def load_parsed(
+    path: Path,
+    shown: str,
+    column_maps: Path,
+    cache_dir: Path | None = None,
+    sha256: str | None = None,
+    kind: str | None = None,
+) -> Parsed:
     """parse_official through the parquet cache in `cache_dir` (no cache when None).
 
     `sha256` is the file's checksum when already known (the registry verified it); else it is computed.
@@ -295,11 +358,16 @@ def load_parsed(path: Path, shown: str, column_maps: Path, cache_dir: Path | Non
         return parse_official(path, shown, column_maps, kind)
     if not path.is_file():
         raise InputError(Issue(shown, "file not found"))
-    key = cache.make_key(sha256 or sha256_of(path), LOADER_VERSION, cache.files_checksum(column_maps), kind or "", shown)
+    key = cache.make_key(
+        sha256 or sha256_of(path), LOADER_VERSION, cache.files_checksum(column_maps), kind or "", shown
+    )
 
     def build() -> tuple[pd.DataFrame, dict]:
         p = parse_official(path, shown, column_maps, kind)
-        return p.table.assign(_row=p.table.index).reset_index(drop=True), {"layout": p.layout, "source_names": p.source_names}
+        return p.table.assign(_row=p.table.index).reset_index(drop=True), {
+            "layout": p.layout,
+            "source_names": p.source_names,
+        }
 
     frame, meta = cache.load_or_build(cache_dir, key, build)
     table = frame.drop(columns="_row").set_axis(pd.Index(frame["_row"].astype(int)), axis=0)
@@ -307,6 +375,7 @@ def load_parsed(path: Path, shown: str, column_maps: Path, cache_dir: Path | Non
 
 
 # ---------------------------------------------------------------- tidy rows
+
 
 def _cell(text: str, markers: dict[str, str]) -> tuple[float | None, str | None]:
     """(value, flag) for one cell: a BLS marker becomes a flag, never a number."""
@@ -318,8 +387,9 @@ def _cell(text: str, markers: dict[str, str]) -> tuple[float | None, str | None]
     return parse_amount(t).value, None
 
 
-def tidy_rows(table: pd.DataFrame, entry: SourceEntry, shown: str, column_maps: Path,
-              source_names: dict[str, str] | None = None) -> pd.DataFrame:
+def tidy_rows(
+    table: pd.DataFrame, entry: SourceEntry, shown: str, column_maps: Path, source_names: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Official-layout rows (already renamed to canonical columns) -> tidy figures rows.
 
     `source_names` maps canonical names back to the file's own headers, for error messages.
@@ -333,13 +403,23 @@ def tidy_rows(table: pd.DataFrame, entry: SourceEntry, shown: str, column_maps: 
         file = r.get("_file") or shown
         # `_level` / `_code`: set by loaders whose area codes are not BLS's (analysis/sources/agency.py)
         level = r.get("_level") or AREA_LEVELS.get(r.get("area_type", "1") or "1", "national")
-        code = r.get("_code") or {"national": "US", "state": r.get("prim_state") or r.get("area", "")}.get(level, r.get("area", ""))
+        code = r.get("_code") or {"national": "US", "state": r.get("prim_state") or r.get("area", "")}.get(
+            level, r.get("area", "")
+        )
         base = {
-            "reference_period": entry.reference_period, "geography_level": level, "geography_code": code,
-            "geography_name": "United States" if level == "national" else r.get("area_title", ""),  # BLS: 'U.S.' from 2019
-            "industry_code": r.get("naics") or "000000", "industry_title": r.get("naics_title") or "Cross-industry",
-            "soc_code": r["occ_code"], "soc_title": r["occ_title"], "population": r["occ_title"],
-            "file": file, "row": row,
+            "reference_period": entry.reference_period,
+            "geography_level": level,
+            "geography_code": code,
+            "geography_name": "United States"
+            if level == "national"
+            else r.get("area_title", ""),  # BLS: 'U.S.' from 2019
+            "industry_code": r.get("naics") or "000000",
+            "industry_title": r.get("naics_title") or "Cross-industry",
+            "soc_code": r["occ_code"],
+            "soc_title": r["occ_title"],
+            "population": r["occ_title"],
+            "file": file,
+            "row": row,
         }
         for can, stat, unit in zip(stats["canonical"], stats["statistic"], stats["unit"]):
             if can not in r or r[can].strip() == "":
@@ -347,11 +427,26 @@ def tidy_rows(table: pd.DataFrame, entry: SourceEntry, shown: str, column_maps: 
             try:
                 value, flag = _cell(r[can], markers)
             except ValueError as e:
-                issues.append(Issue(file, f"{e} (or a BLS marker {', '.join(markers)})", row=row, column=(source_names or {}).get(can, can)))
+                issues.append(
+                    Issue(
+                        file,
+                        f"{e} (or a BLS marker {', '.join(markers)})",
+                        row=row,
+                        column=(source_names or {}).get(can, can),
+                    )
+                )
                 continue
-            out.append({**base, "statistic": stat, "unit": unit, "value": value,
-                        "suppressed": flag == "suppressed", "top_coded": flag == "top_coded",
-                        "note": f"BLS marker {r[can].strip()}" if flag else ""})
+            out.append(
+                {
+                    **base,
+                    "statistic": stat,
+                    "unit": unit,
+                    "value": value,
+                    "suppressed": flag == "suppressed",
+                    "top_coded": flag == "top_coded",
+                    "note": f"BLS marker {r[can].strip()}" if flag else "",
+                }
+            )
     if issues:
         raise InputError(issues, title=f"{shown}: invalid cells")
     df = pd.DataFrame(out)
@@ -364,8 +459,14 @@ def tidy_rows(table: pd.DataFrame, entry: SourceEntry, shown: str, column_maps: 
     return conform(df)
 
 
-def extract(entry: SourceEntry, path: Path, shown: str, column_maps: Path | None = None,
-            cache_dir: Path | None = None, sha256: str | None = None) -> pd.DataFrame:
+def extract(
+    entry: SourceEntry,
+    path: Path,
+    shown: str,
+    column_maps: Path | None = None,
+    cache_dir: Path | None = None,
+    sha256: str | None = None,
+) -> pd.DataFrame:
     """Tidy rows of one registered official file (through the parse cache when `cache_dir` is given)."""
     column_maps = column_maps or project_paths().column_maps
     parsed = load_parsed(path, shown, column_maps, cache_dir, sha256, oews_file_kind(entry.kind))

@@ -8,6 +8,7 @@ so concurrent runs neither clobber nor read half-written entries. An entry that
 cannot be read is rebuilt, never trusted. If the cache folder cannot be written
 (a read-only checkout), loading still works, uncached.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -81,7 +82,9 @@ def _try_read(path: Path) -> tuple[pd.DataFrame, dict] | None:
         return None
 
 
-def load_or_build(cache_dir: Path, key: str, build: Callable[[], tuple[pd.DataFrame, dict]]) -> tuple[pd.DataFrame, dict]:
+def load_or_build(
+    cache_dir: Path, key: str, build: Callable[[], tuple[pd.DataFrame, dict]]
+) -> tuple[pd.DataFrame, dict]:
     """The cached (frame, metadata) for `key`, else `build()` once, stored for the next call.
 
     The frame's index is not stored: keep anything needed (row numbers) in columns.

@@ -3,6 +3,7 @@
 Every loader and the crosswalk read them here; a map is re-read when its file changes, so an edited
 map takes effect in a running kernel.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

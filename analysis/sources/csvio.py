@@ -1,4 +1,5 @@
 """Read a CSV input as text cells, turning every way it can be unreadable into a located Issue."""
+
 from __future__ import annotations
 
 import csv
@@ -21,13 +22,26 @@ def duplicate_columns(columns, shown: str) -> list[Issue]:
     for i, c in enumerate(names):
         m = _MANGLED.fullmatch(c)
         if m and m["name"] in names[:i]:
-            issues.append(Issue(shown, f"duplicate column '{m['name']}' (columns {names.index(m['name']) + 1} and {i + 1}); "
-                                "expected each column once", row=1, column=m["name"]))
+            issues.append(
+                Issue(
+                    shown,
+                    f"duplicate column '{m['name']}' (columns {names.index(m['name']) + 1} and {i + 1}); "
+                    "expected each column once",
+                    row=1,
+                    column=m["name"],
+                )
+            )
     return issues
 
 
-def read_text_table(path, shown: str, expected_columns: list[str] | None = None,
-                    allow_extra: bool = False, max_bytes: int = fileio.MAX_TEXT_BYTES, **read_kw) -> pd.DataFrame:
+def read_text_table(
+    path,
+    shown: str,
+    expected_columns: list[str] | None = None,
+    allow_extra: bool = False,
+    max_bytes: int = fileio.MAX_TEXT_BYTES,
+    **read_kw,
+) -> pd.DataFrame:
     """All cells as str ('' for empty); errors name `shown` and what was expected.
 
     `path` is a file (a regular file of at most `max_bytes`: not a folder, device or pipe) or a file-like
@@ -42,25 +56,45 @@ def read_text_table(path, shown: str, expected_columns: list[str] | None = None,
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", **read_kw)
     except pd.errors.EmptyDataError:
-        raise InputError(Issue(shown, "file is empty; expected a header row"
-                               + (f" with columns {', '.join(expected_columns)}" if expected_columns else "")))
+        raise InputError(
+            Issue(
+                shown,
+                "file is empty; expected a header row"
+                + (f" with columns {', '.join(expected_columns)}" if expected_columns else ""),
+            )
+        )
     except UnicodeDecodeError as e:
-        raise InputError(Issue(shown, f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); "
-                               "expected a UTF-8 encoded CSV"))
+        raise InputError(
+            Issue(
+                shown,
+                f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); expected a UTF-8 encoded CSV",
+            )
+        )
     except (pd.errors.ParserError, csv.Error) as e:
-        raise InputError(Issue(shown, f"malformed CSV ({str(e).strip()}); expected comma-separated rows "
-                               "with the same number of fields as the header"))
+        raise InputError(
+            Issue(
+                shown,
+                f"malformed CSV ({str(e).strip()}); expected comma-separated rows "
+                "with the same number of fields as the header",
+            )
+        )
     except FileNotFoundError:
         raise InputError(Issue(shown, "file not found"))
     dups = duplicate_columns(df.columns, shown)
     if dups:
         raise InputError(dups, title=f"{shown}: duplicate columns")
     if expected_columns is not None:
-        issues = [Issue(shown, f"missing column '{c}'; expected columns: {', '.join(expected_columns)}", row=1, column=c)
-                  for c in expected_columns if c not in df.columns]
+        issues = [
+            Issue(shown, f"missing column '{c}'; expected columns: {', '.join(expected_columns)}", row=1, column=c)
+            for c in expected_columns
+            if c not in df.columns
+        ]
         if not allow_extra:
-            issues += [Issue(shown, f"unexpected column '{c}'; expected only: {', '.join(expected_columns)}", row=1, column=c)
-                       for c in df.columns if c not in expected_columns]
+            issues += [
+                Issue(shown, f"unexpected column '{c}'; expected only: {', '.join(expected_columns)}", row=1, column=c)
+                for c in df.columns
+                if c not in expected_columns
+            ]
         if issues:
             raise InputError(issues, title=f"{shown}: wrong columns")
     if df.empty:

@@ -4,6 +4,7 @@ The layout is the tidy table's descriptive columns plus `value` as published
 ("$61,168", "$59k", "23.45/hr"), a `qualifier` (about / over / under) and the
 `quote` it was read from. Publication-level facts come from the registry entry.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,9 +18,29 @@ from analysis.sources.csvio import read_text_table
 from analysis.sources.entry_fields import entry_columns, survey_year_of
 from analysis.sources.registry import SourceEntry
 
-COLUMNS = ["source_id", "reference_period", "geography_level", "geography_code", "geography_name", "industry_code",
-           "industry_title", "soc_code", "soc_title", "population", "certified", "credential", "credential_count",
-           "job_title", "experience_band", "education", "statistic", "unit", "value", "qualifier", "quote"]
+COLUMNS = [
+    "source_id",
+    "reference_period",
+    "geography_level",
+    "geography_code",
+    "geography_name",
+    "industry_code",
+    "industry_title",
+    "soc_code",
+    "soc_title",
+    "population",
+    "certified",
+    "credential",
+    "credential_count",
+    "job_title",
+    "experience_band",
+    "education",
+    "statistic",
+    "unit",
+    "value",
+    "qualifier",
+    "quote",
+]
 QUALIFIERS = {"": {}, "about": {"estimate": True}, "over": {"bound": "lower"}, "under": {"bound": "upper"}}
 
 
@@ -29,21 +50,44 @@ def extract(entry: SourceEntry, path: Path, shown: str) -> pd.DataFrame:
     issues, values, flags = [], [], []
     for row, r in raw.iterrows():
         if r["source_id"] != entry.id:
-            issues.append(Issue(shown, f"source_id {r['source_id']!r} does not match the registry entry that owns this file ('{entry.id}')", row=row, column="source_id"))
+            issues.append(
+                Issue(
+                    shown,
+                    f"source_id {r['source_id']!r} does not match the registry entry that owns this file ('{entry.id}')",
+                    row=row,
+                    column="source_id",
+                )
+            )
         if r["qualifier"] not in QUALIFIERS:
-            issues.append(Issue(shown, f"unknown qualifier {r['qualifier']!r}; expected one of about, over, under or empty", row=row, column="qualifier"))
+            issues.append(
+                Issue(
+                    shown,
+                    f"unknown qualifier {r['qualifier']!r}; expected one of about, over, under or empty",
+                    row=row,
+                    column="qualifier",
+                )
+            )
         try:
             amount = parse_amount(r["value"])
         except ValueError as e:
             issues.append(Issue(shown, str(e), row=row, column="value"))
             amount = None
         if amount and amount.unit and amount.unit != r["unit"]:
-            issues.append(Issue(shown, f"value {r['value']!r} is {amount.unit} but the unit column says {r['unit']!r}", row=row, column="value"))
+            issues.append(
+                Issue(
+                    shown,
+                    f"value {r['value']!r} is {amount.unit} but the unit column says {r['unit']!r}",
+                    row=row,
+                    column="value",
+                )
+            )
         values.append(amount.value if amount else float("nan"))
         flags.append(QUALIFIERS.get(r["qualifier"], {}))
     if issues:
         raise InputError(issues, title=f"{shown}: invalid rows")
-    df = raw.drop(columns=["value", "qualifier", "quote"]).assign(value=values, note=raw["quote"].map(lambda q: f"quote: {q}" if q else ""))
+    df = raw.drop(columns=["value", "qualifier", "quote"]).assign(
+        value=values, note=raw["quote"].map(lambda q: f"quote: {q}" if q else "")
+    )
     for k, v in entry_columns(entry).items():
         df[k] = v
     flag_df = pd.DataFrame(flags, index=raw.index)

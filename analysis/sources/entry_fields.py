@@ -1,4 +1,5 @@
 """Columns every loader copies from the registry entry onto its rows."""
+
 from __future__ import annotations
 
 from analysis.sources.registry import SourceEntry

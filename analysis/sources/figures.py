@@ -3,6 +3,7 @@
 One row per published number. Every loader returns rows with these columns; the
 validation here is the single gate between raw inputs and the analysis.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -10,8 +11,19 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.core.errors import DataValidationError, Issue
-from analysis.core.vocab import (ANNUAL, CITATIONS, FIGURE_PUBLISHERS, GEOGRAPHY_LEVELS, HOURLY, PERCENTILE_ORDER, SOURCE_KINDS,
-                            STATISTIC_UNITS, STATISTICS, UNITS, WAGE_STATISTICS)
+from analysis.core.vocab import (
+    ANNUAL,
+    CITATIONS,
+    FIGURE_PUBLISHERS,
+    GEOGRAPHY_LEVELS,
+    HOURLY,
+    PERCENTILE_ORDER,
+    SOURCE_KINDS,
+    STATISTIC_UNITS,
+    STATISTICS,
+    UNITS,
+    WAGE_STATISTICS,
+)
 
 BOUNDS = ("", "lower", "upper")
 # Plausible ranges for one worker's pay; outside them a value is most likely in the wrong unit.
@@ -60,9 +72,23 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "row": ("Int64", "row in that file (the header is row 1)"),
 }
 FIGURE_COLUMNS = list(COLUMNS)
-KEY = ["source_id", "reference_period", "geography_level", "geography_code", "industry_code", "soc_code",
-       "population", "certified", "credential", "credential_count", "job_title", "experience_band",
-       "education", "statistic", "unit"]
+KEY = [
+    "source_id",
+    "reference_period",
+    "geography_level",
+    "geography_code",
+    "industry_code",
+    "soc_code",
+    "population",
+    "certified",
+    "credential",
+    "credential_count",
+    "job_title",
+    "experience_band",
+    "education",
+    "statistic",
+    "unit",
+]
 GROUP = [c for c in KEY if c not in ("statistic", "unit")]
 BOOL_FLAGS = ("estimate", "top_coded", "suppressed", "derived")
 
@@ -107,7 +133,9 @@ def _schema():
             "publisher": text(pa.Check.isin(FIGURE_PUBLISHERS)),
             "citation": text(pa.Check.isin(CITATIONS)),
             "kind": text(pa.Check.isin(list(SOURCE_KINDS))),
-            "reference_period": text(pa.Check.str_matches(r"^((199\d|20\d\d)(-(0[1-9]|1[0-2]))?|(199\d|20\d\d)-(199\d|20\d\d)|undated)$")),
+            "reference_period": text(
+                pa.Check.str_matches(r"^((199\d|20\d\d)(-(0[1-9]|1[0-2]))?|(199\d|20\d\d)-(199\d|20\d\d)|undated)$")
+            ),
             "survey_year": pa.Column("Int64", pa.Check.in_range(1990, 2100), nullable=True),
             "dollar_year": pa.Column("Int64", pa.Check.in_range(1990, 2100), nullable=True),
             "geography_level": text(pa.Check.isin(GEOGRAPHY_LEVELS)),
@@ -161,7 +189,9 @@ def _schema_issues(df: pd.DataFrame) -> list[Issue]:
             col, idx = fc["column"], fc["index"]
             expected = EXPECTED.get(col, str(fc["check"]))
             if idx is None or pd.isna(idx) or idx not in df.index:
-                issues.append(Issue("<figures>", f"column {col}: {fc['check']} failed; expected {expected}", column=col))
+                issues.append(
+                    Issue("<figures>", f"column {col}: {fc['check']} failed; expected {expected}", column=col)
+                )
                 continue
             file, row = _where(df, idx)
             issues.append(Issue(file, f"got {fc['failure_case']!r}; expected {expected}", row=row, column=col))
@@ -178,22 +208,64 @@ def _value_issues(df: pd.DataFrame) -> list[Issue]:
         v, unit = r["value"], r["unit"]
         if pd.isna(v):
             if not no_value[idx]:
-                issues.append(Issue(file, "value is empty; expected a number (only suppressed or top-coded figures may be empty)", row=row, column="value"))
+                issues.append(
+                    Issue(
+                        file,
+                        "value is empty; expected a number (only suppressed or top-coded figures may be empty)",
+                        row=row,
+                        column="value",
+                    )
+                )
             continue
         if unit not in STATISTIC_UNITS.get(r["statistic"], (unit,)):
-            issues.append(Issue(file, f"unit {unit} does not fit statistic {r['statistic']}; expected {' or '.join(STATISTIC_UNITS[r['statistic']])}", row=row, column="unit"))
+            issues.append(
+                Issue(
+                    file,
+                    f"unit {unit} does not fit statistic {r['statistic']}; expected {' or '.join(STATISTIC_UNITS[r['statistic']])}",
+                    row=row,
+                    column="unit",
+                )
+            )
         if v < 0 or (v == 0 and unit != "percent"):  # BLS prints 0 for a share that rounds to zero (PCT_TOTAL)
-            issues.append(Issue(file, f"value {fmt(v)} is not positive; expected a positive {unit} amount"
-                                + (" or 0" if unit == "percent" else ""), row=row, column="value"))
+            issues.append(
+                Issue(
+                    file,
+                    f"value {fmt(v)} is not positive; expected a positive {unit} amount"
+                    + (" or 0" if unit == "percent" else ""),
+                    row=row,
+                    column="value",
+                )
+            )
             continue
         if unit in PLAUSIBLE:
             lo, hi = PLAUSIBLE[unit]
             if unit == ANNUAL and v < PLAUSIBLE[HOURLY][1]:
-                issues.append(Issue(file, f"value {fmt(v)} looks like an hourly wage in an annual (USD/year) column; expected an annual amount between {lo:,.0f} and {hi:,.0f}", row=row, column="value"))
+                issues.append(
+                    Issue(
+                        file,
+                        f"value {fmt(v)} looks like an hourly wage in an annual (USD/year) column; expected an annual amount between {lo:,.0f} and {hi:,.0f}",
+                        row=row,
+                        column="value",
+                    )
+                )
             elif unit == HOURLY and v > PLAUSIBLE[ANNUAL][0]:
-                issues.append(Issue(file, f"value {fmt(v)} looks like an annual wage in an hourly (USD/hour) column; expected an hourly amount between {lo:g} and {hi:g}", row=row, column="value"))
+                issues.append(
+                    Issue(
+                        file,
+                        f"value {fmt(v)} looks like an annual wage in an hourly (USD/hour) column; expected an hourly amount between {lo:g} and {hi:g}",
+                        row=row,
+                        column="value",
+                    )
+                )
             elif not lo <= v <= hi:
-                issues.append(Issue(file, f"value {fmt(v)} is implausible for {unit}; expected between {lo:,g} and {hi:,g}", row=row, column="value"))
+                issues.append(
+                    Issue(
+                        file,
+                        f"value {fmt(v)} is implausible for {unit}; expected between {lo:,g} and {hi:,g}",
+                        row=row,
+                        column="value",
+                    )
+                )
     return issues
 
 
@@ -204,7 +276,14 @@ def _duplicate_issues(df: pd.DataFrame) -> list[Issue]:
         file, row = _where(df, idx)
         first = df[(df[KEY] == df.loc[idx, KEY]).all(axis=1)].index[0]
         ffile, frow = _where(df, first)
-        issues.append(Issue(file, f"duplicate figure: same source, period, geography, population, statistic and unit as {ffile} row {frow}; expected one row per published number", row=row, column="statistic"))
+        issues.append(
+            Issue(
+                file,
+                f"duplicate figure: same source, period, geography, population, statistic and unit as {ffile} row {frow}; expected one row per published number",
+                row=row,
+                column="statistic",
+            )
+        )
     return issues
 
 
@@ -218,7 +297,14 @@ def _order_issues(df: pd.DataFrame) -> list[Issue]:
             for (s1, _, v1), (s2, i2, v2) in zip(present, present[1:]):
                 if v2 < v1:
                     file, row = _where(df, i2)
-                    issues.append(Issue(file, f"percentiles out of order: {s2} = {fmt(v2)} is below {s1} = {fmt(v1)}; expected {' <= '.join(seq)}", row=row, column="value"))
+                    issues.append(
+                        Issue(
+                            file,
+                            f"percentiles out of order: {s2} = {fmt(v2)} is below {s1} = {fmt(v1)}; expected {' <= '.join(seq)}",
+                            row=row,
+                            column="value",
+                        )
+                    )
     return issues
 
 
@@ -232,8 +318,15 @@ def _bls_annual_hourly_issues(df: pd.DataFrame) -> list[Issue]:
             a, h = df.loc[units[ANNUAL], "value"], df.loc[units[HOURLY], "value"]
             if abs(a - h * BLS_HOURS_PER_YEAR) > BLS_ANNUAL_TOLERANCE:
                 file, row = _where(df, units[ANNUAL])
-                issues.append(Issue(file, f"annual {fmt(a)} disagrees with hourly {fmt(h)} x {BLS_HOURS_PER_YEAR} = {h * BLS_HOURS_PER_YEAR:,.0f}; "
-                                    f"expected them within {BLS_ANNUAL_TOLERANCE:g} (BLS rounding)", row=row, column="value"))
+                issues.append(
+                    Issue(
+                        file,
+                        f"annual {fmt(a)} disagrees with hourly {fmt(h)} x {BLS_HOURS_PER_YEAR} = {h * BLS_HOURS_PER_YEAR:,.0f}; "
+                        f"expected them within {BLS_ANNUAL_TOLERANCE:g} (BLS rounding)",
+                        row=row,
+                        column="value",
+                    )
+                )
     return issues
 
 
@@ -241,7 +334,9 @@ def validate_figures(df: pd.DataFrame) -> pd.DataFrame:
     """Return `df` if it passes the schema and every domain check, else raise DataValidationError listing each failure."""
     missing = [c for c in FIGURE_COLUMNS if c not in df.columns]
     if missing:
-        raise DataValidationError(Issue("<figures>", f"missing columns {', '.join(missing)}; expected {', '.join(FIGURE_COLUMNS)}"))
+        raise DataValidationError(
+            Issue("<figures>", f"missing columns {', '.join(missing)}; expected {', '.join(FIGURE_COLUMNS)}")
+        )
     issues = _schema_issues(df)
     if not issues:  # domain checks assume the schema holds
         issues = _value_issues(df) + _order_issues(df) + _bls_annual_hourly_issues(df) + _duplicate_issues(df)
@@ -255,11 +350,29 @@ def conflicts(df: pd.DataFrame) -> pd.DataFrame:
 
     Not an error (both copies are kept, see data/README.md); reported by `validate` and the report.
     """
-    cols = ["publisher", "reference_period", "geography_code", "industry_code", "soc_code", "certified", "credential",
-            "credential_count", "job_title", "experience_band", "education", "statistic", "unit"]
+    cols = [
+        "publisher",
+        "reference_period",
+        "geography_code",
+        "industry_code",
+        "soc_code",
+        "certified",
+        "credential",
+        "credential_count",
+        "job_title",
+        "experience_band",
+        "education",
+        "statistic",
+        "unit",
+    ]
     wage = df[df["statistic"].isin(WAGE_STATISTICS) & df["value"].notna() & (df["reference_period"] != "undated")]
     rows = []
     for key, g in wage.groupby(cols, sort=True, dropna=False):
         if g["value"].nunique() > 1 and g["source_id"].nunique() > 1:
-            rows.append({**dict(zip(cols, key)), "values": "; ".join(f"{s}={v:,.2f}" for s, v in zip(g["source_id"], g["value"]))})
+            rows.append(
+                {
+                    **dict(zip(cols, key)),
+                    "values": "; ".join(f"{s}={v:,.2f}" for s, v in zip(g["source_id"], g["value"])),
+                }
+            )
     return pd.DataFrame(rows, columns=cols + ["values"])

@@ -5,6 +5,7 @@ file under data/ but the claims), code digest and library versions, and kept as 
 (written atomically under a file lock, see sources/cache.py), so seven notebooks and a parameter check do not
 rebuild it eight times.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -29,8 +30,11 @@ def extract_entry(registry: Registry, entry) -> list[pd.DataFrame]:
         elif entry.loader == "agency_table":
             frames.append(agency.extract(entry, path, shown, registry.paths.column_maps))
         else:
-            frames.append(bls_oews.extract(entry, path, shown, registry.paths.column_maps,
-                                           cache_dir=registry.paths.oews_cache, sha256=f.sha256))
+            frames.append(
+                bls_oews.extract(
+                    entry, path, shown, registry.paths.column_maps, cache_dir=registry.paths.oews_cache, sha256=f.sha256
+                )
+            )
     return frames
 
 
@@ -63,11 +67,16 @@ def figures_table(registry: Registry) -> pd.DataFrame:
 
     Parquet brings text back as pandas' string dtype; the columns built as object are restored as object, so the
     cached table equals the built one, dtypes included."""
+
     def build():
         table = load_figures(registry=registry)
         return table, {"object_columns": [c for c in table.columns if table[c].dtype == object]}
 
-    key = cache.make_key(FIGURES_CACHE_VERSION, data_digest(registry.paths), code_digest(),
-                         *(f"{k}={v}" for k, v in sorted(versions().items())))
+    key = cache.make_key(
+        FIGURES_CACHE_VERSION,
+        data_digest(registry.paths),
+        code_digest(),
+        *(f"{k}={v}" for k, v in sorted(versions().items())),
+    )
     frame, meta = cache.load_or_build(registry.paths.cache / "figures", key, build)
     return frame.astype({c: object for c in meta["object_columns"]})

@@ -1,4 +1,5 @@
 """Price indexes shipped beside the figures: CPI-U annual averages and BEA regional price parities."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -44,14 +45,26 @@ def load_cpi(registry: Registry) -> pd.DataFrame:
     df = _numeric_table(registry, "cpi_u", CPI_COLUMNS, {"year": int, "cpi_u_annual_avg": float})
     dup = df[df.duplicated("year")]
     if not dup.empty:
-        raise InputError(Issue(dup["file"].iloc[0], f"year {dup['year'].iloc[0]} appears twice; expected one CPI-U annual average per year",
-                               row=int(dup.index[0]), column="year"))
-    return (df.rename(columns={"cpi_u_annual_avg": "cpi"})[["year", "cpi", "series_id", "source_id"]]
-            .sort_values("year").reset_index(drop=True))
+        raise InputError(
+            Issue(
+                dup["file"].iloc[0],
+                f"year {dup['year'].iloc[0]} appears twice; expected one CPI-U annual average per year",
+                row=int(dup.index[0]),
+                column="year",
+            )
+        )
+    return (
+        df.rename(columns={"cpi_u_annual_avg": "cpi"})[["year", "cpi", "series_id", "source_id"]]
+        .sort_values("year")
+        .reset_index(drop=True)
+    )
 
 
 def load_rpp(registry: Registry) -> pd.DataFrame:
     """BEA regional price parities (U.S. = 100): columns year, state, rpp, source_id."""
     df = _numeric_table(registry, "bea_rpp", RPP_COLUMNS, {"year": int, "rpp_all_items": float})
-    return (df.rename(columns={"rpp_all_items": "rpp"})[["year", "state", "rpp", "source_id"]]
-            .sort_values(["year", "state"]).reset_index(drop=True))
+    return (
+        df.rename(columns={"rpp_all_items": "rpp"})[["year", "state", "rpp", "source_id"]]
+        .sort_values(["year", "state"])
+        .reset_index(drop=True)
+    )

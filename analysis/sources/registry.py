@@ -3,6 +3,7 @@
 Loading it checks that every entry is complete, every registered file exists with
 the recorded checksum, and every file under data/raw/ is registered.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,20 @@ from analysis.core.errors import ChecksumMismatchError, Issue, RegistryError
 from analysis.core.vocab import CITATIONS, COLLECTION_METHODS, REGISTRY_PUBLISHERS, SECONDARY_QUOTE, SOURCE_KINDS
 
 LOADERS = ("bls_oews", "curated", "agency_table", "cpi_u", "bea_rpp", "text")
-REQUIRED = ("id", "publisher", "title", "url", "reference_period", "retrieved", "collection_method",
-            "citation", "population", "loader", "kind", "files")
+REQUIRED = (
+    "id",
+    "publisher",
+    "title",
+    "url",
+    "reference_period",
+    "retrieved",
+    "collection_method",
+    "citation",
+    "population",
+    "loader",
+    "kind",
+    "files",
+)
 POPULATION_KEYS = ("soc_code", "soc_title", "job_title", "credential")
 
 
@@ -101,42 +114,101 @@ def _check_entry(raw: object, shown: str, line: int | None) -> tuple[SourceEntry
     if not isinstance(raw, dict):
         return None, [Issue(shown, "each source entry must be a mapping of fields", row=line)]
     label = f"entry '{raw.get('id', '?')}'"
-    issues = [Issue(shown, f"{label}: missing field '{k}'", row=line, column=k) for k in REQUIRED if raw.get(k) in (None, "")]
-    checks = [("publisher", REGISTRY_PUBLISHERS), ("collection_method", tuple(COLLECTION_METHODS)), ("citation", CITATIONS),
-              ("loader", LOADERS), ("kind", tuple(SOURCE_KINDS))]
+    issues = [
+        Issue(shown, f"{label}: missing field '{k}'", row=line, column=k) for k in REQUIRED if raw.get(k) in (None, "")
+    ]
+    checks = [
+        ("publisher", REGISTRY_PUBLISHERS),
+        ("collection_method", tuple(COLLECTION_METHODS)),
+        ("citation", CITATIONS),
+        ("loader", LOADERS),
+        ("kind", tuple(SOURCE_KINDS)),
+    ]
     for key, allowed in checks:
         if raw.get(key) not in (None, "") and raw[key] not in allowed:
-            issues.append(Issue(shown, f"{label}: unknown {key} {raw[key]!r}; expected one of {', '.join(allowed)}", row=line, column=key))
+            issues.append(
+                Issue(
+                    shown,
+                    f"{label}: unknown {key} {raw[key]!r}; expected one of {', '.join(allowed)}",
+                    row=line,
+                    column=key,
+                )
+            )
     if raw.get("citation") == SECONDARY_QUOTE and not raw.get("quoted_by"):
-        issues.append(Issue(shown, f"{label}: a secondary quote needs 'quoted_by' (name and url of the quoting page)", row=line, column="quoted_by"))
+        issues.append(
+            Issue(
+                shown,
+                f"{label}: a secondary quote needs 'quoted_by' (name and url of the quoting page)",
+                row=line,
+                column="quoted_by",
+            )
+        )
     quoted = raw.get("quoted_by")
-    if quoted not in (None, "") and not (isinstance(quoted, dict) and isinstance(quoted.get("name"), str) and quoted["name"]):
-        issues.append(Issue(shown, f"{label}: 'quoted_by' must be a mapping with 'name' and 'url' of the quoting page, "
-                            f"got {_short(quoted)}", row=line, column="quoted_by"))
+    if quoted not in (None, "") and not (
+        isinstance(quoted, dict) and isinstance(quoted.get("name"), str) and quoted["name"]
+    ):
+        issues.append(
+            Issue(
+                shown,
+                f"{label}: 'quoted_by' must be a mapping with 'name' and 'url' of the quoting page, "
+                f"got {_short(quoted)}",
+                row=line,
+                column="quoted_by",
+            )
+        )
     pop = raw.get("population")
     if pop is not None and not isinstance(pop, dict):
-        issues.append(Issue(shown, f"{label}: 'population' must be a mapping with keys among {', '.join(POPULATION_KEYS)}", row=line, column="population"))
+        issues.append(
+            Issue(
+                shown,
+                f"{label}: 'population' must be a mapping with keys among {', '.join(POPULATION_KEYS)}",
+                row=line,
+                column="population",
+            )
+        )
     elif isinstance(pop, dict) and (bad := sorted(set(pop) - set(POPULATION_KEYS))):
-        issues.append(Issue(shown, f"{label}: unknown population key(s) {', '.join(bad)}; expected {', '.join(POPULATION_KEYS)}", row=line, column="population"))
+        issues.append(
+            Issue(
+                shown,
+                f"{label}: unknown population key(s) {', '.join(bad)}; expected {', '.join(POPULATION_KEYS)}",
+                row=line,
+                column="population",
+            )
+        )
     files = raw.get("files")
     parsed: list[SourceFile] = []
     if files not in (None, ""):
         if not isinstance(files, list) or not files:
-            issues.append(Issue(shown, f"{label}: 'files' must be a non-empty list of {{path, sha256}}", row=line, column="files"))
+            issues.append(
+                Issue(shown, f"{label}: 'files' must be a non-empty list of {{path, sha256}}", row=line, column="files")
+            )
         else:
             for f in files:
                 if not isinstance(f, dict) or not f.get("path") or not f.get("sha256"):
-                    issues.append(Issue(shown, f"{label}: each file needs 'path' and 'sha256'", row=line, column="files"))
+                    issues.append(
+                        Issue(shown, f"{label}: each file needs 'path' and 'sha256'", row=line, column="files")
+                    )
                 elif not inside_data(str(f["path"])):
-                    issues.append(Issue(shown, f"{label}: file path {_short(f['path'])} must be relative to data/ and stay "
-                                        "inside it (e.g. raw/bls/national_M2023_dl.xlsx)", row=line, column="files"))
+                    issues.append(
+                        Issue(
+                            shown,
+                            f"{label}: file path {_short(f['path'])} must be relative to data/ and stay "
+                            "inside it (e.g. raw/bls/national_M2023_dl.xlsx)",
+                            row=line,
+                            column="files",
+                        )
+                    )
                 else:
                     parsed.append(SourceFile(str(f["path"]), str(f["sha256"]).lower()))
     if issues:
         return None, issues
     fields = {k: raw[k] for k in REQUIRED if k != "files"}
     fields.update({k: str(fields[k]) for k in ("id", "title", "url", "reference_period", "retrieved")})
-    extra = {k: raw[k] for k in ("quoted_by", "original_publication", "retrieved_from", "notes", "layout") if raw.get(k) is not None}
+    extra = {
+        k: raw[k]
+        for k in ("quoted_by", "original_publication", "retrieved_from", "notes", "layout")
+        if raw.get(k) is not None
+    }
     return SourceEntry(files=tuple(parsed), **fields, **extra), []
 
 
@@ -152,8 +224,13 @@ def parse_registry(paths: ProjectPaths) -> Registry:
         text = fileio.decode(data)
         doc = yamlio.load(text)
     except (fileio.FileProblem, yamlio.YAMLInputError) as e:
-        raise RegistryError(Issue(shown, f"{getattr(e, 'problem', e)}; expected a 'sources:' list of entries",
-                                  row=getattr(e, "line", None)))
+        raise RegistryError(
+            Issue(
+                shown,
+                f"{getattr(e, 'problem', e)}; expected a 'sources:' list of entries",
+                row=getattr(e, "line", None),
+            )
+        )
     if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list):
         raise RegistryError(Issue(shown, "expected a top-level 'sources:' list of entries"))
     registry, issues, seen = Registry(paths), [], {}
@@ -170,7 +247,14 @@ def parse_registry(paths: ProjectPaths) -> Registry:
             issues += _check_entry(raw, shown, line_of(i))[1]
             continue
         if entry.id in seen:
-            issues.append(Issue(shown, f"duplicate source id '{entry.id}' (first at row {line_of(seen[entry.id])})", row=line_of(i), column="id"))
+            issues.append(
+                Issue(
+                    shown,
+                    f"duplicate source id '{entry.id}' (first at row {line_of(seen[entry.id])})",
+                    row=line_of(i),
+                    column="id",
+                )
+            )
             continue
         seen[entry.id] = i
         registry.entries.append(entry)
@@ -194,15 +278,27 @@ def verify_files(registry: Registry) -> None:
         for f in e.files:
             shown = registry.shown(f)
             if f.path in owners and owners[f.path] != e.id:
-                issues.append(Issue(shown, f"registered by two entries ('{owners[f.path]}' and '{e.id}'); a file belongs to one publication"))
+                issues.append(
+                    Issue(
+                        shown,
+                        f"registered by two entries ('{owners[f.path]}' and '{e.id}'); a file belongs to one publication",
+                    )
+                )
             owners[f.path] = e.id
             p = registry.file_path(f)
             if not p.resolve().is_relative_to(registry.paths.data.resolve()):
-                issues.append(Issue(shown, f"registered by '{e.id}' but resolves outside data/ (a symbolic link?); "
-                                    "expected the published file inside data/raw/"))
+                issues.append(
+                    Issue(
+                        shown,
+                        f"registered by '{e.id}' but resolves outside data/ (a symbolic link?); "
+                        "expected the published file inside data/raw/",
+                    )
+                )
                 continue
             if not p.is_file():
-                issues.append(Issue(shown, f"registered by '{e.id}' but missing; expected the published file at this path"))
+                issues.append(
+                    Issue(shown, f"registered by '{e.id}' but missing; expected the published file at this path")
+                )
                 continue
             actual = sha256_of(p)
             if actual != f.sha256:
@@ -212,8 +308,13 @@ def verify_files(registry: Registry) -> None:
         for p in sorted(raw.rglob("*")):
             rel = p.relative_to(registry.paths.data).as_posix()
             if p.is_file() and not p.name.startswith(".") and rel not in owners:
-                issues.append(Issue("data/" + rel, "file is not registered in data/sources.yaml; add it with "
-                                    "`python -m analysis add-source` or register it by hand with its sha256"))
+                issues.append(
+                    Issue(
+                        "data/" + rel,
+                        "file is not registered in data/sources.yaml; add it with "
+                        "`python -m analysis add-source` or register it by hand with its sha256",
+                    )
+                )
     if issues:
         raise RegistryError(issues, title="data/raw does not match the registry")
     if mismatches:

@@ -5,6 +5,7 @@
 `citation`, `geography_level`, `industry_code`), never by parsing `source_id`.
 Each selector takes the tidy table (or any frame with those columns) and returns its rows.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -59,4 +60,3 @@ def geography_mask(table: pd.DataFrame, geography: str, level: str | None = None
     g = geography.strip()
     mask = (table["geography_code"].str.upper() == g.upper()) | (table["geography_name"].str.lower() == g.lower())
     return mask & (table["geography_level"] == level) if level else mask
-

@@ -3,6 +3,7 @@
 The new year (May 2025) is SYNTHETIC: the real May 2023 rows relabelled, written to a temporary folder as
 synthetic_*; nothing synthetic is stored in the repository.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,26 +38,42 @@ def synthetic_2025(tmp_path, name="synthetic_national_M2025_dl.xlsx", shift=0.0)
 
 def snapshot(paths):
     """The registry's text and every file under data/raw with its bytes' checksum."""
-    return paths.registry.read_text(), {p.relative_to(paths.raw).as_posix(): sha256_of(p)
-                                        for p in sorted(paths.raw.rglob("*")) if p.is_file()}
+    return paths.registry.read_text(), {
+        p.relative_to(paths.raw).as_posix(): sha256_of(p) for p in sorted(paths.raw.rglob("*")) if p.is_file()
+    }
 
 
 def test_add_source_then_the_new_year_is_valid(project, tmp_path, capsys):
     src = synthetic_2025(tmp_path)
     assert main(["add-source", str(src), "--publisher", "bls", "--title", "SYNTHETIC May 2025 test file"]) == 0
     out = capsys.readouterr().out
-    assert "registered bls_oews_national_2025: national estimates, May 2025, layout oews_2020_plus, 15 figures valid" in out
+    assert (
+        "registered bls_oews_national_2025: national estimates, May 2025, layout oews_2020_plus, 15 figures valid"
+        in out
+    )
     assert "python -m analysis run -p survey_year 2025" in out
     dest = project.raw / "bls" / src.name
     assert dest.read_bytes() == src.read_bytes()
-    entry = next(e for e in yaml.safe_load(project.registry.read_text())["sources"] if e["id"] == "bls_oews_national_2025")
+    entry = next(
+        e for e in yaml.safe_load(project.registry.read_text())["sources"] if e["id"] == "bls_oews_national_2025"
+    )
     assert entry["files"] == [{"path": f"raw/bls/{src.name}", "sha256": sha256_of(src)}]
     assert entry["reference_period"] == "2025-05" and entry["retrieved"] == dt.date.today().isoformat()
     assert entry["layout"] == "oews_2020_plus" and entry["kind"] == "oews_national" and entry["loader"] == "bls_oews"
     assert entry["url"] == "https://www.bls.gov/oes/special-requests/oesm25nat.zip"
     assert entry["population"] == {"soc_code": "29-2072", "soc_title": "Medical Records Specialists"}
-    assert list(entry)[:10] == ["id", "publisher", "title", "url", "reference_period", "retrieved", "retrieved_from",
-                                "collection_method", "citation", "population"]  # the shipped entries' order
+    assert list(entry)[:10] == [
+        "id",
+        "publisher",
+        "title",
+        "url",
+        "reference_period",
+        "retrieved",
+        "retrieved_from",
+        "collection_method",
+        "citation",
+        "population",
+    ]  # the shipped entries' order
     table = load_figures(registry=load_registry(project))
     new = table[table["source_id"] == "bls_oews_national_2025"]
     assert len(new) == 15 and set(new["survey_year"]) == {2025} and set(new["file"]) == {f"data/raw/bls/{src.name}"}
@@ -80,13 +97,16 @@ def test_a_file_already_in_data_raw_is_registered_in_place(project, tmp_path):
 
 def test_zip_as_published_detects_kind_and_year(project, tmp_path, capsys):
     member = synthetic_2025(tmp_path, "national_M2025_dl.xlsx")
-    z = write_zip(tmp_path / "oesm25nat.zip", {"oesm25nat/national_M2025_dl.xlsx": member,
-                                               "oesm25nat/field_descriptions.txt": b"notes"})
+    z = write_zip(
+        tmp_path / "oesm25nat.zip",
+        {"oesm25nat/national_M2025_dl.xlsx": member, "oesm25nat/field_descriptions.txt": b"notes"},
+    )
     assert main(["add-source", str(z), "--publisher", "bls"]) == 0
     assert "registered bls_oews_national_2025" in capsys.readouterr().out
     table = load_figures(registry=load_registry(project))
     assert set(table.loc[table["source_id"] == "bls_oews_national_2025", "file"]) == {
-        "data/raw/bls/oesm25nat.zip/oesm25nat/national_M2025_dl.xlsx"}
+        "data/raw/bls/oesm25nat.zip/oesm25nat/national_M2025_dl.xlsx"
+    }
 
 
 def test_state_and_old_layout_files(project, tmp_path):
@@ -98,16 +118,28 @@ def test_state_and_old_layout_files(project, tmp_path):
     assert main(["add-source", str(tmp_path / "state_M2018_dl.csv"), "--publisher", "bls"]) == 0
     entry = load_registry(project).by_id["bls_oews_state_2018"]
     assert entry.layout == "oes_state_2012_2018" and entry.kind == "oews_state"
-    assert entry.population == {"soc_code": "29-2071", "soc_title": "Medical Records and Health Information Technicians"}
+    assert entry.population == {
+        "soc_code": "29-2071",
+        "soc_title": "Medical Records and Health Information Technicians",
+    }
 
 
 @pytest.mark.parametrize("case", ["unknown_layout", "wrong_kind", "no_year", "invalid_figures", "twice", "not_bls"])
 def test_failures_change_nothing(project, tmp_path, capsys, case):
     before = snapshot(project)
     if case == "unknown_layout":
-        src = write_csv([["OCC_CODE", "OCC_TITLE", "EMPLOYMENT", "WAGE"], ["29-2072", "Medical Records Specialists", "1", "2"]],
-                        tmp_path / "national_M2025_dl.csv")
-        args, expect = [], ["unrecognized OEWS layout", "expected columns: OCC_CODE, OCC_TITLE", "found columns: OCC_CODE, OCC_TITLE, EMPLOYMENT, WAGE"]
+        src = write_csv(
+            [["OCC_CODE", "OCC_TITLE", "EMPLOYMENT", "WAGE"], ["29-2072", "Medical Records Specialists", "1", "2"]],
+            tmp_path / "national_M2025_dl.csv",
+        )
+        args, expect = (
+            [],
+            [
+                "unrecognized OEWS layout",
+                "expected columns: OCC_CODE, OCC_TITLE",
+                "found columns: OCC_CODE, OCC_TITLE, EMPLOYMENT, WAGE",
+            ],
+        )
     elif case == "wrong_kind":
         src = tmp_path / "state_M2025_dl.csv"
         src.write_bytes((OEWS / "state_M2023_dl.csv").read_bytes())

@@ -1,4 +1,5 @@
 """Every case in tests/bad_inputs/cases.yaml stops with a clear, located message and no traceback."""
+
 from __future__ import annotations
 
 import copy
@@ -15,7 +16,9 @@ CASES = yaml.safe_load((HERE / "cases.yaml").read_text())
 
 def data_files(data) -> list:
     """(path, bytes) of every file in data/ except add-source's lock (a hidden, empty file that stays)."""
-    return sorted((p.relative_to(data), p.read_bytes()) for p in data.rglob("*") if p.is_file() and p.name != ".add-source.lock")
+    return sorted(
+        (p.relative_to(data), p.read_bytes()) for p in data.rglob("*") if p.is_file() and p.name != ".add-source.lock"
+    )
 
 
 def assert_clear_failure(code: int, err: str, expect: list[str]) -> None:
@@ -82,7 +85,9 @@ def test_bad_registry(minimal, case):
     assert_clear_failure(*run_cli("validate", "--quiet")[::2], case["expect"])
 
 
-@pytest.mark.parametrize("case", CASES["claims"], ids=lambda c: " ".join([c["file"].removesuffix(".csv"), *c.get("args", [])]))
+@pytest.mark.parametrize(
+    "case", CASES["claims"], ids=lambda c: " ".join([c["file"].removesuffix(".csv"), *c.get("args", [])])
+)
 def test_bad_claims_file(minimal, case):
     path = HERE / "claims" / case["file"]
     assert_clear_failure(*run_cli("audit", str(path.resolve()), *case.get("args", []))[::2], case["expect"])

@@ -1,5 +1,6 @@
 """Faults: killed processes, concurrent writers, damaged cache entries, a full disk. Each test asserts the exact
 outcome: nothing changed, a clean one-line error, or a rebuilt cache entry."""
+
 from __future__ import annotations
 
 import json
@@ -24,13 +25,25 @@ OESM = Path(__file__).resolve().parents[1] / "fixtures" / "oews"
 
 
 def _python(code: str, root: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, "ANALYSIS_ROOT": str(root)}, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ANALYSIS_ROOT": str(root)},
+        timeout=timeout,
+    )
 
 
 def _cli(root: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, "ANALYSIS_ROOT": str(root)}, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ANALYSIS_ROOT": str(root)},
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
@@ -77,12 +90,15 @@ KILL_AT = {
 def test_killed_add_source_is_undone_by_the_next_call(bare, tmp_path, where):
     source = _official(tmp_path)
     registry_before = (bare / "data" / "sources.yaml").read_bytes()
-    killed = _python(f"""
+    killed = _python(
+        f"""
         import os, signal
-        {textwrap.indent(textwrap.dedent(KILL_AT[where]), '        ').strip()}
+        {textwrap.indent(textwrap.dedent(KILL_AT[where]), "        ").strip()}
         from analysis.sources.add import add_source
         add_source({str(source)!r}, "bls", year=2023)
-    """, bare)
+    """,
+        bare,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert (bare / "data" / ".add-source.journal").exists()
 
@@ -100,8 +116,10 @@ def test_two_add_source_at_once_register_the_file_once(bare, tmp_path):
     source = _official(tmp_path)
     argv = [sys.executable, "-m", "analysis", "add-source", str(source), "--publisher", "bls", "--year", "2023"]
     env = {**os.environ, "ANALYSIS_ROOT": str(bare)}
-    procs = [subprocess.Popen(argv, cwd=bare, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(argv, cwd=bare, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     codes = sorted(p.returncode for p in procs)
     assert codes == [0, 2], outs
@@ -114,6 +132,7 @@ def test_two_add_source_at_once_register_the_file_once(bare, tmp_path):
 
 # --- run cache ------------------------------------------------------------------------------------------
 
+
 def _fill(folder: Path) -> None:
     (folder / "outputs").mkdir()
     (folder / "report.html").write_text("<p>" + "x" * 5000 + "</p>\n")
@@ -121,13 +140,20 @@ def _fill(folder: Path) -> None:
 
 
 DAMAGE = {
-    "garbage entry.json": (lambda e: (e / "entry.json").write_bytes(b"\x00garbage{"), "entry.json unreadable: JSONDecodeError"),
-    "truncated report": (lambda e: (e / "report.html").write_bytes((e / "report.html").read_bytes()[:2000]),
-                         "report.html has changed"),
+    "garbage entry.json": (
+        lambda e: (e / "entry.json").write_bytes(b"\x00garbage{"),
+        "entry.json unreadable: JSONDecodeError",
+    ),
+    "truncated report": (
+        lambda e: (e / "report.html").write_bytes((e / "report.html").read_bytes()[:2000]),
+        "report.html has changed",
+    ),
     "missing file": (lambda e: (e / "outputs" / "t.csv").unlink(), "outputs/t.csv is missing"),
     "added file": (lambda e: (e / "outputs" / "extra.csv").write_text("b\n"), "outputs/extra.csv is not part of it"),
-    "entry.json of another key": (lambda e: (e / "entry.json").write_text(json.dumps({"key": "other", "files": {}})),
-                                  "entry.json does not describe this entry"),
+    "entry.json of another key": (
+        lambda e: (e / "entry.json").write_text(json.dumps({"key": "other", "files": {}})),
+        "entry.json does not describe this entry",
+    ),
 }
 
 
@@ -136,13 +162,18 @@ def test_damaged_cache_entry_is_dropped_and_rebuilt(project, capsys, damage):
     cache = RunCache(project)
     assert cache.store("report", "k" * 64, _fill, {"seconds": 1})
     entry = cache.lookup("report", "k" * 64)
-    assert entry is not None and json.loads((entry / "entry.json").read_text())["files"].keys() == {"report.html", "outputs/t.csv"}
+    assert entry is not None and json.loads((entry / "entry.json").read_text())["files"].keys() == {
+        "report.html",
+        "outputs/t.csv",
+    }
 
     harm, reason = DAMAGE[damage]
     harm(entry)
     assert cache.lookup("report", "k" * 64) is None
-    assert f"warning: cache entry .cache/runs/report/kkkkkkkkkkkk... is damaged ({reason}); dropped, it will be rebuilt" \
+    assert (
+        f"warning: cache entry .cache/runs/report/kkkkkkkkkkkk... is damaged ({reason}); dropped, it will be rebuilt"
         in capsys.readouterr().err
+    )
     assert not entry.exists()
     assert cache.store("report", "k" * 64, _fill, {"seconds": 1})  # rebuilt
     assert cache.lookup("report", "k" * 64) == entry and (entry / "report.html").stat().st_size > 5000
@@ -159,16 +190,25 @@ def test_store_replaces_a_damaged_entry_even_without_lookup(project):
 
 # --- temporary folders and workers ----------------------------------------------------------------------
 
+
 def test_tmp_folders_of_dead_writers_are_removed_live_ones_kept(tmp_path):
     dead, live, unknown = tmp_path / ".tmp-dead", tmp_path / ".tmp-live", tmp_path / ".tmp-unknown"
-    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import time
         from pathlib import Path
         from analysis.core import workdirs
         claim = workdirs.make(Path({str(dead)!r}))
         print("claimed", flush=True)
         time.sleep(60)
-    """)], stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout.readline().strip() == "claimed"
     claim = workdirs.make(live)
     unknown.mkdir()  # no .owner: an older version's, or being created: never removed
@@ -186,14 +226,22 @@ def test_run_removes_the_tmp_folder_of_a_killed_run(project, tmp_path):
     from analysis.pipeline import runner
     from analysis.session.params import AnalysisParams
 
-    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import time
         from pathlib import Path
         from analysis.core import workdirs
         workdirs.make(Path({str(project.reports)!r}) / ".tmp-20260101T000000Z-killed")
         print("claimed", flush=True)
         time.sleep(60)
-    """)], stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout.readline().strip() == "claimed"
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
@@ -206,7 +254,11 @@ def test_run_removes_the_tmp_folder_of_a_killed_run(project, tmp_path):
 
 def test_pool_workers_die_with_their_parent(tmp_path):
     """The CLI killed with SIGKILL: its pool workers exit within seconds instead of running on, orphaned."""
-    parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
         import os, time
         from analysis.core.workers import pool
         with pool(2) as p:
@@ -216,7 +268,11 @@ def test_pool_workers_die_with_their_parent(tmp_path):
             print(*pids, flush=True)
             p.submit(time.sleep, 120)
             time.sleep(120)
-    """)], stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     pids = [int(x) for x in parent.stdout.readline().split()]
     assert len(pids) == 2
     parent.kill()
@@ -239,12 +295,19 @@ def _alive(pid: int) -> bool:
 
 # --- folders that cannot hold a run, a full disk --------------------------------------------------------
 
-@pytest.mark.parametrize("setup, message", [
-    (lambda root: (root / "reports").write_text("x"), "error: reports/: is a file; expected a folder"),
-    (lambda root: (root / ".cache" / "runs" / ".write.lock").mkdir(parents=True),
-     "error: .cache/runs/.write.lock: is a folder; expected the cache's lock file"),
-    (lambda root: (root / ".cache").write_text("x"), "error: .cache/: is a file; expected a folder"),
-], ids=["reports_a_file", "lock_a_folder", "cache_a_file"])
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda root: (root / "reports").write_text("x"), "error: reports/: is a file; expected a folder"),
+        (
+            lambda root: (root / ".cache" / "runs" / ".write.lock").mkdir(parents=True),
+            "error: .cache/runs/.write.lock: is a folder; expected the cache's lock file",
+        ),
+        (lambda root: (root / ".cache").write_text("x"), "error: .cache/: is a file; expected a folder"),
+    ],
+    ids=["reports_a_file", "lock_a_folder", "cache_a_file"],
+)
 def test_unusable_output_folders_stop_the_run_before_anything(project, setup, message):
     setup(project.root)
     result = _cli(project.root, "run", "--quiet")
@@ -267,10 +330,18 @@ def test_read_only_reports_folder(project):
 def test_analysis_root_that_is_a_file(tmp_path):
     f = tmp_path / "file"
     f.write_text("x")
-    result = subprocess.run([sys.executable, "-m", "analysis", "validate"], cwd=tmp_path, capture_output=True, text=True,
-                            env={**os.environ, "ANALYSIS_ROOT": str(f)})
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "validate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ANALYSIS_ROOT": str(f)},
+    )
     assert result.returncode == 2
-    assert result.stderr == f"error: ANALYSIS_ROOT={f}: not a folder; expected the project folder that holds data/ (or leave ANALYSIS_ROOT unset)\n"
+    assert (
+        result.stderr
+        == f"error: ANALYSIS_ROOT={f}: not a folder; expected the project folder that holds data/ (or leave ANALYSIS_ROOT unset)\n"
+    )
 
 
 def _can_mount_tmpfs() -> str | None:
@@ -293,19 +364,26 @@ def test_full_disk_while_writing_a_run_is_one_line_and_keeps_latest(tmp_path, pr
     shutil.rmtree(paths.reports)
     small = tmp_path / "small"
     small.mkdir()
-    script = (f"mount -t tmpfs -o size=300k tmpfs {small} && mkdir {small}/reports && "
-              f"ln -s {small}/reports {paths.reports} && "
-              f"{sys.executable} -c 'import sys; sys.path.insert(0, \"{Path(__file__).resolve().parents[2]}\"); "
-              "from tests.integration.test_reliability import earlier_run; from analysis.core.config import project_paths; "
-              "earlier_run(project_paths())' && "
-              f"{sys.executable} -c 'from tests.integration.test_reliability import tree_digest; from pathlib import Path; "
-              f"import json; print(json.dumps(tree_digest(Path(\"{paths.reports}\"))))' > {tmp_path}/before.json && "
-              f"{sys.executable} -m analysis run --quiet; echo rc=$? && "
-              f"{sys.executable} -c 'from tests.integration.test_reliability import tree_digest; from pathlib import Path; "
-              f"import json; print(json.dumps(tree_digest(Path(\"{paths.reports}\"))))' > {tmp_path}/after.json")
-    result = subprocess.run(["unshare", "-rm", "sh", "-c", script], cwd=Path(__file__).resolve().parents[2],
-                            capture_output=True, text=True, env={**os.environ, "ANALYSIS_ROOT": str(paths.root)},
-                            timeout=600)
+    script = (
+        f"mount -t tmpfs -o size=300k tmpfs {small} && mkdir {small}/reports && "
+        f"ln -s {small}/reports {paths.reports} && "
+        f'{sys.executable} -c \'import sys; sys.path.insert(0, "{Path(__file__).resolve().parents[2]}"); '
+        "from tests.integration.test_reliability import earlier_run; from analysis.core.config import project_paths; "
+        "earlier_run(project_paths())' && "
+        f"{sys.executable} -c 'from tests.integration.test_reliability import tree_digest; from pathlib import Path; "
+        f'import json; print(json.dumps(tree_digest(Path("{paths.reports}"))))\' > {tmp_path}/before.json && '
+        f"{sys.executable} -m analysis run --quiet; echo rc=$? && "
+        f"{sys.executable} -c 'from tests.integration.test_reliability import tree_digest; from pathlib import Path; "
+        f'import json; print(json.dumps(tree_digest(Path("{paths.reports}"))))\' > {tmp_path}/after.json'
+    )
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ANALYSIS_ROOT": str(paths.root)},
+        timeout=600,
+    )
     assert "rc=2" in result.stdout, result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "No space left on device" in errors[0] and "Traceback" not in result.stderr
@@ -377,7 +455,10 @@ def test_damaged_cache_entries_are_rebuilt_in_a_real_rerun(tmp_path, project_cop
 
     second = _cli(paths.root, "run", "--quiet", "--jobs", "2", timeout=900)
     assert second.returncode == 0, second.stderr
-    assert f"cache entry .cache/runs/report/{report_entry.name[:12]}... is damaged (report.html has changed)" in second.stderr
+    assert (
+        f"cache entry .cache/runs/report/{report_entry.name[:12]}... is damaged (report.html has changed)"
+        in second.stderr
+    )
     assert f"cache entry .cache/runs/nb/{info['key'][:12]}... is damaged (notebook.ipynb has changed)" in second.stderr
     second_dir = paths.reports / os.readlink(paths.reports / "latest")
     again = json.loads((second_dir / "manifest.json").read_text())["cache"]

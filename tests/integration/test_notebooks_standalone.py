@@ -1,4 +1,5 @@
 """Each notebook also runs on its own with the papermill CLI, as a researcher would run it by hand."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,14 @@ pytestmark = pytest.mark.slow
 
 
 def papermill(paths, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "papermill", *args], cwd=paths.root, capture_output=True, text=True,
-                          env={**os.environ, "ANALYSIS_ROOT": str(paths.root)}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "papermill", *args],
+        cwd=paths.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ANALYSIS_ROOT": str(paths.root)},
+        timeout=300,
+    )
 
 
 def test_plain_papermill_with_a_parameter(tmp_path, project_copy):
@@ -36,4 +43,7 @@ def test_plain_papermill_rejects_a_bad_parameter_in_the_first_cell(tmp_path, pro
     paths = project_copy(tmp_path)
     done = papermill(paths, "notebooks/06_trends.ipynb", "out.ipynb", "-p", "dollar_year", "1999")
     assert done.returncode != 0
-    assert "parameter 'dollar_year': 1999 has no CPI-U annual average in the data; valid dollar years: 2010-" in done.stderr
+    assert (
+        "parameter 'dollar_year': 1999 has no CPI-U annual average in the data; valid dollar years: 2010-"
+        in done.stderr
+    )

@@ -1,4 +1,5 @@
 """Runs lose nothing and leak nothing: killed runs, concurrent runs, offline runs, escaped text."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,9 +43,15 @@ def earlier_run(paths) -> Path:
 
 def start_run(paths, *args: str, env: dict | None = None) -> subprocess.Popen:
     """`python -m analysis run` on the project at `paths`, in its own process group (kernels included)."""
-    return subprocess.Popen([sys.executable, "-m", "analysis", "run", "--quiet", *args], cwd=paths.root,
-                            env={**os.environ, "ANALYSIS_ROOT": str(paths.root), **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "analysis", "run", "--quiet", *args],
+        cwd=paths.root,
+        env={**os.environ, "ANALYSIS_ROOT": str(paths.root), **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def kill_group(proc: subprocess.Popen, sig: int) -> None:
@@ -90,8 +97,10 @@ def test_concurrent_offline_runs_do_not_clobber_each_other(tmp_path, project_cop
     paths = project_copy(tmp_path)
     raw_before = tree_digest(paths.raw)
     log = tmp_path / "network.log"
-    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(NETGUARD), os.environ.get("PYTHONPATH")])),
-           "NETGUARD_LOG": str(log)}
+    env = {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(NETGUARD), os.environ.get("PYTHONPATH")])),
+        "NETGUARD_LOG": str(log),
+    }
     procs = [start_run(paths, "--jobs", "1", env=env) for _ in range(2)]
     outs = [p.communicate(timeout=600) for p in procs]
     for p, (out, err) in zip(procs, outs):
@@ -131,8 +140,12 @@ def test_a_failure_cancels_waiting_notebooks_cleanly(tmp_path, monkeypatch, caps
     from analysis.cli import main
 
     paths = project_copy(tmp_path)  # 7 notebooks + the broken one on 2 workers: several are still queued
-    broken = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("output_dir = None", metadata={"tags": ["parameters"]}),
-                                             nbformat.v4.new_code_cell("raise RuntimeError('fails first on purpose')")])
+    broken = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("output_dir = None", metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("raise RuntimeError('fails first on purpose')"),
+        ]
+    )
     broken.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(broken, paths.notebooks / "00_broken.ipynb")
     monkeypatch.setenv("ANALYSIS_ROOT", str(paths.root))

@@ -1,5 +1,6 @@
 """The report of one run on the shipped data, read as a reader would: structure, references, offline HTML in a
 real Chromium at 1400 px and 390 px, and the PDF page by page."""
+
 from __future__ import annotations
 
 import hashlib
@@ -71,10 +72,10 @@ def _texts(html: str, cls: str) -> list[str]:
 def test_opens_with_title_period_bottom_line_and_contents(run):
     _, _, text, params = run
     assert '<meta name="viewport"' in text
-    assert "U.S. Bureau of Labor Statistics" in text[:text.index('id="bottom-line"')]
+    assert "U.S. Bureau of Labor Statistics" in text[: text.index('id="bottom-line"')]
     assert f"May {params.survey_year} survey" in text
     assert text.index('id="bottom-line"') < text.index('id="contents"') < text.index('id="sec-01_')
-    findings = text[text.index('id="bottom-line"'):text.index("</aside>")]
+    findings = text[text.index('id="bottom-line"') : text.index("</aside>")]
     assert 2 <= findings.count("<li>") <= build.MAX_FINDINGS
     # the all-workers answer comes first (findings.key_findings, notebook 03, rank 1)
     assert re.search(r"<li>\s*All medical records specialists \(BLS, May \d{4}\)", findings)
@@ -100,7 +101,7 @@ def test_every_notebook_is_a_numbered_section_with_numbered_figures_and_tables(r
 def test_references_are_numbered_linked_and_exported_as_csl_json(run):
     paths, run_dir, text, params = run
     registry = load_registry(paths)
-    refs = text[text.index('id="references"'):text.index('id="how-to-cite"')]
+    refs = text[text.index('id="references"') : text.index('id="how-to-cite"')]
     for e in registry.entries:
         assert escape(e.title) in refs
         assert f'<a href="{escape(e.url)}">' in refs or not e.url.startswith("http")
@@ -109,7 +110,7 @@ def test_references_are_numbered_linked_and_exported_as_csl_json(run):
             assert "As quoted by " in refs and escape(e.quoted_by["name"]) in refs
     items = json.loads((run_dir / "references.json").read_text())
     assert {i["id"] for i in items} == {e.id for e in registry.entries}
-    cite = text[text.index('id="how-to-cite"'):]
+    cite = text[text.index('id="how-to-cite"') :]
     assert f"sha256:{build.data_digest(registry)}" in cite and f"survey_year={params.survey_year}" in cite
 
 
@@ -171,6 +172,7 @@ def test_pdf_has_the_report_text_bookmarks_and_every_chart(run):
     flat = re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
     assert "Bottomline" in flat and "Contents" in flat and "Methodology" in flat and "References" in flat
     assert re.sub(r"\s+", "", load_registry(paths).entries[0].title) in flat
+
     def titles(items):
         return [t for o in items for t in (titles(o) if isinstance(o, list) else [o.title])]
 
@@ -196,8 +198,9 @@ def test_pdf_images_sit_inside_their_pages(run, tmp_path):
     if shutil.which("pdftohtml") is None:
         pytest.skip("pdftohtml is not installed: install the OS package `poppler-utils` (.ci/run does so with apt-get)")
     _, run_dir, _, _ = run
-    subprocess.run(["pdftohtml", "-xml", "-q", str(run_dir / "report.pdf"), str(tmp_path / "pdf")], check=True,
-                   timeout=120)
+    subprocess.run(
+        ["pdftohtml", "-xml", "-q", str(run_dir / "report.pdf"), str(tmp_path / "pdf")], check=True, timeout=120
+    )
     xml = (tmp_path / "pdf.xml").read_text(encoding="utf-8", errors="replace")
     pages = re.findall(r'<page number="(\d+)"[^>]*height="(\d+)" width="(\d+)">(.*?)</page>', xml, re.S)
     outside = []

@@ -1,4 +1,5 @@
 """End to end: the runner executes the suite on the shipped data, atomically and reproducibly."""
+
 from __future__ import annotations
 
 import json
@@ -61,17 +62,24 @@ def _executed(outcome, name: str) -> str:
 def test_warm_kernels_give_byte_identical_outputs_to_fresh_kernels(all_runs):
     paths, first, second, *_, fresh = all_runs
     assert fresh.ok, fresh.message
-    files = sorted(p.relative_to(fresh.run_dir) for p in fresh.run_dir.glob("*/*")
-                   if p.is_file() and p.parent.name not in ("notebooks", "logs"))
-    assert files and files == sorted(p.relative_to(second.run_dir) for p in second.run_dir.glob("*/*")
-                                     if p.is_file() and p.parent.name not in ("notebooks", "logs"))
+    files = sorted(
+        p.relative_to(fresh.run_dir)
+        for p in fresh.run_dir.glob("*/*")
+        if p.is_file() and p.parent.name not in ("notebooks", "logs")
+    )
+    assert files and files == sorted(
+        p.relative_to(second.run_dir)
+        for p in second.run_dir.glob("*/*")
+        if p.is_file() and p.parent.name not in ("notebooks", "logs")
+    )
     for warm in (first, second):  # parallel (a kernel per worker) and sequential (one kernel for all)
         for rel in files + [Path("report.html")]:
             assert (warm.run_dir / rel).read_bytes() == (fresh.run_dir / rel).read_bytes(), rel
         for nb in runner.notebooks(paths):
             assert _executed(warm, nb.name) == _executed(fresh, nb.name), nb.name
-    parallel, sequential, each = ([v["kernel"] for v in _manifest(o)["cache"]["notebooks"].values()]
-                                  for o in (first, second, fresh))
+    parallel, sequential, each = (
+        [v["kernel"] for v in _manifest(o)["cache"]["notebooks"].values()] for o in (first, second, fresh)
+    )
     n = len(each)
     assert each == ["fresh"] * n
     assert sequential == ["started"] + ["reused"] * (n - 1)  # one kernel for the sequential run
@@ -134,10 +142,12 @@ def test_a_run_never_writes_to_data(runs):
     paths, first, _ = runs
     m = json.loads((first.run_dir / "manifest.json").read_text())
     from analysis.sources.registry import sha256_of
+
     for rel, digest in m["inputs"].items():
         assert sha256_of(paths.root / rel) == digest
     assert sorted(p.relative_to(paths.raw) for p in paths.raw.rglob("*")) == sorted(
-        p.relative_to(REPO / "data" / "raw") for p in (REPO / "data" / "raw").rglob("*"))
+        p.relative_to(REPO / "data" / "raw") for p in (REPO / "data" / "raw").rglob("*")
+    )
 
 
 def test_failing_notebook_keeps_latest_and_names_notebook_and_cell(tmp_path, monkeypatch, capsys, project_copy):
@@ -184,10 +194,19 @@ def test_unchanged_rerun_reuses_everything_and_matches_a_forced_sequential_run(a
     assert {v["status"] for v in m["cache"]["notebooks"].values()} == {"reused"}
     assert m["cache"]["report"]["status"] == "reused"
     assert {k: v["key"] for k, v in m["cache"]["notebooks"].items()} == {
-        k: v["key"] for k, v in _manifest(second)["cache"]["notebooks"].items()}
+        k: v["key"] for k, v in _manifest(second)["cache"]["notebooks"].items()
+    }
     assert all(v["executed_seconds"] > 0 for v in m["cache"]["notebooks"].values())
-    files = sorted(p.relative_to(second.run_dir) for p in second.run_dir.glob("*/*") if p.suffix in (".csv", ".json", ".svg", ".png"))
-    assert files == sorted(p.relative_to(cached.run_dir) for p in cached.run_dir.glob("*/*") if p.suffix in (".csv", ".json", ".svg", ".png"))
+    files = sorted(
+        p.relative_to(second.run_dir)
+        for p in second.run_dir.glob("*/*")
+        if p.suffix in (".csv", ".json", ".svg", ".png")
+    )
+    assert files == sorted(
+        p.relative_to(cached.run_dir)
+        for p in cached.run_dir.glob("*/*")
+        if p.suffix in (".csv", ".json", ".svg", ".png")
+    )
     for rel in files + [Path("report.html")]:  # (a PDF carries its own creation id; the cached one is the first run's)
         assert (cached.run_dir / rel).read_bytes() == (second.run_dir / rel).read_bytes(), rel
     executed = nbformat.read(cached.run_dir / "notebooks" / "03_reconciliation.ipynb", as_version=4)
@@ -200,7 +219,9 @@ def test_a_parameter_change_reexecutes_only_the_notebooks_that_declare_it(all_ru
     paths, _, second, _, tolerance, *_ = all_runs
     assert tolerance.ok, tolerance.message
     statuses = {k: v["status"] for k, v in _manifest(tolerance)["cache"]["notebooks"].items()}
-    assert statuses == {nb.stem: "executed" if nb.stem == "07_claims_audit" else "reused" for nb in runner.notebooks(paths)}
+    assert statuses == {
+        nb.stem: "executed" if nb.stem == "07_claims_audit" else "reused" for nb in runner.notebooks(paths)
+    }
     assert tolerance.report["status"] == "built"
     for p in second.run_dir.glob("0[1-6]_*/*.csv"):
         assert (tolerance.run_dir / p.relative_to(second.run_dir)).read_bytes() == p.read_bytes()
@@ -210,6 +231,8 @@ def test_a_data_change_reexecutes_only_the_notebooks_that_read_it(all_runs):
     paths, *_, tolerance, edited, _ = all_runs
     assert edited.ok, edited.message
     statuses = {k: v["status"] for k, v in _manifest(edited)["cache"]["notebooks"].items()}
-    assert statuses == {nb.stem: "executed" if nb.stem == "07_claims_audit" else "reused" for nb in runner.notebooks(paths)}
+    assert statuses == {
+        nb.stem: "executed" if nb.stem == "07_claims_audit" else "reused" for nb in runner.notebooks(paths)
+    }
     for p in tolerance.run_dir.glob("*/*.csv"):
         assert (edited.run_dir / p.relative_to(tolerance.run_dir)).read_bytes() == p.read_bytes()

@@ -1,4 +1,5 @@
 """Parameter sweeps: grid checks before anything runs, one report per set plus the summary, local vs Dask."""
+
 from __future__ import annotations
 
 import csv
@@ -22,16 +23,22 @@ def test_grid_expands_in_file_order(tmp_path):
     grid = sweep.load_grid(_grid(tmp_path, "survey_year: [2022, 2023]\ndollar_year: 2024\ntolerance_pct: [1, 2]\n"))
     assert grid == {"survey_year": [2022, 2023], "dollar_year": [2024], "tolerance_pct": [1, 2]}
     assert sweep.expand(grid) == [
-        {"survey_year": 2022, "dollar_year": 2024, "tolerance_pct": 1}, {"survey_year": 2022, "dollar_year": 2024, "tolerance_pct": 2},
-        {"survey_year": 2023, "dollar_year": 2024, "tolerance_pct": 1}, {"survey_year": 2023, "dollar_year": 2024, "tolerance_pct": 2}]
+        {"survey_year": 2022, "dollar_year": 2024, "tolerance_pct": 1},
+        {"survey_year": 2022, "dollar_year": 2024, "tolerance_pct": 2},
+        {"survey_year": 2023, "dollar_year": 2024, "tolerance_pct": 1},
+        {"survey_year": 2023, "dollar_year": 2024, "tolerance_pct": 2},
+    ]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("- 2022\n- 2023\n", "expected a mapping of parameter names to lists of values"),
-    ("survey_year: [2022]\nsurvey_yr: [2023]\n", "unknown parameter(s) survey_yr; valid parameters: survey_year"),
-    ("survey_year: []\n", "parameter 'survey_year' has an empty list of values"),
-    ("survey_year: [2022\n", "line 2, column 1: malformed YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("- 2022\n- 2023\n", "expected a mapping of parameter names to lists of values"),
+        ("survey_year: [2022]\nsurvey_yr: [2023]\n", "unknown parameter(s) survey_yr; valid parameters: survey_year"),
+        ("survey_year: []\n", "parameter 'survey_year' has an empty list of values"),
+        ("survey_year: [2022\n", "line 2, column 1: malformed YAML"),
+    ],
+)
 def test_malformed_grid_is_one_clear_error(tmp_path, text, message):
     with pytest.raises(ParameterError) as e:
         sweep.load_grid(_grid(tmp_path, text))
@@ -46,7 +53,9 @@ def test_an_invalid_combination_stops_the_sweep_before_anything_runs(project, tm
     assert main(["sweep", "--grid", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: 3 of 4 parameter set(s) in the grid are invalid; nothing was run")
-    assert "set 2 (survey_year=2023, dollar_year=2031): parameter 'dollar_year': 2031 has no CPI-U annual average" in err
+    assert (
+        "set 2 (survey_year=2023, dollar_year=2031): parameter 'dollar_year': 2031 has no CPI-U annual average" in err
+    )
     assert "set 3 (survey_year=1999, dollar_year=2024): parameter 'survey_year': 1999 is not in the data" in err
     assert "set 1 " not in err
     assert not (project.reports / "sweeps").exists()
@@ -61,6 +70,7 @@ def test_scheduler_without_dask_says_how_to_install_it(project, tmp_path, capsys
 
 
 # --- real runs ---------------------------------------------------------------------------------------------
+
 
 def _summary(sweep_dir) -> list[dict]:
     with open(sweep_dir / "summary.csv", newline="") as fh:
@@ -87,8 +97,12 @@ def sweeps(tmp_path_factory, project_copy):
         assert sorted(p.name for p in paths.reports.iterdir()) == runs_before  # no run folder
         (summary_dir,) = [p for p in (paths.reports / "sweeps").iterdir() if p != local_dir]
         with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-            dask_out = sweep.sweep({"survey_year": [2022, 2023], "tolerance_pct": [1.0, 4.0]}, paths,
-                                   scheduler=cluster.scheduler_address, progress=False)
+            dask_out = sweep.sweep(
+                {"survey_year": [2022, 2023], "tolerance_pct": [1.0, 4.0]},
+                paths,
+                scheduler=cluster.scheduler_address,
+                progress=False,
+            )
         yield paths, local_dir, dask_out, summary_dir
 
 
@@ -96,11 +110,18 @@ def sweeps(tmp_path_factory, project_copy):
 def test_local_sweep_writes_one_report_per_set_and_the_summary(sweeps):
     paths, local_dir, *_ = sweeps
     rows = _summary(local_dir)
-    assert [(r["set"], r["survey_year"], r["status"]) for r in rows] == [("1", "2022", "success"), ("2", "2023", "success")]
+    assert [(r["set"], r["survey_year"], r["status"]) for r in rows] == [
+        ("1", "2022", "success"),
+        ("2", "2023", "success"),
+    ]
     assert len({r["run_id"] for r in rows}) == 2
     for r in rows:
         run_dir = paths.root / r["run_dir"]
-        assert run_dir.name == r["run_id"] and (run_dir / "report.html").stat().st_size > 0 and (run_dir / "report.pdf").exists()
+        assert (
+            run_dir.name == r["run_id"]
+            and (run_dir / "report.html").stat().st_size > 0
+            and (run_dir / "report.pdf").exists()
+        )
         m = json.loads((run_dir / "manifest.json").read_text())
         assert m["parameters"]["survey_year"] == int(r["survey_year"]) and m["status"] == "success"
         assert r["notebooks_executed"] == "7" and r["notebooks_reused"] == "0"
@@ -123,7 +144,12 @@ def test_dask_backend_gives_the_same_summary_as_local(sweeps):
     assert dask_out.ok, dask_out.rows
     local = {r["survey_year"]: r for r in _summary(local_dir)}
     rows = _summary(dask_out.sweep_dir)
-    assert [(r["survey_year"], r["tolerance_pct"]) for r in rows] == [("2022", "1.0"), ("2022", "4.0"), ("2023", "1.0"), ("2023", "4.0")]
+    assert [(r["survey_year"], r["tolerance_pct"]) for r in rows] == [
+        ("2022", "1.0"),
+        ("2022", "4.0"),
+        ("2023", "1.0"),
+        ("2023", "4.0"),
+    ]
     same = ["status", *sweep.HEADLINE_COLUMNS]
     for r in rows:
         assert {c: r[c] for c in same} == {c: local[r["survey_year"]][c] for c in same}
@@ -148,7 +174,8 @@ def test_a_single_set_gives_its_notebooks_the_processes(monkeypatch):
 def test_a_summary_only_sweep_gives_the_full_sweeps_headline(sweeps):
     paths, local_dir, _, summary_dir = sweeps
     full, summary = _summary(local_dir), _summary(summary_dir)
-    assert [{c: r[c] for c in ["set", "survey_year", "status", *sweep.HEADLINE_COLUMNS]} for r in summary] == \
-        [{c: r[c] for c in ["set", "survey_year", "status", *sweep.HEADLINE_COLUMNS]} for r in full]
+    assert [{c: r[c] for c in ["set", "survey_year", "status", *sweep.HEADLINE_COLUMNS]} for r in summary] == [
+        {c: r[c] for c in ["set", "survey_year", "status", *sweep.HEADLINE_COLUMNS]} for r in full
+    ]
     assert all(r["run_id"] == "" and r["notebooks_executed"] == "0" and r["report"] == "" for r in summary)
     assert json.loads((summary_dir / "manifest.json").read_text())["summary_only"] is True

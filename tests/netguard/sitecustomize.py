@@ -4,6 +4,7 @@ Any socket connection to a non-loopback address (or a DNS lookup of a non-local 
 recorded in the file named by $NETGUARD_LOG, so a test can assert that a whole run — including its
 notebook kernels, which talk to the runner over loopback — never touched the network.
 """
+
 import os
 import socket
 

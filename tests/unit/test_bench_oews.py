@@ -1,4 +1,5 @@
 """The OEWS parse benchmark runs (tiny size) and prints the README's table format."""
+
 from __future__ import annotations
 
 import importlib.util

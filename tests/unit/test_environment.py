@@ -1,4 +1,5 @@
 """pip users (pyproject.toml) and conda users (environment.yml) get the same dependencies."""
+
 import re
 import tomllib
 

@@ -4,6 +4,7 @@ A module's layer is the folder it lives in (`analysis/core/...`), so a new modul
 created; LAYERS orders the folders, lowest first. Imports are read from the source (ast), not by importing: an
 import inside a function is as much a dependency as one at the top of a module.
 """
+
 from __future__ import annotations
 
 import ast
@@ -53,15 +54,21 @@ def layer_of(module: str) -> int:
         return TOP_LEVEL[module]
     folder = module.split(".")[1]
     if folder not in LAYERS:
-        raise AssertionError(f"{module} is in no layer: a module lives in one of the folders {LAYERS} "
-                             f"(or add its folder to LAYERS in {Path(__file__).name} and to docs' layout)")
+        raise AssertionError(
+            f"{module} is in no layer: a module lives in one of the folders {LAYERS} "
+            f"(or add its folder to LAYERS in {Path(__file__).name} and to docs' layout)"
+        )
     return LAYERS.index(folder)
 
 
 def upward(edges: dict[str, set[str]]) -> list[str]:
     """Every import of a module from a later layer than its own."""
-    return [f"{m} ({LAYERS[layer_of(m)]}) imports {d} ({LAYERS[layer_of(d)]})"
-            for m, deps in sorted(edges.items()) for d in sorted(deps) if layer_of(d) > layer_of(m)]
+    return [
+        f"{m} ({LAYERS[layer_of(m)]}) imports {d} ({LAYERS[layer_of(d)]})"
+        for m, deps in sorted(edges.items())
+        for d in sorted(deps)
+        if layer_of(d) > layer_of(m)
+    ]
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -107,7 +114,8 @@ def test_layers_point_only_down():
 def test_the_layer_check_can_fail():
     """A core module importing the report layer is upward; the report importing core is not."""
     assert upward({"analysis.core.vocab": {"analysis.report.views"}, "analysis.report.views": set()}) == [
-        "analysis.core.vocab (core) imports analysis.report.views (report)"]
+        "analysis.core.vocab (core) imports analysis.report.views (report)"
+    ]
     assert upward({"analysis.report.views": {"analysis.core.vocab"}, "analysis.core.vocab": set()}) == []
 
 
@@ -126,11 +134,15 @@ def test_vocab_is_the_bottom_and_select_reads_only_vocab():
 def test_the_cycle_finder_can_fail():
     """A two-module cycle is found; a one-way import is not."""
     assert cycles({"analysis.core.a": {"analysis.core.b"}, "analysis.core.b": {"analysis.core.a"}}) == [
-        ["analysis.core.a", "analysis.core.b"]]
+        ["analysis.core.a", "analysis.core.b"]
+    ]
     assert cycles({"analysis.core.a": {"analysis.core.b"}, "analysis.core.b": set()}) == []
 
 
 def test_an_import_inside_a_function_counts(tmp_path):
     mod = tmp_path / "m.py"
     mod.write_text("def f():\n    from analysis.claims.audit import read_claims\n    import analysis.report.views\n")
-    assert imports("analysis.m", mod, {"analysis.claims.audit", "analysis.report.views"}) == {"analysis.claims.audit", "analysis.report.views"}
+    assert imports("analysis.m", mod, {"analysis.claims.audit", "analysis.report.views"}) == {
+        "analysis.claims.audit",
+        "analysis.report.views",
+    }

@@ -1,4 +1,5 @@
 """The network guard used by the end-to-end tests really catches a connection attempt."""
+
 import os
 import subprocess
 import sys
@@ -18,7 +19,12 @@ def test_guard_blocks_and_records_outside_connections(tmp_path):
 def test_guard_allows_loopback(tmp_path):
     log = tmp_path / "net.log"
     env = {**os.environ, "PYTHONPATH": str(GUARD), "NETGUARD_LOG": str(log)}
-    code = ("import socket\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(1)\n"
-            "c=socket.create_connection(s.getsockname()); print('ok')\n")
-    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip() == "ok"
+    code = (
+        "import socket\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(1)\n"
+        "c=socket.create_connection(s.getsockname()); print('ok')\n"
+    )
+    assert (
+        subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip()
+        == "ok"
+    )
     assert not log.exists()

@@ -1,5 +1,6 @@
 """Committed notebooks: no outputs, a papermill parameters cell declaring only run parameters (with their
 defaults) and passing exactly those to Session, the python3 kernel of this environment."""
+
 from __future__ import annotations
 
 import ast
@@ -15,8 +16,15 @@ from analysis.pipeline.run_cache import declared_parameters
 from analysis.pipeline.runner import notebooks
 
 NOTEBOOKS = notebooks(project_paths())
-EXPECTED = ["01_sources_and_quality", "02_national_picture", "03_reconciliation", "04_pay_factors",
-            "05_geography_industry", "06_trends", "07_claims_audit"]
+EXPECTED = [
+    "01_sources_and_quality",
+    "02_national_picture",
+    "03_reconciliation",
+    "04_pay_factors",
+    "05_geography_industry",
+    "06_trends",
+    "07_claims_audit",
+]
 
 
 def test_the_suite_is_complete():
@@ -51,11 +59,18 @@ def test_declared_parameters_have_the_run_defaults_and_reach_the_session(path):
         if name != "output_dir":
             default = getattr(DEFAULTS, name)
             assert ast.literal_eval(node.value) == (list(default) if isinstance(default, tuple) else default), name
-    calls = [n for c in nb.cells if c.cell_type == "code" for n in ast.walk(ast.parse(c.source))
-             if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "Session"]
+    calls = [
+        n
+        for c in nb.cells
+        if c.cell_type == "code"
+        for n in ast.walk(ast.parse(c.source))
+        if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "Session"
+    ]
     assert len(calls) == 1
     passed = {k.arg: k.value.id for k in calls[0].keywords}
-    assert passed == {n: n for n in run_parameters}, f"{path.name}: pass each declared parameter to Session as name=name"
+    assert passed == {n: n for n in run_parameters}, (
+        f"{path.name}: pass each declared parameter to Session as name=name"
+    )
 
 
 def test_python3_kernel_runs_this_interpreter():

@@ -27,9 +27,18 @@ def seed(table):
 def test_four_verdicts(table):
     out = a.audit_file(CLAIMS / "four_verdicts.csv", table, P).set_index("claim_id")
     assert out.verdict.to_dict() == {
-        "exact": "exact", "rounded_hourly": "rounded", "rounded_k": "rounded", "tolerance": "close",
-        "mismatch": "mismatch", "quote_only": "unverifiable", "ambiguous": "unverifiable"}
-    assert out.loc["rounded_k", "data_value"] == 60097 and out.loc["rounded_k", "source_id"] == "aapc_2022_salary_report_page"
+        "exact": "exact",
+        "rounded_hourly": "rounded",
+        "rounded_k": "rounded",
+        "tolerance": "close",
+        "mismatch": "mismatch",
+        "quote_only": "unverifiable",
+        "ambiguous": "unverifiable",
+    }
+    assert (
+        out.loc["rounded_k", "data_value"] == 60097
+        and out.loc["rounded_k", "source_id"] == "aapc_2022_salary_report_page"
+    )
     assert out.loc["tolerance", "difference"] == 10  # 62,940 vs Maryland's 62,930: 0.02% apart
     assert "could not be mapped" in out.loc["ambiguous", "note"]
 
@@ -44,7 +53,7 @@ def test_verdict_rules():
     assert a.verdict(64360, "$64,360", 64070, 1.0) == "close"
     assert a.verdict(62940, "$62,940", 62930, 0.0) == "mismatch"
     assert a.verdict(13000, "over $13,000", 13013, 0.0, "at_least") == "exact"
-    assert a.verdict(13000, "over $13,000", 12897, 1.0, "at_least") == "close"   # 103 short: 0.80%
+    assert a.verdict(13000, "over $13,000", 12897, 1.0, "at_least") == "close"  # 103 short: 0.80%
     assert a.verdict(50000, "under $50k", 48780, 0.0, "at_most") == "exact"
 
 
@@ -52,7 +61,10 @@ def test_ranges_differences_bounds_by_hand(table):
     out = a.audit_file(CLAIMS / "ranges_differences_bounds.csv", table, P).set_index("claim_id")
     v = out.verdict.to_dict()
     # BLS May 2023 p10 35,080 and p90 77,810: to the thousand 35k and 78k
-    assert v["range_rounded"] == "rounded" and out.loc["range_rounded", ["data_value", "data_value_high"]].tolist() == [35080, 77810]
+    assert v["range_rounded"] == "rounded" and out.loc["range_rounded", ["data_value", "data_value_high"]].tolist() == [
+        35080,
+        77810,
+    ]
     assert v["range_mismatch"] == "mismatch"
     # AAPC 2022: certified 60,097 - non-certified 47,200 = 12,897; 60,097 / 47,200 - 1 = 27.32%
     assert v["difference_exact"] == "exact" and out.loc["difference_exact", "data_value"] == 12897
@@ -63,7 +75,7 @@ def test_ranges_differences_bounds_by_hand(table):
     # AAPC 2019: two credentials 64,890 - certified 55,923 = 8,967, inside $5,000-$10,000
     assert v["difference_range"] == "exact" and out.loc["difference_range", "data_value"] == 64890 - 55923
     assert v["at_most_holds"] == "exact"
-    assert v["bound_mismatch"] == "mismatch"   # p90 77,810 is not more than 80,000 (2.8% short)
+    assert v["bound_mismatch"] == "mismatch"  # p90 77,810 is not more than 80,000 (2.8% short)
     assert v["period_uncertain"] == "exact" and out.loc["period_uncertain", "note"].startswith("period uncertain")
     strict = a.audit_file(CLAIMS / "ranges_differences_bounds.csv", table, dataclasses.replace(P, tolerance_pct=0.0))
     assert strict.set_index("claim_id").loc["difference_over_close", "verdict"] == "mismatch"
@@ -78,13 +90,16 @@ def test_range_and_bound_rows_checked_on_read():
     assert "row 4, column 'unit': unit percent is for differences" in msg
 
 
-@pytest.mark.parametrize("name, row, column, expected", [
-    ("bad_unit.csv", 3, "unit", "expected one of USD/year, USD/hour"),
-    ("bad_statistic.csv", 2, "statistic", "expected one of mean, median"),
-    ("bad_value.csv", 4, "value", "expected an amount like"),
-    ("bad_publisher.csv", 2, "publisher", "expected one of bls, aapc"),
-    ("missing_column.csv", 1, "publisher", "missing column 'publisher'"),
-])
+@pytest.mark.parametrize(
+    "name, row, column, expected",
+    [
+        ("bad_unit.csv", 3, "unit", "expected one of USD/year, USD/hour"),
+        ("bad_statistic.csv", 2, "statistic", "expected one of mean, median"),
+        ("bad_value.csv", 4, "value", "expected an amount like"),
+        ("bad_publisher.csv", 2, "publisher", "expected one of bls, aapc"),
+        ("missing_column.csv", 1, "publisher", "missing column 'publisher'"),
+    ],
+)
 def test_bad_claims_rows_name_file_row_column(name, row, column, expected):
     with pytest.raises(InputError) as e:
         a.read_claims(CLAIMS / name, shown=f"claims/{name}")
@@ -102,13 +117,23 @@ def test_seed_bls_p10_p90_mismatch_official_may_2023(seed):
     assert seed.loc["bls_p90_annual", ["verdict", "data_value"]].tolist() == ["mismatch", 77810]
     assert seed.loc["bls_median_annual", "verdict"] == "exact"
     assert seed.loc["bls_median_hourly", "verdict"] == "exact"
-    assert seed.loc["bls_state_ca", "verdict"] == "close" and seed.loc["bls_state_ca", "note"].startswith("period uncertain")
+    assert seed.loc["bls_state_ca", "verdict"] == "close" and seed.loc["bls_state_ca", "note"].startswith(
+        "period uncertain"
+    )
 
 
 def test_seed_claims_missing_figures_added_and_checked_as_differences(seed):
-    assert {"aapc_certification_premium", "other_entry_non_certified", "other_entry_certified", "unattributed_certifying_gain",
-            "aapc_second_credential_gain", "other_specialty_credential_pct", "other_cdi_range", "other_health_benefits_value",
-            "bls_physician_offices_align_median"} <= set(seed.index)
+    assert {
+        "aapc_certification_premium",
+        "other_entry_non_certified",
+        "other_entry_certified",
+        "unattributed_certifying_gain",
+        "aapc_second_credential_gain",
+        "other_specialty_credential_pct",
+        "other_cdi_range",
+        "other_health_benefits_value",
+        "bls_physician_offices_align_median",
+    } <= set(seed.index)
     # the article's own (quoted) figures give 74,896 - 64,712 = 10,184 for the second credential: outside "+$5k-10k"
     assert "74,896 - 64,712 = $10,184" in seed.loc["aapc_second_credential_gain", "note"]
     assert seed.loc["aapc_certification_premium", "verdict"] == "unverifiable"
@@ -117,7 +142,9 @@ def test_seed_claims_missing_figures_added_and_checked_as_differences(seed):
 def test_seed_aapc_2023_only_quoted_by_the_seed_article(seed):
     row = seed.loc["aapc_certified"]
     assert row.verdict == "unverifiable"
-    assert row.note.endswith("no AAPC release of its own in the data; only quoted by aapc_2023_wpr_quote (56,290); seed_aapc_figures (64,712)")
+    assert row.note.endswith(
+        "no AAPC release of its own in the data; only quoted by aapc_2023_wpr_quote (56,290); seed_aapc_figures (64,712)"
+    )
     assert seed.loc["salary_com_median", "verdict"] == "unverifiable"
     assert seed.loc["payscale_cpc", "verdict"] == "unverifiable"
 

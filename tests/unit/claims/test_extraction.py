@@ -1,4 +1,5 @@
 """Pay claims extracted from article text: money forms, attribution, statistics, formats, the seed article."""
+
 import csv
 import io
 
@@ -25,24 +26,27 @@ def seed_article():
     return files[0].read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("$48,780", [(48780, None, "$48,780", None)]),
-    ("$23.45 per hour", [(23.45, None, "$23.45", None)]),
-    ("$61k", [(61000, None, "$61k", None)]),
-    ("in the $50-$60,000 range", [(50000, 60000, "$50,000", None)]),
-    ("$35,000 to $45,000", [(35000, 45000, "$35,000", None)]),
-    ("between $53,822 and $70,227", [(53822, 70227, "$53,822", None)]),
-    ("$17-$19 per hour", [(17, 19, "$17", None)]),
-    ("$40K–$52K", [(40000, 52000, "$40k", None)]),
-    ("just under $70,000", [(70000, None, "$70,000", "approx")]),
-    ("six-figure incomes", [(100000, None, "$100,000", "at_least")]),
-    ("more than $81,090", [(81090, None, "$81,090", "at_least")]),
-    ("up to $90,000", [(90000, None, "$90,000", "at_most")]),
-    ("$10,000 or more", [(10000, None, "$10,000", "at_least")]),
-    ("$42,390 and in Oklahoma is $42,660", [(42390, None, "$42,390", None), (42660, None, "$42,660", None)]),
-    ("earn 17.7% more", [(17.7, None, "17.7", None)]),
-    ("the top 10% and the lowest 10 percent, the 90th percentile, 401(k), ICD-10", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("$48,780", [(48780, None, "$48,780", None)]),
+        ("$23.45 per hour", [(23.45, None, "$23.45", None)]),
+        ("$61k", [(61000, None, "$61k", None)]),
+        ("in the $50-$60,000 range", [(50000, 60000, "$50,000", None)]),
+        ("$35,000 to $45,000", [(35000, 45000, "$35,000", None)]),
+        ("between $53,822 and $70,227", [(53822, 70227, "$53,822", None)]),
+        ("$17-$19 per hour", [(17, 19, "$17", None)]),
+        ("$40K–$52K", [(40000, 52000, "$40k", None)]),
+        ("just under $70,000", [(70000, None, "$70,000", "approx")]),
+        ("six-figure incomes", [(100000, None, "$100,000", "at_least")]),
+        ("more than $81,090", [(81090, None, "$81,090", "at_least")]),
+        ("up to $90,000", [(90000, None, "$90,000", "at_most")]),
+        ("$10,000 or more", [(10000, None, "$10,000", "at_least")]),
+        ("$42,390 and in Oklahoma is $42,660", [(42390, None, "$42,390", None), (42660, None, "$42,660", None)]),
+        ("earn 17.7% more", [(17.7, None, "17.7", None)]),
+        ("the top 10% and the lowest 10 percent, the 90th percentile, 401(k), ICD-10", []),
+    ],
+)
 def test_money_forms(text, expected):
     got = [(x.value, x.value_high, x.shown, x.bound) for x in find_amounts(text)]
     assert got == expected
@@ -55,11 +59,16 @@ def one(text):
 
 
 def test_sentence_attribution_statistic_period_and_geography():
-    rows = extract_claims("According to the BLS, the median annual wage was $48,780 in May 2023, with the top 10% "
-                          "earning more than $81,090. In New Jersey the annual mean wage is $70,860.")
+    rows = extract_claims(
+        "According to the BLS, the median annual wage was $48,780 in May 2023, with the top 10% "
+        "earning more than $81,090. In New Jersey the annual mean wage is $70,860."
+    )
     got = [(r["value"], r["statistic"], r["publisher"], r["reference_period"], r["geography"]) for r in rows]
-    assert got == [("$48,780", "median", "bls", "2023-05", "US"), ("$81,090", "p90", "bls", "2023-05", "US"),
-                   ("$70,860", "mean", "bls", "2023-05", "NJ")]  # carried from the paragraph's first sentence
+    assert got == [
+        ("$48,780", "median", "bls", "2023-05", "US"),
+        ("$81,090", "p90", "bls", "2023-05", "US"),
+        ("$70,860", "mean", "bls", "2023-05", "NJ"),
+    ]  # carried from the paragraph's first sentence
 
 
 def test_hourly_from_words_and_size():
@@ -77,7 +86,9 @@ def test_bounds_differences_and_percentages():
 
 
 def test_costs_are_not_pay():
-    assert extract_claims("The CPC exam costs $499, and most training programs charge $2,000 to $3,000 in tuition.") == []
+    assert (
+        extract_claims("The CPC exam costs $499, and most training programs charge $2,000 to $3,000 in tuition.") == []
+    )
 
 
 def test_other_occupation_recorded_in_population():
@@ -87,9 +98,11 @@ def test_other_occupation_recorded_in_population():
 
 
 def test_attribution_carried_to_list_items_from_the_lead_in():
-    text = ("The AAPC's 2023 salary survey revealed:\n"
-            "- Average salary with at least one certification: $64,712\n"
-            "- Average salary without certification: $51,699\n")
+    text = (
+        "The AAPC's 2023 salary survey revealed:\n"
+        "- Average salary with at least one certification: $64,712\n"
+        "- Average salary without certification: $51,699\n"
+    )
     rows = extract_claims(text)
     assert [(r["publisher"], r["reference_period"], r["statistic"]) for r in rows] == [("aapc", "2023", "mean")] * 2
 
@@ -97,19 +110,25 @@ def test_attribution_carried_to_list_items_from_the_lead_in():
 def test_plain_markdown_and_html_give_the_same_claims():
     plain = "Top-Paying States\n\nAccording to the BLS, the annual mean wage in California is $64,360.\n"
     md = "## Top-Paying States\n\nAccording to the **BLS**, the annual mean wage in [California](x.html) is $64,360.\n"
-    html = ("<html><body><h2>Top-Paying States</h2><p>According to the <b>BLS</b>, the annual mean wage in "
-            "<a href='x.html'>California</a> is $64,360.</p><script>var x = '$1';</script></body></html>")
+    html = (
+        "<html><body><h2>Top-Paying States</h2><p>According to the <b>BLS</b>, the annual mean wage in "
+        "<a href='x.html'>California</a> is $64,360.</p><script>var x = '$1';</script></body></html>"
+    )
     want = extract_claims(plain)
     assert want and extract_claims(md) == want and extract_claims(html) == want
 
 
 def test_html_table_rows_become_claims_with_header_and_source():
-    html = ("<p>Salaries by state:</p><table><tr><th>State</th><th>Median salary</th></tr>"
-            "<tr><td>Texas</td><td>$45,000</td></tr><tr><td>Ohio</td><td>$44,000</td></tr></table>"
-            "<p>Source: BLS, May 2023</p>")
+    html = (
+        "<p>Salaries by state:</p><table><tr><th>State</th><th>Median salary</th></tr>"
+        "<tr><td>Texas</td><td>$45,000</td></tr><tr><td>Ohio</td><td>$44,000</td></tr></table>"
+        "<p>Source: BLS, May 2023</p>"
+    )
     rows = extract_claims(html)
     assert [(r["geography"], r["statistic"], r["publisher"], r["reference_period"]) for r in rows] == [
-        ("TX", "median", "bls", "2023-05"), ("OH", "median", "bls", "2023-05")]
+        ("TX", "median", "bls", "2023-05"),
+        ("OH", "median", "bls", "2023-05"),
+    ]
     assert [b.kind for b in blocks(html)] == ["paragraph", "row", "row", "paragraph"]
 
 
@@ -128,7 +147,11 @@ def test_seed_article_recovers_every_figure_of_the_claims_file():
     assert s["publisher"] >= 0.95 and s["statistic"] >= 0.95
 
 
-@pytest.mark.parametrize("name, text, labels", labelled_articles(ARTICLES, SEED), ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "")
+@pytest.mark.parametrize(
+    "name, text, labels",
+    labelled_articles(ARTICLES, SEED),
+    ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "",
+)
 def test_labelled_articles_meet_the_targets(name, text, labels):
     s = score(extract_claims(text), read_labels(labels))
     assert s["recall"] >= 0.9 and s["precision"] >= 0.85, s
@@ -164,12 +187,16 @@ def test_fast_sentence_split_agrees_with_pysbd_where_used():
             if b.kind != "row" and not c.ABBREVIATION.search(b.text):
                 assert c.sentences(b.text) == [s.sent.strip() for s in c._segmenter().segment(b.text) if s.sent.strip()]
     assert c.sentences("The U.S. median is $48,780. Coders (e.g. CPCs) earn more.") == [
-        "The U.S. median is $48,780.", "Coders (e.g. CPCs) earn more."]
+        "The U.S. median is $48,780.",
+        "Coders (e.g. CPCs) earn more.",
+    ]
 
 
 def test_heading_figure_takes_what_the_text_under_it_says():
-    text = ("# Best-paying coding jobs\n\n## 1. Coding Manager – $86,203\n\n"
-            "The AAPC survey puts their average annual pay at $86,203.\n")
+    text = (
+        "# Best-paying coding jobs\n\n## 1. Coding Manager – $86,203\n\n"
+        "The AAPC survey puts their average annual pay at $86,203.\n"
+    )
     rows = extract_claims(text)
     assert [(r["value"], r["statistic"], r["publisher"]) for r in rows] == [("$86,203", "mean", "aapc")] * 2
 
@@ -177,21 +204,32 @@ def test_heading_figure_takes_what_the_text_under_it_says():
 def test_regions_title_numerals_and_asides():
     r = one("According to the AAPC, coders in the Pacific region averaged $84,110.")
     assert r["geography"] == "pacific"  # the data's code for the census division
-    rows = extract_claims("Salary.com is less generous. It estimates that a Medical Biller I earns a median of $44,130.")
+    rows = extract_claims(
+        "Salary.com is less generous. It estimates that a Medical Biller I earns a median of $44,130."
+    )
     assert rows[0]["publisher"] == "salary.com"  # "Biller I" is a title, not the writer speaking
-    rows = extract_claims("The AAPC surveyed 14,000 members. Inpatient coders, who usually hold the CCS, averaged $71,870.")
+    rows = extract_claims(
+        "The AAPC surveyed 14,000 members. Inpatient coders, who usually hold the CCS, averaged $71,870."
+    )
     assert rows[0]["publisher"] == "aapc"  # the aside's "usually" does not hedge the figure
 
 
 def test_percentile_tables_wrapped_lines_and_decades():
-    text = ("Wages below are from the BLS for May 2023.\n\n## Distribution\n\n| Percentile | Hourly wage | Annual wage |\n"
-            "|---|---|---|\n| 10% | $16.87 | $35,080 |\n| 50% (Median) | $23.45 | $48,780 |\n")
+    text = (
+        "Wages below are from the BLS for May 2023.\n\n## Distribution\n\n| Percentile | Hourly wage | Annual wage |\n"
+        "|---|---|---|\n| 10% | $16.87 | $35,080 |\n| 50% (Median) | $23.45 | $48,780 |\n"
+    )
     rows = extract_claims(text)
     assert [(r["value"], r["unit"], r["statistic"], r["publisher"]) for r in rows] == [
-        ("$16.87", "USD/hour", "p10", "bls"), ("$35,080", "USD/year", "p10", "bls"),
-        ("$23.45", "USD/hour", "median", "bls"), ("$48,780", "USD/year", "median", "bls")]
+        ("$16.87", "USD/hour", "p10", "bls"),
+        ("$35,080", "USD/year", "p10", "bls"),
+        ("$23.45", "USD/hour", "median", "bls"),
+        ("$48,780", "USD/year", "median", "bls"),
+    ]
     wrapped = "The BLS says the median\nannual wage was $48,780 in\nMay 2023.\n"
-    assert [(r["statistic"], r["publisher"], r["reference_period"]) for r in extract_claims(wrapped)] == [("median", "bls", "2023-05")]
+    assert [(r["statistic"], r["publisher"], r["reference_period"]) for r in extract_claims(wrapped)] == [
+        ("median", "bls", "2023-05")
+    ]
     r = one("Most coders with the CRC earn salaries in the high $60s.")
     assert (r["value"], r["unit"]) == ("$60,000", "USD/year")
     assert extract_claims("The coding software market is worth $11 billion in annual salary savings.") == []
@@ -199,7 +237,10 @@ def test_percentile_tables_wrapped_lines_and_decades():
 
 def test_amounts_without_a_dollar_sign_and_other_populations():
     rows = extract_claims("Experienced coders can make 60K a year, and most earn 45k-55k. Put 5% into your 401k.")
-    assert [(r["value"], r["value_high"], r["statistic"]) for r in rows] == [("$60k", "", "unspecified"), ("$45k", "$55k", "range")]
+    assert [(r["value"], r["value_high"], r["statistic"]) for r in rows] == [
+        ("$60k", "", "unspecified"),
+        ("$45k", "$55k", "range"),
+    ]
     assert one("Coders earn 48,780 USD per year.")["value"] == "$48,780"
     assert one("Certification adds +$5,000 to your salary.")["statistic"] == "difference"
     r = one("The median wage for all occupations was $48,060 in May 2023, according to the BLS.")
@@ -218,30 +259,43 @@ def test_each_amount_takes_the_source_of_its_own_clause():
     assert [(r["publisher"], r["statistic"]) for r in rows] == [("glassdoor", "median"), ("indeed", "unspecified")]
     r = one("The BLS median is lower than the AAPC average by about $16,000.")
     assert (r["statistic"], r["publisher"]) == ("difference", "unattributed")  # the writer's own sum of two sources
-    assert one("Dallas-Fort Worth-Arlington, TX: $48,900 annual mean wage")["geography"] == "Dallas-Fort Worth-Arlington, TX"
+    assert (
+        one("Dallas-Fort Worth-Arlington, TX: $48,900 annual mean wage")["geography"]
+        == "Dallas-Fort Worth-Arlington, TX"
+    )
 
 
 def test_government_data_tenths_and_unknown_sources():
-    rows = extract_claims("Federal wage data put the median at $48,780 as of May 2023. The lowest-paid tenth earned "
-                          "under $35,080.")
+    rows = extract_claims(
+        "Federal wage data put the median at $48,780 as of May 2023. The lowest-paid tenth earned under $35,080."
+    )
     assert [(r["statistic"], r["publisher"]) for r in rows] == [("median", "bls"), ("p10", "bls")]
-    rows = extract_claims("The BLS reports a median of $48,780. Experienced inpatient coders now average $71,400, "
-                          "according to a new report, up 6.1% from last year.")
+    rows = extract_claims(
+        "The BLS reports a median of $48,780. Experienced inpatient coders now average $71,400, "
+        "according to a new report, up 6.1% from last year."
+    )
     assert [(r["value"], r["statistic"], r["publisher"]) for r in rows] == [
-        ("$48,780", "median", "bls"), ("$71,400", "mean", "unattributed"), ("6.1", "difference", "unattributed")]
+        ("$48,780", "median", "bls"),
+        ("$71,400", "mean", "unattributed"),
+        ("6.1", "difference", "unattributed"),
+    ]
 
 
 def test_label_value_lines_stay_apart():
     text = "Typical salaries:\nEntry-level: $35,000-$40,000\nMid-career: $45,000-$60,000\n"
     assert [(r["population"], r["claim_text"]) for r in extract_claims(text)] == [
-        ("Entry-level", "Entry-level: $35,000-$40,000"), ("Mid-career", "Mid-career: $45,000-$60,000")]
+        ("Entry-level", "Entry-level: $35,000-$40,000"),
+        ("Mid-career", "Mid-career: $45,000-$60,000"),
+    ]
 
 
 def test_extracted_percentile_table_is_audited(tmp_path):
     """A table row's label that names the statistic ("10%") is not a population, so the audit finds the figure."""
     from analysis.session.check import check, load_data
 
-    rows = extract_claims("Figures from the BLS for May 2023.\n\n| Percentile | Annual wage |\n|---|---|\n| 10% | $35,080 |\n")
+    rows = extract_claims(
+        "Figures from the BLS for May 2023.\n\n| Percentile | Annual wage |\n|---|---|\n| 10% | $35,080 |\n"
+    )
     assert rows[0]["population"] == ""
     path = tmp_path / "claims.csv"
     path.write_text(to_csv(rows))
@@ -251,9 +305,11 @@ def test_extracted_percentile_table_is_audited(tmp_path):
 
 
 def test_populations_the_audit_can_map():
-    rows = extract_claims("According to the AAPC, holding two credentials bumps the average salary to $74,896, and three "
-                          "or more pushes it to $83,866. The average salary for a Certified Professional Medical Auditor "
-                          "(CPMA) is $81,048. That shows the value of certification: a boost of over $13,000.")
+    rows = extract_claims(
+        "According to the AAPC, holding two credentials bumps the average salary to $74,896, and three "
+        "or more pushes it to $83,866. The average salary for a Certified Professional Medical Auditor "
+        "(CPMA) is $81,048. That shows the value of certification: a boost of over $13,000."
+    )
     pops = [r["population"] for r in rows]
     assert pops == ["two credentials", "three or more credentials", "CPMA", "certified vs non-certified"]
     assert [a.match_population(p) is not None for p in pops[:3]] == [True, True, True]

@@ -23,14 +23,18 @@ def test_validate_passes_on_shipped_data():
     code, out, err = run_cli("validate")
     assert code == 0, err
     assert "bls_oews_national_2023" in out and "sha256 verified" in out
-    assert "aapc_2012_beckers_asc=47,970.00; aapc_2012_salary_survey_repost=47,870.00" in out  # known conflict is reported
+    assert (
+        "aapc_2012_beckers_asc=47,970.00; aapc_2012_salary_survey_repost=47,870.00" in out
+    )  # known conflict is reported
 
 
 def test_validate_fails_clearly_on_a_bad_fixture(project):
     register(project, FIXTURES / "bad_rows" / "hourly_in_annual.csv", "raw/aapc/test_fixture.csv")
     code, out, err = run_cli("validate")
     assert code == 2
-    assert err.startswith("error: data/raw/aapc/test_fixture.csv, row 3, column 'value': value 23.45 looks like an hourly wage")
+    assert err.startswith(
+        "error: data/raw/aapc/test_fixture.csv, row 3, column 'value': value 23.45 looks like an hourly wage"
+    )
     assert "Traceback" not in err
 
 
@@ -58,9 +62,11 @@ def test_command_line_skips_the_slow_iri_parser_and_still_validates_notebooks():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[3]
-    code = ("import sys\nfrom analysis.core.startup import skip_slow_optional_imports\nskip_slow_optional_imports()\n"
-            "import nbformat\nnbformat.validate(nbformat.read('notebooks/01_sources_and_quality.ipynb', as_version=4))\n"
-            "print(sys.modules['rfc3987_syntax'] is None, 'lark' in sys.modules)")
+    code = (
+        "import sys\nfrom analysis.core.startup import skip_slow_optional_imports\nskip_slow_optional_imports()\n"
+        "import nbformat\nnbformat.validate(nbformat.read('notebooks/01_sources_and_quality.ipynb', as_version=4))\n"
+        "print(sys.modules['rfc3987_syntax'] is None, 'lark' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "False"]

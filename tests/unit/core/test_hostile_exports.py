@@ -1,5 +1,6 @@
 """Exports a spreadsheet user opens carry no live formulas, and the original text stays recoverable;
 claim fields are read the same with or without stray spaces."""
+
 from __future__ import annotations
 
 import csv
@@ -15,14 +16,20 @@ from analysis.session.outputs import write_csv
 from analysis.session.params import AnalysisParams
 
 HEADER = "claim_id,claim_text,value,unit,statistic,publisher,reference_period,population,geography\n"
-FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-            "\tTAB", "\rCR"]
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tTAB", "\rCR"]
 
 
 def test_owasp_prefix_on_text_cells_only():
     assert [neutralise(f) for f in FORMULAS] == ["'" + f for f in FORMULAS]
-    assert [neutralise(t) for t in ("-1.5", "-48,780", "+3", "1e5", "median", "", "'quoted'")] == \
-        ["-1.5", "-48,780", "+3", "1e5", "median", "", "'quoted'"]
+    assert [neutralise(t) for t in ("-1.5", "-48,780", "+3", "1e5", "median", "", "'quoted'")] == [
+        "-1.5",
+        "-48,780",
+        "+3",
+        "1e5",
+        "median",
+        "",
+        "'quoted'",
+    ]
     assert neutralise("'=x") == "''=x" and restore("''=x") == "'=x"
 
 
@@ -47,8 +54,11 @@ def test_report_csv_files_are_neutralised(tmp_path):
 
 def test_audit_csv_neutralises_claim_text_and_population(tmp_path, capsys):
     claims = tmp_path / "claims.csv"
-    claims.write_text(HEADER + f'c1,"{FORMULAS[0].replace(chr(34), chr(34) * 2)}","$48,780",USD/year,median,bls,2023-05,@SUM(A1),US\n',
-                      encoding="utf-8")
+    claims.write_text(
+        HEADER
+        + f'c1,"{FORMULAS[0].replace(chr(34), chr(34) * 2)}","$48,780",USD/year,median,bls,2023-05,@SUM(A1),US\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "verdicts.csv"
     assert main(["audit", str(claims), "--output", str(out)]) == 0
     row = next(csv.DictReader(out.open(encoding="utf-8")))
@@ -61,8 +71,9 @@ def test_spaces_around_claim_fields_do_not_change_the_verdict(tmp_path):
     plain = tmp_path / "plain.csv"
     spaced = tmp_path / "spaced.csv"
     plain.write_text(HEADER + 'c1,BLS median,"$48,780",USD/year,median,bls,2023-05,,US\n', encoding="utf-8")
-    spaced.write_text(HEADER + ' c1 ,BLS median," $48,780 ", USD/year , Median , BLS , 2023-05 ,  , US \n',
-                      encoding="utf-8")
+    spaced.write_text(
+        HEADER + ' c1 ,BLS median," $48,780 ", USD/year , Median , BLS , 2023-05 ,  , US \n', encoding="utf-8"
+    )
     from analysis.sources.load import load_figures
 
     table = load_figures()

@@ -1,4 +1,5 @@
 """Property tests: currency parsing, unit conversion round trips, and the figures schema."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -37,11 +38,27 @@ def test_text_without_digits_is_rejected(s):
 
 
 def _row(**kw):
-    base = {"source_id": "s", "publisher": "aapc", "publication": "p", "citation": "primary", "kind": "salary_survey",
-            "collection_method": "member self-report",
-            "reference_period": "2023", "survey_year": 2023, "geography_level": "national", "geography_code": "US",
-            "geography_name": "United States", "population": "coders", "certified": "all", "statistic": "mean",
-            "unit": "USD/year", "value": 50000.0, "dollar_year": 2023, "file": "data/raw/x.csv", "row": 2}
+    base = {
+        "source_id": "s",
+        "publisher": "aapc",
+        "publication": "p",
+        "citation": "primary",
+        "kind": "salary_survey",
+        "collection_method": "member self-report",
+        "reference_period": "2023",
+        "survey_year": 2023,
+        "geography_level": "national",
+        "geography_code": "US",
+        "geography_name": "United States",
+        "population": "coders",
+        "certified": "all",
+        "statistic": "mean",
+        "unit": "USD/year",
+        "value": 50000.0,
+        "dollar_year": 2023,
+        "file": "data/raw/x.csv",
+        "row": 2,
+    }
     base.update(kw)
     return base
 
@@ -56,8 +73,14 @@ def test_annual_hourly_round_trip(value, hours):
 
 
 valid_rows = st.builds(
-    lambda stat, unit, value, year: _row(statistic=stat, unit=unit, reference_period=str(year), survey_year=year,
-                                         dollar_year=year, value=value if unit == "USD/year" else round(value / 2080, 2)),
+    lambda stat, unit, value, year: _row(
+        statistic=stat,
+        unit=unit,
+        reference_period=str(year),
+        survey_year=year,
+        dollar_year=year,
+        value=value if unit == "USD/year" else round(value / 2080, 2),
+    ),
     st.sampled_from(["mean", "median", "p10", "p90", "range_low"]),
     st.sampled_from(["USD/year", "USD/hour"]),
     st.floats(min_value=20_000, max_value=200_000),

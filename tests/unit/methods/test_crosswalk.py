@@ -1,4 +1,5 @@
 """The SOC crosswalk joins every BLS national release into one series and records where it breaks."""
+
 from __future__ import annotations
 
 import pytest
@@ -42,8 +43,9 @@ def test_crosswalk_is_data(project, series):
     code (every row's series_code 29-2071) and 29-2072 ends in 2023, as a future SOC revision would end it."""
     occ = project.column_maps / "occupations.csv"
     text = occ.read_text()
-    edited = text.replace(",29-2072,", ",29-2071,").replace("29-2072,SOC 2018,Medical Records Specialists,2021,,",
-                                                            "29-2072,SOC 2018,Medical Records Specialists,2021,2023,")
+    edited = text.replace(",29-2072,", ",29-2071,").replace(
+        "29-2072,SOC 2018,Medical Records Specialists,2021,,", "29-2072,SOC 2018,Medical Records Specialists,2021,2023,"
+    )
     assert edited != text
     occ.write_text(edited)
     assert code_for_year(2019, project.column_maps)["soc_code"] == "29-2098"

@@ -51,11 +51,25 @@ def test_2023_implied_mean_vs_published_53690(fits):
 def _synthetic(values: dict[str, float], top_coded=()) -> pd.DataFrame:
     rows = []
     for s, v in values.items():
-        rows.append({"source_id": "bls_oews_national_2099", "publisher": "bls", "citation": "primary", "kind": "oews_national",
-                     "reference_period": "2023-05",
-                     "survey_year": 2023, "dollar_year": 2023, "geography_level": "national", "geography_code": "US",
-                     "statistic": s, "unit": "USD/year", "value": np.nan if s in top_coded else v, "top_coded": s in top_coded})
+        rows.append(
+            {
+                "source_id": "bls_oews_national_2099",
+                "publisher": "bls",
+                "citation": "primary",
+                "kind": "oews_national",
+                "reference_period": "2023-05",
+                "survey_year": 2023,
+                "dollar_year": 2023,
+                "geography_level": "national",
+                "geography_code": "US",
+                "statistic": s,
+                "unit": "USD/year",
+                "value": np.nan if s in top_coded else v,
+                "top_coded": s in top_coded,
+            }
+        )
     from analysis.sources.figures import conform
+
     return conform(pd.DataFrame(rows))
 
 
@@ -81,10 +95,15 @@ def test_percentile_in_bls_and_sentence_says_what_a_quote_and_an_average_are(tab
     quoted = AnalysisParams(survey_year=2023, include_quotes=True)
     out = d.place_in_bls(sal, fits, quoted).iloc[0]
     assert 70 <= out.bls_percentile < 80
-    assert out.sentence == (f"Salary.com's median ($61,168, 2023, as quoted by {out.quoted_by}) equals the wage at the BLS "
-                            f"{d._ordinal(round(out.bls_percentile))} percentile of May 2023 (the middle of another population).")
-    aapc = table[(table.source_id == "aapc_2022_salary_report_page") & (table.certified == "certified")
-                 & (table.statistic == "mean")]
+    assert out.sentence == (
+        f"Salary.com's median ($61,168, 2023, as quoted by {out.quoted_by}) equals the wage at the BLS "
+        f"{d._ordinal(round(out.bls_percentile))} percentile of May 2023 (the middle of another population)."
+    )
+    aapc = table[
+        (table.source_id == "aapc_2022_salary_report_page")
+        & (table.certified == "certified")
+        & (table.statistic == "mean")
+    ]
     placed = d.place_in_bls(pd.concat([aapc, aapc]), fits, P)
     assert placed.sentence.iloc[0].endswith("(a group's average, not one worker's wage).")
     assert len(d.placement_findings(placed)) == 1  # the same figure twice is one finding
@@ -102,21 +121,36 @@ def test_fit_diagnostics_flag_may_2021_with_hand_numbers(table, fits):
     err = 3.1037
     r = diag.loc[2021]
     assert r.mean_to_median == pytest.approx(48310 / 46660)
-    assert r.mean_error_pct == pytest.approx(err, abs=1e-4) and r.lognormal_error_in_se == pytest.approx(7.7593, abs=1e-3)
+    assert r.mean_error_pct == pytest.approx(err, abs=1e-4) and r.lognormal_error_in_se == pytest.approx(
+        7.7593, abs=1e-3
+    )
     assert bool(r.flag) and err / 0.4 > d.MEAN_ERROR_FACTOR
     assert not diag.loc[[2015, 2016, 2017, 2018, 2019, 2020, 2022], "flag"].any()
     text = d.diagnostics_findings(diag.reset_index())
-    assert len(text) == diag.flag.sum() and text[0].startswith("BLS May 2021: the published mean $48,310 is 1.035 times")
+    assert len(text) == diag.flag.sum() and text[0].startswith(
+        "BLS May 2021: the published mean $48,310 is 1.035 times"
+    )
     assert "PRSE 0.4%" in text[0] and "inconsistent with its own percentiles" in text[0]
 
 
 def test_tail_sensitivity_by_hand(table, fits):
     fit = fits[(fits.source_id == "bls_oews_national_2023")].iloc[0]
-    figs = pd.DataFrame([{"publisher": "aapc", "reference_period": "2022", "statistic": "mean", "population": "certified",
-                          "value": 60097.0}])
+    figs = pd.DataFrame(
+        [
+            {
+                "publisher": "aapc",
+                "reference_period": "2022",
+                "statistic": "mean",
+                "population": "certified",
+                "value": 60097.0,
+            }
+        ]
+    )
     out = d.tail_sensitivity(fit, figs)
     aapc = out[out.what.str.startswith("AAPC")].set_index("tail")
-    assert aapc.loc["lognormal fit", "result"] == pytest.approx(71.0513, abs=1e-3)  # 100 x Phi((ln 60,097 - mu) / sigma)
+    assert aapc.loc["lognormal fit", "result"] == pytest.approx(
+        71.0513, abs=1e-3
+    )  # 100 x Phi((ln 60,097 - mu) / sigma)
     assert aapc.spread.iloc[0] == pytest.approx(aapc.result.max() - aapc.result.min())
     mean_rows = out[out.what.str.startswith("implied mean")].set_index("tail")
     assert mean_rows.loc["lognormal fit", "result"] == pytest.approx(53022.36, abs=0.01)  # as in the 2023 test above
@@ -126,8 +160,11 @@ def test_tail_sensitivity_by_hand(table, fits):
 
 def test_placement_uses_the_interpolation_through_published_percentiles(table, fits):
     """BLS's own published p25/median/p75 must come out at exactly 25/50/75; the lognormal does not."""
-    bls = table[(table.source_id == "bls_oews_national_2023") & (table.unit == "USD/year")
-                & table.statistic.isin(["p25", "median", "p75"])]
+    bls = table[
+        (table.source_id == "bls_oews_national_2023")
+        & (table.unit == "USD/year")
+        & table.statistic.isin(["p25", "median", "p75"])
+    ]
     placed = d.place_in_bls(bls, fits, P).set_index("statistic")
     assert placed.loc[["p25", "median", "p75"], "bls_percentile"].tolist() == pytest.approx([25, 50, 75], abs=1e-3)
     assert set(placed["placement_method"]) == {"monotone (PCHIP) interpolation"}

@@ -1,4 +1,5 @@
 """Key findings: at most seven plain sentences, all-workers answer first, every money figure with its dollar year."""
+
 import re
 
 import pytest
@@ -27,15 +28,17 @@ def key(data):
 def test_at_most_seven_plain_findings_all_workers_first(key):
     assert 1 <= len(key) <= findings.MAX_FINDINGS == 7 and len(set(key)) == len(key)
     # BLS May 2023: median 48,780, p10 35,080, p90 77,810; in 2024 dollars x CPI-U 313.689 / 304.702
-    assert key[0] == ("All medical records specialists (BLS, May 2023): half earned more than $48,780 a year and the middle 80% "
-                      f"between $35,080 and $77,810 (2023 dollars; the median is ${48780 * 313.689 / 304.702:,.0f} in 2024 dollars).")
+    assert key[0] == (
+        "All medical records specialists (BLS, May 2023): half earned more than $48,780 a year and the middle 80% "
+        f"between $35,080 and $77,810 (2023 dollars; the median is ${48780 * 313.689 / 304.702:,.0f} in 2024 dollars)."
+    )
     assert "AAPC's own 2022 survey" in key[2] and "$60,097" in key[2] and "$47,200" in key[2]
     assert f"{60097 / 47200 - 1:.0%} more" in key[2]
 
 
 def test_no_internal_ids_and_every_money_figure_has_its_dollar_year(key):
     for sentence in key:
-        assert not re.search(r"\b[a-z]+_[a-z0-9_]+\b", sentence), sentence   # no source ids like bls_oews_national_2023
+        assert not re.search(r"\b[a-z]+_[a-z0-9_]+\b", sentence), sentence  # no source ids like bls_oews_national_2023
         if "$" in sentence:
             assert re.search(r"\b(19|20)\d\d dollars\b", sentence), sentence
 

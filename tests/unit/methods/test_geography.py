@@ -1,4 +1,5 @@
 """State geography: which states can anchor the analysis, on whose figures, and how that is labelled."""
+
 from __future__ import annotations
 
 import math
@@ -25,7 +26,12 @@ def params(data, **values):
 def test_candidates_need_three_quantiles_or_a_mean_and_two(data):
     c = geography.candidates(data.table)
     wa = c[c["geography_code"] == "WA"].iloc[0]  # Washington ESD 2022: p25, median, p75 (+ mean)
-    assert (wa["source_id"], wa["citation"], int(wa["survey_year"]), wa["quantiles"]) == ("wa_esd_oews_2022", "primary", 2022, 3)
+    assert (wa["source_id"], wa["citation"], int(wa["survey_year"]), wa["quantiles"]) == (
+        "wa_esd_oews_2022",
+        "primary",
+        2022,
+        3,
+    )
     quoted = c[c["citation"] == "secondary_quote"]
     assert len(quoted) == 35 and quoted["survey_year"].isna().all()  # undated: the page states no period
     # New York DOL's table has a mean and a median only (its entry/experienced wages are not percentiles)
@@ -36,12 +42,16 @@ def test_washington_valid_for_its_own_year_only(data):
     assert params(data, geography="WA", survey_year=2022).geography == "WA"
     with pytest.raises(ParameterError) as e:
         params(data, geography="WA", survey_year=2024)
-    assert "'WA' has no published wage distribution (>= 3 quantiles, or a mean and two) for May 2024 in the data " \
-           "(it has one for 2022); valid geographies for May 2024: US;" in str(e.value)
+    assert (
+        "'WA' has no published wage distribution (>= 3 quantiles, or a mean and two) for May 2024 in the data "
+        "(it has one for 2022); valid geographies for May 2024: US;" in str(e.value)
+    )
 
 
 def test_quoted_states_only_with_include_quotes(data):
-    with pytest.raises(ParameterError, match="'AL' has wage percentiles only as a secondary quote .*set include_quotes"):
+    with pytest.raises(
+        ParameterError, match="'AL' has wage percentiles only as a secondary quote .*set include_quotes"
+    ):
         params(data, geography="AL", survey_year=2023)
     assert params(data, geography="AL", survey_year=2023, include_quotes=True).geography == "AL"
     # New York: the agency table is undated and not enough; only the quote (with include_quotes) makes it valid
@@ -58,22 +68,31 @@ def test_washington_anchor_band_fit_and_placement(data):
     z = norm.ppf([0.25, 0.5, 0.75])
     y = np.log([20.47 * 2080, 23.32 * 2080, 29.65 * 2080])
     sigma = np.cov(z, y, bias=True)[0, 1] / np.var(z)
-    assert (fit["source_id"], fit["mu"], fit["sigma"]) == ("wa_esd_oews_2022", pytest.approx(y.mean()), pytest.approx(sigma))
+    assert (fit["source_id"], fit["mu"], fit["sigma"]) == (
+        "wa_esd_oews_2022",
+        pytest.approx(y.mean()),
+        pytest.approx(sigma),
+    )
     figures = views.national_figures(data.table, p)
     placed = distribution.place_in_bls(figures, distribution.fit_bls(data.table, p), p)
     bls = placed[(placed["source_id"] == "bls_oews_national_2022") & (placed["statistic"] == "median")].iloc[0]
-    assert "percentile of Washington's distribution (the Washington State Employment Security Department's own " \
-           "OEWS-based table; 2022)" in bls["sentence"]
+    assert (
+        "percentile of Washington's distribution (the Washington State Employment Security Department's own "
+        "OEWS-based table; 2022)" in bls["sentence"]
+    )
     chart = plots.national_band(figures, views.bls_band(data.table, p))
     assert chart.title == "National figures against Washington's wage distribution"
-    assert "the Washington State Employment Security Department's own OEWS-based table, 2022, Washington" in chart.caption
+    assert (
+        "the Washington State Employment Security Department's own OEWS-based table, 2022, Washington" in chart.caption
+    )
 
 
 def test_quoted_anchor_is_labelled_as_a_quote_with_unknown_period(data):
     p = params(data, geography="AL", survey_year=2023, include_quotes=True)
     rows = anchor.rows(data.table, p)
-    assert anchor.label(rows) == ("BLS figures as quoted by allalliedhealthschools.com, a secondary quote, "
-                                            "period not stated, Alabama")
+    assert anchor.label(rows) == (
+        "BLS figures as quoted by allalliedhealthschools.com, a secondary quote, period not stated, Alabama"
+    )
     fit = anchor.fit(distribution.fit_bls(data.table, p), p)
     assert fit["median"] == 39500 and fit["p10"] == 28390 and fit["p90"] == 62710
     # p10, median, p90 are symmetric in z, so the regression's intercept is the mean of the logs

@@ -17,7 +17,9 @@ def data():
 def test_deflating_the_2023_bls_median_to_2024_dollars(data):
     table, cpi = data
     out = h.to_dollar_year(of_year(table, 2023), cpi, 2024)
-    row = out[(out.source_id == "bls_oews_national_2023") & (out.statistic == "median") & (out.unit == "USD/year")].iloc[0]
+    row = out[
+        (out.source_id == "bls_oews_national_2023") & (out.statistic == "median") & (out.unit == "USD/year")
+    ].iloc[0]
     # by hand: 48,780 x CPI-U 2024 (313.689) / CPI-U 2023 (304.702)
     assert row.value == pytest.approx(48780 * 313.689 / 304.702) == pytest.approx(50218.74, abs=0.01)
     assert row.dollar_year == 2024 and row.derived and "CPI-U x1.0295" in row.note
@@ -25,7 +27,10 @@ def test_deflating_the_2023_bls_median_to_2024_dollars(data):
 
 def test_dollar_year_outside_cpi_data_lists_available_years(data):
     table, cpi = data
-    with pytest.raises(ParameterError, match=r"dollar year 2031: no CPI-U annual average in the shipped data; available years: 2010-2024"):
+    with pytest.raises(
+        ParameterError,
+        match=r"dollar year 2031: no CPI-U annual average in the shipped data; available years: 2010-2024",
+    ):
         h.to_dollar_year(table, cpi, 2031)
 
 

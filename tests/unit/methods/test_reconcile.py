@@ -1,4 +1,5 @@
 """Reconciliation checked against hand calculations from the published figures (never the function under test)."""
+
 import dataclasses
 import itertools
 import math
@@ -47,8 +48,12 @@ def test_default_evidence_is_own_releases_only(data):
 
 def test_comparable_restates_each_population_by_hand(data):
     c = r.comparable(*data, P).set_index("population")
-    assert set(c.index) == {"all (AAPC respondents)", "certified (AAPC respondents)", "non-certified (AAPC respondents)",
-                            r.BLS_POPULATION}
+    assert set(c.index) == {
+        "all (AAPC respondents)",
+        "certified (AAPC respondents)",
+        "non-certified (AAPC respondents)",
+        r.BLS_POPULATION,
+    }
     cert = c.loc["certified (AAPC respondents)"]
     # AAPC 2022 certified mean -> median with BLS's May 2022 median/mean, to May 2023 with BLS median growth, to 2024 dollars
     by_hand = AAPC_CERT * (BLS22_MEDIAN / BLS22_MEAN) * (BLS23_MEDIAN / BLS22_MEDIAN) * (CPI24 / CPI23)
@@ -63,7 +68,7 @@ def test_bridge_log_steps_by_hand_and_add_up(bridge):
     g = _steps(bridge, "certified (AAPC respondents)")
     share = P.certified_share
     stat = 100 * math.log(BLS23_MEAN / BLS23_MEDIAN)
-    period = 100 * math.log(BLS22_MEAN / BLS23_MEAN)   # a 2022 mean: BLS mean growth May 2023 -> May 2022
+    period = 100 * math.log(BLS22_MEAN / BLS23_MEAN)  # a 2022 mean: BLS mean growth May 2023 -> May 2022
     pop = 100 * math.log(AAPC_CERT / (share * AAPC_CERT + (1 - share) * AAPC_NON))
     gap = 100 * math.log(AAPC_CERT / BLS23_MEDIAN)
     assert g.loc["statistic", "log_points"] == pytest.approx(stat)
@@ -91,7 +96,7 @@ def test_population_step_for_aapc_respondents_uses_their_derived_share(bridge):
     g = _steps(bridge, "all (AAPC respondents)")
     mix = 0.5 * AAPC_CERT + 0.5 * AAPC_NON
     assert g.loc["population", "log_points"] == pytest.approx(100 * math.log(AAPC_ALL / mix))
-    sample_share = (AAPC_ALL - AAPC_NON) / (AAPC_CERT - AAPC_NON)   # 7,597 / 12,897
+    sample_share = (AAPC_ALL - AAPC_NON) / (AAPC_CERT - AAPC_NON)  # 7,597 / 12,897
     assert f"{sample_share:.0%} certified" in g.loc["population", "method_note"] == g.loc["population", "method_note"]
 
 
@@ -100,7 +105,9 @@ def test_certified_share_is_a_parameter_with_a_sensitivity_range(data):
     cert = sens[sens.headline_label.str.contains(", certified")].set_index("certified_share")
     assert list(cert.index) == [0.25, 0.5, 0.75]
     for s in cert.index:
-        assert cert.loc[s, "population_log_points"] == pytest.approx(100 * math.log(AAPC_CERT / (s * AAPC_CERT + (1 - s) * AAPC_NON)))
+        assert cert.loc[s, "population_log_points"] == pytest.approx(
+            100 * math.log(AAPC_CERT / (s * AAPC_CERT + (1 - s) * AAPC_NON))
+        )
     all_cert = r.bridge(data[0], P, share=1.0)
     assert _steps(all_cert, "certified (AAPC respondents)").loc["population", "log_points"] == pytest.approx(0)
 
@@ -108,7 +115,9 @@ def test_certified_share_is_a_parameter_with_a_sensitivity_range(data):
 def test_bridge_with_quotes_for_a_year_without_bls_release_does_not_crash(data):
     table = data[0]
     # keep AAPC's 2025 quotes as its only quoted figures, so they are the ones bridged (no BLS May 2025 release)
-    table = table[~((table.publisher == "aapc") & (table.citation == "secondary_quote") & (table.survey_year < 2025).fillna(True))]
+    table = table[
+        ~((table.publisher == "aapc") & (table.citation == "secondary_quote") & (table.survey_year < 2025).fillna(True))
+    ]
     params = dataclasses.replace(P, survey_year=2022, include_quotes=True)
     b = r.bridge(table, params)
     q = b[(b.citation == "secondary_quote") & b.headline_label.str.contains("2025")]
@@ -122,13 +131,24 @@ def test_unexplained_names_the_headline_rounding(data):
     b = r.bridge(data[0], dataclasses.replace(P, include_quotes=True))
     g = b[b.headline_label.str.startswith("Payscale 2023")].set_index("step")
     # "around $59,000": rounded to $1,000, so +/- 500 -> 100 ln(59,500 / 59,000)
-    assert g.loc["unexplained", "method_note"].endswith(f"+/-{100 * math.log(59500 / 59000):.1f} (the rest is within it).") \
+    assert (
+        g.loc["unexplained", "method_note"].endswith(f"+/-{100 * math.log(59500 / 59000):.1f} (the rest is within it).")
         or f"+/-{100 * math.log(59500 / 59000):.1f}" in g.loc["unexplained", "method_note"]
+    )
 
 
 def _comparable(values, year=2023, population="certified coders", rel_se=None):
-    df = pd.DataFrame({"population": population, "restated_statistic": "median", "restated": values, "survey_year": year,
-                       "citation": "primary", "source_id": [f"s{i}" for i in range(len(values))], "publisher": "other"})
+    df = pd.DataFrame(
+        {
+            "population": population,
+            "restated_statistic": "median",
+            "restated": values,
+            "survey_year": year,
+            "citation": "primary",
+            "source_id": [f"s{i}" for i in range(len(values))],
+            "publisher": "other",
+        }
+    )
     if rel_se is not None:
         df["rel_se"] = rel_se
     return df
@@ -155,7 +175,7 @@ def test_pooled_published_errors_dersimonian_laird_hartung_knapp_by_hand():
     w = 1 / v
     fixed = (w * y).sum() / w.sum()
     q = (w * (y - fixed) ** 2).sum()
-    tau2 = max(0, (q - 2) / (w.sum() - (w ** 2).sum() / w.sum()))
+    tau2 = max(0, (q - 2) / (w.sum() - (w**2).sum() / w.sum()))
     ws = 1 / (v + tau2)
     est = (ws * y).sum() / ws.sum()
     hk_var = (ws * (y - est) ** 2).sum() / (2 * ws.sum())
@@ -167,11 +187,19 @@ def test_pooled_published_errors_dersimonian_laird_hartung_knapp_by_hand():
 
 
 def test_no_pooled_figure_below_three_own_figures_or_across_populations_and_periods():
-    df = pd.concat([_comparable([50000.0, 60000.0]), _comparable([55000.0], population="all specialists"),
-                    _comparable([70000.0], year=2022)], ignore_index=True)
+    df = pd.concat(
+        [
+            _comparable([50000.0, 60000.0]),
+            _comparable([55000.0], population="all specialists"),
+            _comparable([70000.0], year=2022),
+        ],
+        ignore_index=True,
+    )
     summary, loo = r.pooled(df, P)
     assert summary.method.eq("none").all() and loo.empty
-    assert summary.set_index("population").loc["certified coders", "reason"].startswith("no pooled figure: 2 own-release")
+    assert (
+        summary.set_index("population").loc["certified coders", "reason"].startswith("no pooled figure: 2 own-release")
+    )
     quotes = _comparable([50000.0, 60000.0, 65000.0]).assign(citation="secondary_quote")
     assert r.pooled(quotes, P)[0].method.iloc[0] == "none"
 
@@ -183,4 +211,6 @@ def test_default_run_has_no_pooled_figure_and_says_why(data):
 
 def test_method_notes_name_parameters():
     notes = r.method_notes(dataclasses.replace(P, dollar_year=2022, certified_share=0.4))
-    assert "2022 dollars" in notes["comparable"] and "40%" in notes["bridge"] and "own releases only" in notes["evidence"]
+    assert (
+        "2022 dollars" in notes["comparable"] and "40%" in notes["bridge"] and "own releases only" in notes["evidence"]
+    )

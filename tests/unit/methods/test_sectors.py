@@ -1,4 +1,5 @@
 """The sector view: BLS national estimates by NAICS sector, checked by hand against the published files."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,8 +32,16 @@ def test_2023_shares_medians_and_employment_check(table):
     above = set(rows.loc[rows["pay_vs_median"] == "above", "industry_code"])
     assert above == {"55", "56", "99", "52", "61", "81", "48", "53"}  # medians > $48,780 in the May 2023 file
     assert rows.set_index("industry_code").loc["31", "industry_share_pct"] == 0  # PCT_TOTAL printed as 0
-    assert check == {"survey_year": 2023, "sectors": 14, "sectors_with_employment": 14, "sector_sum": 185680.0,
-                     "national_total": 185690.0, "difference": -10.0, "tolerance": 75.0, "within_rounding": True}
+    assert check == {
+        "survey_year": 2023,
+        "sectors": 14,
+        "sectors_with_employment": 14,
+        "sector_sum": 185680.0,
+        "national_total": 185690.0,
+        "difference": -10.0,
+        "tolerance": 75.0,
+        "within_rounding": True,
+    }
     assert "adds up to 185,680 vs the national total 185,690 (difference -10): within BLS rounding" in notes[-1]
     assert "8 of 14 sectors have a median above the cross-industry median $48,780" in notes[1]
 
@@ -52,7 +61,9 @@ def test_2022_suppressed_sector_kept_and_shortfall_said(table):
 def test_a_year_without_a_sector_file_says_so(table):
     rows, check, notes = view(table, 2024)
     assert rows.empty
-    assert notes == ["BLS estimates by industry sector for May 2024 are not in the data (shipped: May 2022, May 2023); "
-                     "add natsector_M2024_dl.xlsx with `python -m analysis add-source` to show them."]
+    assert notes == [
+        "BLS estimates by industry sector for May 2024 are not in the data (shipped: May 2022, May 2023); "
+        "add natsector_M2024_dl.xlsx with `python -m analysis add-source` to show them."
+    ]
     chart = plots.sectors(rows, notes)
     assert chart.caption == notes[0] and chart.sources == []

@@ -1,5 +1,6 @@
 """Rerun only what changed: cache keys, atomic entries, and the runner's reuse logic (with a stand-in executor,
 so no kernel starts; tests/integration/test_runner.py checks the same with real notebooks)."""
+
 from __future__ import annotations
 
 import json
@@ -43,7 +44,9 @@ def _keys(paths, params) -> dict[str, str]:
     out = {}
     for nb in runner.notebooks(paths):
         content = read_notebook(nb)
-        out[nb.stem] = inputs.notebook_key(content, nb.name, runner.notebook_parameters(nb, params, Path("/x"), content))
+        out[nb.stem] = inputs.notebook_key(
+            content, nb.name, runner.notebook_parameters(nb, params, Path("/x"), content)
+        )
     return out
 
 
@@ -60,17 +63,22 @@ def test_keys_follow_parameters_data_and_code(project, monkeypatch):
     nb = runner.notebooks(project)[0]
     content = read_notebook(nb)
     inputs = Inputs(project)
-    assert inputs.notebook_key(content, nb.name, runner.notebook_parameters(nb, base, Path("/a"), content)) == \
-        inputs.notebook_key(content, nb.name, runner.notebook_parameters(nb, base, Path("/b"), content))
+    assert inputs.notebook_key(
+        content, nb.name, runner.notebook_parameters(nb, base, Path("/a"), content)
+    ) == inputs.notebook_key(content, nb.name, runner.notebook_parameters(nb, base, Path("/b"), content))
     # a parameter only the claims audit declares
     assert _changed(before, _keys(project, validate({"tolerance_pct": 2.5}, project))) == {"07_claims_audit"}
     assert _changed(before, _keys(project, validate({"statistic": "mean"}, project))) == {"03_reconciliation"}
     # the notebooks that convert to constant dollars, and only those
     assert _changed(before, _keys(project, validate({"dollar_year": 2023}, project))) == {
-        "03_reconciliation", "04_pay_factors", "06_trends"}
+        "03_reconciliation",
+        "04_pay_factors",
+        "06_trends",
+    }
     # a parameter every notebook but the sources overview reads
     assert _changed(before, _keys(project, validate({"hours_per_year": 2000}, project))) == set(before) - {
-        "01_sources_and_quality"}
+        "01_sources_and_quality"
+    }
     # the claims file is read only by the notebook that names it
     claims = project.claims / "seed_article_claims.csv"
     claims.write_text(claims.read_text() + "\n")
@@ -106,10 +114,13 @@ def test_store_is_atomic_and_first_writer_wins(tmp_path):
         def f(folder):
             barrier.wait()
             (folder / "payload.txt").write_text(tag)
+
         return f
 
-    threads = [threading.Thread(target=lambda t=t: wins.append(cache.store("nb", "k" * 64, fill(str(t)), {"tag": t})))
-               for t in range(4)]
+    threads = [
+        threading.Thread(target=lambda t=t: wins.append(cache.store("nb", "k" * 64, fill(str(t)), {"tag": t})))
+        for t in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -129,8 +140,15 @@ def test_restore_rewrites_the_output_folder(tmp_path):
     (old_run / "notebooks").mkdir(parents=True)
     (old_run / "01_x").mkdir()
     (old_run / "01_x" / "t.csv").write_text("a\n1\n")
-    nb = {"cells": [{"cell_type": "code", "source": f"output_dir = {json.dumps(str(old_run / '01_x'))}\n",
-                     "metadata": {"tags": ["injected-parameters"]}}]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": f"output_dir = {json.dumps(str(old_run / '01_x'))}\n",
+                "metadata": {"tags": ["injected-parameters"]},
+            }
+        ]
+    }
     (old_run / "notebooks" / "01_x.ipynb").write_text(json.dumps(nb))
     assert cache.store_notebook("a" * 64, old_run / "notebooks" / "01_x.ipynb", old_run / "01_x", {"seconds": 1.5})
     new_run = tmp_path / "reports" / ".tmp-new"
@@ -169,6 +187,7 @@ def test_validated_parameters_are_remembered_but_errors_are_not(project, monkeyp
 
 
 # --- the runner's reuse logic, with a stand-in for papermill -----------------------------------------------
+
 
 @pytest.fixture
 def fake(project, monkeypatch):
@@ -211,6 +230,7 @@ def test_runner_reuses_unchanged_notebooks_and_force_reruns(project, fake, monke
 
     def no_kernel(*a, **k):
         raise AssertionError("a kernel was started")
+
     stand_in = runner.execute
     monkeypatch.setattr(runner, "execute", no_kernel)
     warm = runner.run(params, project, jobs=2, progress=False)
@@ -219,8 +239,12 @@ def test_runner_reuses_unchanged_notebooks_and_force_reruns(project, fake, monke
     for rel in sorted(p.relative_to(cold.run_dir) for p in cold.run_dir.glob("*/table.csv")) + [Path("report.html")]:
         assert (warm.run_dir / rel).read_bytes() == (cold.run_dir / rel).read_bytes(), rel
     m = json.loads((warm.run_dir / "manifest.json").read_text())
-    assert m["cache"]["notebooks"]["01_sources_and_quality"]["key"] == json.loads(
-        (cold.run_dir / "manifest.json").read_text())["cache"]["notebooks"]["01_sources_and_quality"]["key"]
+    assert (
+        m["cache"]["notebooks"]["01_sources_and_quality"]["key"]
+        == json.loads((cold.run_dir / "manifest.json").read_text())["cache"]["notebooks"]["01_sources_and_quality"][
+            "key"
+        ]
+    )
     assert (project.reports / "latest").resolve() == warm.run_dir.resolve()
 
     fake.clear()
@@ -264,14 +288,21 @@ def test_a_failed_notebook_is_not_cached(project, fake, monkeypatch):
         if path.stem == "02_national_picture":
             result.error = {"cell_index": 3, "exec_count": 2, "ename": "ValueError", "evalue": "boom"}
         return result
+
     monkeypatch.setattr(runner, "execute", failing)
     out = runner.run(validate({}, project), project, jobs=1, progress=False)
     assert not out.ok and "02_national_picture.ipynb failed in cell 3" in out.message
     fake.clear()
     monkeypatch.setattr(runner, "execute", real)
     again = runner.run(validate({}, project), project, jobs=1, progress=False)
-    assert again.ok and fake == ["02_national_picture", "03_reconciliation", "04_pay_factors",
-                                 "05_geography_industry", "06_trends", "07_claims_audit"]
+    assert again.ok and fake == [
+        "02_national_picture",
+        "03_reconciliation",
+        "04_pay_factors",
+        "05_geography_industry",
+        "06_trends",
+        "07_claims_audit",
+    ]
     assert _statuses(again)["01_sources_and_quality"] == "reused"
 
 

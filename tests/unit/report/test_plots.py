@@ -1,4 +1,5 @@
 """Charts: drawn from their tables, and a clear placeholder when parameters leave nothing to draw."""
+
 import pandas as pd
 import pytest
 
@@ -17,8 +18,12 @@ def table():
 
 def test_empty_tables_give_a_placeholder_not_an_error(table):
     empty = table.iloc[0:0]
-    for chart in (plots.waterfall(pd.DataFrame(columns=["source_id"])), plots.national_band(empty, empty),
-                  plots.by_category(empty, "credential", "credential"), plots.metros(empty)):
+    for chart in (
+        plots.waterfall(pd.DataFrame(columns=["source_id"])),
+        plots.national_band(empty, empty),
+        plots.by_category(empty, "credential", "credential"),
+        plots.metros(empty),
+    ):
         assert chart.caption.startswith("No ") and "for these parameters" in chart.caption
         assert chart.sources == []
 

@@ -1,5 +1,6 @@
 """The report's parts that need no run: numbered references, CSL-JSON, column labels and number formats,
 and charts sized for the printed page with one colour per publisher and labels in words."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,9 @@ def test_every_publication_is_one_numbered_reference(registry):
     assert by_id["bls_oews_national_2023"].period == "May 2023"
 
 
-@pytest.mark.parametrize("period, words", [("2023-05", "May 2023"), ("2023", "2023"), ("2022/2023", "2022–2023"),
-                                           ("undated", "undated")])
+@pytest.mark.parametrize(
+    "period, words", [("2023-05", "May 2023"), ("2023", "2023"), ("2022/2023", "2022–2023"), ("undated", "undated")]
+)
 def test_period_in_words(period, words):
     assert period_in_words(period) == words
 
@@ -52,7 +54,11 @@ def test_period_in_words(period, words):
 def test_citations_are_short_numbered_ranges():
     numbers = {f"s{i}": i for i in range(1, 10)}
     assert cite(["s3", "s1", "s4", "s5", "s9", "s8", "missing"], numbers) == [
-        ("[1]", 1), ("[3]–[5]", 3), ("[8]", 8), ("[9]", 9)]
+        ("[1]", 1),
+        ("[3]–[5]", 3),
+        ("[8]", 8),
+        ("[9]", 9),
+    ]
     assert cite([], numbers) == []
 
 
@@ -68,13 +74,22 @@ def test_csl_json_items_carry_title_link_access_date_and_quote(registry):
     assert by_id[quoted.id]["note"].startswith(f"As quoted by {quoted.quoted_by['name']}")
 
 
-@pytest.mark.parametrize("text, fmt, shown", [
-    ("48780.0000", "usd", ("$48,780", True)), ("23.4500", "usd", ("$23.45", True)),
-    ("4910.0", "usd_signed", ("+$4,910", True)), ("-1234.4", "usd_signed", ("−$1,234", True)),
-    ("12.5965", "pct_signed", ("+12.6%", True)), ("0.9509", "share", ("95%", True)),
-    ("2023", "year", ("2023", False)), ("secondary_quote", "citation", ("quoted", False)),
-    ("salary.com", "publisher", ("Salary.com", False)), ("", "usd", ("", False)), ("n/a", "usd", ("n/a", False)),
-])
+@pytest.mark.parametrize(
+    "text, fmt, shown",
+    [
+        ("48780.0000", "usd", ("$48,780", True)),
+        ("23.4500", "usd", ("$23.45", True)),
+        ("4910.0", "usd_signed", ("+$4,910", True)),
+        ("-1234.4", "usd_signed", ("−$1,234", True)),
+        ("12.5965", "pct_signed", ("+12.6%", True)),
+        ("0.9509", "share", ("95%", True)),
+        ("2023", "year", ("2023", False)),
+        ("secondary_quote", "citation", ("quoted", False)),
+        ("salary.com", "publisher", ("Salary.com", False)),
+        ("", "usd", ("", False)),
+        ("n/a", "usd", ("n/a", False)),
+    ],
+)
 def test_cells_are_formatted_with_units(text, fmt, shown):
     assert format_cell(text, fmt) == shown
 
@@ -109,8 +124,11 @@ def test_charts_fit_the_printed_page_in_legible_words(table, registry):
     for chart in _charts(table, registry):
         width, height = chart.fig.get_size_inches()
         assert width <= plots.WIDTH and height <= plots.MAX_HEIGHT, chart.title
-        texts = [t for t in chart.fig.findobj(lambda o: hasattr(o, "get_text") and hasattr(o, "get_fontsize"))
-                 if t.get_text().strip() and t.get_visible()]
+        texts = [
+            t
+            for t in chart.fig.findobj(lambda o: hasattr(o, "get_text") and hasattr(o, "get_fontsize"))
+            if t.get_text().strip() and t.get_visible()
+        ]
         small = {t.get_text() for t in texts if t.get_fontsize() < 8}
         assert not small, f"{chart.title}: text under 8 pt: {sorted(small)[:5]}"
         words = " ".join(t.get_text() for t in texts)
@@ -132,10 +150,13 @@ def test_audit_notes_cite_reference_numbers_not_registry_ids():
     from analysis.report.build import _cite_ids
 
     numbers = {"bls_oews_state_2023": 60, "bls_oews_state": 7, "seed_bls_figures": 64}
-    note = ("period uncertain: none given, 2023-05 assumed; bls_oews_state_2023 (2023-05) gives 58,890; "
-            "only quoted by seed_bls_figures (82,490); bls_oews_state")
-    assert _cite_ids(note, numbers) == ("period uncertain: none given, 2023-05 assumed; [60] (2023-05) gives 58,890; "
-                                        "only quoted by [64] (82,490); [7]")
+    note = (
+        "period uncertain: none given, 2023-05 assumed; bls_oews_state_2023 (2023-05) gives 58,890; "
+        "only quoted by seed_bls_figures (82,490); bls_oews_state"
+    )
+    assert _cite_ids(note, numbers) == (
+        "period uncertain: none given, 2023-05 assumed; [60] (2023-05) gives 58,890; only quoted by [64] (82,490); [7]"
+    )
 
 
 def test_pdf_is_written_by_a_forked_process_and_its_error_reaches_the_caller(tmp_path, monkeypatch):

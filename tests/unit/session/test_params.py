@@ -1,4 +1,5 @@
 """`python -m analysis run` rejects bad parameters with one message, before any kernel starts."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,17 +17,29 @@ def no_kernel(monkeypatch):
     monkeypatch.setattr(papermill, "execute_notebook", refuse)
 
 
-@pytest.mark.parametrize("argv, expected", [
-    (["-p", "bogus", "1"], "unknown parameter(s) bogus; valid parameters: survey_year, dollar_year"),
-    (["-p", "hours_per_year", "abc"], "parameter 'hours_per_year': expected int, got 'abc'"),
-    (["-p", "survey_year", "1999"], "parameter 'survey_year': 1999 is not in the data; valid survey years: 2011-2024"),
-    (["-p", "dollar_year", "2031"], "parameter 'dollar_year': 2031 has no CPI-U annual average in the data; valid dollar years: 2010-2024"),
-    (["-p", "publishers", "bls,glassdoor"], "unknown publisher(s) glassdoor"),
-    (["--jobs", "0"], "--jobs: expected a positive number"),
-    (["-p", "include_quotes", "maybe"], "parameter 'include_quotes': expected bool, got 'maybe'"),
-    (["-p", "certified_share", "0.9"], "parameters 'certified_share_low', 'certified_share', 'certified_share_high': got 0.25, "
-                                       "0.9, 0.75; expected shares with 0 <= low <= share <= high <= 1"),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["-p", "bogus", "1"], "unknown parameter(s) bogus; valid parameters: survey_year, dollar_year"),
+        (["-p", "hours_per_year", "abc"], "parameter 'hours_per_year': expected int, got 'abc'"),
+        (
+            ["-p", "survey_year", "1999"],
+            "parameter 'survey_year': 1999 is not in the data; valid survey years: 2011-2024",
+        ),
+        (
+            ["-p", "dollar_year", "2031"],
+            "parameter 'dollar_year': 2031 has no CPI-U annual average in the data; valid dollar years: 2010-2024",
+        ),
+        (["-p", "publishers", "bls,glassdoor"], "unknown publisher(s) glassdoor"),
+        (["--jobs", "0"], "--jobs: expected a positive number"),
+        (["-p", "include_quotes", "maybe"], "parameter 'include_quotes': expected bool, got 'maybe'"),
+        (
+            ["-p", "certified_share", "0.9"],
+            "parameters 'certified_share_low', 'certified_share', 'certified_share_high': got 0.25, "
+            "0.9, 0.75; expected shares with 0 <= low <= share <= high <= 1",
+        ),
+    ],
+)
 def test_bad_parameter_is_one_message_and_exit_2(project, no_kernel, capsys, argv, expected):
     assert main(["run", "--quiet", *argv]) == 2
     err = capsys.readouterr().err

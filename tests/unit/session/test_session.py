@@ -1,4 +1,5 @@
 """The one parameter check, the per-notebook parameter view and the figures table cached per data digest."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -15,8 +16,11 @@ def test_a_notebook_reads_only_what_it_declares():
     view = check.NotebookParams(AnalysisParams(dollar_year=2022), ["dollar_year"], "06_trends")
     assert view.dollar_year == 2022
     assert view.as_dict() == {"dollar_year": 2022}
-    with pytest.raises(ParameterError, match=r"notebook 06_trends reads parameter 'survey_year' but does not declare "
-                                             r"it: add `survey_year = \.\.\.` to its parameters cell"):
+    with pytest.raises(
+        ParameterError,
+        match=r"notebook 06_trends reads parameter 'survey_year' but does not declare "
+        r"it: add `survey_year = \.\.\.` to its parameters cell",
+    ):
         view.survey_year
 
 
@@ -54,13 +58,16 @@ def test_a_summary_only_sweep_runs_no_notebook_and_starts_from_the_bls_median(pr
     from analysis.pipeline import runner, sweep
 
     monkeypatch.setattr(runner, "run", lambda *a, **k: pytest.fail("a summary-only sweep ran the notebooks"))
-    out = sweep.sweep({"survey_year": [2022, 2023], "hours_per_year": [2080]}, project, progress=False,
-                      summary_only=True)
+    out = sweep.sweep(
+        {"survey_year": [2022, 2023], "hours_per_year": [2080]}, project, progress=False, summary_only=True
+    )
     assert out.ok
     rows = {r["values"]["survey_year"]: r for r in out.rows}
     # BLS OEWS May 2022 and May 2023 national median annual wages of medical records specialists (29-2072):
     # A_MEDIAN in national_M2022_dl_extract.csv and national_M2023_dl_extract.csv
     assert (rows[2022]["bls_median"], rows[2023]["bls_median"]) == ("47180.0000", "48780.0000")
     for r in out.rows:  # a pooled figure needs three own-release figures of one population: blank without them
-        assert r["consensus_estimate"] == "" or float(r["consensus_low"]) < float(r["consensus_estimate"]) < float(r["consensus_high"])
+        assert r["consensus_estimate"] == "" or float(r["consensus_low"]) < float(r["consensus_estimate"]) < float(
+            r["consensus_high"]
+        )
     assert [p.name for p in project.reports.iterdir()] == ["sweeps"]

@@ -1,4 +1,5 @@
 """State agencies' OEWS-based tables load from their own layouts (column maps as data), on the real rows."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,9 +17,21 @@ STATES = Path(__file__).parents[2] / "fixtures" / "states"
 
 
 def entry(layout: str, period: str, publisher: str) -> SourceEntry:
-    return SourceEntry(id=f"test_{layout}", publisher=publisher, title="agency table fixture", url="https://example.org/",
-                       reference_period=period, retrieved="2026-11-25", collection_method="employer survey",
-                       citation="primary", population={}, loader="agency_table", files=(), layout=layout, kind="oews_state")
+    return SourceEntry(
+        id=f"test_{layout}",
+        publisher=publisher,
+        title="agency table fixture",
+        url="https://example.org/",
+        reference_period=period,
+        retrieved="2026-11-25",
+        collection_method="employer survey",
+        citation="primary",
+        population={},
+        loader="agency_table",
+        files=(),
+        layout=layout,
+        kind="oews_state",
+    )
 
 
 def load(name: str, layout: str, period: str, publisher: str, path: Path | None = None) -> pd.DataFrame:
@@ -32,8 +45,14 @@ def test_washington_2022_state_metros_and_nonmetro_areas():
     assert len(areas) == 16 and areas["WA"] == "state" and areas["42660"] == "metro" and areas["38900"] == "metro"
     assert set(areas[areas == "nonmetro"].index) == {"530006", "530007"}
     wa = t[t["geography_code"] == "WA"].set_index(["statistic", "unit"])["value"]
-    assert wa.to_dict() == {("employment", "jobs"): 3517, ("mean", "USD/hour"): 26.44, ("median", "USD/hour"): 23.32,
-                            ("p25", "USD/hour"): 20.47, ("p75", "USD/hour"): 29.65, ("mean", "USD/year"): 54980}
+    assert wa.to_dict() == {
+        ("employment", "jobs"): 3517,
+        ("mean", "USD/hour"): 26.44,
+        ("median", "USD/hour"): 23.32,
+        ("p25", "USD/hour"): 20.47,
+        ("p75", "USD/hour"): 29.65,
+        ("mean", "USD/year"): 54980,
+    }
     assert set(t["survey_year"]) == {2022} and not t["statistic"].isin(["p10", "p90"]).any()
     assert (t.loc[t["geography_code"] == "42660", "geography_name"] == "Seattle-Tacoma-Bellevue, WA").all()
 
@@ -56,7 +75,9 @@ def test_unknown_area_and_missing_column_name_row_and_column(tmp_path):
     bad.write_text(text)
     with pytest.raises(InputError) as e:
         load("wa.csv", "wa_esd_oews", "2022", "wa_esd", bad)
-    assert "row 2, column 'Area code': area '990053' (type '') matches no area rule of layout wa_esd_oews" in str(e.value)
+    assert "row 2, column 'Area code': area '990053' (type '') matches no area rule of layout wa_esd_oews" in str(
+        e.value
+    )
     bad.write_text((STATES / "wa_esd_oews_2022.csv").read_text().replace("25th Percentile", "P25"))
     with pytest.raises(InputError, match="columns 25th Percentile of layout wa_esd_oews are missing"):
         load("wa.csv", "wa_esd_oews", "2022", "wa_esd", bad)

@@ -13,10 +13,22 @@ SHOWN = "data/raw/aapc/test_fixture.csv"
 CASES = {
     "negative_value.csv": (3, "value", "value -48,780 is not positive; expected a positive USD/year amount"),
     "hourly_in_annual.csv": (3, "value", "value 23.45 looks like an hourly wage in an annual (USD/year) column"),
-    "unordered_percentiles.csv": (4, "value", "percentiles out of order: median = 38,000 is below p25 = 39,620; expected p10 <= p25 <= median <= p75 <= p90"),
-    "duplicate_key.csv": (3, "statistic", f"duplicate figure: same source, period, geography, population, statistic and unit as {SHOWN} row 2"),
+    "unordered_percentiles.csv": (
+        4,
+        "value",
+        "percentiles out of order: median = 38,000 is below p25 = 39,620; expected p10 <= p25 <= median <= p75 <= p90",
+    ),
+    "duplicate_key.csv": (
+        3,
+        "statistic",
+        f"duplicate figure: same source, period, geography, population, statistic and unit as {SHOWN} row 2",
+    ),
     "missing_column.csv": (1, "unit", "missing column 'unit'; expected columns: source_id,"),
-    "non_numeric.csv": (3, "value", "expected an amount like '$61,168', '61,168.00', '$61k' or '23.45/hr', got 'fifty thousand'"),
+    "non_numeric.csv": (
+        3,
+        "value",
+        "expected an amount like '$61,168', '61,168.00', '$61k' or '23.45/hr', got 'fifty thousand'",
+    ),
     "unknown_unit.csv": (3, "unit", "got 'dollars'; expected one of USD/year, USD/hour, jobs, percent"),
     "unknown_statistic.csv": (3, "statistic", "got 'mode'; expected one of mean, median, p10"),
 }
@@ -34,10 +46,29 @@ def test_each_bad_row_gives_its_specific_error(project, fixture):
 
 
 def test_unknown_publisher_in_table_is_rejected():
-    t = conform(pd.DataFrame([{"source_id": "x", "publisher": "glassdoor", "citation": "primary", "reference_period": "2023",
-                               "geography_level": "national", "geography_code": "US", "statistic": "mean", "unit": "USD/year",
-                               "value": 50000.0, "file": "data/raw/x.csv", "row": 2}]))
-    with pytest.raises(DataValidationError, match=r"data/raw/x.csv, row 2, column 'publisher': got 'glassdoor'; expected one of bls, aapc"):
+    t = conform(
+        pd.DataFrame(
+            [
+                {
+                    "source_id": "x",
+                    "publisher": "glassdoor",
+                    "citation": "primary",
+                    "reference_period": "2023",
+                    "geography_level": "national",
+                    "geography_code": "US",
+                    "statistic": "mean",
+                    "unit": "USD/year",
+                    "value": 50000.0,
+                    "file": "data/raw/x.csv",
+                    "row": 2,
+                }
+            ]
+        )
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"data/raw/x.csv, row 2, column 'publisher': got 'glassdoor'; expected one of bls, aapc",
+    ):
         validate_figures(t)
 
 
@@ -61,9 +92,14 @@ def test_published_bls_annual_is_hourly_times_2080(shipped):
 
 def test_broken_bls_annual_hourly_pair_is_caught(shipped):
     t = shipped.copy()
-    i = t.index[(t["source_id"] == "bls_oews_national_2023") & (t["statistic"] == "median") & (t["unit"] == "USD/hour")][0]
+    i = t.index[
+        (t["source_id"] == "bls_oews_national_2023") & (t["statistic"] == "median") & (t["unit"] == "USD/hour")
+    ][0]
     t.loc[i, "value"] = 24.45
-    with pytest.raises(DataValidationError, match=r"data/raw/bls/national_M2023_dl_extract.csv, row 6, column 'value': annual 48,780 disagrees with hourly 24.45 x 2080"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"data/raw/bls/national_M2023_dl_extract.csv, row 6, column 'value': annual 48,780 disagrees with hourly 24.45 x 2080",
+    ):
         validate_figures(t)
 
 

@@ -1,4 +1,5 @@
 """The parse cache: a hit skips parsing; a changed file, loader or map misses; a corrupt entry is rebuilt."""
+
 from __future__ import annotations
 
 import threading

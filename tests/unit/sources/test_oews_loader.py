@@ -1,4 +1,5 @@
 """Official BLS OEWS files: every layout generation and format gives the same tidy rows; markers; clear errors."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,9 +14,28 @@ from analysis.sources.add import kind_of_rows
 from tests.oews_support import MAPS, OEWS, entry, rows, tidy, write_csv, write_xlsx, write_zip
 
 CURRENT = rows(OEWS / "national_M2023_dl.csv")  # real May 2023 rows, current layout
-OLD_COLUMNS = ["OCC_CODE", "OCC_TITLE", "O_GROUP", "TOT_EMP", "EMP_PRSE", "H_MEAN", "A_MEAN", "MEAN_PRSE",
-               "H_PCT10", "H_PCT25", "H_MEDIAN", "H_PCT75", "H_PCT90", "A_PCT10", "A_PCT25", "A_MEDIAN", "A_PCT75",
-               "A_PCT90", "ANNUAL", "HOURLY"]
+OLD_COLUMNS = [
+    "OCC_CODE",
+    "OCC_TITLE",
+    "O_GROUP",
+    "TOT_EMP",
+    "EMP_PRSE",
+    "H_MEAN",
+    "A_MEAN",
+    "MEAN_PRSE",
+    "H_PCT10",
+    "H_PCT25",
+    "H_MEDIAN",
+    "H_PCT75",
+    "H_PCT90",
+    "A_PCT10",
+    "A_PCT25",
+    "A_MEDIAN",
+    "A_PCT75",
+    "A_PCT90",
+    "ANNUAL",
+    "HOURLY",
+]
 
 
 def relayout(generation: str) -> list[list[str]]:
@@ -52,16 +72,22 @@ def test_each_format_loads_to_the_same_rows(tmp_path, reference, fmt):
         "xlsx": xlsx,
         "xlsx_notes_first": xlsx,
         "xls": OEWS / "national_M2023_dl.xls",
-        "zip_xlsx": write_zip(tmp_path / "oesm23nat.zip", {"oesm23nat/national_M2023_dl.xlsx": xlsx,
-                                                           "oesm23nat/field_descriptions.xlsx": b"not read"}),
+        "zip_xlsx": write_zip(
+            tmp_path / "oesm23nat.zip",
+            {"oesm23nat/national_M2023_dl.xlsx": xlsx, "oesm23nat/field_descriptions.xlsx": b"not read"},
+        ),
         "zip_csv": write_zip(tmp_path / "oesm23nat.zip", {"national_M2023_dl.csv": OEWS / "national_M2023_dl.csv"}),
-        "zip_xls": write_zip(tmp_path / "oesm23nat.zip", {"oesm23nat/national_M2023_dl.xls": OEWS / "national_M2023_dl.xls"}),
+        "zip_xls": write_zip(
+            tmp_path / "oesm23nat.zip", {"oesm23nat/national_M2023_dl.xls": OEWS / "national_M2023_dl.xls"}
+        ),
     }[fmt]
     pd.testing.assert_frame_equal(tidy(path), reference)
 
 
 def test_old_xls_matches_its_csv(tmp_path):
-    pd.testing.assert_frame_equal(tidy(OEWS / "national_M2011_dl.xls", "2011-05"), tidy(OEWS / "national_M2011_dl.csv", "2011-05"))
+    pd.testing.assert_frame_equal(
+        tidy(OEWS / "national_M2011_dl.xls", "2011-05"), tidy(OEWS / "national_M2011_dl.csv", "2011-05")
+    )
 
 
 def value(t: pd.DataFrame, statistic: str, unit: str = "USD/year", **where) -> float:
@@ -86,7 +112,10 @@ def test_state_files_current_and_old_layouts():
     new = tidy(OEWS / "state_M2023_dl.csv")
     assert set(new["geography_level"]) == {"state"}
     assert set(new["geography_code"]) == {"AL", "AK", "CA", "NE", "NY", "TX", "DC", "GU", "PR", "VI"}
-    assert value(new, "mean", geography_code="AL") == 42970 and value(new, "mean", "USD/hour", geography_code="GU") == 16.46
+    assert (
+        value(new, "mean", geography_code="AL") == 42970
+        and value(new, "mean", "USD/hour", geography_code="GU") == 16.46
+    )
     old_path = OEWS / "state_M2018_dl.csv"
     assert bls_oews.parse_official(old_path, "x", MAPS).layout == "oes_state_2012_2018"
     old = tidy(old_path, "2018-05")
@@ -127,7 +156,14 @@ def test_markers_become_flags_never_numbers(tmp_path, fmt):
     """A real row with cells replaced by BLS's markers, as BLS prints them ('#' = at or above the top of the range)."""
     table = [list(r) for r in CURRENT]
     head, row = table[0], next(r for r in table if r[8] == "29-2072")
-    for col, marker in {"A_PCT90": "#", "H_PCT90": "#", "TOT_EMP": "**", "EMP_PRSE": "**", "A_MEDIAN": "*", "H_MEDIAN": "*"}.items():
+    for col, marker in {
+        "A_PCT90": "#",
+        "H_PCT90": "#",
+        "TOT_EMP": "**",
+        "EMP_PRSE": "**",
+        "A_MEDIAN": "*",
+        "H_MEDIAN": "*",
+    }.items():
         row[head.index(col)] = marker
     path = tmp_path / f"national_M2023_dl.{fmt}"
     write_csv(table, path) if fmt == "csv" else write_xlsx(table, path)
@@ -150,8 +186,10 @@ def test_a_non_number_names_file_row_and_column(tmp_path):
 
 
 def test_unrecognized_layout_lists_expected_and_found_columns(tmp_path):
-    path = write_csv([["OCC_CODE", "OCC_TITLE", "TOT_EMP", "MEAN_WAGE"], ["29-2072", "Medical Records Specialists", "1", "2"]],
-                     tmp_path / "national_M2030_dl.csv")
+    path = write_csv(
+        [["OCC_CODE", "OCC_TITLE", "TOT_EMP", "MEAN_WAGE"], ["29-2072", "Medical Records Specialists", "1", "2"]],
+        tmp_path / "national_M2030_dl.csv",
+    )
     with pytest.raises(InputError) as info:
         tidy(path)
     msg = str(info.value)
@@ -173,7 +211,9 @@ def test_truncated_or_corrupt_files_are_clear_errors(tmp_path):
     good = write_xlsx(CURRENT, tmp_path / "good.xlsx")
     cut = tmp_path / "national_M2023_dl.xlsx"
     cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
-    with pytest.raises(InputError, match=r"^national_M2023_dl.xlsx: cannot read as an Excel workbook .*truncated or corrupt"):
+    with pytest.raises(
+        InputError, match=r"^national_M2023_dl.xlsx: cannot read as an Excel workbook .*truncated or corrupt"
+    ):
         tidy(cut)
     bad_zip = tmp_path / "oesm23nat.zip"
     bad_zip.write_bytes(b"PK\x03\x04 not really a zip")
@@ -200,19 +240,75 @@ def test_registry_rows_name_the_zip_member(tmp_path):
     assert sorted(set(out["row"])) == [6]  # the 29-2072 row is line 6 of the member
 
 
-STATS = ["TOT_EMP", "EMP_PRSE", "JOBS_1000", "LOC_QUOTIENT", "H_MEAN", "A_MEAN", "MEAN_PRSE", "H_PCT10", "H_PCT25",
-         "H_MEDIAN", "H_PCT75", "H_PCT90", "A_PCT10", "A_PCT25", "A_MEDIAN", "A_PCT75", "A_PCT90", "ANNUAL", "HOURLY"]
+STATS = [
+    "TOT_EMP",
+    "EMP_PRSE",
+    "JOBS_1000",
+    "LOC_QUOTIENT",
+    "H_MEAN",
+    "A_MEAN",
+    "MEAN_PRSE",
+    "H_PCT10",
+    "H_PCT25",
+    "H_MEDIAN",
+    "H_PCT75",
+    "H_PCT90",
+    "A_PCT10",
+    "A_PCT25",
+    "A_MEDIAN",
+    "A_PCT75",
+    "A_PCT90",
+    "ANNUAL",
+    "HOURLY",
+]
 
 
-@pytest.mark.parametrize("header, layout", [
-    (["AREA", "ST", "STATE", "OCC_CODE", "OCC_TITLE", "GROUP"] + STATS, "oes_state_2011"),
-    (["PRIM_STATE", "AREA", "AREA_NAME", "OCC_CODE", "OCC_TITLE", "OCC_GROUP"] + STATS, "oes_msa_2012_2018"),
-    (["prim_state", "area", "area_name", "occ_code", "occ_title", "group"] + [s.lower() for s in STATS], "oes_msa_2011"),
-    (["NAICS", "NAICS_TITLE", "OCC_CODE", "OCC_TITLE", "OCC_GROUP", "TOT_EMP", "EMP_PRSE", "PCT_TOTAL", "PCT_RPT"]
-     + STATS[4:], "oes_industry_2012_2018"),
-    (["AREA", "AREA_TITLE", "AREA_TYPE", "NAICS", "NAICS_TITLE", "OWN_CODE", "OCC_CODE", "OCC_TITLE", "OCC_GROUP",
-      "TOT_EMP", "EMP_PRSE", "JOBS_1000", "LOC_QUOTIENT", "PCT_TOTAL"] + STATS[4:], "oes_all_data_2014_2018"),
-])
+@pytest.mark.parametrize(
+    "header, layout",
+    [
+        (["AREA", "ST", "STATE", "OCC_CODE", "OCC_TITLE", "GROUP"] + STATS, "oes_state_2011"),
+        (["PRIM_STATE", "AREA", "AREA_NAME", "OCC_CODE", "OCC_TITLE", "OCC_GROUP"] + STATS, "oes_msa_2012_2018"),
+        (
+            ["prim_state", "area", "area_name", "occ_code", "occ_title", "group"] + [s.lower() for s in STATS],
+            "oes_msa_2011",
+        ),
+        (
+            [
+                "NAICS",
+                "NAICS_TITLE",
+                "OCC_CODE",
+                "OCC_TITLE",
+                "OCC_GROUP",
+                "TOT_EMP",
+                "EMP_PRSE",
+                "PCT_TOTAL",
+                "PCT_RPT",
+            ]
+            + STATS[4:],
+            "oes_industry_2012_2018",
+        ),
+        (
+            [
+                "AREA",
+                "AREA_TITLE",
+                "AREA_TYPE",
+                "NAICS",
+                "NAICS_TITLE",
+                "OWN_CODE",
+                "OCC_CODE",
+                "OCC_TITLE",
+                "OCC_GROUP",
+                "TOT_EMP",
+                "EMP_PRSE",
+                "JOBS_1000",
+                "LOC_QUOTIENT",
+                "PCT_TOTAL",
+            ]
+            + STATS[4:],
+            "oes_all_data_2014_2018",
+        ),
+    ],
+)
 def test_older_state_metro_industry_and_all_data_headers(header, layout):
     """Headers of the older file types (BLS field names; no full copy of these files was found for row fixtures)."""
     assert bls_oews.detect_layout(header, "x", MAPS) == layout

@@ -2,6 +2,7 @@
 
 Fixtures are verbatim copies of the 29-2072 rows of the real files (see tests/fixtures/oews/README.md).
 """
+
 from __future__ import annotations
 
 import pandas as pd

@@ -37,7 +37,10 @@ def test_unregistered_file_is_an_error(project):
 
 def test_missing_registered_file_is_an_error(project):
     (project.raw / "bls" / "national_M2011_dl_extract.csv").unlink()
-    with pytest.raises(RegistryError, match=r"data/raw/bls/national_M2011_dl_extract.csv: registered by 'bls_oews_national_2011' but missing"):
+    with pytest.raises(
+        RegistryError,
+        match=r"data/raw/bls/national_M2011_dl_extract.csv: registered by 'bls_oews_national_2011' but missing",
+    ):
         load_registry(project)
 
 
@@ -55,7 +58,10 @@ def test_unknown_publisher_in_registry(project):
     _edit_first_entry(project, publisher="glassdoor")
     with pytest.raises(RegistryError) as info:
         load_registry(project)
-    assert re.search(r"data/sources.yaml, row 2, column 'publisher': entry 'bls_oews_national_2011': unknown publisher 'glassdoor'; expected one of bls, ", str(info.value))
+    assert re.search(
+        r"data/sources.yaml, row 2, column 'publisher': entry 'bls_oews_national_2011': unknown publisher 'glassdoor'; expected one of bls, ",
+        str(info.value),
+    )
 
 
 def test_missing_registry_field(project):
