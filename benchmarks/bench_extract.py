@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.claims.audit import audit_file  # noqa: E402
-from analysis.claims.extract import extract_claims, to_csv  # noqa: E402
 from analysis.claims.article import blocks  # noqa: E402
+from analysis.claims.audit import audit_file  # noqa: E402
 from analysis.claims.evaluate import labelled_articles, read_labels, score  # noqa: E402
+from analysis.claims.extract import extract_claims, to_csv  # noqa: E402
 from analysis.session.check import check, load_data  # noqa: E402
 
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.core.config import project_paths  # noqa: E402
+from analysis.core.config import project_paths
 
 FULL_ROWS = 400_000
 # all_data_M_2023.xlsx columns, in order (32)

@@ -17,7 +17,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,8 +26,8 @@ TARGETS = {"pages": 25, "pdf_seconds": 1.5, "html_bytes": 1_000_000}
 def measure(run_dir: Path, repeats: int) -> dict:
     from pypdf import PdfReader
 
-    from analysis.report import build
     from analysis.core.config import project_paths
+    from analysis.report import build
     from analysis.session.check import validate
 
     paths = project_paths(REPO)
@@ -65,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("PDF pages", f"{m['pages']}", f"<= {TARGETS['pages']}", m["pages"] <= TARGETS["pages"]),
         (
-            "PDF export (WeasyPrint layout + write, best of %d)" % args.repeats,
+            f"PDF export (WeasyPrint layout + write, best of {args.repeats})",
             f"{m['report_pdf']:.2f} s",
             f"<= {TARGETS['pdf_seconds']} s",
             m["report_pdf"] <= TARGETS["pdf_seconds"],

@@ -153,7 +153,8 @@ def measure(jobs: int = 2, repeats: int = 2) -> list[dict]:
             "ratio = sequential / parallel (target >= 1.5)",
         ),
         _row(
-            f"  of which executing the {n} notebooks, --jobs {jobs} (vs --jobs 1: {m_seq['timings']['notebooks_wall']:.1f} s)",
+            f"  of which executing the {n} notebooks, --jobs {jobs} (vs --jobs 1: "
+            f"{m_seq['timings']['notebooks_wall']:.1f} s)",
             m_par["timings"]["notebooks_wall"],
             m_seq["timings"]["notebooks_wall"] / m_par["timings"]["notebooks_wall"],
             "ratio = sequential / parallel, notebook phase only (the report is built after it, in one process)",

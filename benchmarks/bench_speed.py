@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_runs import _row, markdown  # noqa: E402 - the same table as the other benchmarks
+from bench_runs import _row, markdown
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -118,7 +118,8 @@ def figures_times(root: Path) -> tuple[float, float]:
     code = (
         "import time\nfrom analysis.sources.load import figures_table, load_figures\n"
         "from analysis.sources.registry import load_registry\nr = load_registry()\nload_figures(registry=r)\n"
-        "def best(f):\n    ts = []\n    for _ in range(3):\n        t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)\n"
+        "def best(f):\n    ts = []\n    for _ in range(3):\n        t = time.perf_counter(); f(); "
+        "ts.append(time.perf_counter() - t)\n"
         "    return min(ts)\nfigures_table(r)\n"
         "print(best(lambda: load_figures(registry=r)), best(lambda: figures_table(r)))\n"
     )
@@ -239,7 +240,7 @@ def measure(baseline: str = BASELINE, jobs: int = 2, repeats: int = 2) -> list[d
             f"{t_base_sweep:.1f} s for 2 sets",
         ),
         _row(
-            f"now: full-report sweep, per set (same grid)",
+            "now: full-report sweep, per set (same grid)",
             t_now_sweep / 2,
             per_base / (t_now_sweep / 2),
             f"ratio = before / now per set; {t_now_sweep:.1f} s for 2 sets",

@@ -15,7 +15,7 @@ import importlib.util
 import os
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -33,7 +33,7 @@ def oews_rows(rows: int, openpyxl: bool) -> list[dict] | str:
     try:
         spec.loader.exec_module(mod)
         return mod.measure(rows, openpyxl=openpyxl)
-    except Exception as e:  # noqa: BLE001 - another script's failure must not lose the other rows
+    except Exception as e:
         return f"OEWS parse benchmark failed: {type(e).__name__}: {e}"
 
 
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = p.parse_args(argv)
 
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     results = bench_runs.measure(jobs=args.jobs, repeats=args.repeats)
     note = ""
     if not args.skip_oews:

@@ -34,7 +34,8 @@ LAYOUT_JS = r"""
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     if ((r.right > W + 1 || r.left < -1) && !clipped(el))
-      overflowing.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + el.className : ''} (${Math.round(r.left)}-${Math.round(r.right)} px)`);
+      overflowing.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}` +
+        `${el.className ? '.' + el.className : ''} (${Math.round(r.left)}-${Math.round(r.right)} px)`);
   }
   const ids = new Set([...document.querySelectorAll('[id]')].map(e => e.id));
   const anchors = [...document.querySelectorAll('a[href^="#"]')].map(a => a.getAttribute('href').slice(1));
@@ -109,7 +110,7 @@ class Chromium:
     def __exit__(self, *exc):
         try:
             self.send("Browser.close")
-        except Exception:  # noqa: BLE001 - the browser may already be gone
+        except Exception:
             pass
         try:
             self.proc.wait(timeout=10)

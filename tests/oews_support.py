@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.config import project_paths
+from analysis.core.vocab import oews_kind
 from analysis.sources import bls_oews
 from analysis.sources.registry import SourceEntry
-from analysis.core.vocab import oews_kind
 
 OEWS = Path(__file__).parent / "fixtures" / "oews"
 MAPS = project_paths().column_maps
@@ -70,7 +70,8 @@ def write_zip(dest: Path, members: dict[str, Path | bytes]) -> Path:
 
 
 def tidy(path: Path, period: str = "2023-05", kind: str = "", cache_dir: Path | None = None) -> pd.DataFrame:
-    """Tidy rows of one official file, without file/row (which differ by format); `kind` (registry kind) from its name."""
+    """Tidy rows of one official file, without file/row (which differ by format); `kind` (registry kind) from its
+    name."""
     kind = kind or oews_kind(bls_oews.identify(path.name, MAPS)[0] or "national")
     out = bls_oews.extract(entry(period, kind=kind), path, path.name, MAPS, cache_dir=cache_dir)
     return out.drop(columns=["file", "row"]).reset_index(drop=True)

@@ -181,7 +181,9 @@ def blocks(text: str) -> list[Block]:
             out.append(
                 Block(
                     "row",
-                    "; ".join(f"{h}: {c}" if h else c for h, c in zip(header + ("",) * len(cells), cells)),
+                    "; ".join(
+                        f"{h}: {c}" if h else c for h, c in zip(header + ("",) * len(cells), cells, strict=False)
+                    ),
                     section,
                     cells,
                     header,

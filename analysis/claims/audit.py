@@ -31,11 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.errors import InputError, Issue
-from analysis.sources.figures import PLAUSIBLE, fmt
-from analysis.methods.harmonize import to_unit
 from analysis.core.parsing import parse_amount, rounding_step
-from analysis.sources.select import geography_mask
-from analysis.sources.csvio import read_text_table
 from analysis.core.vocab import (
     ANNUAL,
     CLAIM_PUBLISHERS,
@@ -49,6 +45,10 @@ from analysis.core.vocab import (
     WAGE_UNITS,
     publisher_name,
 )
+from analysis.methods.harmonize import to_unit
+from analysis.sources.csvio import read_text_table
+from analysis.sources.figures import PLAUSIBLE, fmt
+from analysis.sources.select import geography_mask
 
 REQUIRED = ["claim_id", "claim_text", "value", "unit", "statistic", "publisher", "reference_period"]
 OPTIONAL = ["population", "geography", "value_high", "extracted_by", "confidence"]
@@ -262,7 +262,7 @@ def worst(*verdicts: str) -> str:
 def _quoted(figs: pd.DataFrame) -> str:
     """'seed_bls_figures (82,490)': the quoting publication by its id (the report cites it by number; the References
     say who quotes whom), so the note stays one line."""
-    return "; ".join(sorted({f"{s} ({fmt(v)})" for s, v in zip(figs["source_id"], figs["value"])}))
+    return "; ".join(sorted({f"{s} ({fmt(v)})" for s, v in zip(figs["source_id"], figs["value"], strict=True)}))
 
 
 def _money(v: float, unit: str) -> str:
@@ -311,12 +311,17 @@ def _check_point(c, pop, figs_of: _Figures, params, statistic: str) -> dict:
     best = primary.loc[(c["claimed"] - primary["value"]).abs().idxmin()]
     v = verdict(c["claimed"], c["value"], best["value"], params.tolerance_pct, c["bound"])
     diff = float(c["claimed"] - best["value"])
-    note = f"{best['source_id']} ({best['reference_period']}) gives {fmt(best['value'])}; claim differs by {diff / best['value'] * 100:+.2f}%"
+    note = (
+        f"{best['source_id']} ({best['reference_period']}) gives {fmt(best['value'])}; "
+        f"claim differs by {diff / best['value'] * 100:+.2f}%"
+    )
     if c["bound"]:
         note += f" (a {c['bound'].replace('_', ' ')} claim: {'holds' if v == 'exact' else 'does not hold'})"
     others = primary.drop(index=best.name)
     if len(others):
-        note += "; other releases: " + ", ".join(f"{s} {fmt(v)}" for s, v in zip(others["source_id"], others["value"]))
+        note += "; other releases: " + ", ".join(
+            f"{s} {fmt(v)}" for s, v in zip(others["source_id"], others["value"], strict=True)
+        )
     if best["derived"]:
         note += f" (converted: {best['note']})"
     if v != "exact" and not c["bound"]:
@@ -395,8 +400,8 @@ def _check_difference(c, figs_of: _Figures, params) -> dict:
             f"{sid}: {stat} {x:,.0f} - {y:,.0f} = {_money(diff(x, y), c['unit'])}" for _, stat, sid, x, y in found
         )
         return {
-            "note": f"no {publisher_name(c['publisher'])} release of its own gives both figures for {c['reference_period']}"
-            + (f"; the quoted figures give {quotes}" if quotes else "")
+            "note": f"no {publisher_name(c['publisher'])} release of its own gives both figures for "
+            f"{c['reference_period']}" + (f"; the quoted figures give {quotes}" if quotes else "")
         }
     _, stat, sid, x, y = own[0]
     d = diff(x, y)
@@ -443,7 +448,8 @@ def audit_claims(claims: pd.DataFrame, table: pd.DataFrame, params) -> pd.DataFr
             found = {"note": "the claim does not say which statistic it is: nothing to check against"}
         elif pop is None:
             found = {
-                "note": f"population {c['population']!r} could not be mapped unambiguously to the data's population columns"
+                "note": f"population {c['population']!r} could not be mapped unambiguously to the data's population "
+                "columns"
             }
         elif c["statistic"] == "difference":
             found = _check_difference(c, figs_of, params)
@@ -482,15 +488,18 @@ def claims_path(params, root: Path) -> Path:
 
 def method_notes(params) -> dict[str, str]:
     return {
-        "audit": f"Each claim is checked only against the named publisher's own releases (secondary quotes cannot confirm it): "
+        "audit": "Each claim is checked only against the named publisher's own releases (secondary quotes cannot "
+        "confirm it): "
         "exact = equal to the published figure, rounded = equal to it at the claim's precision (BLS publishes annual "
         f"wages to $10, so $64,360 against $64,070 is not rounded), close = within {params.tolerance_pct:g}%, mismatch "
         "otherwise; unverifiable when no own figure exists for that statistic, period, population and geography "
         f"(hourly/annual converted with {params.hours_per_year} hours). Ranges are checked end by end, differences "
         "against the difference of the two published figures, bounds ('over $X') as bounds.",
-        "population_matcher": "A claim's population text is mapped to certified / credential / credential count / job title / "
+        "population_matcher": "A claim's population text is mapped to certified / credential / credential count / job "
+        "title / "
         "industry by a short phrase list; any word left over makes it ambiguous and the claim unverifiable.",
-        "period_matcher": "A claimed year matches every figure of that year; a claimed year-month matches that month or a "
+        "period_matcher": "A claimed year matches every figure of that year; a claimed year-month matches that month "
+        "or a "
         "figure dated by the year alone. A claim whose period the article does not give is marked period "
         "uncertain, and a claimed figure equal to a published figure of another period is named.",
     }

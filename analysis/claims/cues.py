@@ -186,12 +186,14 @@ STATISTICS = [
     ("p10", rf"\b(?:lowest|bottom)[- ](?:paid |earning )?(?:10{PCT}|tenth|decile)|\b10th percentile|{PCTL}10(?:%|th)"),
     (
         "p25",
-        rf"\b(?:lowest|bottom)[- ](?:paid |earning )?25{PCT}|\b25th percentile|\b(?:bottom|lowest) quarter|{PCTL}25(?:%|th)",
+        rf"\b(?:lowest|bottom)[- ](?:paid |earning )?25{PCT}|\b25th percentile|\b(?:bottom|lowest) "
+        rf"quarter|{PCTL}25(?:%|th)",
     ),
     ("p75", rf"\b(?:top|highest|upper)[- ](?:paid |earning )?25{PCT}|\b75th percentile|\btop quarter|{PCTL}75(?:%|th)"),
     (
         "p90",
-        rf"\b(?:top|highest)[- ](?:paid |earning )?(?:10{PCT}|tenth|decile)|\b90th percentile|\b(?:top|highest)[- ](?:earners|paid|end)\b|"
+        rf"\b(?:top|highest)[- ](?:paid |earning )?(?:10{PCT}|tenth|decile)|\b90th percentile|\b(?:top|highest)[- "
+        r"](?:earners|paid|end)\b|"
         rf"{PCTL}90(?:%|th)",
     ),
     ("median", r"\bmedian\b|\bmidpoint\b"),
@@ -262,14 +264,16 @@ def unit(value: float, before: str, after: str) -> tuple[str | None, bool]:
 
 PAY = re.compile(
     r"\b(?:salar(?:y|ies)|wages?|pay|paid|pays|paying|paycheck|earn(?:s|ed|ing|ings)?|income|incomes|compensation|"
-    r"makes?|making|made|take[- ]home|raise|bonus(?:es)?|boost|premium|six[- ]figure|(?:hourly|pay|going|wage|salary|market) rates?|earners|"
+    r"makes?|making|made|take[- ]home|raise|bonus(?:es)?|boost|premium|six[- "
+    r"]figure|(?:hourly|pay|going|wage|salary|market) rates?|earners|"
     r"(?:job |first |starting |counter[- ]?)?offers?|offered|counter(?:ed)?)\b",
     re.I,
 )
 NOT_PAY = re.compile(
     r"\b(?:costs?|costing|tuition|fees?(?!\s+(?:coders?|coding|billers?|billing))|prices?|priced|loans?|"
     r"debt|revenue|revenues|charges?|charged|(?:medical|hospital|patient|unpaid|average|the|a) bills?|copays?|co-pays?|"
-    r"coinsurance|dues|membership|subscriptions?|rents?|rented|apartments?|housing|mortgages?|cost of living|reimburse\w*|budgets?|insurance|deductibles?|"
+    r"coinsurance|dues|membership|subscriptions?|rents?|rented|apartments?|housing|mortgages?|cost of "
+    r"living|reimburse\w*|budgets?|insurance|deductibles?|"
     r"(?-i:worth)|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?(?![\s-]*sharing)|grants?|scholarships?|"
     r"stipends?|fraud|industry (?:is|was) (?:worth|valued)|growth in (?:jobs|employment))\b",
     re.I,
@@ -314,11 +318,15 @@ def pay_related(before: str, after: str) -> bool | None:
 OTHER_OCCUPATION = re.compile(
     r"\b(?:medical (?:secretar(?:y|ies)|assistants?|transcriptionists?|receptionists?|office (?:managers?|assistants?)|"
     r"administrative assistants?|and health services managers|scribes?|billing and posting clerks)|registered nurses?|"
-    r"nurses|nurse practitioners|physicians? assistants?|pharmacy technicians?|phlebotomists?|dental (?:assistants?|hygienists?)|"
-    r"health ?care administrators?|health (?:services|information) managers?|billing and posting clerks|bookkeep(?:ers?|ing clerks?)|"
-    r"accountants?|insurance (?:claims? )?(?:clerks?|processors?|adjusters?|underwriters?)|patient access representatives?|"
+    r"nurses|nurse practitioners|physicians? assistants?|pharmacy technicians?|phlebotomists?|dental "
+    r"(?:assistants?|hygienists?)|"
+    r"health ?care administrators?|health (?:services|information) managers?|billing and posting "
+    r"clerks|bookkeep(?:ers?|ing clerks?)|"
+    r"accountants?|insurance (?:claims? )?(?:clerks?|processors?|adjusters?|underwriters?)|patient access "
+    r"representatives?|"
     r"data analysts?|tumor registrars?|cancer registrars?|paralegals?|software (?:developers?|engineers?)|"
-    r"all (?:occupations|workers|jobs)|(?:healthcare|health care) (?:support|practitioners and technical) occupations)\b",
+    r"all (?:occupations|workers|jobs)|(?:healthcare|health care) (?:support|practitioners and technical) "
+    r"occupations)\b",
     re.I,
 )
 CREDENTIAL = re.compile(r"\b(?:C[A-Z]{1,4}|R[A-Z]{2,3})(?:-[A-Z]{1,2})?(?=s?\b)")
@@ -347,7 +355,6 @@ NOT_CREDENTIAL = {
     "RVU",
     "RVUS",
     "RN",
-    "CT",
     "CAH",
     "CMO",
     "CIO",
@@ -355,13 +362,16 @@ NOT_CREDENTIAL = {
 POPULATION = re.compile(
     r"\b(?:non-?certified|uncertified|not certified|without (?:any |a |an )?(?:\w+ )?(?:certifications?|credentials?)|"
     r"with (?:at least one|one or more|a|an|any) (?:\w+ )?(?:certifications?|credentials?)|"
-    r"(?:one|two|three|four|five|\d)(?: or more|\+)? (?:credentials|certifications)|(?:two|three|four|five) or more|(?:a )?(?:second|third) (?:certification|credential)|"
+    r"(?:one|two|three|four|five|\d)(?: or more|\+)? (?:credentials|certifications)|(?:two|three|four|five) or "
+    r"more|(?:a )?(?:second|third) (?:certification|credential)|"
     r"entry[- ]level|new(?:er)? (?:coders|graduates|grads)|beginners?|mid[- ]career|senior|experienced|"
-    r"(?:less|more) than (?:\d+|one|two|three|five|ten) years?(?: of experience)?|\d+\s?(?:-|–|to)\s?\d+ years(?: of experience)?|"
+    r"(?:less|more) than (?:\d+|one|two|three|five|ten) years?(?: of experience)?|\d+\s?(?:-|–|to)\s?\d+ years(?: of "
+    r"experience)?|"
     r"\d+\+? years(?: of experience)?|remote (?:coders|workers|jobs|positions)|"
     r"(?:coding|billing|HIM|revenue cycle) (?:managers?|directors?|supervisors?|auditors?|specialists?|analysts?)|"
     r"auditors?|(?:CDI|clinical documentation(?: improvement)?) specialists?|inpatient coders?|outpatient coders?|"
-    r"(?:in|at|for) (?:general medical and surgical |private |state |local |large |small )?(?:hospitals?|physician(?:s'|'s)? offices?|"
+    r"(?:in|at|for) (?:general medical and surgical |private |state |local |large |small "
+    r")?(?:hospitals?|physician(?:s'|'s)? offices?|"
     r"offices of physicians|outpatient care centers?|nursing (?:care )?facilities|insurance (?:carriers?|companies)|"
     r"government|health systems?|clinics?|specialty practices?))\b",
     re.I,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -67,7 +68,7 @@ def _joint_or_last(found: list[cues.Cue], text: str) -> str | None:
         return None
     distinct = {c.value for c in found}
     if len(distinct) > 1:
-        for a, b in zip(found, found[1:]):
+        for a, b in itertools.pairwise(found):
             if a.value != b.value and re.fullmatch(r"\s*(?:,|and|&|, and|or|/)\s*", text[a.end : b.start]):
                 return "other"
     strong = [c for c in found if c.strong]
@@ -106,7 +107,8 @@ class Context:
     about_pay: bool = False  # pay words throughout: an amount with no cost words near it is pay
 
     def leadin(self, i: int) -> Block | None:
-        """The text a list item or table row hangs from: the nearest "...:" item, else the paragraph or heading above."""
+        """The text a list item or table row hangs from: the nearest "...:" item, else the paragraph or heading
+        above."""
         kind = self.article[i].kind
         for j in range(i - 1, -1, -1):
             b = self.article[j]
@@ -467,7 +469,8 @@ COMPARED = re.compile(
     r"\b(?:than|compared (?:with|to)|versus|vs\.?|over)\s+(?:those |their |the |a |an )?(?P<b>[^,;.]{3,60})", re.I
 )
 FROM_TO = re.compile(
-    r"\bfrom (?:being )?(?:an? )?(?P<b>[\w -]{3,40}?) to (?:being )?(?:an? )?(?P<a>[\w -]{3,40}?)\b(?:\s*[,;.(]|$|\s(?:can|will|is|you|adds?|means?))",
+    r"\bfrom (?:being )?(?:an? )?(?P<b>[\w -]{3,40}?) to (?:being )?(?:an? )?(?P<a>[\w "
+    r"-]{3,40}?)\b(?:\s*[,;.(]|$|\s(?:can|will|is|you|adds?|means?))",
     re.I,
 )
 

@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
-        description="Reconcile published salary figures for medical billers and coders (BLS, AAPC, Salary.com, Payscale).",
+        description="Reconcile published salary figures for medical billers and coders (BLS, AAPC, Salary.com, "
+        "Payscale).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the Python traceback on errors")

@@ -60,9 +60,9 @@ def audit_article(article: str, table, params, claims_output: str | None = None)
     import tempfile
     from pathlib import Path
 
+    from analysis.claims.article import read_article
     from analysis.claims.audit import audit_file
     from analysis.claims.extract import extract_claims, to_csv
-    from analysis.claims.article import read_article
 
     text = to_csv(extract_claims(read_article(article)))
     if claims_output:

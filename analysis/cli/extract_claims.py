@@ -14,8 +14,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.claims.extract import extract_claims, to_csv
     from analysis.claims.article import read_article
+    from analysis.claims.extract import extract_claims, to_csv
 
     rows = extract_claims(read_article(args.article))
     text = to_csv(rows)

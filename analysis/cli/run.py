@@ -64,11 +64,11 @@ def parameters(args) -> dict:
 
 
 def run(args) -> int:
-    from analysis.pipeline import runner
     from analysis.core.config import project_paths
     from analysis.core.errors import ParameterError
-    from analysis.pipeline.run_cache import RunCache
     from analysis.core.startup import gc_paused
+    from analysis.pipeline import runner
+    from analysis.pipeline.run_cache import RunCache
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: expected a positive number of processes, got {args.jobs}")

@@ -41,9 +41,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from analysis.pipeline import runner, sweep
     from analysis.core.config import project_paths
     from analysis.core.errors import ParameterError
+    from analysis.pipeline import runner, sweep
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: expected a positive number of processes, got {args.jobs}")
@@ -63,7 +63,8 @@ def run(args) -> int:
     )
     failed = [r for r in outcome.rows if r["status"] != "success"]
     print(
-        f"summary: {outcome.sweep_dir / 'summary.csv'} ({len(outcome.rows)} set{'s' if len(outcome.rows) != 1 else ''}, {len(failed)} failed, "
+        f"summary: {outcome.sweep_dir / 'summary.csv'} ({len(outcome.rows)} "
+        f"set{'s' if len(outcome.rows) != 1 else ''}, {len(failed)} failed, "
         f"{outcome.seconds:.1f} s)"
     )
     for r in failed:

@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {len(found)} figure(s) published with different values by different sources (both kept):")
         for _, r in found.iterrows():
             print(
-                f"  {r['publisher']} {r['reference_period']} {r['statistic']} ({r['certified'] or r['soc_code']}): {r['values']}"
+                f"  {r['publisher']} {r['reference_period']} {r['statistic']} ({r['certified'] or r['soc_code']}): "
+                f"{r['values']}"
             )
     return 0

@@ -11,7 +11,7 @@ import json
 import os
 import platform
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from analysis.core.config import PACKAGE_DIR, ProjectPaths
@@ -70,7 +70,7 @@ def data_digest(paths: ProjectPaths, files: dict[str, str] | None = None) -> str
     return sha256_text(canonical(without_file_parameter_dirs(files if files is not None else data_files(paths), paths)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _code_digest(package_dir: str) -> str:
     h = hashlib.sha256()
     root = Path(package_dir)
@@ -85,7 +85,7 @@ def code_digest() -> str:
     return _code_digest(str(PACKAGE_DIR))
 
 
-@lru_cache(maxsize=None)
+@cache
 def versions() -> dict[str, str]:
     """Python and library versions, read from the *.dist-info folder names on sys.path (importlib.metadata reads
     every METADATA file and costs a quarter of a second); importlib.metadata for anything not found that way."""

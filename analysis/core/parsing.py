@@ -8,8 +8,8 @@ its unit. Anything else is rejected rather than guessed.
 from __future__ import annotations
 
 import math
-from decimal import Decimal, InvalidOperation
 import re
+from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from analysis.core.vocab import ANNUAL, HOURLY

@@ -48,7 +48,8 @@ def publisher_name(publisher_id: str) -> str:
 
 
 def publisher_full_name(publisher_id: str) -> str:
-    """The publisher spelled out ('bls' -> 'U.S. Bureau of Labor Statistics'); its short name when that is all it has."""
+    """The publisher spelled out ('bls' -> 'U.S. Bureau of Labor Statistics'); its short name when that is all it
+    has."""
     p = PUBLISHERS.get(publisher_id)
     return (p.full_name or p.name) if p else publisher_id
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.core.errors import ParameterError
+from analysis.core.vocab import ANNUAL, NATIONAL_CODE, PERCENT, is_national
 from analysis.methods.geography import candidates, evidence, period_words, usable
 from analysis.methods.harmonize import to_unit
 from analysis.sources.select import bls_national, cross_industry
-from analysis.core.vocab import ANNUAL, NATIONAL_CODE, PERCENT, is_national
 
 WAGES = ("median", "mean", "p10", "p25", "p75", "p90")
 
@@ -75,7 +75,7 @@ def fit(fits: pd.DataFrame, params) -> pd.Series:
     )
     m = m[same_year & ((m["geography_code"].str.upper() == geo) | (m["geography_name"].str.upper() == geo))]
     if m.empty:
-        have = sorted(f"{y} {g}" for y, g in zip(fits["survey_year"], fits["geography_code"]))
+        have = sorted(f"{y} {g}" for y, g in zip(fits["survey_year"], fits["geography_code"], strict=True))
         raise ParameterError(
             f"no BLS percentile fit for survey year {params.survey_year} and geography {params.geography}; "
             f"fits exist for: {', '.join(have) or 'none'}"
@@ -86,4 +86,5 @@ def fit(fits: pd.DataFrame, params) -> pd.Series:
 def label(release: pd.DataFrame) -> str:
     """'BLS's own release, May 2024, United States' or the state publication's evidence, period and area."""
     r = release.iloc[0]
-    return f"{evidence(r['publisher'], r['citation'], r['quoted_by'])}, {period_words(r['reference_period'], r['survey_year'])}, {r['geography_name']}"
+    who = evidence(r["publisher"], r["citation"], r["quoted_by"])
+    return f"{who}, {period_words(r['reference_period'], r['survey_year'])}, {r['geography_name']}"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.sources.select import bls_national
 from analysis.sources.column_maps import occupations
+from analysis.sources.select import bls_national
 
 SERIES_COLUMNS = ["series_code", "soc_version", "comparable", "soc_break", "break_note", "comparability"]
 
@@ -40,7 +40,7 @@ def national_series(table: pd.DataFrame, column_maps: Path | None = None) -> pd.
     years["soc_break"] = prev.notna() & (years["soc_code"] != prev)
     years["break_note"] = [
         f"series breaks in {y}: SOC {p} -> {c}" if b else ""
-        for y, p, c, b in zip(years["survey_year"], prev, years["soc_code"], years["soc_break"])
+        for y, p, c, b in zip(years["survey_year"], prev, years["soc_code"], years["soc_break"], strict=True)
     ]
     out = t.merge(years.drop(columns="soc_code"), on="survey_year", how="left")
     out["comparable"] = out["soc_code"] == out["series_code"]

@@ -12,10 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.methods import anchor
-from analysis.sources.figures import GROUP
-from analysis.methods.harmonize import to_unit
-from analysis.sources.select import bls_national, bls_oews, cross_industry
 from analysis.core.vocab import (
     ANNUAL,
     NATIONAL_CODE,
@@ -26,6 +22,10 @@ from analysis.core.vocab import (
     is_national,
     publisher_name,
 )
+from analysis.methods import anchor
+from analysis.methods.harmonize import to_unit
+from analysis.sources.figures import GROUP
+from analysis.sources.select import bls_national, bls_oews, cross_industry
 
 _Z_GRID = np.linspace(-6.0, 6.0, 4001)  # standard-normal grid for the spline's mean and inverse
 
@@ -71,7 +71,7 @@ def _spline_log_quantile(fit_row, tail: str = "sigma") -> np.ndarray | None:
     pts = [(_z(PERCENTILE_P[s]), np.log(fit_row[s])) for s in PERCENTILE_ORDER if pd.notna(fit_row.get(s))]
     if len(pts) < 3:
         return None
-    z, y = map(np.array, zip(*pts))
+    z, y = map(np.array, zip(*pts, strict=True))
     inner = PchipInterpolator(z, y)(np.clip(_Z_GRID, z[0], z[-1]))
     low, high = (
         (fit_row["sigma"],) * 2
@@ -231,10 +231,12 @@ def diagnostics_findings(diag: pd.DataFrame) -> list[str]:
             key=lambda e: abs(e[1]),
         )
         out.append(
-            f"BLS May {int(r.survey_year)}: the published mean ${r.published_mean:,.0f} is {r.mean_to_median:.3f} times the "
+            f"BLS May {int(r.survey_year)}: the published mean ${r.published_mean:,.0f} is {r.mean_to_median:.3f} "
+            "times the "
             f"median ${r.median:,.0f}{others}; the closest distribution through its percentiles implies a mean "
             f"{closest[0]:+.1f}% away, {abs(closest[1]):.0f} times BLS's standard error of the mean (PRSE "
-            f"{r.mean_prse_pct:g}%), more than the {MEAN_ERROR_FACTOR:g} allowed: that mean is inconsistent with its own "
+            f"{r.mean_prse_pct:g}%), more than the {MEAN_ERROR_FACTOR:g} allowed: that mean is inconsistent with its "
+            "own "
             "percentiles."
         )
     return out
@@ -326,7 +328,9 @@ def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFr
         )
         where = ""
     detail = out["detail"] if "detail" in out else pd.Series("", index=out.index)
-    out["sentence"] = [_placement_sentence(r, d, period, where) for (_, r), d in zip(out.iterrows(), detail)]
+    out["sentence"] = [
+        _placement_sentence(r, d, period, where) for (_, r), d in zip(out.iterrows(), detail, strict=True)
+    ]
     return out
 
 
@@ -361,19 +365,23 @@ def placement_findings(placed: pd.DataFrame) -> list[str]:
 
 def method_notes(params) -> dict[str, str]:
     return {
-        "lognormal_fit": "Each BLS OEWS wage distribution is a lognormal fitted by least squares to the published annual "
+        "lognormal_fit": "Each BLS OEWS wage distribution is a lognormal fitted by least squares to the published "
+        "annual "
         "p10, p25, median, p75 and p90 on the log scale (log q = mu + sigma z); top-coded or suppressed "
         "percentiles are left out and fewer than two usable percentiles means no fit.",
-        "implied_mean": "The lognormal's mean exp(mu + sigma^2/2) is compared with BLS's published mean as a check of the fit; "
+        "implied_mean": "The lognormal's mean exp(mu + sigma^2/2) is compared with BLS's published mean as a check of "
+        "the fit; "
         "a monotone PCHIP interpolation of the log quantile function (lognormal slope beyond p10/p90) is "
         "reported beside it.",
-        "placement": f"Other publishers' figures (annual, {params.hours_per_year} hours per year for hourly ones) are placed "
+        "placement": f"Other publishers' figures (annual, {params.hours_per_year} hours per year for hourly ones) are "
+        "placed "
         f"as published in the BLS May {params.survey_year} {params.geography} distribution, on the monotone "
         "interpolation of the published percentiles (lognormal 100 x Phi((ln value - mu) / sigma) when fewer "
         "than three percentiles are usable; both are in the placement table). A group's average or another "
         "population's median is the wage at that percentile, not one worker's position; quotes are placed only "
         "with include_quotes.",
-        "fit_diagnostics": "Each BLS national release's published mean is compared with the mean of three distributions "
+        "fit_diagnostics": "Each BLS national release's published mean is compared with the mean of three "
+        "distributions "
         "through its percentiles (lognormal; monotone with lognormal-slope tails; monotone with tails "
         "continuing the outer segments), in percent and in BLS's standard errors of the mean (MEAN_PRSE); "
         f"a release whose closest fit is more than {MEAN_ERROR_FACTOR:g} standard errors away is flagged: "

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.core.vocab import ANNUAL, PRIMARY, publisher_name
 from analysis.methods import anchor, reconcile
 from analysis.methods.harmonize import cpi_factor
 from analysis.sources.select import quoted
-from analysis.core.vocab import ANNUAL, PRIMARY, publisher_name
 
 MAX_FINDINGS = 7
 
@@ -61,7 +61,8 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
             if dy != y
             else f" ({y} dollars)."
         ),
-        f"Their average (mean) was {_usd(bls['mean'])} ({y} dollars), above the median because the highest earners pull it up.",
+        f"Their average (mean) was {_usd(bls['mean'])} ({y} dollars), above the median because the highest earners "
+        "pull it up.",
     ]
     ev = reconcile.aapc_certification(table, y) if "aapc" in params.publishers else None
     if ev is not None:
@@ -75,8 +76,10 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
             else ""
         )
         out.append(
-            f"In AAPC's own {ev['year']} survey{same}, members holding a credential averaged {_usd(ev['certified'])} and "
-            f"those without {_usd(ev['non-certified'])} ({ev['year']} dollars), {ev['certified'] / ev['non-certified'] - 1:.0%} "
+            f"In AAPC's own {ev['year']} survey{same}, members holding a credential averaged {_usd(ev['certified'])} "
+            "and "
+            f"those without {_usd(ev['non-certified'])} ({ev['year']} dollars), "
+            f"{ev['certified'] / ev['non-certified'] - 1:.0%} "
             f"more; about {share:.0%} of its respondents are certified (derived from its averages)."
         )
     b = reconcile.bridge(table, params) if (evidence["publisher"] != "bls").any() else pd.DataFrame()
@@ -92,10 +95,13 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
         key = (lo["source_id"] == cert["source_id"].iloc[0]) & (lo["population"] == cert["population"].iloc[0])
         out.append(
             f"AAPC's certified average is {cert['gap_log_points'].iloc[0]:.0f} log points (about "
-            f"{cert['end'].iloc[0] / cert['start'].iloc[0] - 1:.0%}) above the BLS median: {s['statistic']:+.0f} because it is "
+            f"{cert['end'].iloc[0] / cert['start'].iloc[0] - 1:.0%}) above the BLS median: {s['statistic']:+.0f} "
+            "because it is "
             f"an average, {s['period']:+.0f} for the survey year, {s['population']:+.0f} for certification (if "
-            f"{params.certified_share:.0%} of BLS's workforce is certified; {lo.loc[key, 'log_points'].iloc[0]:+.0f} to "
-            f"{hi.loc[key, 'log_points'].iloc[0]:+.0f} for {params.certified_share_high:.0%} to {params.certified_share_low:.0%}) "
+            f"{params.certified_share:.0%} of BLS's workforce is certified; {lo.loc[key, 'log_points'].iloc[0]:+.0f} "
+            "to "
+            f"{hi.loc[key, 'log_points'].iloc[0]:+.0f} for {params.certified_share_high:.0%} to "
+            f"{params.certified_share_low:.0%}) "
             f"and {s['unexplained']:+.0f} left unexplained (who answers a voluntary members' survey)."
         )
     quotes = _quotes(table, params)
@@ -119,13 +125,15 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
         )
     else:
         out.append(
-            f"No pooled figure: no population has {reconcile.MIN_POOLED} own-release figures for May {y}, and figures of "
+            f"No pooled figure: no population has {reconcile.MIN_POOLED} own-release figures for May {y}, and figures "
+            "of "
             "different populations (all specialists, certified members, one job title) are not averaged together."
         )
     if audit is not None and len(audit):
         n = audit["verdict"].value_counts()
         out.append(
-            f"Of the article's {len(audit)} checked claims, {n.get('exact', 0)} equal a publisher's own figure exactly, "
+            f"Of the article's {len(audit)} checked claims, {n.get('exact', 0)} equal a publisher's own figure "
+            "exactly, "
             f"{n.get('rounded', 0)} as rounded, {n.get('close', 0)} are close, {n.get('mismatch', 0)} do not match and "
             f"{n.get('unverifiable', 0)} cannot be checked against any publisher's own release."
         )

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.methods import harmonize
 from analysis.core.errors import ParameterError
-from analysis.sources.select import cross_industry
 from analysis.core.vocab import ANNUAL, PERCENTILE_ORDER, PRIMARY, SECONDARY_QUOTE, is_national, publisher_name
+from analysis.methods import harmonize
+from analysis.sources.select import cross_industry
 
 AREA_LEVELS = ("state", "metro", "nonmetro", "region")
 AREA_COLUMNS = [
@@ -96,7 +96,9 @@ def _wide(table: pd.DataFrame, hours_per_year: int) -> pd.DataFrame:
     )
     years = t.drop_duplicates("source_id").set_index("source_id")["survey_year"]
     wide["survey_year"] = wide["source_id"].map(years).astype("Int64")
-    wide["evidence"] = [evidence(p, c, q) for p, c, q in zip(wide["publisher"], wide["citation"], wide["quoted_by"])]
+    wide["evidence"] = [
+        evidence(p, c, q) for p, c, q in zip(wide["publisher"], wide["citation"], wide["quoted_by"], strict=True)
+    ]
     return wide
 
 
@@ -129,7 +131,7 @@ def areas(table: pd.DataFrame, params) -> pd.DataFrame:
     wide = _wide(table, params.hours_per_year)
     if wide.empty:
         return wide
-    wide["period"] = [period_words(p, y) for p, y in zip(wide["reference_period"], wide["survey_year"])]
+    wide["period"] = [period_words(p, y) for p, y in zip(wide["reference_period"], wide["survey_year"], strict=True)]
     # metro areas and regions first: the report cuts long tables, and states are also ranked in the states chart
     level = wide["geography_level"].map({lv: i for i, lv in enumerate(("metro", "nonmetro", "region", "state"))})
     return (
@@ -153,7 +155,10 @@ def check(params, cands: pd.DataFrame) -> None:
     year = cands[(cands["survey_year"] == params.survey_year).fillna(False) | cands["survey_year"].isna()]
     own = sorted(set(year.loc[year["citation"] == PRIMARY, "geography_code"]))
     quoted = sorted(set(year.loc[year["citation"] != PRIMARY, "geography_code"]) - set(own))
-    why = f"has no published wage distribution (>= 3 quantiles, or a mean and two) for May {params.survey_year} in the data"
+    why = (
+        f"has no published wage distribution (>= 3 quantiles, or a mean and two) for May {params.survey_year} "
+        "in the data"
+    )
     if not usable(cands, params.geography, params.survey_year, True).empty:
         src = usable(cands, params.geography, params.survey_year, True).iloc[0]
         why = (

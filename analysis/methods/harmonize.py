@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.core.errors import ParameterError
-from analysis.sources.figures import GROUP
 from analysis.core.vocab import ANNUAL, HOURLY, WAGE_STATISTICS, WAGE_UNITS
+from analysis.sources.figures import GROUP
 
 
 def _append_note(notes: pd.Series, text: str | pd.Series) -> pd.Series:
@@ -39,14 +39,17 @@ def to_unit(table: pd.DataFrame, unit: str = ANNUAL, hours_per_year: int = 2080)
     conv["unit"] = unit
     conv["derived"] = True
     op = "x" if unit == ANNUAL else "/"
-    text = [f"converted from {v:,.2f} {u} {op} {hours_per_year} hours" for v, u in zip(lone["value"], lone["unit"])]
+    text = [
+        f"converted from {v:,.2f} {u} {op} {hours_per_year} hours"
+        for v, u in zip(lone["value"], lone["unit"], strict=True)
+    ]
     conv["note"] = _append_note(lone["note"], pd.Series(text, index=lone.index, dtype=object))
     return pd.concat([native, conv]).sort_index(kind="stable")
 
 
 def cpi_factor(cpi: pd.DataFrame, from_year: int, to_year: int) -> float:
     """CPI-U ratio that turns from_year dollars into to_year dollars."""
-    index = dict(zip(cpi["year"], cpi["cpi"]))
+    index = dict(zip(cpi["year"], cpi["cpi"], strict=True))
     for y in (from_year, to_year):
         if y not in index:
             years = sorted(index)
@@ -70,7 +73,7 @@ def to_dollar_year(table: pd.DataFrame, cpi: pd.DataFrame, dollar_year: int) -> 
             f"figures in {', '.join(map(str, missing))} dollars cannot be restated: no CPI-U annual average; "
             f"available years: {cpi['year'].min()}-{cpi['year'].max()}"
         )
-    index = dict(zip(cpi["year"], cpi["cpi"]))
+    index = dict(zip(cpi["year"], cpi["cpi"], strict=True))
     factor = money["dollar_year"].astype(int).map(lambda y: index[dollar_year] / index[y])
     out = money.copy()
     moved = out["dollar_year"] != dollar_year
@@ -78,7 +81,7 @@ def to_dollar_year(table: pd.DataFrame, cpi: pd.DataFrame, dollar_year: int) -> 
     out.loc[moved, "derived"] = True
     text = [
         f"restated from {int(y)} to {dollar_year} dollars (CPI-U x{f:.4f})"
-        for y, f in zip(out.loc[moved, "dollar_year"], factor[moved])
+        for y, f in zip(out.loc[moved, "dollar_year"], factor[moved], strict=True)
     ]
     out.loc[moved, "note"] = _append_note(out.loc[moved, "note"], pd.Series(text, index=out.index[moved], dtype=object))
     out["dollar_year"] = pd.array([dollar_year] * len(out), dtype="Int64")
@@ -88,9 +91,11 @@ def to_dollar_year(table: pd.DataFrame, cpi: pd.DataFrame, dollar_year: int) -> 
 def method_notes(params) -> dict[str, str]:
     """One sentence per harmonization step, with its parameters, for the report's methodology."""
     return {
-        "units": f"Hourly and annual wages are converted with {params.hours_per_year} hours per year (the BLS convention is 2080); "
+        "units": f"Hourly and annual wages are converted with {params.hours_per_year} hours per year (the BLS "
+        "convention is 2080); "
         "a converted figure is marked derived and the published figure is kept where both exist.",
-        "dollars": f"Nominal figures are restated in {params.dollar_year} dollars by the ratio of CPI-U annual averages "
+        "dollars": f"Nominal figures are restated in {params.dollar_year} dollars by the ratio of CPI-U annual "
+        "averages "
         "(U.S. city average, all items, CUUR0000SA0) of the target year and the figure's own year; BLS May "
         "estimates use their survey year's annual average.",
         "period": f"Comparisons are anchored on the BLS May {params.survey_year} survey; each figure keeps its own "

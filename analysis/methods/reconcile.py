@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.core.parsing import rounding_step
+from analysis.core.vocab import ANNUAL, PRIMARY, publisher_name
 from analysis.methods import anchor
 from analysis.methods.geography import period_words
 from analysis.methods.harmonize import cpi_factor, to_unit
-from analysis.core.parsing import rounding_step
 from analysis.sources.select import cross_industry, primary
-from analysis.core.vocab import ANNUAL, PRIMARY, publisher_name
 
 BREAKDOWNS = ("credential", "credential_count", "job_title", "experience_band", "education")
 POINT_STATISTICS = ("median", "mean")
@@ -83,7 +83,8 @@ def layer(r) -> str:
 def nearest_per_population(ev: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per publisher its broadest populations (fewest credential, count, job, experience or education breakdowns;
     certified or not is kept apart), and per population and statistic the figure of the survey year nearest `year`
-    (later on a tie), once from the publisher's own releases and once per quoting page: the figures that stand for it."""
+    (later on a tie), once from the publisher's own releases and once per quoting page: the figures that stand for
+    it."""
     if ev.empty:
         return ev
     depth = (ev[list(BREAKDOWNS)] != "").sum(axis=1)
@@ -202,9 +203,9 @@ def pooled(figures: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame]:
     params.survey_year (the same population, statistic and period), else a row saying why there is none.
 
     `figures`: the `comparable` table (population, restated_statistic, restated, survey_year, citation, source_id,
-    publisher) and optionally `rel_se` (the figure's published relative standard error). Without a published error for every figure the
-    within-figure variances are taken as equal: the estimate is then the plain mean of the logs and the
-    Hartung-Knapp interval the t interval of their spread. Returns (summary, leave-one-out).
+    publisher) and optionally `rel_se` (the figure's published relative standard error). Without a published error
+    for every figure the within-figure variances are taken as equal: the estimate is then the plain mean of the logs
+    and the Hartung-Knapp interval the t interval of their spread. Returns (summary, leave-one-out).
     """
     rows, loo = [], []
     for (pop, stat), g in figures.groupby(["population", "restated_statistic"], sort=True):
@@ -251,7 +252,7 @@ def pooled(figures: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame]:
                 ),
             }
         )
-        for i, (sid, pub) in enumerate(zip(own["source_id"], own["publisher"])):
+        for i, (sid, pub) in enumerate(zip(own["source_id"], own["publisher"], strict=True)):
             keep = np.arange(len(y)) != i
             without = (
                 float(np.exp(hartung_knapp(y[keep], v[keep])["estimate"]))
@@ -363,7 +364,8 @@ def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFr
         if h["statistic"] == "mean":
             steps["statistic"] = (
                 LOG_POINTS * np.log(start["mean"] / med),
-                f"Median to mean with {publisher_name(start['publisher'])}'s own {period_words(start['reference_period'], y0)} figures (${start['mean']:,.0f} / ${med:,.0f}).",
+                f"Median to mean with {publisher_name(start['publisher'])}'s own "
+                f"{period_words(start['reference_period'], y0)} figures (${start['mean']:,.0f} / ${med:,.0f}).",
             )
         else:
             steps["statistic"] = (0.0, "A median, like the BLS anchor: no statistic step.")
@@ -463,16 +465,20 @@ def method_notes(params) -> dict[str, str]:
     )
     return {
         "evidence": f"The analysis uses {layer}; figures given only as bounds ('over $X') are never used as values.",
-        "comparable": f"Each population is reported on its own and restated to the {params.statistic}, May {params.survey_year} "
+        "comparable": f"Each population is reported on its own and restated to the {params.statistic}, May "
+        f"{params.survey_year} "
         f"and {params.dollar_year} dollars: statistic with BLS's own median/mean ratio of the figure's year, "
         "period with BLS national wage growth between survey years, dollars with CPI-U; each factor is shown.",
-        "pooled": f"Figures are pooled only within one population and statistic for May {params.survey_year}, when at least "
+        "pooled": f"Figures are pooled only within one population and statistic for May {params.survey_year}, when at "
+        "least "
         f"{MIN_POOLED} own-release figures exist: random effects on log values (DerSimonian-Laird tau2, statsmodels) "
         "with a Hartung-Knapp interval (t, k-1 degrees of freedom) and leave-one-out; otherwise the table says why "
         "there is no pooled figure.",
-        "bridge": f"The bridge splits the gap between the BLS May {params.survey_year} median and each figure in log points "
+        "bridge": f"The bridge splits the gap between the BLS May {params.survey_year} median and each figure in log "
+        "points "
         "(100 x ln ratio): statistic (BLS mean/median), period (BLS national wage growth to the figure's year), "
-        f"population (AAPC's own certified and non-certified means, BLS's workforce assumed {params.certified_share:.0%} "
+        "population (AAPC's own certified and non-certified means, BLS's workforce assumed "
+        f"{params.certified_share:.0%} "
         f"certified, sensitivity {params.certified_share_low:.0%}-{params.certified_share_high:.0%}) and what is left, "
         "called unexplained and shown beside the figure's own rounding. Log steps add up exactly in any order; dollars "
         "are split in proportion to them.",

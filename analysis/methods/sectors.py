@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.core.vocab import ANNUAL, JOBS
 from analysis.methods import harmonize
 from analysis.sources.select import bls_national, primary
-from analysis.core.vocab import ANNUAL, JOBS
 
 SECTOR_CODE = r"^\d{2}(-\d{2})?$"  # NAICS sector (2-digit, or a range such as 31-33); finer codes are not sectors
 WAGES = ("mean", "p10", "p25", "median", "p75", "p90")
@@ -78,7 +78,7 @@ def sector_pay(table: pd.DataFrame, params) -> pd.DataFrame:
     out["national_median"] = median
     out["pay_vs_median"] = [
         "suppressed" if s else "unknown" if pd.isna(m) or pd.isna(median) else "above" if m > median else "at or below"
-        for s, m in zip(out["suppressed"], out["median"])
+        for s, m in zip(out["suppressed"], out["median"], strict=True)
     ]
     out = out.rename(columns={"industry_share": "industry_share_pct"}).assign(survey_year=year)
     out = out.sort_values(["employment", "industry_code"], ascending=[False, True], na_position="last")

@@ -103,7 +103,7 @@ def discard(kernel: WarmKernel) -> None:
             del kernels[k]
     try:
         kernel.close()
-    except Exception:  # noqa: BLE001 - already dead
+    except Exception:
         pass
 
 

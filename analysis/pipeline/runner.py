@@ -26,15 +26,15 @@ import time
 from concurrent.futures import as_completed
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.core import workdirs
 from analysis.core.config import ProjectPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.jsonio import write_json
-from analysis.pipeline.run_cache import Inputs, RunCache, declared_parameters, read_notebook, versions
 from analysis.core.workers import pool as workers_pool
+from analysis.pipeline.run_cache import Inputs, RunCache, declared_parameters, read_notebook, versions
 
 
 @dataclass
@@ -67,7 +67,7 @@ def notebooks(paths: ProjectPaths) -> list[Path]:
 
 
 def new_run_id() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
 def notebook_parameters(path: Path, params, output_dir: Path, nb: dict | None = None) -> dict:
@@ -136,7 +136,7 @@ def execute(
             state = "reused" if warm.used else "started"
             try:
                 warm.prepare()
-            except Exception:  # noqa: BLE001 - a kernel that cannot be reset is replaced by a new one
+            except Exception:
                 kernels.discard(warm)
                 warm, state = _warm_kernel(path, cwd, root, kernel, out_dir), "started"
                 warm.prepare()
@@ -197,9 +197,10 @@ def _describe(result: Result, run_dir: Path) -> str:
 
 def _import_report_modules() -> None:
     try:
-        import analysis.report.build  # noqa: F401  (pandas, nbformat, jinja2)
         import weasyprint  # noqa: F401
-    except Exception:  # noqa: BLE001 - the report build imports them again and reports any error
+
+        import analysis.report.build  # noqa: F401  (pandas, nbformat, jinja2)
+    except Exception:
         pass
 
 

@@ -108,7 +108,7 @@ def load_grid(path: str | os.PathLike, text: str | None = None) -> dict[str, lis
 def expand(grid: dict[str, list]) -> list[dict]:
     """Every combination, in the grid's order (the last name varies fastest)."""
     names = list(grid)
-    return [dict(zip(names, combo)) for combo in itertools.product(*(grid[n] for n in names))]
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(grid[n] for n in names))]
 
 
 def label(values: dict) -> str:
@@ -140,8 +140,8 @@ def validate_sets(sets: list[dict], paths: ProjectPaths):
 
 def set_headline(params, paths: ProjectPaths) -> dict:
     """The set's headline row (analysis.session.headline), from the cached figures table."""
-    from analysis.session.headline import headline
     from analysis.session.check import load_data
+    from analysis.session.headline import headline
 
     data = load_data(paths)
     return headline(data.table, data.cpi, params)
@@ -185,7 +185,7 @@ def run_set(task: dict) -> dict:
         )
         if outcome.ok:
             row.update(set_headline(params, paths))
-    except Exception as e:  # noqa: BLE001 - one failed set must not stop the others
+    except Exception as e:
         row.update(status="error", error=f"{type(e).__name__}: {e}", seconds=round(time.perf_counter() - started, 2))
         return row
     row.update(
@@ -242,11 +242,11 @@ def _dask(tasks: list[dict], scheduler: str, done) -> None:
         futures = client.map(
             run_set, tasks, pure=False, key=[f"paycheck-sweep-set-{t['index']}-{os.urandom(4).hex()}" for t in tasks]
         )
-        by_key = {f.key: t for f, t in zip(futures, tasks)}
+        by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
         for fut in dask_completed(futures):
             try:
                 done(fut.result())
-            except Exception as e:  # noqa: BLE001 - the worker died or could not import the package
+            except Exception as e:
                 t = by_key[fut.key]
                 done(
                     {

@@ -24,16 +24,16 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from analysis import __version__
+from analysis.core.csvsafe import restore
+from analysis.core.jsonio import write_json
+from analysis.core.startup import gc_paused
 from analysis.methods import harmonize
 from analysis.report import views
 from analysis.report.columns import column, format_cell
-from analysis.core.csvsafe import restore
-from analysis.sources.figures import conflicts
-from analysis.core.jsonio import write_json
-from analysis.session.outputs import FINDINGS
 from analysis.report.references import cite, csl_json, period_in_words, references
 from analysis.session.check import load_data
-from analysis.core.startup import gc_paused
+from analysis.session.outputs import FINDINGS
+from analysis.sources.figures import conflicts
 from analysis.sources.reference import load_rpp
 
 TITLE = "Medical billing and coding pay: what the published figures say and why they differ"
@@ -70,13 +70,13 @@ def _widths(labels: list[str], body: list[dict]) -> list[float]:
         least.append(min(word, MAX_WORD_CHARS) + CELL_PAD_CHARS)
         want.append(max(least[-1], min(max(map(len, texts), default=1), MAX_COLUMN_CHARS) + CELL_PAD_CHARS))
     room = PRINT_LINE_CHARS - sum(least)
-    lack = sum(w - n for w, n in zip(want, least))
+    lack = sum(w - n for w, n in zip(want, least, strict=True))
     if room <= 0:
         chars = least
     elif lack <= room:
         chars = want
     else:
-        chars = [n + (w - n) * room / lack for w, n in zip(want, least)]
+        chars = [n + (w - n) * room / lack for w, n in zip(want, least, strict=True)]
     return [round(100 * c / sum(chars), 1) for c in chars]
 
 
@@ -104,9 +104,9 @@ def _table(meta: dict, folder: Path, numbers: dict[str, int]) -> dict:
     names = meta.get("report_columns") or list(df.columns)[:MAX_COLUMNS]
     cols = [column(n) for n in names]
     body = []
-    for row, h in zip(df[names].head(MAX_ROWS).itertuples(index=False), highlight):
+    for row, h in zip(df[names].head(MAX_ROWS).itertuples(index=False), highlight, strict=False):
         cells = []
-        for value, c in zip(row, cols):
+        for value, c in zip(row, cols, strict=True):
             if c.format == "source" and value in numbers:
                 cells.append({"text": f"[{numbers[value]}]", "ref": f"ref-{numbers[value]}", "num": False})
             elif c.format == "source_values":
@@ -252,16 +252,22 @@ def _limitations(registry, table: pd.DataFrame) -> list[str]:
     return [
         "The BLS occupation definition changes over time: "
         + "; ".join(f"SOC {e.soc_code} ({e.soc_title}) for {e.first_year}–{e.last_year}" for e in eras.itertuples())
-        + f". Only {eras.iloc[-1]['first_year']} on is the pure series; earlier years are a broader (or hybrid) occupation.",
-        f"{len(secondary)} of {len(registry.entries)} publications are secondary quotes (another page quoting the publisher); "
-        "they are labelled as such, never presented as the publisher's own release, and never confirm a claim in the audit.",
+        + f". Only {eras.iloc[-1]['first_year']} on is the pure series; earlier years are a broader (or hybrid) "
+        "occupation.",
+        f"{len(secondary)} of {len(registry.entries)} publications are secondary quotes (another page quoting the "
+        "publisher); "
+        "they are labelled as such, never presented as the publisher's own release, and never confirm a claim in the "
+        "audit.",
         f"BEA regional price parities are shipped for {rpp['state'].nunique()} of the {n_states} states and areas "
-        f"({', '.join(f'{r.state} {r.year}' for r in rpp.itertuples())}); other states cannot be cost-of-living adjusted.",
+        f"({', '.join(f'{r.state} {r.year}' for r in rpp.itertuples())}); other states cannot be cost-of-living "
+        "adjusted.",
         f"{len(undated)} figures from {undated['source_id'].nunique()} publications are undated; they have no dollar "
         "year, so they are left out of constant-dollar comparisons.",
-        f"{n_conflicts} figures are published with different values by different pages; both copies are kept as published.",
+        f"{n_conflicts} figures are published with different values by different pages; both copies are kept as "
+        "published.",
         "Publishers measure different things: BLS OEWS is an employer survey of all workers in the occupation, AAPC a "
-        "self-report survey of its (credentialed) members, Salary.com employer HR data by job title, Payscale user reports.",
+        "self-report survey of its (credentialed) members, Salary.com employer HR data by job title, Payscale user "
+        "reports.",
     ]
 
 
@@ -334,7 +340,8 @@ def render_html(run_dir: Path, params, paths, show_code: bool = False, for_pdf: 
 
 
 def build_report(run_dir: Path, params, paths, show_code: bool = False) -> dict:
-    """Write report.html, report.pdf and references.json (CSL-JSON) into run_dir; return how long each took (seconds)."""
+    """Write report.html, report.pdf and references.json (CSL-JSON) into run_dir; return how long each took
+    (seconds)."""
     with gc_paused():
         return _build(run_dir, params, paths, show_code)
 
@@ -380,7 +387,7 @@ def _start_pdf(html: str, run_dir: Path):
         try:
             _write_pdf(html, run_dir)
             send.send("")
-        except BaseException as e:  # noqa: BLE001 - any failure is the parent's to report
+        except BaseException as e:
             send.send(f"{type(e).__name__}: {e}")
 
     process = ctx.Process(target=child, name="report-pdf", daemon=True)

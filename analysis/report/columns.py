@@ -10,14 +10,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from analysis.sources.figures import COLUMNS
 from analysis.core.vocab import PRIMARY, SECONDARY_QUOTE, publisher_name
+from analysis.sources.figures import COLUMNS
 
 
 @dataclass(frozen=True)
 class Column:
     label: str
-    format: str = "text"  # text, usd, usd_signed, pct, pct_signed, share (0-1 as %), count, number, year, publisher, citation, source, source_values
+    # text, usd, usd_signed, pct, pct_signed, share (0-1 as %), count, number, year, publisher, citation, source,
+    # source_values
+    format: str = "text"
     meaning: str = ""
 
 
@@ -177,7 +179,8 @@ LABELS: dict[str, Column] = {
 
 
 def column(name: str) -> Column:
-    """The column as a reader sees it; a column with no entry keeps its name (a test keeps that from reaching the report)."""
+    """The column as a reader sees it; a column with no entry keeps its name (a test keeps that from reaching the
+    report)."""
     c = LABELS.get(name, Column(name))
     meaning = c.meaning or (COLUMNS[name][1] if name in COLUMNS else "")
     return Column(c.label, c.format, meaning)

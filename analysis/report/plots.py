@@ -19,8 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from analysis.report.views import verdict_counts
 from analysis.core.vocab import PRIMARY, SECONDARY_QUOTE, publisher_name
+from analysis.report.views import verdict_counts
 
 # Sized for the page they print on: A4 portrait text width is 180 mm (7.1 in); the report prints a chart at its
 # own size, so the font sizes below are the printed sizes (at least 8 pt) and no chart is taller than a page.
@@ -216,7 +216,7 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
     """Every publisher's national figures (dots) against the BLS p10–p90 and p25–p75 band of the survey year."""
     figures = figures.sort_values(["value", "label"]).reset_index(drop=True)
     fig, ax = _figure(*_tall(len(figures), 1.8))
-    stat = dict(zip(band["statistic"], band["value"]))
+    stat = dict(zip(band["statistic"], band["value"], strict=True))
     national = band.empty or (band["geography_level"] == "national").all()
     who = "BLS" if national else band["geography_name"].iloc[0]
     bls = color("bls")
@@ -292,7 +292,7 @@ STEP_NAMES = {
 def waterfall(bridge: pd.DataFrame) -> Chart:
     """One horizontal waterfall per figure: from the BLS median (0) to the figure, step by step in log points,
     each step's dollars beside it; the steps add up to the gap in any order."""
-    keys = list(dict.fromkeys(zip(bridge["source_id"], bridge["population"])))
+    keys = list(dict.fromkeys(zip(bridge["source_id"], bridge["population"], strict=True)))
     n_steps = bridge.groupby(["source_id", "population"], sort=False).size()
     fig, axes = _figure(
         WIDTH,
@@ -302,7 +302,7 @@ def waterfall(bridge: pd.DataFrame) -> Chart:
         sharex=True,
         gridspec_kw={"height_ratios": [n_steps[k] + 2 for k in keys]},
     )
-    for ax, (sid, pop) in zip(axes.flat, keys):
+    for ax, (sid, pop) in zip(axes.flat, keys, strict=False):
         steps = (
             bridge[(bridge["source_id"] == sid) & (bridge["population"] == pop)]
             .sort_values("step_order")
@@ -363,7 +363,7 @@ def comparable(rows: pd.DataFrame) -> Chart:
     rows = rows.sort_values("restated").reset_index(drop=True)
     labels = [
         _wrap(f"{p} — {publisher_name(pub)} {rp}", 50)
-        for p, pub, rp in zip(rows["population"], rows["publisher"], rows["reference_period"])
+        for p, pub, rp in zip(rows["population"], rows["publisher"], rows["reference_period"], strict=True)
     ]
     fig, ax = _figure(*_tall(len(rows), 1.8))
     own = rows["citation"] == PRIMARY
@@ -588,7 +588,8 @@ def metros(rows: pd.DataFrame) -> Chart:
     year += " and not stated" if rows["survey_year"].isna().any() else ""
     quoted = int(rows["citation"].eq(SECONDARY_QUOTE).sum())
     caption = (
-        f"The {len(rows)} highest metropolitan and nonmetropolitan area means in the data (periods {year}), each labelled "
+        f"The {len(rows)} highest metropolitan and nonmetropolitan area means in the data (periods {year}), each "
+        "labelled "
         "with its period and whose figure it is: a state agency's table, a BLS release or a page quoting one"
         + (f" ({quoted} known only as quotes, hatched)" if quoted else "")
         + "; the data hold only the areas these publications cover. Nominal dollars of each figure's own year."
@@ -640,7 +641,7 @@ def sectors(rows: pd.DataFrame, notes: list[str]) -> Chart:
     ax.axvline(rows["national_median"].iloc[0], color=NEUTRAL, lw=1.2, ls="--")
     labels = [
         f"{_wrap(t, 40)} ({f'{s:.1f}%' if s >= 0.05 else 'under 0.1%'} of jobs)" if pd.notna(s) else _wrap(t, 40)
-        for t, s in zip(rows["industry_title"], rows["occupation_share_pct"])
+        for t, s in zip(rows["industry_title"], rows["occupation_share_pct"], strict=True)
     ]
     ax.set_yticks(list(range(len(rows))), labels)
     dollars(ax)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.methods import anchor, harmonize
 from analysis.claims.audit import VERDICTS
+from analysis.core.vocab import ANNUAL, PERCENTILE_ORDER, PRIMARY, SECONDARY_QUOTE, publisher_name
+from analysis.methods import anchor, harmonize
 from analysis.report.references import references
 from analysis.sources.select import bls_national, cross_industry, of_publishers, of_year
-from analysis.core.vocab import ANNUAL, PERCENTILE_ORDER, PRIMARY, SECONDARY_QUOTE, publisher_name
 
 HEADLINE_STATS = ("mean", "median")
 # pay-factor column -> how the report names it
@@ -166,7 +166,13 @@ def metros(table: pd.DataFrame, params, top: int = 30) -> pd.DataFrame:
     t["label"] = [
         f"{n} ({period_words(p, y)}; {short_evidence(pub, c, q)})"
         for n, p, y, pub, c, q in zip(
-            t["geography_name"], t["reference_period"], t["survey_year"], t["publisher"], t["citation"], t["quoted_by"]
+            t["geography_name"],
+            t["reference_period"],
+            t["survey_year"],
+            t["publisher"],
+            t["citation"],
+            t["quoted_by"],
+            strict=True,
         )
     ]
     return t.sort_values(["value", "label"], ascending=[False, True]).head(top).reset_index(drop=True)
@@ -192,7 +198,8 @@ def trend_table(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def soc_eras(table: pd.DataFrame) -> pd.DataFrame:
-    """Consecutive survey years of BLS's national series that share an occupation code: the breaks a trend line crosses."""
+    """Consecutive survey years of BLS's national series that share an occupation code: the breaks a trend line
+    crosses."""
     s = bls_national(table).drop_duplicates("survey_year").sort_values("survey_year")
     era = (s["soc_code"] != s["soc_code"].shift()).cumsum()
     return (

@@ -1,8 +1,8 @@
 """What a notebook needs around its charts: validated parameters, the data, and deterministic saving.
 
 `Session` is the one object a notebook makes: it validates the notebook's parameters against the
-shipped data (session.check, as the runner does), loads the tables (the figures table from its cache), and saves each chart as
-PNG + SVG and each table as CSV, each with a JSON sidecar (title, caption, source note, order)
+shipped data (session.check, as the runner does), loads the tables (the figures table from its cache), and saves
+each chart as PNG + SVG and each table as CSV, each with a JSON sidecar (title, caption, source note, order)
 that the report reads. Output bytes depend only on the inputs, never on the clock.
 """
 
@@ -15,9 +15,9 @@ import pandas as pd
 from analysis.core.config import project_paths
 from analysis.core.csvsafe import neutralise_frame
 from analysis.core.jsonio import write_json
+from analysis.core.vocab import publisher_name
 from analysis.session.check import NotebookParams, check, load_data
 from analysis.sources.reference import load_rpp
-from analysis.core.vocab import publisher_name
 
 FLOAT_FORMAT = "%.4f"
 SIDECAR = "{:02d}_{}.json"

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.core.errors import ParameterError
-from analysis.sources.select import bls_national
 from analysis.core.vocab import COMPARED_PUBLISHERS, WAGE_STATISTICS
+from analysis.sources.select import bls_national
 
 MAX_TOLERANCE_PCT = 100.0  # a claim twice the data value is not a match at any tolerance worth reporting
 
@@ -120,11 +120,13 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
 
     if survey_years is not None and params.survey_year not in set(survey_years):
         raise ParameterError(
-            f"parameter 'survey_year': {params.survey_year} is not in the data; valid survey years: {years(survey_years)}"
+            f"parameter 'survey_year': {params.survey_year} is not in the data; valid survey years: "
+            f"{years(survey_years)}"
         )
     if dollar_years is not None and params.dollar_year not in set(dollar_years):
         raise ParameterError(
-            f"parameter 'dollar_year': {params.dollar_year} has no CPI-U annual average in the data; valid dollar years: {years(dollar_years)}"
+            f"parameter 'dollar_year': {params.dollar_year} has no CPI-U annual average in the data; valid dollar "
+            f"years: {years(dollar_years)}"
         )
     if params.hours_per_year <= 0 or params.hours_per_year > 8784:
         raise ParameterError(
@@ -137,7 +139,8 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
     bad = sorted(set(params.publishers) - set(COMPARED_PUBLISHERS))
     if bad:
         raise ParameterError(
-            f"parameter 'publishers': unknown publisher(s) {', '.join(bad)}; expected some of {', '.join(COMPARED_PUBLISHERS)}"
+            f"parameter 'publishers': unknown publisher(s) {', '.join(bad)}; expected some of "
+            f"{', '.join(COMPARED_PUBLISHERS)}"
         )
     if params.tolerance_pct < 0:
         raise ParameterError(
@@ -150,12 +153,15 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
         )
     if not 0 <= params.certified_share_low <= params.certified_share <= params.certified_share_high <= 1:
         raise ParameterError(
-            f"parameters 'certified_share_low', 'certified_share', 'certified_share_high': got {params.certified_share_low:g}, "
-            f"{params.certified_share:g}, {params.certified_share_high:g}; expected shares with 0 <= low <= share <= high <= 1"
+            "parameters 'certified_share_low', 'certified_share', 'certified_share_high': got "
+            f"{params.certified_share_low:g}, "
+            f"{params.certified_share:g}, {params.certified_share_high:g}; expected shares with 0 <= low <= share <= "
+            "high <= 1"
         )
     if params.statistic not in WAGE_STATISTICS:
         raise ParameterError(
-            f"parameter 'statistic': unknown statistic {params.statistic!r}; expected one of {', '.join(WAGE_STATISTICS)}"
+            f"parameter 'statistic': unknown statistic {params.statistic!r}; expected one of "
+            f"{', '.join(WAGE_STATISTICS)}"
         )
 
 

@@ -23,9 +23,9 @@ import yaml
 from analysis.core import fileio
 from analysis.core.config import ProjectPaths, project_paths
 from analysis.core.errors import ChecksumMismatchError, InputError, Issue, ParameterError, RegistryError
+from analysis.core.vocab import CROSS_INDUSTRY_CODES, OEWS_FILE_KINDS, PRIMARY, oews_kind
 from analysis.sources import bls_oews
 from analysis.sources.registry import inside_data, load_registry, parse_registry, sha256_of, verify_files
-from analysis.core.vocab import CROSS_INDUSTRY_CODES, OEWS_FILE_KINDS, PRIMARY, oews_kind
 
 SUPPORTED_PUBLISHERS = ("bls",)
 LOCK_NAME = ".add-source.lock"  # in data/ (hidden files are not data: neither registered nor hashed)

@@ -26,7 +26,7 @@ def layouts(column_maps: Path) -> dict[str, dict[str, str]]:
     """layout -> {canonical: the agency's column name}."""
     cols = read_map(column_maps, "agency_columns.csv")
     names = [c for c in cols.columns if c not in ("canonical", "meaning")]
-    return {n: {can: src for can, src in zip(cols["canonical"], cols[n]) if src} for n in names}
+    return {n: {can: src for can, src in zip(cols["canonical"], cols[n], strict=True) if src} for n in names}
 
 
 def _fold(name: str) -> str:

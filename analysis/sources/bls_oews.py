@@ -33,14 +33,14 @@ import pandas as pd
 from analysis.core import fileio
 from analysis.core.config import project_paths
 from analysis.core.errors import InputError, Issue
-from analysis.sources.figures import conform
 from analysis.core.parsing import parse_amount
+from analysis.core.vocab import OEWS_FILE_KINDS, oews_file_kind
 from analysis.sources import cache
 from analysis.sources.column_maps import read_map
 from analysis.sources.csvio import FIRST_DATA_ROW, duplicate_columns, read_text_table
 from analysis.sources.entry_fields import entry_columns, survey_year_of
+from analysis.sources.figures import conform
 from analysis.sources.registry import SourceEntry, sha256_of
-from analysis.core.vocab import OEWS_FILE_KINDS, oews_file_kind
 
 LOADER_VERSION = "2"  # bump when parsing changes: invalidates every cache entry
 AREA_LEVELS = {"1": "national", "2": "state", "3": "state", "4": "metro", "6": "nonmetro"}
@@ -67,7 +67,11 @@ def _layout_specs(column_maps: Path) -> dict[str, dict[str, tuple[str, bool]]]:
     cols = read_map(column_maps, "oews_columns.csv")
     names = [c for c in cols.columns if c not in ("canonical", "meaning")]
     return {
-        n: {can: (src.rstrip("?"), not src.endswith("?")) for src, can in zip(cols[n], cols["canonical"]) if src}
+        n: {
+            can: (src.rstrip("?"), not src.endswith("?"))
+            for src, can in zip(cols[n], cols["canonical"], strict=True)
+            if src
+        }
         for n in names
     }
 
@@ -80,7 +84,7 @@ def layouts(column_maps: Path) -> dict[str, dict[str, str]]:
 def layout_kind(layout: str, column_maps: Path) -> str:
     """national, state, metro, industry, or 'any' (the rows say: AREA_TYPE and NAICS)."""
     kinds = read_map(column_maps, "oews_layouts.csv")
-    return dict(zip(kinds["layout"], kinds["kind"])).get(layout, "any")
+    return dict(zip(kinds["layout"], kinds["kind"], strict=True)).get(layout, "any")
 
 
 def _fold(name: object) -> str:
@@ -130,7 +134,7 @@ def _name_patterns(column_maps: Path) -> tuple[tuple[str, re.Pattern, bool], ...
 
     The pattern may sit inside a longer name (national_M2023_dl_extract.csv, synthetic_national_M2024_dl.xlsx)."""
     out = []
-    for kind, pattern in zip(*(read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern"))):
+    for kind, pattern in zip(*(read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern")), strict=True):
         rx = re.escape(pattern).replace(r"\{year\}", r"(?P<year>\d{4})").replace(r"\{yy\}", r"(?P<yy>\d{2})")
         out.append((kind, re.compile(r"(?<![a-z0-9])" + rx + r"(?![a-z0-9])", re.IGNORECASE), "{year}" not in pattern))
     return tuple(out)
@@ -169,7 +173,9 @@ def zip_members(path: Path, shown: str, column_maps: Path, kind: str | None = No
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
     except (zipfile.BadZipFile, OSError) as e:
-        raise InputError(Issue(shown, f"not a readable zip archive ({e}); expected the .zip as BLS publishes it"))
+        raise InputError(
+            Issue(shown, f"not a readable zip archive ({e}); expected the .zip as BLS publishes it")
+        ) from None
     data = [n for n in names if Path(n).suffix.lower() in DATA_SUFFIXES and not Path(n).name.startswith((".", "~$"))]
     kind = kind if kind in OEWS_FILE_KINDS else identify(path.name, column_maps)[0]
     for k, rx, is_zip in _name_patterns(column_maps):
@@ -181,7 +187,7 @@ def zip_members(path: Path, shown: str, column_maps: Path, kind: str | None = No
     wanted = sorted(
         {
             p
-            for k, p in zip(*(read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern")))
+            for k, p in zip(*(read_map(column_maps, "oews_files.csv")[c] for c in ("kind", "pattern")), strict=True)
             if "{year}" in p and (not kind or k == kind)
         }
     )
@@ -220,7 +226,7 @@ def _excel_sheets(source, shown: str) -> list[str]:
                 f"cannot read as an Excel workbook ({type(e).__name__}: {e}); expected an .xlsx "
                 "or .xls file as BLS publishes it (is the file truncated or corrupt?)",
             )
-        )
+        ) from None
 
 
 def _read_excel(source, shown: str, column_maps: Path) -> tuple[str, pd.DataFrame]:
@@ -238,7 +244,7 @@ def _read_excel(source, shown: str, column_maps: Path) -> tuple[str, pd.DataFram
                     f"cannot read sheet '{sheet}' ({type(e).__name__}: {e}); expected an .xlsx "
                     "or .xls file as BLS publishes it (is the file truncated or corrupt?)",
                 )
-            )
+            ) from None
         header = [str(c) for c in df.columns]
         if dups := duplicate_columns(header, shown):
             raise InputError(dups, title=f"{shown}: duplicate columns")
@@ -396,7 +402,7 @@ def tidy_rows(
     A `_file` column, when present, names the file (zip member) each row came from.
     """
     _, stats, markers_df, occs = _maps(column_maps)
-    markers = dict(zip(markers_df["marker"], markers_df["flag"]))
+    markers = dict(zip(markers_df["marker"], markers_df["flag"], strict=True))
     table = table[table["occ_code"].isin(set(occs["soc_code"]))]
     out, issues = [], []
     for row, r in table.iterrows():
@@ -421,7 +427,7 @@ def tidy_rows(
             "file": file,
             "row": row,
         }
-        for can, stat, unit in zip(stats["canonical"], stats["statistic"], stats["unit"]):
+        for can, stat, unit in zip(stats["canonical"], stats["statistic"], stats["unit"], strict=True):
             if can not in r or r[can].strip() == "":
                 continue  # not published in this layout or for this occupation (e.g. hourly when ANNUAL=TRUE)
             try:

@@ -62,14 +62,14 @@ def read_text_table(
                 "file is empty; expected a header row"
                 + (f" with columns {', '.join(expected_columns)}" if expected_columns else ""),
             )
-        )
+        ) from None
     except UnicodeDecodeError as e:
         raise InputError(
             Issue(
                 shown,
                 f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); expected a UTF-8 encoded CSV",
             )
-        )
+        ) from None
     except (pd.errors.ParserError, csv.Error) as e:
         raise InputError(
             Issue(
@@ -77,9 +77,9 @@ def read_text_table(
                 f"malformed CSV ({str(e).strip()}); expected comma-separated rows "
                 "with the same number of fields as the header",
             )
-        )
+        ) from None
     except FileNotFoundError:
-        raise InputError(Issue(shown, "file not found"))
+        raise InputError(Issue(shown, "file not found")) from None
     dups = duplicate_columns(df.columns, shown)
     if dups:
         raise InputError(dups, title=f"{shown}: duplicate columns")

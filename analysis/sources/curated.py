@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.errors import InputError, Issue
-from analysis.sources.figures import conform
 from analysis.core.parsing import parse_amount
 from analysis.sources.csvio import read_text_table
 from analysis.sources.entry_fields import entry_columns, survey_year_of
+from analysis.sources.figures import conform
 from analysis.sources.registry import SourceEntry
 
 COLUMNS = [
@@ -53,7 +53,8 @@ def extract(entry: SourceEntry, path: Path, shown: str) -> pd.DataFrame:
             issues.append(
                 Issue(
                     shown,
-                    f"source_id {r['source_id']!r} does not match the registry entry that owns this file ('{entry.id}')",
+                    f"source_id {r['source_id']!r} does not match the registry entry that owns this file "
+                    f"('{entry.id}')",
                     row=row,
                     column="source_id",
                 )

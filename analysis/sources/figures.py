@@ -6,6 +6,7 @@ validation here is the single gate between raw inputs and the analysis.
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 
 import pandas as pd
@@ -221,7 +222,8 @@ def _value_issues(df: pd.DataFrame) -> list[Issue]:
             issues.append(
                 Issue(
                     file,
-                    f"unit {unit} does not fit statistic {r['statistic']}; expected {' or '.join(STATISTIC_UNITS[r['statistic']])}",
+                    f"unit {unit} does not fit statistic {r['statistic']}; expected "
+                    f"{' or '.join(STATISTIC_UNITS[r['statistic']])}",
                     row=row,
                     column="unit",
                 )
@@ -243,7 +245,8 @@ def _value_issues(df: pd.DataFrame) -> list[Issue]:
                 issues.append(
                     Issue(
                         file,
-                        f"value {fmt(v)} looks like an hourly wage in an annual (USD/year) column; expected an annual amount between {lo:,.0f} and {hi:,.0f}",
+                        f"value {fmt(v)} looks like an hourly wage in an annual (USD/year) column; expected an annual "
+                        f"amount between {lo:,.0f} and {hi:,.0f}",
                         row=row,
                         column="value",
                     )
@@ -252,7 +255,8 @@ def _value_issues(df: pd.DataFrame) -> list[Issue]:
                 issues.append(
                     Issue(
                         file,
-                        f"value {fmt(v)} looks like an annual wage in an hourly (USD/hour) column; expected an hourly amount between {lo:g} and {hi:g}",
+                        f"value {fmt(v)} looks like an annual wage in an hourly (USD/hour) column; expected an hourly "
+                        f"amount between {lo:g} and {hi:g}",
                         row=row,
                         column="value",
                     )
@@ -279,7 +283,8 @@ def _duplicate_issues(df: pd.DataFrame) -> list[Issue]:
         issues.append(
             Issue(
                 file,
-                f"duplicate figure: same source, period, geography, population, statistic and unit as {ffile} row {frow}; expected one row per published number",
+                f"duplicate figure: same source, period, geography, population, statistic and unit as {ffile} row "
+                f"{frow}; expected one row per published number",
                 row=row,
                 column="statistic",
             )
@@ -294,13 +299,14 @@ def _order_issues(df: pd.DataFrame) -> list[Issue]:
         by_stat = {r["statistic"]: (idx, r["value"]) for idx, r in g.iterrows()}
         for seq in (PERCENTILE_ORDER, ("range_low", "range_high")):
             present = [(s, *by_stat[s]) for s in seq if s in by_stat]
-            for (s1, _, v1), (s2, i2, v2) in zip(present, present[1:]):
+            for (s1, _, v1), (s2, i2, v2) in itertools.pairwise(present):
                 if v2 < v1:
                     file, row = _where(df, i2)
                     issues.append(
                         Issue(
                             file,
-                            f"percentiles out of order: {s2} = {fmt(v2)} is below {s1} = {fmt(v1)}; expected {' <= '.join(seq)}",
+                            f"percentiles out of order: {s2} = {fmt(v2)} is below {s1} = {fmt(v1)}; expected "
+                            f"{' <= '.join(seq)}",
                             row=row,
                             column="value",
                         )
@@ -313,7 +319,7 @@ def _bls_annual_hourly_issues(df: pd.DataFrame) -> list[Issue]:
     bls = df[(df["publisher"] == "bls") & df["statistic"].isin(WAGE_STATISTICS) & df["value"].notna() & ~df["derived"]]
     issues = []
     for _, g in bls.groupby(GROUP + ["statistic"], sort=False, dropna=False):
-        units = dict(zip(g["unit"], g.index))
+        units = dict(zip(g["unit"], g.index, strict=True))
         if ANNUAL in units and HOURLY in units:
             a, h = df.loc[units[ANNUAL], "value"], df.loc[units[HOURLY], "value"]
             if abs(a - h * BLS_HOURS_PER_YEAR) > BLS_ANNUAL_TOLERANCE:
@@ -321,7 +327,8 @@ def _bls_annual_hourly_issues(df: pd.DataFrame) -> list[Issue]:
                 issues.append(
                     Issue(
                         file,
-                        f"annual {fmt(a)} disagrees with hourly {fmt(h)} x {BLS_HOURS_PER_YEAR} = {h * BLS_HOURS_PER_YEAR:,.0f}; "
+                        f"annual {fmt(a)} disagrees with hourly {fmt(h)} x {BLS_HOURS_PER_YEAR} = "
+                        f"{h * BLS_HOURS_PER_YEAR:,.0f}; "
                         f"expected them within {BLS_ANNUAL_TOLERANCE:g} (BLS rounding)",
                         row=row,
                         column="value",
@@ -331,7 +338,8 @@ def _bls_annual_hourly_issues(df: pd.DataFrame) -> list[Issue]:
 
 
 def validate_figures(df: pd.DataFrame) -> pd.DataFrame:
-    """Return `df` if it passes the schema and every domain check, else raise DataValidationError listing each failure."""
+    """Return `df` if it passes the schema and every domain check, else raise DataValidationError listing each
+    failure."""
     missing = [c for c in FIGURE_COLUMNS if c not in df.columns]
     if missing:
         raise DataValidationError(
@@ -371,8 +379,8 @@ def conflicts(df: pd.DataFrame) -> pd.DataFrame:
         if g["value"].nunique() > 1 and g["source_id"].nunique() > 1:
             rows.append(
                 {
-                    **dict(zip(cols, key)),
-                    "values": "; ".join(f"{s}={v:,.2f}" for s, v in zip(g["source_id"], g["value"])),
+                    **dict(zip(cols, key, strict=True)),
+                    "values": "; ".join(f"{s}={v:,.2f}" for s, v in zip(g["source_id"], g["value"], strict=True)),
                 }
             )
     return pd.DataFrame(rows, columns=cols + ["values"])

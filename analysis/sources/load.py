@@ -13,8 +13,8 @@ import pandas as pd
 from analysis.core.config import ProjectPaths, project_paths
 from analysis.core.digest import code_digest, data_digest, versions
 from analysis.core.errors import InputError
-from analysis.sources.figures import FIGURE_COLUMNS, validate_figures
 from analysis.sources import agency, bls_oews, cache, curated
+from analysis.sources.figures import FIGURE_COLUMNS, validate_figures
 from analysis.sources.registry import Registry, load_registry
 
 FIGURE_LOADERS = ("bls_oews", "curated", "agency_table")

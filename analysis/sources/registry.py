@@ -6,7 +6,6 @@ the recorded checksum, and every file under data/raw/ is registered.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -219,7 +218,9 @@ def parse_registry(paths: ProjectPaths) -> Registry:
         data = fileio.read_bytes(paths.registry, yamlio.MAX_BYTES)
     except fileio.FileProblem as e:
         hint = "expected a YAML file with a 'sources:' list"
-        raise RegistryError(Issue(shown, f"registry {e}; {hint}" if str(e) == "file not found" else f"{e}; {hint}"))
+        raise RegistryError(
+            Issue(shown, f"registry {e}; {hint}" if str(e) == "file not found" else f"{e}; {hint}")
+        ) from None
     try:
         text = fileio.decode(data)
         doc = yamlio.load(text)
@@ -230,7 +231,7 @@ def parse_registry(paths: ProjectPaths) -> Registry:
                 f"{getattr(e, 'problem', e)}; expected a 'sources:' list of entries",
                 row=getattr(e, "line", None),
             )
-        )
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list):
         raise RegistryError(Issue(shown, "expected a top-level 'sources:' list of entries"))
     registry, issues, seen = Registry(paths), [], {}
@@ -281,7 +282,8 @@ def verify_files(registry: Registry) -> None:
                 issues.append(
                     Issue(
                         shown,
-                        f"registered by two entries ('{owners[f.path]}' and '{e.id}'); a file belongs to one publication",
+                        f"registered by two entries ('{owners[f.path]}' and '{e.id}'); a file belongs to one "
+                        "publication",
                     )
                 )
             owners[f.path] = e.id

@@ -38,7 +38,8 @@ def bls_oews(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def bls_national(table: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
-    """BLS's own national cross-industry OEWS figures (of survey `year` when given): the series every year anchors on."""
+    """BLS's own national cross-industry OEWS figures (of survey `year` when given): the series every year anchors
+    on."""
     t = cross_industry(bls_oews(table))
     t = t[t["geography_level"] == "national"]
     return t if year is None else t[t["survey_year"] == year]

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from analysis.cli import main
-from analysis.methods.crosswalk import national_series
 from analysis.core.errors import InputError
+from analysis.methods.crosswalk import national_series
 from analysis.session.check import validate
 from analysis.sources.add import add_source
 from analysis.sources.load import load_figures

@@ -19,7 +19,6 @@ import yaml
 from analysis.core import workdirs
 from analysis.pipeline.run_cache import RunCache
 from tests.bad_inputs.harness import KEEP
-from tests.integration.test_reliability import earlier_run, tree_digest
 
 OESM = Path(__file__).resolve().parents[1] / "fixtures" / "oews"
 
@@ -123,7 +122,7 @@ def test_two_add_source_at_once_register_the_file_once(bare, tmp_path):
     outs = [p.communicate(timeout=300) for p in procs]
     codes = sorted(p.returncode for p in procs)
     assert codes == [0, 2], outs
-    loser = next(err for p, (_, err) in zip(procs, outs) if p.returncode == 2)
+    loser = next(err for p, (_, err) in zip(procs, outs, strict=True) if p.returncode == 2)
     assert "already registered as 'bls_oews_national_2023'" in loser and "Traceback" not in loser
     doc = yaml.safe_load((bare / "data" / "sources.yaml").read_text())
     assert [e["id"] for e in doc["sources"]].count("bls_oews_national_2023") == 1
@@ -340,7 +339,8 @@ def test_analysis_root_that_is_a_file(tmp_path):
     assert result.returncode == 2
     assert (
         result.stderr
-        == f"error: ANALYSIS_ROOT={f}: not a folder; expected the project folder that holds data/ (or leave ANALYSIS_ROOT unset)\n"
+        == f"error: ANALYSIS_ROOT={f}: not a folder; expected the project folder that holds data/ (or leave "
+        "ANALYSIS_ROOT unset)\n"
     )
 
 

@@ -9,7 +9,6 @@ import sys
 import nbformat
 import pytest
 
-
 pytestmark = pytest.mark.slow
 
 

@@ -103,7 +103,7 @@ def test_concurrent_offline_runs_do_not_clobber_each_other(tmp_path, project_cop
     }
     procs = [start_run(paths, "--jobs", "1", env=env) for _ in range(2)]
     outs = [p.communicate(timeout=600) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
 
     runs = sorted(p for p in paths.reports.iterdir() if p.name[:1].isdigit())

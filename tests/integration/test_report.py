@@ -15,8 +15,8 @@ import nbformat
 import pytest
 from markupsafe import escape
 
-from analysis.report import build
 from analysis.pipeline import runner
+from analysis.report import build
 from analysis.session.check import validate
 from analysis.sources.registry import load_registry
 from tests.browser import Chromium, find_chromium

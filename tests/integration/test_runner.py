@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.pipeline import runner
 from analysis.core.config import project_paths
+from analysis.pipeline import runner
 from analysis.session.check import validate
 
 REPO = project_paths().root

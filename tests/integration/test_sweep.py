@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from analysis.pipeline import sweep
 from analysis.cli import main
 from analysis.core.errors import ParameterError
+from analysis.pipeline import sweep
 
 
 def _grid(tmp_path, text: str):

@@ -11,7 +11,10 @@ GUARD = Path(__file__).resolve().parents[1] / "netguard"
 def test_guard_blocks_and_records_outside_connections(tmp_path):
     log = tmp_path / "net.log"
     env = {**os.environ, "PYTHONPATH": str(GUARD), "NETGUARD_LOG": str(log)}
-    code = "import socket\ntry:\n    socket.create_connection(('93.184.216.34', 80), timeout=1)\nexcept OSError as e:\n    print('blocked', e)\n"
+    code = (
+        "import socket\ntry:\n    socket.create_connection(('93.184.216.34', 80), timeout=1)\n"
+        "except OSError as e:\n    print('blocked', e)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert "blocked" in out and "93.184.216.34" in log.read_text()
 

@@ -11,9 +11,9 @@ import nbformat
 import pytest
 
 from analysis.core.config import project_paths
-from analysis.session.params import DEFAULTS, FIELDS
 from analysis.pipeline.run_cache import declared_parameters
 from analysis.pipeline.runner import notebooks
+from analysis.session.params import DEFAULTS, FIELDS
 
 NOTEBOOKS = notebooks(project_paths())
 EXPECTED = [

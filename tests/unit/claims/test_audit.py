@@ -143,7 +143,8 @@ def test_seed_aapc_2023_only_quoted_by_the_seed_article(seed):
     row = seed.loc["aapc_certified"]
     assert row.verdict == "unverifiable"
     assert row.note.endswith(
-        "no AAPC release of its own in the data; only quoted by aapc_2023_wpr_quote (56,290); seed_aapc_figures (64,712)"
+        "no AAPC release of its own in the data; only quoted by aapc_2023_wpr_quote (56,290); seed_aapc_figures "
+        "(64,712)"
     )
     assert seed.loc["salary_com_median", "verdict"] == "unverifiable"
     assert seed.loc["payscale_cpc", "verdict"] == "unverifiable"

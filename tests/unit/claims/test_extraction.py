@@ -6,12 +6,12 @@ import io
 import pytest
 
 from analysis.claims import audit as a
-from analysis.cli import main
-from analysis.core.config import project_paths
-from analysis.claims.extract import extract_claims, to_csv
 from analysis.claims.amounts import find_amounts
 from analysis.claims.article import blocks
 from analysis.claims.evaluate import labelled_articles, read_labels, score
+from analysis.claims.extract import extract_claims, to_csv
+from analysis.cli import main
+from analysis.core.config import project_paths
 from tests.conftest import FIXTURES
 
 ROOT = project_paths().root

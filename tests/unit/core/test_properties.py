@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.methods import harmonize as h
 from analysis.core.errors import DataValidationError
-from analysis.sources.figures import conform, validate_figures
 from analysis.core.parsing import parse_amount
+from analysis.methods import harmonize as h
+from analysis.sources.figures import conform, validate_figures
 
 amounts = st.decimals(min_value=0, max_value=10_000_000, places=2, allow_nan=False, allow_infinity=False)
 

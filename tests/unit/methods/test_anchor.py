@@ -7,10 +7,10 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from analysis.methods import anchor
 from analysis.core.errors import ParameterError
-from analysis.sources.figures import conform
+from analysis.methods import anchor
 from analysis.session.params import AnalysisParams
+from analysis.sources.figures import conform
 
 P = AnalysisParams(survey_year=2022)
 NATIONAL = {

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
+from analysis.core.vocab import PERCENTILE_P
 from analysis.methods import distribution as d
 from analysis.session.params import AnalysisParams
 from analysis.sources.load import load_figures
-from analysis.core.vocab import PERCENTILE_P
 
 P = AnalysisParams(survey_year=2023)
 
@@ -116,7 +116,8 @@ def test_bounds_are_never_placed(table, fits):
 
 def test_fit_diagnostics_flag_may_2021_with_hand_numbers(table, fits):
     diag = d.fit_diagnostics(fits, table).set_index("survey_year")
-    # May 2021 published: median 46,660, mean 48,310, mean PRSE 0.4%, percentiles 29,430 / 36,930 / 46,660 / 59,120 / 74,200.
+    # May 2021 published: median 46,660, mean 48,310, mean PRSE 0.4%,
+    # percentiles 29,430 / 36,930 / 46,660 / 59,120 / 74,200.
     # Computed once outside the package: mu = 10.751807, sigma = 0.358195, implied mean 49,809.40, +3.1037% vs 48,310
     err = 3.1037
     r = diag.loc[2021]

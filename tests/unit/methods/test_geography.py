@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
+from analysis.core.errors import ParameterError
 from analysis.methods import anchor, distribution, geography
 from analysis.report import plots, views
-from analysis.core.errors import ParameterError
 from analysis.session.check import check, load_data
 
 

@@ -1,11 +1,11 @@
 import pytest
 
-from analysis.methods import harmonize as h
-from analysis.sources.select import of_year
 from analysis.core.errors import ParameterError
+from analysis.methods import harmonize as h
 from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi
 from analysis.sources.registry import load_registry
+from analysis.sources.select import of_year
 
 
 @pytest.fixture(scope="module")

@@ -55,7 +55,8 @@ def test_comparable_restates_each_population_by_hand(data):
         r.BLS_POPULATION,
     }
     cert = c.loc["certified (AAPC respondents)"]
-    # AAPC 2022 certified mean -> median with BLS's May 2022 median/mean, to May 2023 with BLS median growth, to 2024 dollars
+    # AAPC 2022 certified mean -> median with BLS's May 2022 median/mean, to May 2023 with BLS median growth,
+    # to 2024 dollars
     by_hand = AAPC_CERT * (BLS22_MEDIAN / BLS22_MEAN) * (BLS23_MEDIAN / BLS22_MEDIAN) * (CPI24 / CPI23)
     assert cert.restated == pytest.approx(by_hand)
     assert cert.statistic_factor == pytest.approx(BLS22_MEDIAN / BLS22_MEAN)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.report import plots
 from analysis.methods import sectors
+from analysis.report import plots
 from analysis.session.params import AnalysisParams
 from analysis.sources.load import load_figures
 

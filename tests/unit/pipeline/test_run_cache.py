@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.pipeline import run_cache, runner
 from analysis.core.config import project_paths
-from analysis.session.check import validate
+from analysis.pipeline import run_cache, runner
 from analysis.pipeline.run_cache import Inputs, RunCache, declared_parameters, notebook_digest, read_notebook
+from analysis.session.check import validate
 
 REPO = project_paths().root
 
@@ -161,8 +161,8 @@ def test_restore_rewrites_the_output_folder(tmp_path):
 
 
 def test_validated_parameters_are_remembered_but_errors_are_not(project, monkeypatch):
-    from analysis.session import check as params_mod
     from analysis.core.errors import ParameterError
+    from analysis.session import check as params_mod
 
     cache = RunCache(project)
     first = cache.validated({"survey_year": "2022"}, project)

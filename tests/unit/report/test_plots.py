@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from analysis.report import plots
 from analysis.methods.reconcile import bridge
+from analysis.report import plots
 from analysis.session.params import AnalysisParams
 from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi
@@ -32,7 +32,7 @@ def test_waterfall_labels_every_step_in_log_points_with_dollars(table):
     steps = bridge(table, AnalysisParams(survey_year=2023))
     chart = plots.waterfall(steps)
     texts = [t.get_text() for ax in chart.fig.axes for t in ax.texts]
-    for lp, usd in zip(steps["log_points"], steps["dollars"]):
+    for lp, usd in zip(steps["log_points"], steps["dollars"], strict=True):
         assert f"{lp:+.1f} ({'+' if usd >= 0 else '-'}\\${abs(usd):,.0f})" in texts
     assert chart.sources == sorted(steps["source_id"].unique())
     assert "log points" in chart.fig.axes[-1].get_xlabel()

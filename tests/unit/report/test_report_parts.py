@@ -10,12 +10,12 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.colors import to_rgb
 
-from analysis.report import plots, views
-from analysis.methods import reconcile
 from analysis.core import vocab
+from analysis.methods import reconcile
+from analysis.report import plots, views
 from analysis.report.columns import LABELS, column, format_cell
-from analysis.session.params import AnalysisParams
 from analysis.report.references import cite, csl_json, period_in_words, references
+from analysis.session.params import AnalysisParams
 from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi, load_rpp
 from analysis.sources.registry import load_registry

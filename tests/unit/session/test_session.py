@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.session import check
 from analysis.core.errors import ParameterError
+from analysis.session import check
 from analysis.session.params import AnalysisParams
 from analysis.sources import load
 from analysis.sources.registry import load_registry
@@ -21,7 +21,7 @@ def test_a_notebook_reads_only_what_it_declares():
         match=r"notebook 06_trends reads parameter 'survey_year' but does not declare "
         r"it: add `survey_year = \.\.\.` to its parameters cell",
     ):
-        view.survey_year
+        _ = view.survey_year
 
 
 def test_the_claims_file_is_checked_only_where_it_is_read(project):

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis.core.errors import InputError
-from analysis.sources.figures import validate_figures
 from analysis.sources import agency
+from analysis.sources.figures import validate_figures
 from analysis.sources.registry import SourceEntry
 from tests.oews_support import MAPS
 

@@ -98,7 +98,8 @@ def test_broken_bls_annual_hourly_pair_is_caught(shipped):
     t.loc[i, "value"] = 24.45
     with pytest.raises(
         DataValidationError,
-        match=r"data/raw/bls/national_M2023_dl_extract.csv, row 6, column 'value': annual 48,780 disagrees with hourly 24.45 x 2080",
+        match=r"data/raw/bls/national_M2023_dl_extract.csv, row 6, column 'value': annual 48,780 disagrees with "
+        r"hourly 24.45 x 2080",
     ):
         validate_figures(t)
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from analysis.core.errors import InputError
-from analysis.sources.figures import validate_figures
 from analysis.sources import bls_oews
 from analysis.sources.add import kind_of_rows
+from analysis.sources.figures import validate_figures
 from tests.oews_support import MAPS, OEWS, entry, rows, tidy, write_csv, write_xlsx, write_zip
 
 CURRENT = rows(OEWS / "national_M2023_dl.csv")  # real May 2023 rows, current layout

@@ -59,7 +59,8 @@ def test_unknown_publisher_in_registry(project):
     with pytest.raises(RegistryError) as info:
         load_registry(project)
     assert re.search(
-        r"data/sources.yaml, row 2, column 'publisher': entry 'bls_oews_national_2011': unknown publisher 'glassdoor'; expected one of bls, ",
+        r"data/sources.yaml, row 2, column 'publisher': entry 'bls_oews_national_2011': unknown publisher "
+        r"'glassdoor'; expected one of bls, ",
         str(info.value),
     )
 
