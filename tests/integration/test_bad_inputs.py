@@ -8,8 +8,10 @@ import shutil
 import pytest
 import yaml
 
+from analysis.core.config import ProjectPaths
 from analysis.pipeline import runner
-from tests.bad_inputs.harness import HERE, KEEP, add_entry, run_cli
+from tests.bad_inputs.harness import HERE, KEEP, run_cli
+from tests.conftest import register
 
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text())
 
@@ -38,7 +40,14 @@ def minimal(tmp_path, monkeypatch, project_copy):
 
 @pytest.mark.parametrize("case", CASES["data"], ids=lambda c: c["file"].removesuffix(".csv"))
 def test_bad_data_file(minimal, case):
-    add_entry(minimal, HERE / "data" / case["file"], "raw/aapc/bad_case.csv")
+    register(
+        ProjectPaths(minimal.parent),
+        HERE / "data" / case["file"],
+        "raw/aapc/bad_case.csv",
+        id="bad_case",
+        title="Bad input case",
+        url="https://example.org/case",
+    )
     assert_clear_failure(*run_cli("validate", "--quiet")[::2], case["expect"])
 
 
