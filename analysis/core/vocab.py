@@ -62,6 +62,7 @@ COLLECTION_METHODS = {
     "user reported": "self-reported pay from site users",
     "job postings": "job postings",
     "price index": "price index",
+    "household survey": "household survey (workers report their own usual earnings)",
     "unknown": "unknown",
 }
 
@@ -127,6 +128,7 @@ SOURCE_KINDS = {
     "salary_survey": "a salary survey of an association's members",
     "salary_site": "pay figures of a salary or job website",
     "article": "a web page or article's own figures",
+    "household_survey": "a household survey's self-reported earnings (CPS: usual weekly earnings of full-time workers)",
     "price_index": "consumer price index",
     "price_parity": "regional price parities",
 }

@@ -80,7 +80,7 @@ def shipped():
 def test_shipped_data_validates_and_covers_every_publisher(shipped):
     assert set(shipped["publisher"]) >= {"bls", "aapc", "salary.com", "payscale"}
     bls_years = set(shipped.loc[shipped["source_id"].str.match(r"bls_oews_national_\d{4}$"), "survey_year"])
-    assert bls_years == set(range(2011, 2025))
+    assert bls_years == set(range(2011, 2026))  # May 2011 to May 2025: every release shipped
 
 
 def test_published_bls_annual_is_hourly_times_2080(shipped):
@@ -98,7 +98,8 @@ def test_broken_bls_annual_hourly_pair_is_caught(shipped):
     t.loc[i, "value"] = 24.45
     with pytest.raises(
         DataValidationError,
-        match=r"data/raw/bls/national_M2023_dl_extract.csv, row 6, column 'value': annual 48,780 disagrees with "
+        # row 597 of national_M2023_dl.csv (every occupation of the official file) is 29-2072
+        match=r"data/raw/bls/national_M2023_dl.csv, row 597, column 'value': annual 48,780 disagrees with "
         r"hourly 24.45 x 2080",
     ):
         validate_figures(t)

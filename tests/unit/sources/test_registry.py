@@ -18,15 +18,15 @@ def test_shipped_registry_verifies(project):
 
 
 def test_checksum_mismatch_names_file_and_both_hashes(project):
-    target = project.raw / "bls" / "national_M2023_dl_extract.csv"
+    target = project.raw / "bls" / "national_M2023_dl.csv"
     expected = sha256_of(target)
-    target.write_text(target.read_text().replace("48,780", "48,790"))
+    target.write_text(target.read_text().replace(",48780,", ",48790,"))
     with pytest.raises(ChecksumMismatchError) as info:
         load_registry(project)
     msg = str(info.value)
-    assert "data/raw/bls/national_M2023_dl_extract.csv" in msg
+    assert "data/raw/bls/national_M2023_dl.csv" in msg
     assert expected in msg and sha256_of(target) in msg
-    assert info.value.mismatches == [("data/raw/bls/national_M2023_dl_extract.csv", expected, sha256_of(target))]
+    assert info.value.mismatches == [("data/raw/bls/national_M2023_dl.csv", expected, sha256_of(target))]
 
 
 def test_unregistered_file_is_an_error(project):
