@@ -9,10 +9,20 @@ A notebook declares in its `parameters` cell only the run parameters it reads, a
 `NotebookParams`: reading any other run parameter is an error naming the notebook and the parameter. The
 rerun cache keys a notebook on the parameters it declares, so this is what makes reusing it safe; adding a
 parameter to a notebook is one line in its parameters cell and the same name passed to its Session.
+
+Plain papermill (`papermill NB.ipynb out.ipynb -p NAME VALUE`) only warns about a name the parameters cell does not
+declare, and the notebook then runs on its defaults. `check_injected(notebook, history)` stops it instead: papermill
+runs the cell it injects (its source starts with "# Parameters") right after the parameters cell, so the kernel's
+input history holds both, and an injected name the parameters cell does not declare is an error naming it and the
+declared ones. The runner injects only declared names (and checked them before any kernel started), so it never
+trips this.
 """
 
 from __future__ import annotations
 
+import ast
+import difflib
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,3 +91,50 @@ class NotebookParams:
 
     def __repr__(self) -> str:
         return f"NotebookParams({', '.join(f'{k}={v!r}' for k, v in self.as_dict().items())})"
+
+
+INJECTED = "# Parameters"  # the first line of the cell papermill injects (papermill.translators: codify)
+PAPERMILL_NAMES = ("PAPERMILL_INPUT_PATH", "PAPERMILL_OUTPUT_PATH")  # what `papermill --inject-paths` adds
+
+
+def assigned_names(source: str) -> list[str]:
+    """Names assigned at the top level of a cell, in order (what papermill reads from a parameters cell)."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return []
+    names = []
+    for node in body:
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
+        names += [t.id for t in targets if isinstance(t, ast.Name) and t.id not in names]
+    return names
+
+
+def kernel_history() -> list[str]:
+    """The cells this IPython kernel has run, oldest first (IPython's `In`); [] outside IPython."""
+    ipython = sys.modules.get("IPython")  # not imported: not in a kernel
+    shell = ipython.get_ipython() if ipython is not None else None
+    return list(getattr(getattr(shell, "history_manager", None), "input_hist_raw", None) or [])
+
+
+def check_injected(notebook: str, history: list[str], declared=()) -> None:
+    """ParameterError when the newest papermill-injected cell in `history` assigns a name that the parameters cell
+    (the cell run just before it) does not declare. `declared` adds names the notebook is known to declare (what it
+    passes to its Session), so a cell run out of order in JupyterLab cannot make a declared name look undeclared."""
+    at = next((i for i in range(len(history) - 1, -1, -1) if history[i].strip().split("\n")[0] == INJECTED), None)
+    if at is None:
+        return
+    names = assigned_names(history[at - 1]) if at > 0 else []
+    names += [n for n in declared if n not in names]
+    undeclared = [n for n in assigned_names(history[at]) if n not in names and n not in PAPERMILL_NAMES]
+    if not undeclared:
+        return
+    hints = {n: difflib.get_close_matches(n, names, n=1, cutoff=0.8) for n in undeclared}
+    shown = ", ".join(f"'{n}'" + (f" (did you mean '{hints[n][0]}'?)" if hints[n] else "") for n in undeclared)
+    several = len(undeclared) > 1
+    raise ParameterError(
+        f"notebook {notebook}: parameter{'s' * several} {shown} given to papermill {'are' if several else 'is'} not "
+        f"declared in its parameters cell; declared: {', '.join(names) or 'none'}"
+    )

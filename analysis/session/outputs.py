@@ -16,7 +16,7 @@ from analysis.core.config import project_paths
 from analysis.core.csvsafe import neutralise_frame
 from analysis.core.jsonio import write_json
 from analysis.core.vocab import publisher_name
-from analysis.session.check import NotebookParams, check, load_data
+from analysis.session.check import NotebookParams, check, check_injected, kernel_history, load_data
 from analysis.sources.reference import load_rpp
 
 FLOAT_FORMAT = "%.4f"
@@ -33,6 +33,8 @@ class Session:
     """Parameters, data and an output folder for one notebook run."""
 
     def __init__(self, notebook: str, output_dir: str | None = None, **values):
+        # plain papermill only warns about a parameter the parameters cell does not declare: stop here instead
+        check_injected(notebook, kernel_history(), declared=[*values, "output_dir"])
         self.paths = project_paths()
         data = load_data(self.paths)
         self.registry, self.table, self.cpi = data.registry, data.table, data.cpi
