@@ -30,8 +30,13 @@ COMMANDS = [
         "analysis.cli.add_source",
         "add a published BLS OEWS file: detect, copy, register (sha256), validate",
     ),
+    ("init", "analysis.cli.init", "make a new project folder (data/ and notebooks/ as shipped) to add sources to"),
 ]
 EXIT_INPUT_ERROR = 2
+PROJECT_HELP = (
+    "the project folder (holding data/sources.yaml and notebooks/); default: $ANALYSIS_ROOT, else the current folder "
+    "or its nearest parent that is one"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,16 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the Python traceback on errors")
+    parser.add_argument("--project", metavar="DIR", help=PROJECT_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module, help_text in COMMANDS:
         mod = importlib.import_module(module)
         p = sub.add_parser(name, help=help_text, description=(mod.__doc__ or help_text).strip())
         mod.add_arguments(p)
+        # also after the command (`run --project DIR`); SUPPRESS keeps a --project given before it
+        p.add_argument("--project", metavar="DIR", default=argparse.SUPPRESS, help=PROJECT_HELP)
         p.set_defaults(_run=mod.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from analysis.core.config import project_option
     from analysis.core.errors import AnalysisError
     from analysis.core.startup import skip_slow_optional_imports
 
@@ -65,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     root = os.environ.get("ANALYSIS_ROOT")
-    if root and not os.path.isdir(root):
+    if root and not os.path.isdir(root) and args.project is None:  # --project wins over ANALYSIS_ROOT
         print(
             f"error: ANALYSIS_ROOT={root}: not a folder; expected the project folder that holds data/ "
             "(or leave ANALYSIS_ROOT unset)",
@@ -73,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_INPUT_ERROR
     try:
-        return args._run(args)
+        with project_option(args.project):  # the root project_paths() gives for this command
+            return args._run(args)
     except AnalysisError as e:
         if args.debug:
             raise

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from analysis.core import fileio, yamlio
-from analysis.core.config import ProjectPaths, project_paths
+from analysis.core.config import MAKE_ONE, ProjectPaths, project_paths
 from analysis.core.digest import sha256_of
 from analysis.core.errors import ChecksumMismatchError, Issue, RegistryError
 from analysis.core.vocab import CITATIONS, COLLECTION_METHODS, REGISTRY_PUBLISHERS, SECONDARY_QUOTE, SOURCE_KINDS
@@ -218,9 +218,14 @@ def parse_registry(paths: ProjectPaths) -> Registry:
         data = fileio.read_bytes(paths.registry, yamlio.MAX_BYTES)
     except fileio.FileProblem as e:
         hint = "expected a YAML file with a 'sources:' list"
-        raise RegistryError(
-            Issue(shown, f"registry {e}; {hint}" if str(e) == "file not found" else f"{e}; {hint}")
-        ) from None
+        if str(e).startswith("file not found"):  # the absolute path, and how to get a project folder
+            raise RegistryError(
+                Issue(
+                    str(paths.registry),
+                    f"registry {e}; {hint} in the project folder {paths.root}; {MAKE_ONE}",
+                )
+            ) from None
+        raise RegistryError(Issue(shown, f"{e}; {hint}")) from None
     try:
         text = fileio.decode(data)
         doc = yamlio.load(text)
