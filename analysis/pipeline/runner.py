@@ -129,7 +129,8 @@ def execute(
     out_nb = out_dir / "notebooks" / path.name
     (out_dir / "logs").mkdir(exist_ok=True)
     env = {"ANALYSIS_ROOT": str(root)} if root is not None else {}
-    warm, state = None, "fresh"
+    warm, fresh, state = None, None, "fresh"
+    log = out_dir / "logs" / f"{path.stem}.stderr.txt"
     try:
         if kernel is not None:
             warm = _warm_kernel(path, cwd, root, kernel, out_dir)
@@ -140,7 +141,9 @@ def execute(
                 kernels.discard(warm)
                 warm, state = _warm_kernel(path, cwd, root, kernel, out_dir), "started"
                 warm.prepare()
-        with _environ(**env), nullcontext() if warm else _stderr_to(out_dir / "logs" / f"{path.stem}.stderr.txt"):
+        else:
+            fresh = kernels.Kernel(_kernel_name(path), cwd, env, log)
+        with _environ(**env), nullcontext() if warm else _stderr_to(log):
             papermill.execute_notebook(
                 str(path),
                 str(out_nb),
@@ -148,7 +151,7 @@ def execute(
                 cwd=str(cwd),
                 progress_bar=False,
                 log_output=False,
-                **({"km": warm.km} if warm else {}),
+                km=(warm or fresh).km,
             )
     except PapermillExecutionError as e:
         return Result(
@@ -157,22 +160,41 @@ def execute(
             {"cell_index": e.cell_index, "exec_count": e.exec_count, "ename": e.ename, "evalue": e.evalue},
             kernel=state,
         )
-    except Exception as e:  # kernel died, notebook unreadable, ...
+    except Exception as e:  # kernel failed to start or died, notebook unreadable, ...
+        evalue = str(e)
+        started = warm or fresh
+        if started is not None and not _alive(started) and (cause := started.stderr_cause()) and cause not in evalue:
+            evalue += f" (the kernel's stderr: {cause})"
         if warm is not None:
             kernels.discard(warm)
         return Result(
             path.stem,
             time.perf_counter() - start,
-            {"cell_index": None, "exec_count": None, "ename": type(e).__name__, "evalue": str(e)},
+            {"cell_index": None, "exec_count": None, "ename": type(e).__name__, "evalue": evalue},
         )
+    finally:
+        if fresh is not None:
+            kernels.discard(fresh)
     return Result(path.stem, time.perf_counter() - start, kernel=state)
+
+
+def _alive(kernel) -> bool:
+    try:
+        return kernel.alive()
+    except Exception:
+        return False
+
+
+def _kernel_name(path: Path) -> str:
+    """The notebook's kernel (papermill's choice too: its kernelspec's name), python3 when it names none."""
+    return read_notebook(path).get("metadata", {}).get("kernelspec", {}).get("name") or "python3"
 
 
 def _warm_kernel(path: Path, cwd: Path, root: Path | None, kernel: str, out_dir: Path):
     from analysis.pipeline import kernels
 
-    name = read_notebook(path).get("metadata", {}).get("kernelspec", {}).get("name") or "python3"
-    return kernels.warm_kernel(name, cwd, root, kernel, out_dir / "logs" / f"kernel-{os.getpid()}.stderr.txt")
+    log = out_dir / "logs" / f"kernel-{os.getpid()}.stderr.txt"
+    return kernels.warm_kernel(_kernel_name(path), cwd, root, kernel, log)
 
 
 def _point_latest(paths: ProjectPaths, run_dir: Path) -> None:
@@ -185,12 +207,12 @@ def _point_latest(paths: ProjectPaths, run_dir: Path) -> None:
 def _describe(result: Result, run_dir: Path) -> str:
     e = result.error
     where = (
-        f"cell {e['cell_index']}" + (f" (In [{e['exec_count']}])" if e.get("exec_count") else "")
+        f"in cell {e['cell_index']}" + (f" (In [{e['exec_count']}])" if e.get("exec_count") else "")
         if e["cell_index"] is not None
         else "before any cell ran"
     )
     return (
-        f"notebook {result.notebook}.ipynb failed in {where}: {e['ename']}: {e['evalue']}\n"
+        f"notebook {result.notebook}.ipynb failed {where}: {e['ename']}: {e['evalue']}\n"
         f"  executed notebook kept at {run_dir / 'notebooks' / (result.notebook + '.ipynb')}"
     )
 
