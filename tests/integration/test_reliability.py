@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -93,29 +95,44 @@ def test_killed_run_leaves_latest_and_earlier_runs_untouched(tmp_path, sig, proj
 
 @pytest.mark.slow
 def test_concurrent_offline_runs_do_not_clobber_each_other(tmp_path, project_copy):
-    """Two runs started together: distinct run ids, both complete, same bytes; no socket leaves the machine."""
+    """Three forced runs started together, two notebook workers each (six kernels starting at once; on TCP two of
+    them could take the same port): distinct run ids, all complete, same bytes; no socket leaves the machine, the
+    kernels talk over ipc and leave no folder behind."""
     paths = project_copy(tmp_path)
     raw_before = tree_digest(paths.raw)
     log = tmp_path / "network.log"
+    kernel_tmp = Path(tempfile.mkdtemp(prefix="kt-", dir="/tmp"))  # short: the runs' kernel sockets go here
     env = {
         "PYTHONPATH": os.pathsep.join(filter(None, [str(NETGUARD), os.environ.get("PYTHONPATH")])),
         "NETGUARD_LOG": str(log),
+        "TMPDIR": str(kernel_tmp),
     }
-    procs = [start_run(paths, "--jobs", "1", env=env) for _ in range(2)]
-    outs = [p.communicate(timeout=600) for p in procs]
+    try:
+        procs = [start_run(paths, "--jobs", "2", "--force", env=env) for _ in range(3)]
+        try:
+            outs = [p.communicate(timeout=900) for p in procs]
+        finally:
+            for p in procs:
+                kill_group(p, signal.SIGKILL)
+        left = sorted(p.name for p in kernel_tmp.glob("pak*"))
+    finally:
+        shutil.rmtree(kernel_tmp, ignore_errors=True)
     for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
 
     runs = sorted(p for p in paths.reports.iterdir() if p.name[:1].isdigit())
-    assert len(runs) == 2 and runs[0].name != runs[1].name
+    assert len(runs) == 3 and len({r.name for r in runs}) == 3
     assert os.readlink(paths.reports / "latest") in {r.name for r in runs}
     assert not list(paths.reports.glob(".tmp-*")) and not list(paths.reports.glob("failed-*"))
-    first, second = (tree_digest(r) for r in runs)
+    first, *others = (tree_digest(r) for r in runs)
     tables = [k for k in first if k.endswith(".csv")]
-    assert tables and all(first[k] == second[k] for k in tables)
-    assert first["report.html"] == second["report.html"]
+    assert tables and all(first[k] == other[k] for other in others for k in tables)
+    assert all(first["report.html"] == other["report.html"] for other in others)
     assert not log.exists(), log.read_text()
     assert tree_digest(paths.raw) == raw_before
+    assert left == [], "kernel folders left behind"
+    stderr = "".join(f.read_text() for r in runs for f in (r / "logs").glob("*.stderr.txt"))
+    assert "over TCP" not in stderr and "Address already in use" not in stderr
 
 
 def test_text_from_data_files_is_escaped_in_the_report(project, tmp_path):
