@@ -3,6 +3,7 @@
 Plain text and Markdown are read line by line; HTML is first turned into the same line form with the standard
 library's html.parser (block tags become lines, list items "- ", table rows "| a | b |"), so one reader serves all
 three. Blocks keep what attribution depends on: the section they sit in, a list item's lead-in, a row's header.
+`read_article` refuses what is not text (a PDF, a Word file, binary data) with one line saying what it found.
 """
 
 from __future__ import annotations
@@ -227,8 +228,70 @@ def blocks(text: str) -> list[Block]:
     return out
 
 
+EXPECTED = "expected a plain-text, Markdown or HTML article (export it as text or HTML first)"
+MAGIC = (  # how a file starts -> what it is: formats an article arrives in that are not text
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE2 compound file (a .doc Word or .xls Excel file)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"%!PS", "a PostScript document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"\x7fELF", "an ELF executable"),
+)
+ZIP_KINDS = (  # a member that names what a ZIP archive holds
+    ("word/document.xml", "a Word document (.docx)"),
+    ("xl/workbook.xml", "an Excel workbook (.xlsx)"),
+    ("ppt/presentation.xml", "a PowerPoint presentation (.pptx)"),
+    ("content.xml", "an OpenDocument file (.odt)"),
+    ("META-INF/container.xml", "an EPUB e-book"),
+)
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")  # C0 controls but tab, newlines, form feed and ESC
+
+
+def _zip_kind(raw: bytes) -> str:
+    import io
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(raw)).namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "a ZIP archive"
+    return next((kind for member, kind in ZIP_KINDS if member in names), "a ZIP archive")
+
+
+def decode_article(raw: bytes) -> tuple[str | None, str]:
+    """(text, "") for an article's bytes, or (None, what they are) when they are not text: a known binary format
+    (PDF, Word, images, ...: by how the file starts), NUL bytes, or bytes that are neither UTF-8 nor Windows-1252.
+    UTF-16 with a byte-order mark is text."""
+    for magic, kind in MAGIC:
+        if raw.startswith(magic):
+            return None, _zip_kind(raw) if kind == "a ZIP archive" else kind
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), ""
+        except UnicodeDecodeError as e:
+            return None, f"not text: it starts with a UTF-16 byte-order mark but byte {e.start} is not UTF-16"
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return None, f"binary data, not text (a NUL byte at offset {nul})"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        try:
+            text = raw.decode("cp1252")  # an older article saved by Windows
+        except UnicodeDecodeError:
+            return None, f"not text: byte 0x{raw[e.start]:02x} at offset {e.start} is neither UTF-8 nor Windows-1252"
+    controls = len(CONTROL.findall(text[:65536]))
+    if controls > max(8, len(text[:65536]) // 200):
+        return None, f"binary data, not text ({controls} control characters in its first {len(text[:65536]):,})"
+    return text, ""
+
+
 def read_article(path) -> str:
-    """The article's text; InputError when it is missing, unreadable or empty."""
+    """The article's text; InputError when it is missing, unreadable, empty or not text (a PDF, a Word file, ...)."""
     from pathlib import Path
 
     from analysis.core import fileio
@@ -240,10 +303,9 @@ def read_article(path) -> str:
         raise InputError(
             Issue(str(p), f"cannot read the article ({e}); expected a text, Markdown or HTML file")
         ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    text, found = decode_article(raw)
+    if text is None:
+        raise InputError(Issue(str(p), f"the file is {found}; {EXPECTED}"))
     if not text.strip():
         raise InputError(Issue(str(p), "the article is empty; expected its text"))
     return text

@@ -1,6 +1,7 @@
 """Read an article (plain text, Markdown or HTML) and write its pay claims as a claims file for `audit`: one row per
 pay figure with the sentence it came from, value (value_high for a range), unit, statistic, publisher, period,
-geography and population, each marked machine-extracted with a confidence. Review the CSV before auditing it."""
+geography and population, each marked machine-extracted with a confidence. Review the CSV before auditing it. A PDF,
+Word file or other binary file is refused: export the article as text or HTML first."""
 
 from __future__ import annotations
 
@@ -25,4 +26,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(rows)} pay claims from {args.article} -> {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+        if not rows:
+            print(f"no pay figures found in {args.article}: 0 pay claims (header only)", file=sys.stderr)
     return 0
