@@ -119,7 +119,9 @@ def execute(
     `root` (the project root) is passed to the kernel as ANALYSIS_ROOT, so its Session reads the same data
     as the runner whatever the process's environment. With `kernel` (a digest of the data and code the run
     reads) the notebook runs in this process's warm kernel for them (analysis/pipeline/kernels.py); without, in a
-    fresh kernel started for it and shut down after."""
+    fresh kernel started for it and shut down after. A kernel's stderr goes to logs/kernel-<pid>.stderr.txt (warm)
+    or logs/kernel-<notebook>.stderr.txt (fresh), and a kernel that fails to start or dies adds the cause it wrote
+    there to the error; papermill's own chatter from a fresh-kernel run goes to logs/<notebook>.stderr.txt."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -127,10 +129,10 @@ def execute(
 
     start = time.perf_counter()
     out_nb = out_dir / "notebooks" / path.name
-    (out_dir / "logs").mkdir(exist_ok=True)
+    logs = out_dir / "logs"
+    logs.mkdir(exist_ok=True)
     env = {"ANALYSIS_ROOT": str(root)} if root is not None else {}
     warm, fresh, state = None, None, "fresh"
-    log = out_dir / "logs" / f"{path.stem}.stderr.txt"
     try:
         if kernel is not None:
             warm = _warm_kernel(path, cwd, root, kernel, out_dir)
@@ -142,8 +144,8 @@ def execute(
                 warm, state = _warm_kernel(path, cwd, root, kernel, out_dir), "started"
                 warm.prepare()
         else:
-            fresh = kernels.Kernel(_kernel_name(path), cwd, env, log)
-        with _environ(**env), nullcontext() if warm else _stderr_to(log):
+            fresh = kernels.Kernel(_kernel_name(path), cwd, env, logs / f"kernel-{path.stem}.stderr.txt")
+        with _environ(**env), nullcontext() if warm else _stderr_to(logs / f"{path.stem}.stderr.txt"):
             papermill.execute_notebook(
                 str(path),
                 str(out_nb),

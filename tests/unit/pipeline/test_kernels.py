@@ -157,10 +157,9 @@ def test_tcp_kernels_that_keep_losing_report_it(tmp_path, monkeypatch):
     assert log.read_text().count("Traceback") == 2
 
 
-def notebook_on(tmp_path: Path, kernel: str) -> Path:
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell("output_dir = None", metadata={"tags": ["parameters"]})]
-    )
+def notebook_on(tmp_path: Path, kernel: str, *cells: str) -> Path:
+    parameters = nbformat.v4.new_code_cell("output_dir = None", metadata={"tags": ["parameters"]})
+    nb = nbformat.v4.new_notebook(cells=[parameters, *(nbformat.v4.new_code_cell(c) for c in cells)])
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
     path = tmp_path / "notebooks" / "01_dies.ipynb"
     path.parent.mkdir()
@@ -178,6 +177,18 @@ def test_the_runs_message_carries_the_kernels_stderr(tmp_path, monkeypatch, warm
     message = runner._describe(result, out).splitlines()[0]
     assert message.startswith("notebook 01_dies.ipynb failed before any cell ran: KernelStartError: kernel ")
     assert "zmq.error.ZMQError: Address already in use" in message
-    log = "kernel-" + str(os.getpid()) if warm else "01_dies"
+    log = f"kernel-{os.getpid() if warm else '01_dies'}"
     assert "Address already in use" in (out / "logs" / f"{log}.stderr.txt").read_text()
+    assert kernels._kernels() == {}
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm", "fresh"])
+def test_a_kernel_dying_in_a_cell_adds_its_stderr_to_the_message(tmp_path, warm):
+    crash = "import os\nos.write(2, b'Fatal Python error: Segmentation fault\\n')\nos._exit(9)"
+    path = notebook_on(tmp_path, "python3", crash)
+    out = tmp_path / "run"
+    (out / "notebooks").mkdir(parents=True)
+    result = runner.execute(path, out, {}, path.parent, tmp_path, "digest" if warm else None)
+    assert result.error["ename"] == "DeadKernelError"
+    assert result.error["evalue"].endswith("(the kernel's stderr: Fatal Python error: Segmentation fault)")
     assert kernels._kernels() == {}
