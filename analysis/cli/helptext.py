@@ -9,7 +9,11 @@ import textwrap
 
 class ListFormatter(argparse.HelpFormatter):
     """Description and epilog: paragraphs (blank-line separated) are filled as argparse fills them, except lines
-    that start with two spaces: a list, each line kept and wrapped under its text column."""
+    that start with two spaces: a list, each line kept and wrapped under its text column. Either may be a function
+    returning the text, called only when the help is shown (so building the parser imports nothing for it)."""
+
+    def _format_text(self, text) -> str:
+        return super()._format_text(text() if callable(text) else text)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         out = []

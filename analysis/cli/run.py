@@ -8,10 +8,36 @@ report; --force executes everything.
 
 from __future__ import annotations
 
+import re
 import sys
+
+from analysis.cli.helptext import ListFormatter, listing
+
+
+def parameter_help() -> str:
+    """The run parameters as analysis/session/params.py defines them: name, the comment beside it, default."""
+    from pathlib import Path
+
+    from analysis.session import params
+
+    source = Path(params.__file__).read_text(encoding="utf-8")
+    body = source[source.index("class AnalysisParams") :]
+    comments = dict(re.findall(r"^    (\w+): [^#\n]*#\s*(.+)$", body, re.M))
+    items = []
+    for name in params.FIELDS:
+        default = getattr(params.DEFAULTS, name)
+        shown = ",".join(default) if isinstance(default, tuple) else default
+        text = comments.get(name, "").strip()
+        items.append((name, f"{text} (default: {shown})" if text else f"default: {shown}"))
+    return (
+        "parameters (-p NAME VALUE, or NAME: VALUE in --config; a notebook gets those its parameters cell "
+        "declares):\n" + listing(items)
+    )
 
 
 def add_arguments(parser) -> None:
+    parser.formatter_class = ListFormatter
+    parser.epilog = parameter_help  # read from params.py only when --help is shown
     parser.add_argument(
         "-p",
         "--parameter",
@@ -19,7 +45,7 @@ def add_arguments(parser) -> None:
         action="append",
         default=[],
         metavar=("NAME", "VALUE"),
-        help="a run parameter, e.g. -p survey_year 2023 -p publishers bls,aapc",
+        help="a run parameter (listed below), e.g. -p survey_year 2023 -p publishers bls,aapc",
     )
     parser.add_argument("--config", metavar="PARAMS.yaml", help="YAML file with a mapping of parameters")
     parser.add_argument("--show-code", action="store_true", help="keep the notebooks' code in the HTML report")

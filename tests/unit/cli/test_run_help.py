@@ -1,0 +1,43 @@
+"""run --help lists the run parameters from analysis/session/params.py (names, comments, defaults)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from analysis.cli import main
+from analysis.session.params import FIELDS
+from tests.conftest import REPO
+
+
+def run_help(monkeypatch, capsys) -> str:
+    monkeypatch.setenv("COLUMNS", "110")
+    with pytest.raises(SystemExit) as e:
+        main(["run", "--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    return out[out.index("parameters (-p NAME VALUE") :]
+
+
+def test_run_help_lists_every_parameter_of_params_py(monkeypatch, capsys):
+    block = run_help(monkeypatch, capsys)
+    listed = [line.split()[0] for line in block.splitlines()[1:] if not line.startswith("   ")]
+    assert listed == list(FIELDS)
+    lines = block.splitlines()
+    assert lines[0] == (
+        "parameters (-p NAME VALUE, or NAME: VALUE in --config; a notebook gets those its parameters cell declares):"
+    )
+    assert (
+        "  dollar_year           dollars that real (inflation-adjusted) figures are expressed in (default: 2024)"
+        in lines
+    )
+    assert "  publishers            default: bls,aapc,salary.com,payscale" in lines
+    assert "  geography             US, or a state's postal code (default: US)" in lines
+
+
+def test_building_the_parser_does_not_read_the_parameters():
+    code = "import sys, analysis.cli as c; c.build_parser(); print('analysis.session.params' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "False", out.stderr
