@@ -204,7 +204,9 @@ class Kernel:
     def _failure(self, error: Exception, exit_status: int | None, cause: str) -> str:
         text = str(error)
         if "died before replying" in text or exit_status is not None:
-            what = "died before it was ready" + (f" (exit status {exit_status})" if exit_status is not None else "")
+            what = "died before it was ready"
+            if exit_status is not None:
+                what += f" (killed by signal {-exit_status})" if exit_status < 0 else f" (exit status {exit_status})"
         elif "didn't respond" in text:
             what = f"did not answer within {START_TIMEOUT} s"
         else:

@@ -129,6 +129,15 @@ def test_a_kernel_dying_at_start_names_the_cause_from_its_stderr(tmp_path, monke
     assert not list(tmp_path.glob(f"{kernels.FOLDER_PREFIX}*"))
 
 
+def test_a_kernel_killed_at_start_names_the_signal(tmp_path, monkeypatch):
+    name = kernel_spec(
+        tmp_path, monkeypatch, "killed-at-start", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+    )
+    with pytest.raises(kernels.KernelStartError) as e:
+        kernels.Kernel(name, tmp_path, {}, tmp_path / "kernel.stderr.txt")
+    assert "died before it was ready (killed by signal 9): it wrote nothing to stderr" in str(e.value)
+
+
 def test_an_unknown_kernel_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     with pytest.raises(kernels.KernelStartError, match=r"^could not start kernel 'no-such-kernel': NoSuchKernel"):
