@@ -277,11 +277,30 @@ def _add(
 ) -> tuple[dict, int]:
     kind, year = det_args
     det = detect(src, paths.column_maps, kind, year)
-    raw = paths.raw.resolve()
-    dest = src if src.is_relative_to(raw) else raw / "bls" / src.name  # a file already in data/raw/ stays there
+    dest = destination(src, paths, "bls")
     rel = dest.relative_to(paths.data.resolve()).as_posix()
     registry = _consistent_registry(paths, allow_unregistered=rel)
     entry = new_entry(src, det, rel, paths.column_maps, title, url, retrieved, retrieved_from, notes)
+    check_new(registry, entry, src, dest)
+
+    def count() -> int:
+        from analysis.sources.load import load_figures
+
+        table = load_figures(registry=load_registry(paths))
+        return int((table["source_id"] == entry["id"]).sum())
+
+    return entry, register(paths, entry, src, dest, count)
+
+
+def destination(src: Path, paths: ProjectPaths, folder: str, name: str | None = None) -> Path:
+    """Where a new file goes: data/raw/<folder>/<name> (default: its own name); a file already in data/raw/ stays."""
+    raw = paths.raw.resolve()
+    return src if src.is_relative_to(raw) else raw / folder / (name or src.name)
+
+
+def check_new(registry, entry: dict, src: Path, dest: Path) -> None:
+    """A publication is registered once: its id, its bytes (sha256) and its path must be new."""
+    rel = entry["files"][0]["path"]
     sha = entry["files"][0]["sha256"]
     clash = next((e.id for e in registry.entries for f in e.files if f.sha256 == sha or f.path == rel), None)
     if entry["id"] in registry.by_id or clash:
@@ -294,10 +313,20 @@ def _add(
         )
     if dest.exists() and dest != src:
         raise InputError(
-            Issue(registry.shown(rel), "a different, unregistered file with this name is already in data/raw/bls/")
+            Issue(
+                registry.shown(rel),
+                f"a different, unregistered file with this name is already in {Path(registry.shown(rel)).parent}/",
+            )
         )
+
+
+def register(paths: ProjectPaths, entry: dict, src: Path, dest: Path, check) -> int:
+    """The one write path of every add-source (call it under `_locked`): journal, copy `src` to `dest` (unless it
+    is already there), append `entry` to data/sources.yaml, then `check()` (validation over everything; returns how
+    many figures or values the entry added). Any failure, or a kill at any point, restores what was there before."""
     before = paths.registry.read_text(encoding="utf-8")
     copied = dest != src
+    rel = dest.relative_to(paths.data.resolve()).as_posix()
     journal = paths.data / JOURNAL_NAME
     # the journal is written before anything changes and removed when everything validated: a kill at any point
     # in between is undone by the next add-source (see _recover)
@@ -323,10 +352,7 @@ def _add(
                     "the new entry did not land in the 'sources:' list (is 'sources:' the last key of the file?)",
                 )
             )
-        from analysis.sources.load import load_figures
-
-        table = load_figures(registry=load_registry(paths))
-        n = int((table["source_id"] == entry["id"]).sum())
+        n = check()
     except BaseException:
         fileio.atomic_write_bytes(paths.registry, before.encode("utf-8"), tag=TMP_TAG)
         if copied:
@@ -334,4 +360,4 @@ def _add(
         journal.unlink(missing_ok=True)
         raise
     journal.unlink()
-    return entry, n
+    return n

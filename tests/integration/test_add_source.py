@@ -1,6 +1,6 @@
 """`add-source` folds a new survey year into a temporary copy of the project; failures change nothing.
 
-The new year (May 2025) is SYNTHETIC: the real May 2023 rows relabelled, written to a temporary folder as
+The new year (May 2026) is SYNTHETIC: the real May 2023 rows relabelled, written to a temporary folder as
 synthetic_*; nothing synthetic is stored in the repository.
 """
 
@@ -24,8 +24,8 @@ from analysis.sources.registry import load_registry, sha256_of
 from tests.oews_support import OEWS, rows, write_csv, write_xlsx, write_zip
 
 
-def synthetic_2025(tmp_path, name="synthetic_national_M2025_dl.xlsx", shift=0.0):
-    """SYNTHETIC May 2025 national file: the real May 2023 rows (optionally with the mean annual wage shifted)."""
+def synthetic_2026(tmp_path, name="synthetic_national_M2026_dl.xlsx", shift=0.0):
+    """SYNTHETIC May 2026 national file: the real May 2023 rows (optionally with the mean annual wage shifted)."""
     table = [list(r) for r in rows(OEWS / "national_M2023_dl.csv")]
     if shift:
         i = table[0].index("A_MEAN")
@@ -44,23 +44,23 @@ def snapshot(paths):
 
 
 def test_add_source_then_the_new_year_is_valid(project, tmp_path, capsys):
-    src = synthetic_2025(tmp_path)
-    assert main(["add-source", str(src), "--publisher", "bls", "--title", "SYNTHETIC May 2025 test file"]) == 0
+    src = synthetic_2026(tmp_path)
+    assert main(["add-source", str(src), "--publisher", "bls", "--title", "SYNTHETIC May 2026 test file"]) == 0
     out = capsys.readouterr().out
     assert (
-        "registered bls_oews_national_2025: national estimates, May 2025, layout oews_2020_plus, 15 figures valid"
+        "registered bls_oews_national_2026: national estimates, May 2026, layout oews_2020_plus, 15 figures valid"
         in out
     )
-    assert "python -m analysis run -p survey_year 2025" in out
+    assert "python -m analysis run -p survey_year 2026" in out
     dest = project.raw / "bls" / src.name
     assert dest.read_bytes() == src.read_bytes()
     entry = next(
-        e for e in yaml.safe_load(project.registry.read_text())["sources"] if e["id"] == "bls_oews_national_2025"
+        e for e in yaml.safe_load(project.registry.read_text())["sources"] if e["id"] == "bls_oews_national_2026"
     )
     assert entry["files"] == [{"path": f"raw/bls/{src.name}", "sha256": sha256_of(src)}]
-    assert entry["reference_period"] == "2025-05" and entry["retrieved"] == dt.date.today().isoformat()
+    assert entry["reference_period"] == "2026-05" and entry["retrieved"] == dt.date.today().isoformat()
     assert entry["layout"] == "oews_2020_plus" and entry["kind"] == "oews_national" and entry["loader"] == "bls_oews"
-    assert entry["url"] == "https://www.bls.gov/oes/special-requests/oesm25nat.zip"
+    assert entry["url"] == "https://www.bls.gov/oes/special-requests/oesm26nat.zip"
     assert entry["population"] == {"soc_code": "29-2072", "soc_title": "Medical Records Specialists"}
     assert list(entry)[:10] == [
         "id",
@@ -75,37 +75,37 @@ def test_add_source_then_the_new_year_is_valid(project, tmp_path, capsys):
         "population",
     ]  # the shipped entries' order
     table = load_figures(registry=load_registry(project))
-    new = table[table["source_id"] == "bls_oews_national_2025"]
-    assert len(new) == 15 and set(new["survey_year"]) == {2025} and set(new["file"]) == {f"data/raw/bls/{src.name}"}
+    new = table[table["source_id"] == "bls_oews_national_2026"]
+    assert len(new) == 15 and set(new["survey_year"]) == {2026} and set(new["file"]) == {f"data/raw/bls/{src.name}"}
     series = national_series(table, project.column_maps).drop_duplicates("survey_year").set_index("survey_year")
-    assert list(series.index) == list(range(2011, 2026))  # the crosswalk joins 2011-2025 into one series
-    assert series.loc[2025, "soc_code"] == "29-2072" and not series.loc[2025, "soc_break"]
-    params = validate({"survey_year": 2025}, project)  # what `run -p survey_year 2025` checks first
-    assert params.survey_year == 2025
+    assert list(series.index) == list(range(2011, 2027))  # the crosswalk joins 2011-2026 into one series
+    assert series.loc[2026, "soc_code"] == "29-2072" and not series.loc[2026, "soc_break"]
+    params = validate({"survey_year": 2026}, project)  # what `run -p survey_year 2026` checks first
+    assert params.survey_year == 2026
     assert main(["validate", "--quiet"]) == 0
 
 
 def test_a_file_already_in_data_raw_is_registered_in_place(project, tmp_path):
-    src = synthetic_2025(tmp_path)
-    placed = project.raw / "bls" / "national_M2025_dl.xlsx"
+    src = synthetic_2026(tmp_path)
+    placed = project.raw / "bls" / "national_M2026_dl.xlsx"
     placed.write_bytes(src.read_bytes())
     entry, n = add_source(placed, "bls", paths=project)
-    assert entry["files"][0]["path"] == "raw/bls/national_M2025_dl.xlsx" and n == 15
-    assert [p.name for p in (project.raw / "bls").glob("*M2025*")] == ["national_M2025_dl.xlsx"]  # not copied
+    assert entry["files"][0]["path"] == "raw/bls/national_M2026_dl.xlsx" and n == 15
+    assert [p.name for p in (project.raw / "bls").glob("*M2026*")] == ["national_M2026_dl.xlsx"]  # not copied
     load_registry(project)
 
 
 def test_zip_as_published_detects_kind_and_year(project, tmp_path, capsys):
-    member = synthetic_2025(tmp_path, "national_M2025_dl.xlsx")
+    member = synthetic_2026(tmp_path, "national_M2026_dl.xlsx")
     z = write_zip(
-        tmp_path / "oesm25nat.zip",
-        {"oesm25nat/national_M2025_dl.xlsx": member, "oesm25nat/field_descriptions.txt": b"notes"},
+        tmp_path / "oesm26nat.zip",
+        {"oesm26nat/national_M2026_dl.xlsx": member, "oesm26nat/field_descriptions.txt": b"notes"},
     )
     assert main(["add-source", str(z), "--publisher", "bls"]) == 0
-    assert "registered bls_oews_national_2025" in capsys.readouterr().out
+    assert "registered bls_oews_national_2026" in capsys.readouterr().out
     table = load_figures(registry=load_registry(project))
-    assert set(table.loc[table["source_id"] == "bls_oews_national_2025", "file"]) == {
-        "data/raw/bls/oesm25nat.zip/oesm25nat/national_M2025_dl.xlsx"
+    assert set(table.loc[table["source_id"] == "bls_oews_national_2026", "file"]) == {
+        "data/raw/bls/oesm26nat.zip/oesm26nat/national_M2026_dl.xlsx"
     }
 
 
@@ -130,7 +130,7 @@ def test_failures_change_nothing(project, tmp_path, capsys, case):
     if case == "unknown_layout":
         src = write_csv(
             [["OCC_CODE", "OCC_TITLE", "EMPLOYMENT", "WAGE"], ["29-2072", "Medical Records Specialists", "1", "2"]],
-            tmp_path / "national_M2025_dl.csv",
+            tmp_path / "national_M2026_dl.csv",
         )
         args, expect = (
             [],
@@ -141,21 +141,22 @@ def test_failures_change_nothing(project, tmp_path, capsys, case):
             ],
         )
     elif case == "wrong_kind":
-        src = tmp_path / "state_M2025_dl.csv"
+        src = tmp_path / "state_M2026_dl.csv"
         src.write_bytes((OEWS / "state_M2023_dl.csv").read_bytes())
         args, expect = ["--kind", "national"], ["--kind national does not fit the file: its rows are state estimates"]
     elif case == "no_year":
-        src = synthetic_2025(tmp_path, "synthetic_oews.csv")
+        src = synthetic_2026(tmp_path, "synthetic_oews.csv")
         args, expect = [], ["the survey year is not in the file's name", "pass --year YYYY"]
     elif case == "invalid_figures":  # annual mean no longer = hourly x 2080: validation fails after copying
-        src = synthetic_2025(tmp_path, shift=5000)
+        src = synthetic_2026(tmp_path, shift=5000)
         args, expect = [], ["annual 58,690 disagrees with hourly 25.81 x 2080"]
     elif case == "twice":
         src = tmp_path / "national_M2023_dl.csv"
-        src.write_bytes((project.raw / "bls" / "national_M2023_dl_extract.csv").read_bytes())
+        shipped = load_registry(project).by_id["bls_oews_national_2023"].files[0]
+        src.write_bytes((project.data / shipped.path).read_bytes())
         args, expect = [], ["already registered as 'bls_oews_national_2023'"]
     else:
-        src = synthetic_2025(tmp_path)
+        src = synthetic_2026(tmp_path)
         args, expect = ["--publisher", "aapc"], ["only BLS official OEWS files can be added automatically"]
     publisher = [] if "--publisher" in args else ["--publisher", "bls"]
     assert main(["add-source", str(src), *publisher, *args]) == 2
@@ -175,11 +176,11 @@ def test_add_source_then_run_the_report_for_the_new_year(project, tmp_path):
     doc["sources"].remove(shipped)
     project.registry.write_text(yaml.safe_dump(doc, sort_keys=False))
     (project.data / shipped["files"][0]["path"]).unlink()
-    src = synthetic_2025(tmp_path, "synthetic_national_M2024_dl.xlsx")
+    src = synthetic_2026(tmp_path, "synthetic_national_M2024_dl.xlsx")
     env_cmd = [sys.executable, "-m", "analysis"]
     add = subprocess.run([*env_cmd, "add-source", str(src), "--publisher", "bls"], capture_output=True, text=True)
     assert add.returncode == 0, add.stderr
-    run = subprocess.run([*env_cmd, "run", "--jobs", "2"], capture_output=True, text=True)  # the default: newest May
+    run = subprocess.run([*env_cmd, "run", "--jobs", "2", "-p", "survey_year", "2024"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-3000:]
     manifest = json.loads((project.reports / "latest" / "manifest.json").read_text())
     assert manifest["parameters"]["survey_year"] == 2024
