@@ -260,8 +260,11 @@ def _read_excel(source, shown: str, column_maps: Path) -> tuple[str, pd.DataFram
     raise AssertionError("unreachable")
 
 
-def _read_one(source, suffix: str, shown: str, column_maps: Path) -> tuple[str, pd.DataFrame, dict[str, str]]:
-    """(layout, our occupations' rows with canonical text columns, canonical -> published header)."""
+def _read_one(
+    source, suffix: str, shown: str, column_maps: Path, every_occupation: bool = False
+) -> tuple[str, pd.DataFrame, dict[str, str]]:
+    """(layout, our occupations' rows (every row with `every_occupation`) as canonical text columns, canonical ->
+    published header)."""
     if suffix in EXCEL_SUFFIXES:
         layout, raw = _read_excel(source, shown, column_maps)
     else:
@@ -269,7 +272,8 @@ def _read_one(source, suffix: str, shown: str, column_maps: Path) -> tuple[str, 
         layout = detect_layout(list(raw.columns), shown, column_maps)
     names = _source_names(layout, list(raw.columns), column_maps)
     codes = raw[names["occ_code"]].map(_text)
-    raw = raw[codes.isin(occupation_codes(column_maps))]  # select early: everything below touches a few rows
+    if not every_occupation:
+        raw = raw[codes.isin(occupation_codes(column_maps))]  # select early: everything below touches a few rows
     table = pd.DataFrame({can: raw[src].map(_text) for can, src in names.items()}, index=raw.index)
     if "area_type" not in table and layout_kind(layout, column_maps) in KIND_AREA_TYPE:
         table["area_type"] = KIND_AREA_TYPE[layout_kind(layout, column_maps)]
@@ -322,8 +326,11 @@ def _unzip(path: Path, shown: str, members: list[str]) -> list[tuple[str, bytes]
     return out
 
 
-def parse_official(path: Path, shown: str, column_maps: Path, kind: str | None = None) -> Parsed:
-    """Read an official OEWS file (.xlsx, .xls, .csv or a BLS .zip of them) without the cache."""
+def parse_official(
+    path: Path, shown: str, column_maps: Path, kind: str | None = None, every_occupation: bool = False
+) -> Parsed:
+    """Read an official OEWS file (.xlsx, .xls, .csv or a BLS .zip of them) without the cache: our occupations'
+    rows, or every row with `every_occupation`."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(Issue(shown, f"unsupported file type '{suffix}'; expected one of {', '.join(SUFFIXES)}"))
@@ -338,7 +345,7 @@ def parse_official(path: Path, shown: str, column_maps: Path, kind: str | None =
         parts = [(shown, suffix, path)]
     frames, layout, names = [], None, {}
     for part_shown, part_suffix, source in parts:
-        part_layout, table, part_names = _read_one(source, part_suffix, part_shown, column_maps)
+        part_layout, table, part_names = _read_one(source, part_suffix, part_shown, column_maps, every_occupation)
         if layout not in (None, part_layout):
             raise InputError(
                 Issue(part_shown, f"layout '{part_layout}' differs from '{layout}' of the zip's other part")
@@ -355,21 +362,27 @@ def load_parsed(
     cache_dir: Path | None = None,
     sha256: str | None = None,
     kind: str | None = None,
+    every_occupation: bool = False,
 ) -> Parsed:
     """parse_official through the parquet cache in `cache_dir` (no cache when None).
 
     `sha256` is the file's checksum when already known (the registry verified it); else it is computed.
     """
     if cache_dir is None:
-        return parse_official(path, shown, column_maps, kind)
+        return parse_official(path, shown, column_maps, kind, every_occupation)
     if not path.is_file():
         raise InputError(Issue(shown, "file not found"))
     key = cache.make_key(
-        sha256 or sha256_of(path), LOADER_VERSION, cache.files_checksum(column_maps), kind or "", shown
+        sha256 or sha256_of(path),
+        LOADER_VERSION,
+        cache.files_checksum(column_maps),
+        kind or "",
+        shown,
+        *(["every occupation"] if every_occupation else []),
     )
 
     def build() -> tuple[pd.DataFrame, dict]:
-        p = parse_official(path, shown, column_maps, kind)
+        p = parse_official(path, shown, column_maps, kind, every_occupation)
         return p.table.assign(_row=p.table.index).reset_index(drop=True), {
             "layout": p.layout,
             "source_names": p.source_names,
@@ -394,16 +407,23 @@ def _cell(text: str, markers: dict[str, str]) -> tuple[float | None, str | None]
 
 
 def tidy_rows(
-    table: pd.DataFrame, entry: SourceEntry, shown: str, column_maps: Path, source_names: dict[str, str] | None = None
+    table: pd.DataFrame,
+    entry: SourceEntry,
+    shown: str,
+    column_maps: Path,
+    source_names: dict[str, str] | None = None,
+    every_occupation: bool = False,
 ) -> pd.DataFrame:
-    """Official-layout rows (already renamed to canonical columns) -> tidy figures rows.
+    """Official-layout rows (already renamed to canonical columns) -> tidy figures rows (our occupations', or every
+    occupation's with `every_occupation`).
 
     `source_names` maps canonical names back to the file's own headers, for error messages.
     A `_file` column, when present, names the file (zip member) each row came from.
     """
     _, stats, markers_df, occs = _maps(column_maps)
     markers = dict(zip(markers_df["marker"], markers_df["flag"], strict=True))
-    table = table[table["occ_code"].isin(set(occs["soc_code"]))]
+    if not every_occupation:
+        table = table[table["occ_code"].isin(set(occs["soc_code"]))]
     out, issues = [], []
     for row, r in table.iterrows():
         file = r.get("_file") or shown
@@ -472,8 +492,10 @@ def extract(
     column_maps: Path | None = None,
     cache_dir: Path | None = None,
     sha256: str | None = None,
+    every_occupation: bool = False,
 ) -> pd.DataFrame:
-    """Tidy rows of one registered official file (through the parse cache when `cache_dir` is given)."""
+    """Tidy rows of one registered official file (through the parse cache when `cache_dir` is given): our
+    occupations' rows, or every occupation's with `every_occupation` (analysis.sources.occupations)."""
     column_maps = column_maps or project_paths().column_maps
-    parsed = load_parsed(path, shown, column_maps, cache_dir, sha256, oews_file_kind(entry.kind))
-    return tidy_rows(parsed.table, entry, shown, column_maps, source_names=parsed.source_names)
+    parsed = load_parsed(path, shown, column_maps, cache_dir, sha256, oews_file_kind(entry.kind), every_occupation)
+    return tidy_rows(parsed.table, entry, shown, column_maps, parsed.source_names, every_occupation)
