@@ -45,9 +45,10 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
     y, dy = params.survey_year, params.dollar_year
     bls = anchor.release(table, params)
     evidence = reconcile.evidence(table, params)
-    band = table[
-        (table["source_id"] == bls["source_id"]) & (table["unit"] == ANNUAL) & table["statistic"].isin(["p10", "p90"])
-    ].set_index("statistic")["value"]
+    anchor_rows = anchor.rows(table, params)  # the anchor's own area: a state file holds every state
+    band = anchor_rows[(anchor_rows["unit"] == ANNUAL) & anchor_rows["statistic"].isin(["p10", "p90"])].set_index(
+        "statistic"
+    )["value"]
     f = cpi_factor(cpi, y, dy)
     out = [
         f"All medical records specialists (BLS, May {y}): half earned more than {_usd(bls['median'])} a year"

@@ -22,7 +22,7 @@ MAX_TOLERANCE_PCT = 100.0  # a claim twice the data value is not a match at any 
 @dataclass(frozen=True)
 class AnalysisParams:
     survey_year: int | None = None  # BLS May survey year the comparison is anchored on (None: the newest in the data)
-    dollar_year: int = 2024  # dollars that real (inflation-adjusted) figures are expressed in
+    dollar_year: int = 2025  # dollars that real (inflation-adjusted) figures are expressed in (newest CPI-U year)
     hours_per_year: int = 2080  # hours in a work year for hourly <-> annual (BLS uses 2080)
     publishers: tuple[str, ...] = COMPARED_PUBLISHERS
     geography: str = "US"  # US, or a state's postal code
