@@ -18,6 +18,7 @@ COMMANDS = [
     ("validate", "analysis.cli.validate", "check the registry, checksums and every figure; summary per source"),
     ("figures", "analysis.cli.figures", "query the tidy figures table (CSV or a text table)"),
     ("run", "analysis.cli.run", "execute the notebooks and build the HTML/PDF report"),
+    ("clean", "analysis.cli.clean", "remove old run folders under reports/, keeping the newest N and latest"),
     (
         "sweep",
         "analysis.cli.sweep",
