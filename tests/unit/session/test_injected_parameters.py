@@ -78,3 +78,17 @@ def test_plain_papermill_stops_on_a_misspelled_parameter(tmp_path, project_copy)
         "parameters cell; declared: dollar_year, hours_per_year, output_dir\n" in done.stderr
     )
     assert not (paths.reports / "scratch" / "06_trends").exists()  # stopped before the default year ran
+
+
+def test_git_ignores_papermills_executed_copies_but_not_the_notebooks():
+    import shutil
+
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    outputs = ["out.ipynb", "06_trends-out.ipynb", "notebooks/out.ipynb", "notebooks/06_trends-out.ipynb"]
+    outputs += ["notebooks/06_trends_out.ipynb", "notebooks/06_trends.out.ipynb"]
+    notebooks = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    done = subprocess.run(
+        ["git", "check-ignore", "--no-index", *outputs, *notebooks], cwd=REPO, capture_output=True, text=True
+    )
+    assert notebooks and done.stdout.splitlines() == outputs
