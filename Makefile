@@ -1,7 +1,8 @@
 # Thin aliases for tasks.py (which works without make: `python3 tasks.py <task>`).
 PYTHON ?= python3
+KEEP ?= 5
 
-.PHONY: report test test-fast setup validate
+.PHONY: report test test-fast setup validate clean
 report:
 	$(PYTHON) tasks.py report
 test:
@@ -12,3 +13,5 @@ setup:
 	$(PYTHON) tasks.py setup
 validate: setup
 	.venv/bin/python -m analysis validate
+clean:
+	$(PYTHON) tasks.py clean --keep $(KEEP)

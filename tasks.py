@@ -1,4 +1,4 @@
-"""Task runner that needs only Python: `python3 tasks.py report|test|test-fast|setup`.
+"""Task runner that needs only Python: `python3 tasks.py report|test|test-fast|setup|clean`.
 
 `make report` / `make test` call this file; where make is missing, call it directly.
 Setup creates .venv and installs the project (with dev extras) once, and again
@@ -6,6 +6,7 @@ only when pyproject.toml changes. It checks the Python first (pyproject.toml's
 requires-python): a .venv made by an older Python is rebuilt, and when the Python
 running this file is too old a newer python3.X on PATH makes .venv, else setup
 stops with one line saying what to install. Each step prints one line.
+`clean --keep N` removes run folders under reports/ but the newest N (`make clean KEEP=N`, default 5).
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ def run(*args: str) -> int:
 def main(argv: list[str]) -> int:
     task = argv[0] if argv else "help"
     extra = argv[1:]
-    if task not in ("setup", "report", "test", "test-fast"):
+    if task not in ("setup", "report", "test", "test-fast", "clean"):
         print(__doc__)
         return 0 if task == "help" else 2
     try:
@@ -193,6 +194,8 @@ def main(argv: list[str]) -> int:
         return run("-m", "pytest", *extra)
     if task == "test-fast":
         return run("-m", "pytest", "-m", "not slow", "-q", *extra)
+    if task == "clean":
+        return run("-m", "analysis", "clean", *(extra or ["--keep", "5"]))
     return 0
 
 

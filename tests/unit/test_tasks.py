@@ -152,3 +152,12 @@ def test_too_old_a_python_and_none_newer_stops_before_creating_anything(sandbox,
     out = capsys.readouterr()
     assert out.out == "" and out.err == f"error: {tasks.too_old((3, 10, 12), '/usr/bin/python3', MIN)}\n"
     assert calls == [] and not venv_dir.exists()
+
+
+def test_clean_task_keeps_five_unless_told(monkeypatch):
+    calls = []
+    monkeypatch.setattr(tasks, "setup", lambda always_report=False: None)
+    monkeypatch.setattr(tasks, "run", lambda *args: calls.append(args) or 0)
+    assert tasks.main(["clean"]) == 0
+    assert tasks.main(["clean", "--keep", "2"]) == 0
+    assert calls == [("-m", "analysis", "clean", "--keep", "5"), ("-m", "analysis", "clean", "--keep", "2")]
