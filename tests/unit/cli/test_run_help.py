@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from analysis.cli import main
-from analysis.session.params import FIELDS
+from analysis.session.params import DEFAULTS, FIELDS
 from tests.conftest import REPO
 
 
@@ -29,10 +29,8 @@ def test_run_help_lists_every_parameter_of_params_py(monkeypatch, capsys):
     assert lines[0] == (
         "parameters (-p NAME VALUE, or NAME: VALUE in --config; a notebook gets those its parameters cell declares):"
     )
-    assert (
-        "  dollar_year           dollars that real (inflation-adjusted) figures are expressed in (default: 2024)"
-        in lines
-    )
+    dollars = f"dollars that real (inflation-adjusted) figures are expressed in (default: {DEFAULTS.dollar_year})"
+    assert f"  dollar_year           {dollars}" in lines
     assert "  publishers            default: bls,aapc,salary.com,payscale" in lines
     assert "  geography             US, or a state's postal code (default: US)" in lines
 
