@@ -23,16 +23,25 @@ def run_help(monkeypatch, capsys) -> str:
 
 def test_run_help_lists_every_parameter_of_params_py(monkeypatch, capsys):
     block = run_help(monkeypatch, capsys)
-    listed = [line.split()[0] for line in block.splitlines()[1:] if not line.startswith("   ")]
-    assert listed == list(FIELDS)
     lines = block.splitlines()
     assert lines[0] == (
         "parameters (-p NAME VALUE, or NAME: VALUE in --config; a notebook gets those its parameters cell declares):"
     )
-    dollars = f"dollars that real (inflation-adjusted) figures are expressed in (default: {DEFAULTS.dollar_year})"
-    assert f"  dollar_year           {dollars}" in lines
-    assert "  publishers            default: bls,aapc,salary.com,payscale" in lines
-    assert "  geography             US, or a state's postal code (default: US)" in lines
+    entries: dict[str, str] = {}  # name -> its text, wrapped lines joined
+    for line in lines[1:]:
+        if line.startswith("   "):
+            last = next(reversed(entries))
+            entries[last] += " " + line.strip()
+        else:
+            name, text = line.split(maxsplit=1)
+            entries[name] = text
+    assert list(entries) == list(FIELDS)
+    for name, text in entries.items():
+        default = getattr(DEFAULTS, name)
+        shown = ",".join(default) if isinstance(default, tuple) else default
+        assert text.endswith(f"default: {shown}" + ")" * text.endswith(")")), (name, text)
+    assert "  geography             US, or a state's postal code (default: US)" in lines  # the comment in params.py
+    assert f"  publishers            default: {','.join(DEFAULTS.publishers)}" in lines  # no comment there
 
 
 def test_building_the_parser_does_not_read_the_parameters():
