@@ -1,4 +1,5 @@
-"""Pay by industry sector: BLS's national estimates by NAICS sector (natsector files) for the survey year.
+"""Pay by industry sector: BLS's national estimates by NAICS sector (natsector files), of the survey year or, when
+that May has none, of the newest May before it that has (the notes and the table say which year is shown).
 
 One row per sector as BLS published it (annual wages; hourly-only sectors converted), the share of the
 occupation's national employment the sector holds, and whether its median is above the cross-industry median.
@@ -57,10 +58,18 @@ def sector_years(table: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in t["survey_year"].unique())
 
 
+def sector_year(table: pd.DataFrame, survey_year: int) -> int | None:
+    """The May whose sector estimates the view shows: the survey year's, else the newest before it; None when no
+    sector file of that year or earlier is shipped."""
+    years = [y for y in sector_years(table) if y <= survey_year]
+    return max(years) if years else None
+
+
 def sector_pay(table: pd.DataFrame, params) -> pd.DataFrame:
-    """One row per sector of params.survey_year (empty when BLS sector estimates for that May are not shipped)."""
-    year = params.survey_year
-    rows = sector_rows(table, year)
+    """One row per sector of sector_year(params.survey_year) (empty when no BLS sector estimates of that May or
+    earlier are shipped); `survey_year` says which May the row is."""
+    year = sector_year(table, params.survey_year)
+    rows = sector_rows(table, year) if year is not None else table.iloc[0:0]
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
     wages = harmonize.to_unit(rows, ANNUAL, params.hours_per_year)
@@ -86,13 +95,15 @@ def sector_pay(table: pd.DataFrame, params) -> pd.DataFrame:
 
 
 def employment_check(sectors: pd.DataFrame, table: pd.DataFrame, params) -> dict:
-    """Do the sectors' employment figures add up to the national total within BLS rounding?"""
-    national = _national(table, params.survey_year, "employment", "jobs")
+    """Do the sectors' employment figures add up to the national total (of the sectors' own May) within BLS
+    rounding?"""
+    year = int(sectors["survey_year"].iloc[0]) if len(sectors) else params.survey_year
+    national = _national(table, year, "employment", "jobs")
     published = sectors["employment"].dropna()
     total = float(published.sum())
     tolerance = EMPLOYMENT_ROUNDING * (len(published) + 1)
     return {
-        "survey_year": params.survey_year,
+        "survey_year": year,
         "sectors": len(sectors),
         "sectors_with_employment": len(published),
         "sector_sum": total,
@@ -104,24 +115,34 @@ def employment_check(sectors: pd.DataFrame, table: pd.DataFrame, params) -> dict
 
 
 def notes(sectors: pd.DataFrame, check: dict, table: pd.DataFrame, params) -> list[str]:
-    """Plain sentences for the sector section: what it shows, or that the survey year has no sector file."""
-    year = params.survey_year
+    """Plain sentences for the sector section: what it shows (and which May, when not the survey year's), or that
+    no sector file of the survey year or before is shipped."""
     if sectors.empty:
+        year = params.survey_year
         have = sector_years(table)
         shipped = ", ".join(f"May {y}" for y in have) or "none"
         return [
             f"BLS estimates by industry sector for May {year} are not in the data (shipped: {shipped}); add "
             f"natsector_M{year}_dl.xlsx with `python -m analysis add-source` to show them."
         ]
+    year = int(sectors["survey_year"].iloc[0])
     above = sectors[sectors["pay_vs_median"] == "above"]
     suppressed = sectors[sectors["suppressed"]]
     top = sectors.iloc[0]
-    out = [
+    out = []
+    if year != params.survey_year:
+        out.append(
+            f"BLS estimates by industry sector for May {params.survey_year} are not in the data; this shows the "
+            f"newest that are, May {year} (wages in May {year} dollars, shares of May {year}'s national jobs); add "
+            f"natsector_M{params.survey_year}_dl.xlsx with `python -m analysis add-source` to show May "
+            f"{params.survey_year}."
+        )
+    out.append(
         f"In May {year}, {top['industry_title']} employed {top['employment']:,.0f} of the occupation's "
         f"{check['national_total']:,.0f} jobs ({top['occupation_share_pct']:.1f}%)."
-    ]
+    )
     out.append(
-        f"{len(above)} of {len(sectors)} sectors have a median above the cross-industry median "
+        f"{len(above)} of {len(sectors)} sectors have a median above the May {year} cross-industry median "
         f"${sectors['national_median'].iloc[0]:,.0f}: " + (", ".join(above["industry_title"]) or "none") + "."
     )
     if len(suppressed):

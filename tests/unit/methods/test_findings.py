@@ -27,10 +27,11 @@ def key(data):
 
 def test_at_most_seven_plain_findings_all_workers_first(key):
     assert 1 <= len(key) <= findings.MAX_FINDINGS == 7 and len(set(key)) == len(key)
-    # BLS May 2023: median 48,780, p10 35,080, p90 77,810; in 2024 dollars x CPI-U 313.689 / 304.702
+    # BLS May 2023: median 48,780, p10 35,080, p90 77,810; in 2025 dollars (the default) x CPI-U annual averages
+    # 2025 321.943 / 2023 304.702 (data/raw/reference/cpi_u_2025_and_may.csv, M13 rows)
     assert key[0] == (
         "All medical records specialists (BLS, May 2023): half earned more than $48,780 a year and the middle 80% "
-        f"between $35,080 and $77,810 (2023 dollars; the median is ${48780 * 313.689 / 304.702:,.0f} in 2024 dollars)."
+        f"between $35,080 and $77,810 (2023 dollars; the median is ${48780 * 321.943 / 304.702:,.0f} in 2025 dollars)."
     )
     assert "AAPC's own 2022 survey" in key[2] and "$60,097" in key[2] and "$47,200" in key[2]
     assert f"{60097 / 47200 - 1:.0%} more" in key[2]

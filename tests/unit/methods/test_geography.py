@@ -25,7 +25,7 @@ def params(data, **values):
 
 def test_candidates_need_three_quantiles_or_a_mean_and_two(data):
     c = geography.candidates(data.table)
-    wa = c[c["geography_code"] == "WA"].iloc[0]  # Washington ESD 2022: p25, median, p75 (+ mean)
+    wa = c[c["source_id"] == "wa_esd_oews_2022"].iloc[0]  # Washington ESD 2022: p25, median, p75 (+ mean)
     assert (wa["source_id"], wa["citation"], int(wa["survey_year"]), wa["quantiles"]) == (
         "wa_esd_oews_2022",
         "primary",
@@ -39,12 +39,15 @@ def test_candidates_need_three_quantiles_or_a_mean_and_two(data):
 
 
 def test_washington_valid_for_its_own_year_only(data):
-    assert params(data, geography="WA", survey_year=2022).geography == "WA"
+    assert params(data, geography="WA", survey_year=2022).geography == "WA"  # the agency's 2022 table
+    # the BLS state files of May 2024 and May 2025 give every state percentiles
+    assert params(data, geography="WA", survey_year=2024).geography == "WA"
+    assert params(data, geography="TX", survey_year=2025).geography == "TX"
     with pytest.raises(ParameterError) as e:
-        params(data, geography="WA", survey_year=2024)
+        params(data, geography="WA", survey_year=2023)  # the May 2023 state copy has means only
     assert (
-        "'WA' has no published wage distribution (>= 3 quantiles, or a mean and two) for May 2024 in the data "
-        "(it has one for 2022); valid geographies for May 2024: US;" in str(e.value)
+        "'WA' has no published wage distribution (>= 3 quantiles, or a mean and two) for May 2023 in the data "
+        "(it has one for 2022, 2024, 2025); valid geographies for May 2023: US;" in str(e.value)
     )
 
 

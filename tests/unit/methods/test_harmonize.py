@@ -29,7 +29,7 @@ def test_dollar_year_outside_cpi_data_lists_available_years(data):
     table, cpi = data
     with pytest.raises(
         ParameterError,
-        match=r"dollar year 2031: no CPI-U annual average in the shipped data; available years: 2010-2024",
+        match=r"dollar year 2031: no CPI-U annual average in the shipped data; available years: 2010-2025",
     ):
         h.to_dollar_year(table, cpi, 2031)
 

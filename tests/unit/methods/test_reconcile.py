@@ -20,7 +20,7 @@ P = AnalysisParams(survey_year=2023)
 BLS22_MEDIAN, BLS22_MEAN = 47180, 51090
 BLS23_MEDIAN, BLS23_MEAN = 48780, 53690
 AAPC_ALL, AAPC_CERT, AAPC_NON = 54797, 60097, 47200
-CPI23, CPI24 = 304.702, 313.689
+CPI23, CPI25 = 304.702, 321.943  # CPI-U annual averages (data/raw/reference/cpi_u_2025_and_may.csv, M13)
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +56,12 @@ def test_comparable_restates_each_population_by_hand(data):
     }
     cert = c.loc["certified (AAPC respondents)"]
     # AAPC 2022 certified mean -> median with BLS's May 2022 median/mean, to May 2023 with BLS median growth,
-    # to 2024 dollars
-    by_hand = AAPC_CERT * (BLS22_MEDIAN / BLS22_MEAN) * (BLS23_MEDIAN / BLS22_MEDIAN) * (CPI24 / CPI23)
+    # to 2025 dollars (the default dollar year)
+    by_hand = AAPC_CERT * (BLS22_MEDIAN / BLS22_MEAN) * (BLS23_MEDIAN / BLS22_MEDIAN) * (CPI25 / CPI23)
     assert cert.restated == pytest.approx(by_hand)
     assert cert.statistic_factor == pytest.approx(BLS22_MEDIAN / BLS22_MEAN)
     assert cert.period_factor == pytest.approx(BLS23_MEDIAN / BLS22_MEDIAN)
-    assert c.loc[r.BLS_POPULATION, "restated"] == pytest.approx(BLS23_MEDIAN * CPI24 / CPI23)
+    assert c.loc[r.BLS_POPULATION, "restated"] == pytest.approx(BLS23_MEDIAN * CPI25 / CPI23)
     assert (c.citation == "primary").all()
 
 
@@ -115,9 +115,11 @@ def test_certified_share_is_a_parameter_with_a_sensitivity_range(data):
 
 def test_bridge_with_quotes_for_a_year_without_bls_release_does_not_crash(data):
     table = data[0]
-    # keep AAPC's 2025 quotes as its only quoted figures, so they are the ones bridged (no BLS May 2025 release)
+    # keep AAPC's 2025 quotes as its only quoted figures, so they are the ones bridged, and take BLS's May 2025
+    # releases out (a year without a BLS release)
     table = table[
         ~((table.publisher == "aapc") & (table.citation == "secondary_quote") & (table.survey_year < 2025).fillna(True))
+        & ~((table.publisher == "bls") & (table.survey_year == 2025).fillna(False))
     ]
     params = dataclasses.replace(P, survey_year=2022, include_quotes=True)
     b = r.bridge(table, params)

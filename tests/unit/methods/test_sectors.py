@@ -43,7 +43,7 @@ def test_2023_shares_medians_and_employment_check(table):
         "within_rounding": True,
     }
     assert "adds up to 185,680 vs the national total 185,690 (difference -10): within BLS rounding" in notes[-1]
-    assert "8 of 14 sectors have a median above the cross-industry median $48,780" in notes[1]
+    assert "8 of 14 sectors have a median above the May 2023 cross-industry median $48,780" in notes[1]
 
 
 def test_2022_suppressed_sector_kept_and_shortfall_said(table):
@@ -58,12 +58,23 @@ def test_2022_suppressed_sector_kept_and_shortfall_said(table):
     assert "1 sector(s) without wages: BLS suppressed them (*)" in chart.caption
 
 
-def test_a_year_without_a_sector_file_says_so(table):
-    rows, check, notes = view(table, 2024)
+def test_a_year_without_a_sector_file_shows_the_newest_before_it(table):
+    rows, check, notes = view(table, 2025)  # no May 2025 sector file: May 2024's, said so
+    assert set(rows["survey_year"]) == {2024} and len(rows) == 13
+    assert notes[0].startswith(
+        "BLS estimates by industry sector for May 2025 are not in the data; this shows the newest"
+    )
+    # natsector_M2024_dl_extract.csv: 12 sectors with employment add to 187,780; national May 2024 187,910
+    assert (check["survey_year"], check["sector_sum"], check["national_total"]) == (2024, 187780, 187910)
+    assert rows.iloc[0]["industry_code"] == "62" and rows.iloc[0]["national_median"] == 50250  # May 2024 median
+
+
+def test_a_year_before_any_sector_file_says_so(table):
+    rows, check, notes = view(table, 2021)
     assert rows.empty
     assert notes == [
-        "BLS estimates by industry sector for May 2024 are not in the data (shipped: May 2022, May 2023); "
-        "add natsector_M2024_dl.xlsx with `python -m analysis add-source` to show them."
+        "BLS estimates by industry sector for May 2021 are not in the data (shipped: May 2022, May 2023, May 2024); "
+        "add natsector_M2021_dl.xlsx with `python -m analysis add-source` to show them."
     ]
     chart = plots.sectors(rows, notes)
     assert chart.caption == notes[0] and chart.sources == []
