@@ -72,3 +72,12 @@ def test_an_article_without_pay_figures_gives_an_empty_verdict_file(tmp_path, ca
     captured = capsys.readouterr()
     assert captured.out == ",".join(audit.OUTPUT) + "\n"
     assert captured.err == f"no pay figures found in {article}: 0 verdicts (header only)\n"
+
+
+def test_extract_claims_says_when_an_article_has_no_pay_figures(tmp_path, capsys):
+    article = tmp_path / "article.txt"
+    article.write_text("Medical coders turn records into billing codes.\n")
+    assert main(["extract-claims", str(article)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("\n") == 1  # the claims file's header
+    assert captured.err == f"no pay figures found in {article}: 0 pay claims (header only)\n"
