@@ -1,37 +1,30 @@
-"""Fold a new official BLS OEWS file into the project: detect, copy, register, validate (`analysis add-source`).
+"""Fold a new publication into the project: detect, copy, register, validate (`analysis add-source`).
 
-What it cannot detect it asks for (`--kind`, `--year`). The registry and data/raw/
-are left exactly as they were when anything fails: the layout is checked before
-anything is written, and a registration that does not validate is rolled back.
-One add-source runs at a time (a lock in data/); the file is copied beside its
-place, fsynced and renamed; a journal lets the next call undo a killed one.
+Official BLS OEWS files (national, state, metropolitan and nonmetropolitan area, industry, all-data) are read
+here: what cannot be detected is asked for (`--kind`, `--year`). CPI-U exports go to add_cpi.py, any publisher's
+figures to add_figures.py (`what_to_add` says which). The registry and data/raw/ are left exactly as they were
+when anything fails: the layout is checked before anything is written, and a registration that does not validate
+is rolled back. One add-source runs at a time, a killed one is undone by the next (add_common.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import sys
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis.core import fileio
 from analysis.core.config import ProjectPaths, project_paths
-from analysis.core.errors import ChecksumMismatchError, InputError, Issue, ParameterError, RegistryError
-from analysis.core.vocab import CROSS_INDUSTRY_CODES, OEWS_FILE_KINDS, PRIMARY, oews_kind
+from analysis.core.errors import InputError, Issue, ParameterError
+from analysis.core.vocab import CROSS_INDUSTRY_CODES, OEWS_FILE_KINDS, PRIMARY, oews_file_kind, oews_kind
 from analysis.sources import bls_oews
-from analysis.sources.registry import inside_data, load_registry, parse_registry, sha256_of, verify_files
+from analysis.sources.add_common import check_new, consistent_registry, destination, locked, register, source_file
+from analysis.sources.column_maps import read_map
+from analysis.sources.registry import load_registry, sha256_of
 
 SUPPORTED_PUBLISHERS = ("bls",)
-LOCK_NAME = ".add-source.lock"  # in data/ (hidden files are not data: neither registered nor hashed)
-JOURNAL_NAME = ".add-source.journal"  # what an add-source under way has changed, to undo it if it was killed
-TMP_TAG = "add-source"  # partial copies are data/raw/<publisher>/.tmp-add-source-<name>-<random>
-LOCK_WAIT_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -130,6 +123,46 @@ def _population(det: Detected, column_maps: Path) -> dict[str, str]:
     return {"soc_code": code, "soc_title": title}
 
 
+def area_label(det: Detected) -> str:
+    """The id's word for the file: its kind, or `nonmetro` for a metro-kind file whose rows are all nonmetropolitan
+    areas (AREA_TYPE 6: BLS's BOS_M<year>_dl workbook), so a year's MSA and BOS files get ids of their own."""
+    types = set(det.parsed.table.get("area_type", pd.Series(dtype=object)))
+    levels = {bls_oews.AREA_LEVELS.get(t or "1", "national") for t in types}
+    return "nonmetro" if det.kind == "metro" and levels == {"nonmetro"} else det.kind
+
+
+def _read_names(path: Path, det: Detected) -> list[str]:
+    """The file's name and, for a zip, the names of the members the loader reads."""
+    files = det.parsed.table["_file"] if "_file" in det.parsed.table else pd.Series(dtype=object)
+    return [path.name, *sorted({Path(f).name for f in files if f != str(path)})]
+
+
+def file_info_of(path: Path, det: Detected, column_maps: Path) -> dict[str, str]:
+    """BLS's title and URL for the file: those of the first titled row of data/column_maps/oews_files.csv whose
+    pattern matches the file's (or its read members') name, else of the first titled row of its kind."""
+    files = read_map(column_maps, "oews_files.csv")
+    names = _read_names(path, det)
+    for (kind, rx, _), (_, row) in zip(bls_oews._name_patterns(column_maps), files.iterrows(), strict=True):
+        if kind == det.kind and row["title"] and any(rx.search(n) for n in names):
+            return {k: row[k].format(year=det.year, yy=f"{det.year % 100:02d}") for k in ("title", "url")}
+    return bls_oews.file_info(det.kind, det.year, column_maps)
+
+
+def unread_members(path: Path, entry: dict, column_maps: Path) -> list[str]:
+    """Data files inside a zip that the new entry does not read, though their names are BLS files of its kind (the
+    BOS_M<year>_dl workbook beside MSA_M<year>_dl in oesm<yy>ma.zip): add-source says so, and how to add them."""
+    if path.suffix.lower() != ".zip":
+        return []
+    import zipfile
+
+    kind = oews_file_kind(entry["kind"])
+    read = set(bls_oews.zip_members(path, str(path), column_maps, kind))
+    with zipfile.ZipFile(path) as zf:
+        names = [n for n in zf.namelist() if Path(n).suffix.lower() in bls_oews.DATA_SUFFIXES]
+    patterns = [rx for k, rx, is_zip in bls_oews._name_patterns(column_maps) if k == kind and not is_zip]
+    return [n for n in names if n not in read and any(rx.search(Path(n).name) for rx in patterns)]
+
+
 def new_entry(
     path: Path,
     det: Detected,
@@ -140,11 +173,12 @@ def new_entry(
     retrieved: str | None = None,
     retrieved_from: str | None = None,
     notes: str | None = None,
+    source_id: str | None = None,
 ) -> dict:
     """A registry entry in the format of the shipped OEWS entries."""
-    info = bls_oews.file_info(det.kind, det.year, column_maps)
+    info = file_info_of(path, det, column_maps)
     return {
-        "id": f"bls_oews_{det.kind}_{det.year}",
+        "id": source_id or f"bls_oews_{area_label(det)}_{det.year}",
         "publisher": "bls",
         "title": title or info["title"],
         "url": url or info["url"],
@@ -163,20 +197,6 @@ def new_entry(
     }
 
 
-def _consistent_registry(paths: ProjectPaths, allow_unregistered: str):
-    """The verified registry; the one file being added may be in data/raw/ unregistered, nothing else may be wrong."""
-    registry = parse_registry(paths)
-    try:
-        verify_files(registry)
-    except ChecksumMismatchError:
-        raise
-    except RegistryError as e:
-        rest = [i for i in e.issues if i.file != registry.shown(allow_unregistered)]
-        if rest:
-            raise RegistryError(rest, title=e.title) from None
-    return registry
-
-
 def add_source(
     path: str | Path,
     publisher: str = "bls",
@@ -188,6 +208,7 @@ def add_source(
     retrieved: str | None = None,
     retrieved_from: str | None = None,
     notes: str | None = None,
+    source_id: str | None = None,
 ) -> tuple[dict, int]:
     """Copy `path` into data/raw/bls/, register it and validate everything; returns (entry, number of figures).
 
@@ -207,7 +228,7 @@ def add_source(
         fileio.checked_size(src, fileio.MAX_OFFICIAL_BYTES)
     except fileio.FileProblem as e:
         raise InputError(Issue(str(path), f"{e}; expected the file as BLS published it")) from None
-    with _locked(paths):
+    with locked(paths):
         return _add(
             src,
             det_args=(kind, year),
@@ -217,70 +238,54 @@ def add_source(
             retrieved=retrieved,
             retrieved_from=retrieved_from,
             notes=notes,
+            source_id=source_id,
         )
 
 
-@contextmanager
-def _locked(paths: ProjectPaths):
-    """One add-source at a time per project (a file lock in data/); a journal left by a killed one is rolled back."""
-    from filelock import FileLock, Timeout
+def what_to_add(path: str | Path, publisher: str, kind: str | None) -> str:
+    """'cpi' (a CPI-U export), 'figures' (a figures CSV in the curated layout) or 'oews' (an official OEWS file)."""
+    from analysis.sources.add_figures import looks_like_figures
 
-    lock = FileLock(str(paths.data / LOCK_NAME))
-    try:
-        lock.acquire(timeout=LOCK_WAIT_SECONDS)
-    except Timeout:
-        raise InputError(
-            Issue(
-                f"data/{LOCK_NAME}",
-                f"another add-source has held this lock for {LOCK_WAIT_SECONDS} s; "
-                "expected it to finish (try again when it has)",
-            )
-        ) from None
-    try:
-        _recover(paths)
-        yield
-    finally:
-        lock.release()
+    if kind == "cpi":
+        return "cpi"
+    if publisher != "bls" or (kind not in OEWS_FILE_KINDS and kind is not None) or looks_like_figures(Path(path)):
+        return "figures"
+    return "oews"
 
 
-def _recover(paths: ProjectPaths) -> None:
-    """Undo what a killed add-source left (its journal says what it changed): registry text back, copied file and
-    temporary copies removed. Called under the lock, so their writer is known to be gone."""
-    journal = paths.data / JOURNAL_NAME
-    leftovers = sorted(paths.raw.glob(f"*/.tmp-{TMP_TAG}-*")) if paths.raw.is_dir() else []
-    if not journal.exists() and not leftovers:
-        return
-    notes = []
-    if journal.exists():
-        try:
-            state = json.loads(journal.read_text(encoding="utf-8"))
-            before, created = state["registry_before"], state["created"]
-        except (OSError, ValueError, KeyError, TypeError):
-            state = None
-        if state is not None:
-            fileio.atomic_write_bytes(paths.registry, before.encode("utf-8"), tag=TMP_TAG)
-            for rel in created:
-                if inside_data(rel):
-                    (paths.data / rel).unlink(missing_ok=True)
-            notes.append(
-                f"data/sources.yaml restored and {', '.join('data/' + r for r in created) or 'no file'} removed"
-            )
-        journal.unlink()
-    for p in leftovers:
-        p.unlink(missing_ok=True)
-        notes.append(f"partial copy {p.relative_to(paths.root).as_posix()} removed")
-    print(f"note: an earlier add-source was interrupted; undone: {'; '.join(notes)}", file=sys.stderr)
+def add_cpi_source(path: str | Path, publisher: str = "bls", paths: ProjectPaths | None = None, **options):
+    """A CPI-U series as BLS's data tools export it, converted and registered (analysis/sources/add_cpi.py);
+    returns an add_cpi.Added. Options: title, url, retrieved, retrieved_from, notes, source_id."""
+    from analysis.sources.add_cpi import add_cpi
+
+    if publisher != "bls":
+        raise ParameterError(f"--kind cpi: CPI-U is BLS's series; expected --publisher bls, got {publisher}")
+    paths = paths or project_paths()
+    src = source_file(path, "the CPI-U file as BLS's data tools export it")
+    with locked(paths):
+        return add_cpi(src, paths, **options)
+
+
+def add_figures_source(path: str | Path, publisher: str, paths: ProjectPaths | None = None, **options):
+    """A publisher's figures in the curated layout, completed and registered (analysis/sources/add_figures.py);
+    returns an add_figures.Added. Options: see add_figures.add_figures."""
+    from analysis.sources.add_figures import add_figures
+
+    paths = paths or project_paths()
+    src = source_file(path, "a figures CSV in the curated layout (data/README.md)")
+    with locked(paths):
+        return add_figures(src, paths, publisher, **options)
 
 
 def _add(
-    src: Path, det_args, title, url, paths: ProjectPaths, retrieved, retrieved_from=None, notes=None
+    src: Path, det_args, title, url, paths: ProjectPaths, retrieved, retrieved_from=None, notes=None, source_id=None
 ) -> tuple[dict, int]:
     kind, year = det_args
     det = detect(src, paths.column_maps, kind, year)
     dest = destination(src, paths, "bls")
     rel = dest.relative_to(paths.data.resolve()).as_posix()
-    registry = _consistent_registry(paths, allow_unregistered=rel)
-    entry = new_entry(src, det, rel, paths.column_maps, title, url, retrieved, retrieved_from, notes)
+    registry = consistent_registry(paths, allow_unregistered=rel)
+    entry = new_entry(src, det, rel, paths.column_maps, title, url, retrieved, retrieved_from, notes, source_id)
     check_new(registry, entry, src, dest)
 
     def count() -> int:
@@ -290,74 +295,3 @@ def _add(
         return int((table["source_id"] == entry["id"]).sum())
 
     return entry, register(paths, entry, src, dest, count)
-
-
-def destination(src: Path, paths: ProjectPaths, folder: str, name: str | None = None) -> Path:
-    """Where a new file goes: data/raw/<folder>/<name> (default: its own name); a file already in data/raw/ stays."""
-    raw = paths.raw.resolve()
-    return src if src.is_relative_to(raw) else raw / folder / (name or src.name)
-
-
-def check_new(registry, entry: dict, src: Path, dest: Path) -> None:
-    """A publication is registered once: its id, its bytes (sha256) and its path must be new."""
-    rel = entry["files"][0]["path"]
-    sha = entry["files"][0]["sha256"]
-    clash = next((e.id for e in registry.entries for f in e.files if f.sha256 == sha or f.path == rel), None)
-    if entry["id"] in registry.by_id or clash:
-        raise InputError(
-            Issue(
-                registry.shown(rel),
-                f"already registered as '{clash or entry['id']}'; "
-                "a publication is registered once (remove its entry to replace it)",
-            )
-        )
-    if dest.exists() and dest != src:
-        raise InputError(
-            Issue(
-                registry.shown(rel),
-                f"a different, unregistered file with this name is already in {Path(registry.shown(rel)).parent}/",
-            )
-        )
-
-
-def register(paths: ProjectPaths, entry: dict, src: Path, dest: Path, check) -> int:
-    """The one write path of every add-source (call it under `_locked`): journal, copy `src` to `dest` (unless it
-    is already there), append `entry` to data/sources.yaml, then `check()` (validation over everything; returns how
-    many figures or values the entry added). Any failure, or a kill at any point, restores what was there before."""
-    before = paths.registry.read_text(encoding="utf-8")
-    copied = dest != src
-    rel = dest.relative_to(paths.data.resolve()).as_posix()
-    journal = paths.data / JOURNAL_NAME
-    # the journal is written before anything changes and removed when everything validated: a kill at any point
-    # in between is undone by the next add-source (see _recover)
-    fileio.atomic_write_bytes(
-        journal,
-        json.dumps({"pid": os.getpid(), "registry_before": before, "created": [rel] if copied else []}).encode("utf-8"),
-        tag=TMP_TAG,
-    )
-    try:
-        if copied:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            fileio.atomic_copy(src, dest, tag=TMP_TAG)
-        text = before if before.endswith("\n") else before + "\n"
-        fileio.atomic_write_bytes(
-            paths.registry,
-            (text + yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=200)).encode("utf-8"),
-            tag=TMP_TAG,
-        )
-        if entry["id"] not in parse_registry(paths).by_id:
-            raise InputError(
-                Issue(
-                    "data/sources.yaml",
-                    "the new entry did not land in the 'sources:' list (is 'sources:' the last key of the file?)",
-                )
-            )
-        n = check()
-    except BaseException:
-        fileio.atomic_write_bytes(paths.registry, before.encode("utf-8"), tag=TMP_TAG)
-        if copied:
-            dest.unlink(missing_ok=True)
-        journal.unlink(missing_ok=True)
-        raise
-    journal.unlink()
-    return n

@@ -157,7 +157,7 @@ def test_failures_change_nothing(project, tmp_path, capsys, case):
         args, expect = [], ["already registered as 'bls_oews_national_2023'"]
     else:
         src = synthetic_2026(tmp_path)
-        args, expect = ["--publisher", "aapc"], ["only BLS official OEWS files can be added automatically"]
+        args, expect = ["--publisher", "aapc"], ["--publisher aapc: expected a figures CSV in the curated layout"]
     publisher = [] if "--publisher" in args else ["--publisher", "bls"]
     assert main(["add-source", str(src), *publisher, *args]) == 2
     err = capsys.readouterr().err
