@@ -60,6 +60,20 @@ LABELS: dict[str, Column] = {
     "values": _C(
         "Values as published", "source_values", "each source's value for the same figure, by reference number"
     ),
+    # state and area distributions, change between Mays
+    "rank": _C("Rank", "count", "position by median, highest first"),
+    "national_median": _C("National median", "usd", "BLS national median annual wage of the same May"),
+    "vs_national_pct": _C("vs national", "pct_signed", "the area's median above (+) or below (-) the national median"),
+    "years": _C("Mays compared"),
+    "median_before": _C("Median, May before", "usd", "BLS median annual wage of the May before"),
+    "mean_before": _C("Mean, May before", "usd", "BLS mean annual wage of the May before"),
+    "median_change_pct": _C("Median change", "pct_signed", "change of the median from the May before, in percent"),
+    "mean_change_pct": _C("Mean change", "pct_signed", "change of the mean from the May before, in percent"),
+    "national_median_change_pct": _C("National median change", "pct_signed", "the same for the national median"),
+    "largest_mean_move_pct": _C(
+        "Largest mean move", "pct", "largest change of the area's mean between two consecutive Mays in the data"
+    ),
+    "volatile": _C("Volatile", meaning="True where that largest move is above 10%: one year's change says little"),
     # BLS distribution fits
     "median": _C("Median", "usd", "published BLS median annual wage"),
     "p10": _C("10th pct.", "usd", "published BLS 10th percentile annual wage"),

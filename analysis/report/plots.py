@@ -666,3 +666,85 @@ def sectors(rows: pd.DataFrame, notes: list[str]) -> Chart:
         + " ".join(notes)
     )
     return Chart(fig, title, caption, _ids(rows), rows)
+
+
+AREA_CHART_ENDS = 25  # a list longer than twice this is charted as its highest and lowest AREA_CHART_ENDS
+
+
+def ranges(
+    rows: pd.DataFrame, title: str, caption: str, reference: float | None = None, ends: int | None = AREA_CHART_ENDS
+) -> Chart:
+    """Ranked p10–p90 (thin) and p25–p75 (thick) ranges with the median (dot), highest median on top; `reference`
+    (e.g. the national median) dashed. More than 2 x `ends` rows: the highest and lowest `ends`, the rest said in
+    the caption (the full list is the chart's data CSV and the table); `ends` None draws every row."""
+    rows = rows.sort_values(["median", "geography_name"], ascending=[False, True]).reset_index(drop=True)
+    n = len(rows)
+    cut = ends is not None and n > 2 * ends
+    if cut:
+        shown = pd.concat([rows.head(ends), rows.tail(ends)])
+        caption += (
+            f" Shown: the {ends} highest and {ends} lowest medians of {n}; every area is in the table and the "
+            "chart's CSV."
+        )
+    else:
+        shown = rows
+    shown = shown.iloc[::-1].reset_index(drop=True)
+    bls = color("bls")
+    fig, ax = _figure(*_tall(len(shown) * 0.9, 1.6))
+    for i, r in shown.iterrows():
+        if pd.notna(r["p10"]) and pd.notna(r["p90"]):
+            ax.plot([r["p10"], r["p90"]], [i, i], color=bls, lw=1, alpha=0.6)
+        if pd.notna(r["p25"]) and pd.notna(r["p75"]):
+            ax.plot([r["p25"], r["p75"]], [i, i], color=bls, lw=5, alpha=0.45, solid_capstyle="butt")
+        ax.plot(r["median"], i, "o", color="black", ms=4)
+    if cut:
+        ax.axhline(ends - 0.5, color=NEUTRAL, lw=0.8, ls=":")
+    if reference is not None and pd.notna(reference):
+        ax.axvline(reference, color=NEUTRAL, lw=1.2, ls="--")
+    ax.set_yticks(list(range(len(shown))), [_wrap(str(x), 40) for x in shown["geography_name"]], fontsize=7)
+    ax.set_ylim(-0.5, len(shown) - 0.5)
+    dollars(ax)
+    year = _years(shown["survey_year"])
+    ax.set_xlabel(f"USD per year (nominal, {year} dollars)")
+    handles = [
+        Line2D([], [], color=bls, lw=1, label="p10–p90"),
+        Line2D([], [], color=bls, lw=5, alpha=0.45, label="p25–p75"),
+        Line2D([], [], marker="o", color="black", ls="", label="median"),
+    ] + ([Line2D([], [], color=NEUTRAL, ls="--", label="national median")] if reference is not None else [])
+    _legend_below(ax, handles, [h.get_label() for h in handles], ncol=4)
+    fig.suptitle(title, fontweight="bold", fontsize=10)
+    return Chart(fig, title, caption, _ids(rows), rows)
+
+
+@when_empty("States by median annual wage", "BLS state percentiles")
+def state_ranges(rows: pd.DataFrame, notes: list[str]) -> Chart:
+    year = _years(rows["survey_year"])
+    return ranges(
+        rows,
+        f"States by median annual wage, May {year} (BLS)",
+        f"Every state's median and p10–p90 from BLS's own May {year} state estimates, highest median first. "
+        + " ".join(notes),
+        rows["national_median"].iloc[0],
+        ends=None,  # every state: about 50 rows fit a page
+    )
+
+
+@when_empty("Metropolitan and nonmetropolitan areas by median annual wage", "BLS area percentiles")
+def area_ranges(rows: pd.DataFrame) -> Chart:
+    year = _years(rows["survey_year"])
+    levels = ", ".join(
+        f"{(rows['geography_level'] == lv).sum()} {name}"
+        for lv, name in (("metro", "metropolitan"), ("nonmetro", "nonmetropolitan"))
+        if (rows["geography_level"] == lv).any()
+    )
+    missing = [
+        name
+        for lv, name in (("metro", "metropolitan"), ("nonmetro", "nonmetropolitan"))
+        if not (rows["geography_level"] == lv).any()
+    ]
+    return ranges(
+        rows,
+        f"Areas by median annual wage, May {year} (BLS)",
+        f"BLS's own May {year} area estimates ({levels} areas), median and p10–p90, highest median first."
+        + (f" No BLS {' or '.join(missing)} area file of May {year} is shipped." if missing else ""),
+    )

@@ -232,3 +232,140 @@ def verdict_counts(audit: pd.DataFrame) -> pd.Series:
 def audit_findings(audit: pd.DataFrame) -> list[str]:
     counts = verdict_counts(audit)
     return [f"Claims audit: of {len(audit)} claims, " + ", ".join(f"{n} {v}" for v, n in counts.items()) + "."]
+
+
+# ---------------------------------------------------------------- state and area distributions (BLS releases)
+
+DISTRIBUTION = ("p10", "p25", "median", "p75", "p90", "mean")
+CHANGE_COLUMNS = [
+    "geography_code",
+    "geography_name",
+    "years",
+    "median_before",
+    "median",
+    "median_change_pct",
+    "mean_before",
+    "mean",
+    "mean_change_pct",
+    "national_median_change_pct",
+    "largest_mean_move_pct",
+    "volatile",
+]
+VOLATILE_PCT = 10.0  # a state whose mean moved more than this (either way) between two Mays we hold is marked
+
+
+def _bls_areas(table: pd.DataFrame, levels, params) -> pd.DataFrame:
+    """BLS's own cross-industry rows of these geography levels, annual, one column per statistic: one row per
+    (release, area), with employment and the release's survey year."""
+    from analysis.sources.select import bls_oews
+
+    t = cross_industry(bls_oews(table))
+    t = t[t["geography_level"].isin(list(levels))]
+    jobs = t[t["statistic"] == "employment"].set_index(["source_id", "geography_code"])["value"]
+    t = _annual(t, params)
+    t = t[t["statistic"].isin(DISTRIBUTION) & (t["unit"] == ANNUAL)]
+    key = ["source_id", "survey_year", "reference_period", "geography_level", "geography_code", "geography_name"]
+    if t.empty:
+        return pd.DataFrame(columns=key + list(DISTRIBUTION) + ["employment"])
+    wide = t.pivot_table(index=key, columns="statistic", values="value", aggfunc="first").reindex(
+        columns=list(DISTRIBUTION)
+    )
+    wide = wide.reset_index()
+    wide["employment"] = [jobs.get((s, g)) for s, g in zip(wide["source_id"], wide["geography_code"], strict=True)]
+    return wide
+
+
+def _of_year(wide: pd.DataFrame, survey_year: int) -> pd.DataFrame:
+    """The survey year's rows, else the newest year before it that has any (each row keeps its own year)."""
+    years = [int(y) for y in wide["survey_year"].dropna().unique() if int(y) <= survey_year]
+    return wide[wide["survey_year"] == max(years)] if years else wide.iloc[0:0]
+
+
+def state_distribution(table: pd.DataFrame, params) -> pd.DataFrame:
+    """Every state's (and DC's and territories') BLS median and p10-p90 of the survey year, or of the newest May
+    before it with BLS state percentiles, ranked by median (rank 1 = highest); `evidence` says whose figures."""
+    wide = _bls_areas(table, ["state"], params)
+    wide = _of_year(wide[wide["median"].notna()], params.survey_year)
+    nat = anchor.national(table, int(wide["survey_year"].iloc[0])) if len(wide) else {}
+    out = wide.sort_values(["median", "geography_name"], ascending=[False, True]).reset_index(drop=True)
+    out["rank"] = range(1, len(out) + 1)
+    out["national_median"] = nat.get("median", float("nan"))
+    out["vs_national_pct"] = (out["median"] / out["national_median"] - 1) * 100
+    out["evidence"] = "BLS's own release"
+    return out
+
+
+def state_change(table: pd.DataFrame, params) -> pd.DataFrame:
+    """Each state's BLS median and mean in the survey year and the May before (when both are held), the change in
+    percent, the national change beside it, and `volatile`: the state's mean moved more than VOLATILE_PCT between
+    two consecutive Mays we hold (e.g. Nevada: +33% from May 2023 to 2024, then back), so one year's move says
+    little."""
+    wide = _bls_areas(table, ["state"], params)
+    wide = wide[wide["survey_year"].notna()].astype({"survey_year": int})
+    year = params.survey_year
+    cols = ["geography_code", "geography_name", "median", "mean"]
+    now, before = wide[wide["survey_year"] == year][cols], wide[wide["survey_year"] == year - 1][cols]
+    both = now.merge(before, on=["geography_code", "geography_name"], suffixes=("", "_before"))
+    # a May whose copy has means only (May 2023) still gives the change of the mean
+    both = both[(both["median"].notna() & both["median_before"].notna()) | both["mean_before"].notna()].copy()
+    if both.empty:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    both["median_change_pct"] = (both["median"] / both["median_before"] - 1) * 100
+    both["mean_change_pct"] = (both["mean"] / both["mean_before"] - 1) * 100
+    nat_now, nat_before = anchor.national(table, year), anchor.national(table, year - 1)
+    both["national_median_change_pct"] = (nat_now.get("median", float("nan")) / nat_before.get("median", 1) - 1) * 100
+    means = wide.pivot_table(index="geography_code", columns="survey_year", values="mean", aggfunc="first")
+    steps = means.pct_change(axis=1, fill_method=None).abs() * 100
+    largest = steps.max(axis=1)
+    both["largest_mean_move_pct"] = both["geography_code"].map(largest)
+    both["volatile"] = both["largest_mean_move_pct"] > VOLATILE_PCT
+    both["years"] = f"May {year - 1} to May {year}"
+    order = "median_change_pct" if both["median_change_pct"].notna().any() else "mean_change_pct"
+    return both.sort_values([order, "geography_name"], ascending=[False, True]).reset_index(drop=True)[CHANGE_COLUMNS]
+
+
+def area_distribution(table: pd.DataFrame, params) -> pd.DataFrame:
+    """Every metropolitan and nonmetropolitan area of BLS's own area files for the survey year (or the newest May
+    before it that has any), with median and p10-p90, ranked by median within the whole list."""
+    wide = _bls_areas(table, ["metro", "nonmetro"], params)
+    wide = _of_year(wide[wide["median"].notna()], params.survey_year)
+    out = wide.sort_values(["median", "geography_name"], ascending=[False, True]).reset_index(drop=True)
+    out["rank"] = range(1, len(out) + 1)
+    out["evidence"] = "BLS's own release"
+    return out
+
+
+def state_notes(states: pd.DataFrame, change: pd.DataFrame, params) -> list[str]:
+    """Plain sentences: whose state figures, which May, the top and bottom, and the volatile states."""
+    if states.empty:
+        return [f"No BLS state percentiles for May {params.survey_year} or before are in the data."]
+    year = int(states["survey_year"].iloc[0])
+    top, low = states.iloc[0], states.iloc[-1]
+    out = []
+    if year != params.survey_year:
+        out.append(f"BLS state percentiles for May {params.survey_year} are not in the data; these are May {year}'s.")
+    out.append(
+        f"BLS's own May {year} state estimates: {len(states)} states and areas; the highest median is "
+        f"{top['geography_name']}'s ${top['median']:,.0f}, the lowest {low['geography_name']}'s "
+        f"${low['median']:,.0f} (national median ${states['national_median'].iloc[0]:,.0f}; nominal May {year} "
+        "dollars, not adjusted for living costs)."
+    )
+    if len(change):
+        vol = change[change["volatile"]]
+        stat = "median" if change["median_change_pct"].notna().any() else "mean"
+        out.append(
+            f"From May {year - 1} to May {year} the state {stat}s moved between "
+            f"{change[f'{stat}_change_pct'].min():+.1f}% and {change[f'{stat}_change_pct'].max():+.1f}% "
+            + (
+                f"(national median {change['national_median_change_pct'].iloc[0]:+.1f}%)"
+                if stat == "median"
+                else "(the May before has state means only)"
+            )
+            + (
+                f"; {len(vol)} states' and areas' means moved more than {VOLATILE_PCT:g}% between two consecutive "
+                f"Mays we hold ({', '.join(vol['geography_name'])}): treat one year's change there with caution."
+                if len(vol)
+                else "."
+            )
+        )
+    return out
