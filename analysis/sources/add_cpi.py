@@ -170,8 +170,8 @@ def _read_table(grid: list[list[str]], at: int, shown: str) -> Export:
     series = _series_above(grid, at)
     out = []
     for i, r in enumerate(grid[at + 1 :], start=at + 2):
-        if not any(r):
-            continue
+        if not any(r[1:]):
+            continue  # a blank line or a footnote below the table
         year = _year(r[0], shown, i, grid[at][0])
         for j, name in enumerate(header):
             if name in TABLE_PERIODS and j < len(r) and r[j]:
@@ -186,8 +186,8 @@ def _read_rows(grid: list[list[str]], at: int, shown: str) -> Export:
     above = _series_above(grid, at)
     series, out = {}, []
     for i, r in enumerate(grid[at + 1 :], start=at + 2):
-        if not any(r):
-            continue
+        if sum(bool(c) for c in r) < 2:
+            continue  # a blank line or a footnote below the table
         cell = {c: (r[j] if j < len(r) else "") for c, j in col.items()}
         period = cell["period"].upper()
         if HALF_PERIOD.fullmatch(period):
