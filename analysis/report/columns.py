@@ -64,7 +64,7 @@ LABELS: dict[str, Column] = {
     "rank": _C("Rank", "count", "position by median, highest first"),
     "national_median": _C("National median", "usd", "BLS national median annual wage of the same May"),
     "vs_national_pct": _C("vs national", "pct_signed", "the area's median above (+) or below (-) the national median"),
-    "years": _C("Mays compared"),
+    "years": _C("Mays compared", meaning="the two May surveys whose figures the change compares"),
     "median_before": _C("Median, May before", "usd", "BLS median annual wage of the May before"),
     "mean_before": _C("Mean, May before", "usd", "BLS mean annual wage of the May before"),
     "median_change_pct": _C("Median change", "pct_signed", "change of the median from the May before, in percent"),
@@ -95,8 +95,16 @@ LABELS: dict[str, Column] = {
     "bls_percentile": _C(
         "BLS percentile",
         "number",
-        "where the figure falls among BLS wages of the survey year "
-        "(monotone interpolation of the published percentiles)",
+        "where the figure falls among BLS national wages of the year it describes, or of the survey year once "
+        "restated when BLS has no release of its year (monotone interpolation of the published percentiles)",
+    ),
+    "when": _C("Period described", meaning="the period a figure describes (AAPC's salary year, with its report year)"),
+    "placement_basis": _C("Placed in", meaning="which BLS distribution the percentile is from: own year or restated"),
+    "restated_value": _C(
+        "Restated to survey year", "usd", "the figure x BLS national growth of its statistic to the survey year"
+    ),
+    "bls_percentile_restated": _C(
+        "BLS percentile (restated)", "number", "the restated figure's percentile in the survey year's distribution"
     ),
     "bls_percentile_lognormal": _C(
         "BLS percentile (log-normal)", "number", "the same, from the fitted log-normal distribution"
