@@ -1,18 +1,13 @@
 """Add a publication to the project: copy it into data/raw/<publisher>/, register it in data/sources.yaml with its
-sha256 and validate everything. Nothing is changed when anything fails. Three kinds of file:
+sha256 and validate everything. Nothing is changed when anything fails. Three kinds of file. A BLS OEWS file
+(national, state, metropolitan or nonmetropolitan area, industry or all-data; .xlsx, .xls, .csv or the BLS .zip):
+its kind, survey year and layout are detected from its name and rows. A CPI-U series as BLS's data tools export it
+(--kind cpi; a table of years by months or one row per period, .xlsx or .csv): converted into the CPI loader's
+layout. Any publisher's figures in the curated layout (a CSV with statistic, unit, value and quote at least, see
+data/README.md): completed, checked for duplicates of registered figures, registered.
 
-- a BLS OEWS file (national, state, metropolitan and nonmetropolitan area, industry or all-data; .xlsx, .xls, .csv or
-  the BLS .zip): its kind, survey year and layout are detected from its name and rows;
-- a CPI-U series as BLS's data tools export it (--kind cpi; a table of years by months or one row per period,
-  .xlsx or .csv): converted into the CPI loader's layout;
-- any publisher's figures in the curated layout (a CSV with statistic, unit, value and quote at least; see
-  data/README.md): completed, checked against the registered figures for duplicates, registered.
-
-Examples:
-  python -m analysis add-source ~/Downloads/oesm24nat.zip --publisher bls
-  python -m analysis add-source ~/Downloads/SeriesReport.xlsx --publisher bls --kind cpi
-  python -m analysis add-source aapc_2026.csv --publisher aapc --title "AAPC 2026 Salary Survey" \\
-      --url https://www.aapc.com/... --period 2026
+Examples: add-source oesm24nat.zip --publisher bls; add-source SeriesReport.xlsx --publisher bls --kind cpi;
+add-source aapc_2026.csv --publisher aapc --title "AAPC 2026 Salary Survey" --url URL --period 2026
 """
 
 from __future__ import annotations
