@@ -218,8 +218,8 @@ def add_source(
     if publisher not in SUPPORTED_PUBLISHERS:
         raise ParameterError(
             f"--publisher {publisher}: only BLS official OEWS files can be added automatically "
-            f"(expected one of {', '.join(SUPPORTED_PUBLISHERS)}); register curated files in "
-            "data/sources.yaml by hand (see data/README.md)"
+            f"(expected one of {', '.join(SUPPORTED_PUBLISHERS)}); other publishers' figures are added from a CSV "
+            "in the curated layout with add_figures_source (data/README.md, 'Adding a publisher's figures')"
         )
     if kind is not None and kind not in OEWS_FILE_KINDS:
         raise ParameterError(f"--kind {kind}: expected one of {', '.join(OEWS_FILE_KINDS)}")
