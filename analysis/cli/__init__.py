@@ -29,7 +29,7 @@ COMMANDS = [
     (
         "add-source",
         "analysis.cli.add_source",
-        "add a published BLS OEWS file: detect, copy, register (sha256), validate",
+        "add a publication (a BLS OEWS or CPI-U file, a publisher's figures): detect, copy, register, validate",
     ),
     ("init", "analysis.cli.init", "make a new project folder (data/ and notebooks/ as shipped) to add sources to"),
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 from analysis.cli import main
 
 HERE = Path(__file__).parent
-KEEP = ("bls_cpi_u_annual", "bea_rpp_state", "bls_oews_national_2023")
+KEEP = ("bls_cpi_u_annual", "bls_cpi_u_annual_and_may", "bea_rpp_state", "bls_oews_national_2023")
 
 
 def run_cli(*argv: str) -> tuple[int, str, str]:
