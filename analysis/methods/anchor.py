@@ -14,6 +14,7 @@ from analysis.core.errors import ParameterError
 from analysis.core.vocab import ANNUAL, NATIONAL_CODE, PERCENT, is_national
 from analysis.methods.geography import candidates, evidence, period_words, usable
 from analysis.methods.harmonize import to_unit
+from analysis.sources.column_maps import method_breaks, occupations
 from analysis.sources.select import bls_national, cross_industry
 
 WAGES = ("median", "mean", "p10", "p25", "p75", "p90")
@@ -53,6 +54,46 @@ def values(release: pd.DataFrame, hours_per_year: int = 2080) -> dict:
 def national(table: pd.DataFrame, year: int) -> dict:
     """values() of BLS's national release of May `year` (the series wage growth and statistic ratios come from)."""
     return values(bls_national(table, year))
+
+
+def soc_of(table: pd.DataFrame, year: int) -> str | None:
+    """The crosswalk code of BLS's national release of May `year` (None without one)."""
+    codes = bls_national(table, year)["soc_code"]
+    codes = codes[codes.isin(occupations()["soc_code"])]
+    return None if codes.empty else str(codes.iloc[0])
+
+
+def breaks_between(table: pd.DataFrame, from_year: int, to_year: int) -> list[str]:
+    """The SOC and method breaks of BLS's national series between two May releases (either order), in words: what a
+    step from one to the other crosses."""
+    lo, hi = sorted((int(from_year), int(to_year)))
+    occ = occupations().set_index("soc_code")
+    codes = [(y, soc_of(table, y)) for y in range(lo, hi + 1)]
+    codes = [(y, c) for y, c in codes if c is not None]
+    out = [
+        f"SOC break in May {y}: {p} ({occ.loc[p, 'soc_version']}) -> {c} ({occ.loc[c, 'soc_version']})"
+        for (_, p), (y, c) in zip(codes, codes[1:], strict=False)
+        if p != c
+    ]
+    mb = method_breaks()
+    out += [
+        f"method break in May {y}: {w}" for y, w in zip(mb["first_year"], mb["change"], strict=True) if lo < y <= hi
+    ]
+    return out
+
+
+def period(table: pd.DataFrame, statistic: str, from_year: int, to_year: int) -> dict:
+    """BLS national growth of `statistic` from May from_year to May to_year: `factor` (None when either release is
+    missing), `breaks` (breaks_between) and `note` saying what was done and what it crosses."""
+    a, b = national(table, from_year).get(statistic), national(table, to_year).get(statistic)
+    breaks = breaks_between(table, from_year, to_year)
+    if from_year == to_year:
+        return {"factor": 1.0, "breaks": [], "note": ""}
+    if a is None or b is None:
+        missing = from_year if a is None else to_year
+        return {"factor": None, "breaks": breaks, "note": f"no BLS national May {missing} {statistic}"}
+    note = f"May {from_year} to May {to_year} with BLS national {statistic} growth (x{b / a:.4f})"
+    return {"factor": b / a, "breaks": breaks, "note": note + (f"; crosses {'; '.join(breaks)}" if breaks else "")}
 
 
 def release(table: pd.DataFrame, params) -> dict:

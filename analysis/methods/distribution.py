@@ -263,12 +263,16 @@ def tail_sensitivity(fit_row, figures: pd.DataFrame) -> pd.DataFrame:
         for tail, name in TAILS.items()
     ]
     for r in figures.itertuples():
-        label = f"{publisher_name(r.publisher)} {r.reference_period} {r.statistic}, {r.population} (${r.value:,.0f})"
-        rows.append(
-            {"what": label, "tail": "lognormal fit", "value": r.value, "result": percentile_in_bls(r.value, fit_row)}
+        # like with like in time: a figure of another year enters restated to the fit's year (restate_factor)
+        factor = getattr(r, "restate_factor", 1.0)
+        v = r.value * factor
+        when = getattr(r, "when", r.reference_period)
+        label = f"{publisher_name(r.publisher)} {when} {r.statistic}, {r.population} (${r.value:,.0f}" + (
+            f", restated ${v:,.0f})" if factor != 1.0 else ")"
         )
+        rows.append({"what": label, "tail": "lognormal fit", "value": v, "result": percentile_in_bls(v, fit_row)})
         rows += [
-            {"what": label, "tail": name, "value": r.value, "result": percentile_in_bls_spline(r.value, fit_row, tail)}
+            {"what": label, "tail": name, "value": v, "result": percentile_in_bls_spline(v, fit_row, tail)}
             for tail, name in TAILS.items()
         ]
     out = pd.DataFrame(rows)
@@ -294,49 +298,89 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFrame:
-    """Each wage figure (as annual USD) with the BLS May params.survey_year percentile whose wage equals it.
+def national_fit(fits: pd.DataFrame, year: int) -> pd.Series | None:
+    """The fit of BLS's own national cross-industry release of May `year` (None without one)."""
+    m = cross_industry(fits)
+    m = m[
+        (m["survey_year"] == year).fillna(False)
+        & (m["geography_code"] == NATIONAL_CODE)
+        & (m["publisher"] == "bls")
+        & (m["citation"] == PRIMARY)
+    ]
+    return None if m.empty else m.iloc[0]
 
-    The percentile comes from the monotone interpolation, which passes through every published BLS
-    percentile (so BLS's own median sits at the 50th); the lognormal is the fallback with fewer than
-    three usable percentiles. Figures are placed as published (nominal), against the same year's wages.
+
+def _percentiles(value: float, fit) -> tuple[float, float, float, str]:
+    """(percentile, lognormal, spline, method) of `value` in `fit`: the monotone interpolation when it exists."""
+    if fit is None or value != value:
+        return float("nan"), float("nan"), float("nan"), ""
+    lognormal, spline = percentile_in_bls(value, fit), percentile_in_bls_spline(value, fit)
+    if spline == spline:
+        return spline, lognormal, spline, "monotone (PCHIP) interpolation"
+    return lognormal, lognormal, spline, "lognormal fit"
+
+
+def place_in_bls(figures: pd.DataFrame, fits: pd.DataFrame, params) -> pd.DataFrame:
+    """Each wage figure (as annual USD) with the BLS percentile whose wage equals it, like with like in time.
+
+    A figure is placed in BLS's national distribution of its own year (the period it describes); beside it, the
+    figure restated to May params.survey_year with BLS national growth of its statistic (`restate_factor` of
+    reconcile.placement_figures, with `restate_note` naming any break it crosses) is placed in that year's
+    distribution. `bls_percentile` is the own-year placement, or the restated one when BLS has no release of the
+    figure's year, and `placement_basis` says which. The figures are national, so they are placed in national
+    distributions, whatever the anchor's geography.
+
+    The percentile comes from the monotone interpolation, which passes through every published BLS percentile (so
+    BLS's own median sits at the 50th); the lognormal is the fallback with fewer than three usable percentiles.
     Quotes are placed only with params.include_quotes, and their sentence names who quotes them.
     """
-    fit = anchor.fit(fits, params)
     out = to_unit(figures, ANNUAL, params.hours_per_year)
     out = out[out["value"].notna() & ((out["citation"] == PRIMARY) | params.include_quotes)].copy()
     if "bound" in out:
         out = out[out["bound"] == ""]
-    out["bls_percentile_lognormal"] = [percentile_in_bls(v, fit) for v in out["value"]]
-    out["bls_percentile_spline"] = [percentile_in_bls_spline(v, fit) for v in out["value"]]
-    spline = out["bls_percentile_spline"].notna()
-    out["bls_percentile"] = out["bls_percentile_spline"].where(spline, out["bls_percentile_lognormal"])
-    out["placement_method"] = np.where(spline, "monotone (PCHIP) interpolation", "lognormal fit")
-    if is_national(params.geography):
-        period = (
-            f"May {params.survey_year}"
-            if str(fit["reference_period"]).endswith("-05")
-            else str(fit["reference_period"])
+    if "restate_factor" not in out:
+        out["restate_factor"] = np.where(out["survey_year"] == params.survey_year, 1.0, np.nan)
+        out["restate_note"] = ""
+    target = national_fit(fits, params.survey_year)
+    rows = []
+    for _, r in out.iterrows():
+        year = int(r["survey_year"])
+        own = national_fit(fits, year)
+        pct, lognormal, spline, method = _percentiles(float(r["value"]), own)
+        restated = float(r["value"]) * float(r["restate_factor"])
+        pct_restated = _percentiles(restated, target)[0]
+        if own is not None:
+            basis = f"own year: BLS national May {year} ({own['soc_code']})"
+        elif pct_restated == pct_restated:
+            pct, lognormal, spline, method = _percentiles(restated, target)
+            basis = f"restated to May {params.survey_year} ({r['restate_note']})"
+        else:
+            basis = f"not placed: no BLS national May {year} distribution and no growth to restate it"
+        rows.append(
+            {
+                "bls_percentile": pct,
+                "bls_percentile_lognormal": lognormal,
+                "bls_percentile_spline": spline,
+                "placement_method": method,
+                "placement_basis": basis,
+                "own_year": year,
+                "restated_value": restated,
+                "bls_percentile_restated": pct_restated,
+            }
         )
-        where = "BLS "
-    else:  # a state anchor says whose distribution it is (an agency's table or a quote) and its period
-        from analysis.methods.geography import evidence, period_words
-
-        period = (
-            f"{fit['geography_name']}'s distribution ({evidence(fit['publisher'], fit['citation'], fit['quoted_by'])}; "
-            f"{period_words(fit['reference_period'], fit['survey_year'])})"
-        )
-        where = ""
+    out = pd.concat([out.reset_index(drop=True), pd.DataFrame(rows, index=range(len(rows)))], axis=1)
+    out = out[out["bls_percentile"].notna()] if len(out) else out
     detail = out["detail"] if "detail" in out else pd.Series("", index=out.index)
     out["sentence"] = [
-        _placement_sentence(r, d, period, where) for (_, r), d in zip(out.iterrows(), detail, strict=True)
+        _placement_sentence(r, d, params.survey_year) for (_, r), d in zip(out.iterrows(), detail, strict=True)
     ]
     return out
 
 
-def _placement_sentence(r, detail: str, period: str, where: str = "BLS ") -> str:
-    """Where a figure's wage falls, said as what it is: a group's average or another population's median is the wage
-    at that BLS percentile, not the position of one worker."""
+def _placement_sentence(r, detail: str, survey_year: int) -> str:
+    """Where a figure's wage falls, in its own year's BLS distribution and restated to the survey year, said as what
+    it is: a group's average or another population's median is the wage at that BLS percentile, not the position of
+    one worker."""
     who = publisher_name(r["publisher"])
     what = {"mean": "average", "median": "median"}.get(r["statistic"], r["statistic"])
     group = f" for {detail}" if detail else ""
@@ -348,9 +392,22 @@ def _placement_sentence(r, detail: str, period: str, where: str = "BLS ") -> str
         if r["publisher"] != "bls"
         else ""
     )
-    return (
-        f"{who}'s {what}{group} (${r['value']:,.0f}, {r['reference_period']}{quoted}) equals the wage at the {where}"
-        f"{_ordinal(int(round(r['bls_percentile'])))} percentile of {period}" + (f" ({kind})." if kind else ".")
+    when = r.get("when") or r["reference_period"]
+    own = r["placement_basis"].startswith("own year")
+    where = (
+        f"BLS {_ordinal(int(round(r['bls_percentile'])))} percentile of May {int(r['own_year'])}, its own year"
+        if own
+        else f"BLS {_ordinal(int(round(r['bls_percentile'])))} percentile of May {survey_year} once restated"
+    )
+    restated = (
+        f"; restated to May {survey_year} (${r['restated_value']:,.0f}) it is the "
+        f"{_ordinal(int(round(r['bls_percentile_restated'])))}"
+        + (" (across the breaks the table names)" if "crosses" in str(r.get("restate_note", "")) else "")
+        if own and int(r["own_year"]) != survey_year and r["bls_percentile_restated"] == r["bls_percentile_restated"]
+        else ""
+    )
+    return f"{who}'s {what}{group} (${r['value']:,.0f}, {when}{quoted}) equals the wage at the {where}{restated}" + (
+        f" ({kind})." if kind else "."
     )
 
 
@@ -374,12 +431,14 @@ def method_notes(params) -> dict[str, str]:
         "a monotone PCHIP interpolation of the log quantile function (lognormal slope beyond p10/p90) is "
         "reported beside it.",
         "placement": f"Other publishers' figures (annual, {params.hours_per_year} hours per year for hourly ones) are "
-        "placed "
-        f"as published in the BLS May {params.survey_year} {params.geography} distribution, on the monotone "
-        "interpolation of the published percentiles (lognormal 100 x Phi((ln value - mu) / sigma) when fewer "
-        "than three percentiles are usable; both are in the placement table). A group's average or another "
-        "population's median is the wage at that percentile, not one worker's position; quotes are placed only "
-        "with include_quotes.",
+        "dated by the period they describe (AAPC's by salary year, the year before its report) and placed in BLS's "
+        "national distribution of that same year; beside it each is restated to May "
+        f"{params.survey_year} with BLS national growth of its statistic (the breaks it crosses named) and placed in "
+        "that year's distribution, and the table says which placement it shows (own year unless BLS has no release "
+        "of the figure's year). Percentiles come from the monotone interpolation of the published percentiles "
+        "(lognormal 100 x Phi((ln value - mu) / sigma) when fewer than three are usable; both are in the table). A "
+        "group's average or another population's median is the wage at that percentile, not one worker's position; "
+        "quotes are placed only with include_quotes.",
         "fit_diagnostics": "Each BLS national release's published mean is compared with the mean of three "
         "distributions "
         "through its percentiles (lognormal; monotone with lognormal-slope tails; monotone with tails "

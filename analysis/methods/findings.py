@@ -68,17 +68,10 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
     ev = reconcile.aapc_certification(table, y) if "aapc" in params.publishers else None
     if ev is not None:
         share = (ev["all"] - ev["non-certified"]) / (ev["certified"] - ev["non-certified"])
-        before = reconcile.aapc_certification(table, ev["year"] - 1)
-        same = (
-            f" (the same figures as its {before['year']} report)"
-            if before
-            and before["year"] < ev["year"]
-            and all(before[k] == ev[k] for k in ("certified", "non-certified", "all"))
-            else ""
-        )
+        same = ", repeated unchanged on a later AAPC page" if ev["repeated_by"] else ""
         out.append(
-            f"In AAPC's own {ev['year']} survey{same}, members holding a credential averaged {_usd(ev['certified'])} "
-            "and "
+            f"In AAPC's own {ev['report_year']} report (salaries of {ev['year']}{same}), members holding a credential "
+            f"averaged {_usd(ev['certified'])} and "
             f"those without {_usd(ev['non-certified'])} ({ev['year']} dollars), "
             f"{ev['certified'] / ev['non-certified'] - 1:.0%} "
             f"more; about {share:.0%} of its respondents are certified (derived from its averages)."

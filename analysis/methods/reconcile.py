@@ -16,6 +16,7 @@ from analysis.core.vocab import ANNUAL, PRIMARY, publisher_name
 from analysis.methods import anchor
 from analysis.methods.geography import period_words
 from analysis.methods.harmonize import cpi_factor, to_unit
+from analysis.sources.column_maps import survey_dating
 from analysis.sources.select import cross_industry, primary
 
 BREAKDOWNS = ("credential", "credential_count", "job_title", "experience_band", "education")
@@ -41,10 +42,66 @@ def evidence(table: pd.DataFrame, params, include_quotes: bool | None = None) ->
     )
     if not (params.include_quotes if include_quotes is None else include_quotes):
         m &= wages["citation"] == PRIMARY
-    out = wages[m].copy()
+    out = dated(wages[m])
     out["population"] = [population(r) for _, r in out.iterrows()]
     out["layer"] = [layer(r) for _, r in out.iterrows()]
     return out.reset_index(drop=True)
+
+
+FIGURE_KEY = ["certified", *BREAKDOWNS, "statistic", "unit", "value"]
+
+
+def dated(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows dated by the period they describe, each release counted once.
+
+    `report_year` is the year the publication carries; where data/column_maps/survey_dating.csv says a publisher's
+    reports describe an earlier year (AAPC's describe the salaries of the year before), `survey_year` and
+    `dollar_year` move to that salary year and `dating` says so. A release whose figures all appear in an earlier
+    release of the same publisher and layer (AAPC's 2022 page repeats its 2021 report) is dropped, and the release it
+    repeats names it in `repeated_by`: the same figures are one observation, dated by their first release."""
+    out = rows.copy()
+    out["report_year"] = out["survey_year"]
+    out["dating"] = ""
+    out["repeated_by"] = ""
+    for d in survey_dating().itertuples():
+        m = (out["publisher"] == d.publisher) & (out["kind"] == d.kind) & out["survey_year"].notna()
+        out.loc[m, "survey_year"] = out.loc[m, "report_year"] + d.salary_year_offset
+        out.loc[m, "dollar_year"] = out.loc[m, "survey_year"]
+        out.loc[m, "dating"] = [
+            f"salary year {int(s)}, from the {int(r)} report ({d.basis})"
+            for s, r in zip(out.loc[m, "survey_year"], out.loc[m, "report_year"], strict=True)
+        ]
+    first = out.drop_duplicates("source_id").sort_values(["report_year", "source_id"], kind="stable")
+    figures = {sid: set(map(tuple, g[FIGURE_KEY].astype(str).to_numpy())) for sid, g in out.groupby("source_id")}
+    kept: list = []
+    for r in first.itertuples():
+        earlier = next(
+            (
+                k
+                for k in kept
+                if (k.publisher, k.citation, k.quoted_by) == (r.publisher, r.citation, r.quoted_by)
+                and figures[r.source_id] <= figures[k.source_id]
+            ),
+            None,
+        )
+        if earlier is None:
+            kept.append(r)
+            continue
+        out = out[out["source_id"] != r.source_id]
+        at = out["source_id"] == earlier.source_id
+        out.loc[at, "repeated_by"] = (
+            out.loc[at, "repeated_by"].where(out.loc[at, "repeated_by"] == "", out.loc[at, "repeated_by"] + ", ")
+            + r.source_id
+        )
+    return out
+
+
+def when(r) -> str:
+    """The period a figure describes, with the report it comes from when that differs: 'salary year 2020 (2021
+    report)' or its reference period."""
+    if r.get("dating"):
+        return f"salary year {int(r['survey_year'])} ({int(r['report_year'])} report)"
+    return str(r["reference_period"])
 
 
 def population(r) -> str:
@@ -64,9 +121,17 @@ def population(r) -> str:
 
 
 def placement_figures(table: pd.DataFrame, params) -> pd.DataFrame:
-    """The figures placed in the BLS distribution: each population's figure nearest the survey year (own releases;
-    quotes with params.include_quotes), with `detail` saying whom it describes."""
+    """The figures placed in the BLS distribution: each population's figure nearest the survey year (dated by the
+    period it describes; own releases, quotes with params.include_quotes), with `detail` saying whom it describes,
+    `when` its period and `restate_factor` / `restate_note` the BLS national growth of its statistic from its own
+    year to the survey year (what distribution.place_in_bls restates it with)."""
     figs = nearest_per_population(evidence(table, params), params.survey_year).copy()
+    steps = [
+        anchor.period(table, r["statistic"], int(r["survey_year"]), params.survey_year) for _, r in figs.iterrows()
+    ]
+    figs["restate_factor"] = [float("nan") if p["factor"] is None else p["factor"] for p in steps]
+    figs["restate_note"] = [p["note"] for p in steps]
+    figs["when"] = [when(r) for _, r in figs.iterrows()]
     short = figs["population"].str.split(" (", n=1, regex=False).str[0]
     figs["detail"] = np.where(
         figs["publisher"] == "bls",
@@ -143,6 +208,8 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
                 "source_id": r["source_id"],
                 "reference_period": r["reference_period"],
                 "survey_year": year,
+                "report_year": int(r["report_year"]),
+                "when": when(r),
                 "statistic": r["statistic"],
                 "value": float(r["value"]),
                 "statistic_factor": stat,
@@ -162,6 +229,8 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
         "source_id",
         "reference_period",
         "survey_year",
+        "report_year",
+        "when",
         "statistic",
         "value",
         "statistic_factor",
@@ -293,7 +362,8 @@ def pooled(figures: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def aapc_certification(table: pd.DataFrame, year: int) -> dict | None:
     """AAPC's own national certified, non-certified and all-respondent means of the release nearest `year`
-    (later on a tie) that has all three; None when no release has them."""
+    (later on a tie) that has all three, by salary year (a repeated release counted once); None when no release has
+    them."""
     a = primary(table)
     a = a[
         (a["publisher"] == "aapc")
@@ -304,6 +374,7 @@ def aapc_certification(table: pd.DataFrame, year: int) -> dict | None:
         & (a["bound"] == "")
         & (a[list(BREAKDOWNS)] == "").all(axis=1)
     ]
+    a = dated(a)
     best = None
     for sid, g in a.groupby("source_id"):
         got = {c: g.loc[g["certified"] == c, "value"] for c in ("certified", "non-certified", "all")}
@@ -312,7 +383,14 @@ def aapc_certification(table: pd.DataFrame, year: int) -> dict | None:
         y = int(g["survey_year"].iloc[0])
         key = (abs(y - year), -y)
         if best is None or key < best["key"]:
-            best = {"key": key, "source_id": sid, "year": y, **{c: float(v.iloc[0]) for c, v in got.items()}}
+            best = {
+                "key": key,
+                "source_id": sid,
+                "year": y,
+                "report_year": int(g["report_year"].iloc[0]),
+                "repeated_by": g["repeated_by"].iloc[0],
+                **{c: float(v.iloc[0]) for c, v in got.items()},
+            }
     return best
 
 
@@ -394,7 +472,7 @@ def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFr
             f"{rest:+.1f} log points; the figure's own rounding leaves +/-{rounding:.1f}"
             + (" (the rest is within it)." if abs(rest) <= rounding else "."),
         )
-        label = f"{publisher_name(h['publisher'])} {h['reference_period']} {h['statistic']}, {h['population']}" + (
+        label = f"{publisher_name(h['publisher'])} {when(h)} {h['statistic']}, {h['population']}" + (
             "" if h["citation"] == PRIMARY else f", quoted by {h['quoted_by'] or 'an unnamed page'}"
         )
         base = {

@@ -39,3 +39,18 @@ def code_for_year(year: int, column_maps: Path | None = None) -> pd.Series:
     occ = occupations(column_maps)
     covers = occ[(occ["first_year"] <= year) & (occ["last_year"].isna() | (occ["last_year"] >= year))]
     return (covers if len(covers) else occ.sort_values("first_year")).iloc[-1]
+
+
+def survey_dating(column_maps: Path | None = None) -> pd.DataFrame:
+    """How a publisher's reports are dated by the period they describe (survey_dating.csv): per publisher and kind the
+    offset from the report's year to its salary year, and the basis for it."""
+    d = read_map(column_maps or project_paths().column_maps, "survey_dating.csv").copy()
+    d["salary_year_offset"] = d["salary_year_offset"].astype(int)
+    return d
+
+
+def method_breaks(column_maps: Path | None = None) -> pd.DataFrame:
+    """Changes of BLS's OEWS estimation method (oews_method_breaks.csv): the first release of each, what changed."""
+    d = read_map(column_maps or project_paths().column_maps, "oews_method_breaks.csv").copy()
+    d["first_year"] = d["first_year"].astype(int)
+    return d

@@ -101,7 +101,8 @@ def test_percentile_in_bls_and_sentence_says_what_a_quote_and_an_average_are(tab
     assert 70 <= out.bls_percentile < 80
     assert out.sentence == (
         f"Salary.com's median ($61,168, 2023, as quoted by {out.quoted_by}) equals the wage at the BLS "
-        f"{d._ordinal(round(out.bls_percentile))} percentile of May 2023 (the middle of another population)."
+        f"{d._ordinal(round(out.bls_percentile))} percentile of May 2023, its own year "
+        "(the middle of another population)."
     )
     aapc = table[
         (table.source_id == "aapc_2022_salary_report_page")

@@ -79,10 +79,9 @@ def test_washington_anchor_band_fit_and_placement(data):
     figures = views.national_figures(data.table, p)
     placed = distribution.place_in_bls(figures, distribution.fit_bls(data.table, p), p)
     bls = placed[(placed["source_id"] == "bls_oews_national_2022") & (placed["statistic"] == "median")].iloc[0]
-    assert (
-        "percentile of Washington's distribution (the Washington State Employment Security Department's own "
-        "OEWS-based table; 2022)" in bls["sentence"]
-    )
+    # national figures are placed in BLS's national distribution of their own year, not in the state's
+    assert bls["placement_basis"] == "own year: BLS national May 2022 (29-2072)"
+    assert bls["bls_percentile"] == pytest.approx(50)  # BLS's own May 2022 median
     chart = plots.national_band(figures, views.bls_band(data.table, p))
     assert chart.title == "National figures against Washington's wage distribution"
     assert (

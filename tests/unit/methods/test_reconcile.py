@@ -16,8 +16,9 @@ from analysis.sources.reference import load_cpi
 from analysis.sources.registry import load_registry
 
 P = AnalysisParams(survey_year=2023)
-# published figures used below: BLS OEWS national May 2022 / May 2023 (annual), AAPC 2022 salary report page
-BLS22_MEDIAN, BLS22_MEAN = 47180, 51090
+# published figures used below: BLS OEWS national May 2020 / May 2023 (annual), AAPC 2021 salary report (salary year
+# 2020, the year before the report; its 2022 page repeats the same three means and counts once)
+BLS20_MEDIAN, BLS20_MEAN = 44090, 48270
 BLS23_MEDIAN, BLS23_MEAN = 48780, 53690
 AAPC_ALL, AAPC_CERT, AAPC_NON = 54797, 60097, 47200
 CPI23, CPI25 = 304.702, 321.943  # CPI-U annual averages (data/raw/reference/cpi_u_2025_and_may.csv, M13)
@@ -55,12 +56,13 @@ def test_comparable_restates_each_population_by_hand(data):
         r.BLS_POPULATION,
     }
     cert = c.loc["certified (AAPC respondents)"]
-    # AAPC 2022 certified mean -> median with BLS's May 2022 median/mean, to May 2023 with BLS median growth,
-    # to 2025 dollars (the default dollar year)
-    by_hand = AAPC_CERT * (BLS22_MEDIAN / BLS22_MEAN) * (BLS23_MEDIAN / BLS22_MEDIAN) * (CPI25 / CPI23)
+    # AAPC's certified mean of salary year 2020 -> median with BLS's May 2020 median/mean, to May 2023 with BLS median
+    # growth, to 2025 dollars (the default dollar year)
+    by_hand = AAPC_CERT * (BLS20_MEDIAN / BLS20_MEAN) * (BLS23_MEDIAN / BLS20_MEDIAN) * (CPI25 / CPI23)
     assert cert.restated == pytest.approx(by_hand)
-    assert cert.statistic_factor == pytest.approx(BLS22_MEDIAN / BLS22_MEAN)
-    assert cert.period_factor == pytest.approx(BLS23_MEDIAN / BLS22_MEDIAN)
+    assert cert.statistic_factor == pytest.approx(BLS20_MEDIAN / BLS20_MEAN)
+    assert cert.period_factor == pytest.approx(BLS23_MEDIAN / BLS20_MEDIAN)
+    assert (cert.survey_year, cert.report_year, cert.source_id) == (2020, 2021, "aapc_2021_salary_report")
     assert c.loc[r.BLS_POPULATION, "restated"] == pytest.approx(BLS23_MEDIAN * CPI25 / CPI23)
     assert (c.citation == "primary").all()
 
@@ -69,7 +71,7 @@ def test_bridge_log_steps_by_hand_and_add_up(bridge):
     g = _steps(bridge, "certified (AAPC respondents)")
     share = P.certified_share
     stat = 100 * math.log(BLS23_MEAN / BLS23_MEDIAN)
-    period = 100 * math.log(BLS22_MEAN / BLS23_MEAN)  # a 2022 mean: BLS mean growth May 2023 -> May 2022
+    period = 100 * math.log(BLS20_MEAN / BLS23_MEAN)  # a 2020 mean: BLS mean growth May 2023 -> May 2020
     pop = 100 * math.log(AAPC_CERT / (share * AAPC_CERT + (1 - share) * AAPC_NON))
     gap = 100 * math.log(AAPC_CERT / BLS23_MEDIAN)
     assert g.loc["statistic", "log_points"] == pytest.approx(stat)
@@ -115,17 +117,17 @@ def test_certified_share_is_a_parameter_with_a_sensitivity_range(data):
 
 def test_bridge_with_quotes_for_a_year_without_bls_release_does_not_crash(data):
     table = data[0]
-    # keep AAPC's 2025 quotes as its only quoted figures, so they are the ones bridged, and take BLS's May 2025
-    # releases out (a year without a BLS release)
+    # keep AAPC's 2025 quotes (salary year 2024) as its only quoted figures, so they are the ones bridged, and take
+    # BLS's May 2024 releases out (a year without a BLS release)
     table = table[
         ~((table.publisher == "aapc") & (table.citation == "secondary_quote") & (table.survey_year < 2025).fillna(True))
-        & ~((table.publisher == "bls") & (table.survey_year == 2025).fillna(False))
+        & ~((table.publisher == "bls") & (table.survey_year == 2024).fillna(False))
     ]
     params = dataclasses.replace(P, survey_year=2022, include_quotes=True)
     b = r.bridge(table, params)
-    q = b[(b.citation == "secondary_quote") & b.headline_label.str.contains("2025")]
+    q = b[(b.citation == "secondary_quote") & b.headline_label.str.contains("salary year 2024")]
     assert len(q) and (q.loc[q.step == "period", "log_points"] == 0).all()
-    assert q.loc[q.step == "period", "method_note"].str.contains("No BLS national release for 2025").all()
+    assert q.loc[q.step == "period", "method_note"].str.contains("No BLS national release for 2024").all()
     for _, g in b.groupby(["source_id", "population"]):
         assert g.log_points.sum() == pytest.approx(g.gap_log_points.iloc[0])
 
