@@ -5,7 +5,9 @@ including the article's own figures that the data carries as quotes, cannot conf
 
 - exact: the claim equals the published figure;
 - rounded: it equals the published figure rounded to the claim's precision (its decimals, or for a
-  whole number its trailing zeros: 59,000 -> thousands, 48,780 -> tens, $64,360 -> tens);
+  whole number its trailing zeros: 59,000 -> thousands, 48,780 -> tens, $64,360 -> tens), never coarser than
+  the unit's coarsest step in data/column_maps/claim_precision.csv (an annual wage to the thousand at most:
+  $100,000 or $60,000 against $55,970 is a mismatch, not a rounding);
 - close: neither, but within tolerance_pct of it;
 - mismatch: a figure exists and none of the above holds;
 - unverifiable: no primary figure for that publisher, statistic, period, population and geography,
@@ -46,6 +48,7 @@ from analysis.core.vocab import (
     publisher_name,
 )
 from analysis.methods.harmonize import to_unit
+from analysis.sources.column_maps import claim_precision
 from analysis.sources.csvio import read_text_table
 from analysis.sources.figures import PLAUSIBLE, fmt
 from analysis.sources.select import geography_mask
@@ -241,14 +244,23 @@ def _population_mask(figs: pd.DataFrame, pop: dict[str, str]) -> pd.Series:
     return m & (figs["experience_band"] == "") & (figs["education"] == "")
 
 
-def verdict(claimed: float, text: str, data: float, tolerance_pct: float, bound: str = "") -> str:
+def claim_step(text: str, unit: str = "") -> Decimal:
+    """The precision a claim's wording implies: its decimals, or its trailing zeros ('$59k', '59,000': thousands),
+    never coarser than the unit's coarsest step (data/column_maps/claim_precision.csv: an annual wage to the thousand
+    at most), so '$100,000' or '$60,000' against $55,970 is no rounding of it."""
+    step = rounding_step(text)
+    coarsest = claim_precision().get(unit)
+    return step if coarsest is None else min(step, Decimal(repr(coarsest)))
+
+
+def verdict(claimed: float, text: str, data: float, tolerance_pct: float, bound: str = "", unit: str = "") -> str:
     """exact / rounded / close / mismatch for a claim against one published value (see the module docstring)."""
     if bound:
         holds = data >= claimed if bound == "at_least" else data <= claimed
         return "exact" if holds else ("close" if abs(claimed - data) / abs(data) * 100 <= tolerance_pct else "mismatch")
     if abs(claimed - data) < 1e-9:
         return "exact"
-    step = rounding_step(text)
+    step = claim_step(text, unit)
     rounded = (Decimal(repr(float(data))) / step).quantize(Decimal(1), rounding="ROUND_HALF_UP") * step
     if abs(float(rounded) - claimed) < 1e-6:
         return "rounded"
@@ -309,7 +321,7 @@ def _check_point(c, pop, figs_of: _Figures, params, statistic: str) -> dict:
     if primary.empty:
         return {"note": _unverifiable(figs, m, c, statistic)}
     best = primary.loc[(c["claimed"] - primary["value"]).abs().idxmin()]
-    v = verdict(c["claimed"], c["value"], best["value"], params.tolerance_pct, c["bound"])
+    v = verdict(c["claimed"], c["value"], best["value"], params.tolerance_pct, c["bound"], c["unit"])
     diff = float(c["claimed"] - best["value"])
     note = (
         f"{best['source_id']} ({best['reference_period']}) gives {fmt(best['value'])}; "
@@ -354,8 +366,8 @@ def _check_range(c, pop, figs_of: _Figures, params) -> dict:
     sid = pairs[0]
     lo = float(low.loc[low["source_id"] == sid, "value"].iloc[0])
     hi = float(high.loc[high["source_id"] == sid, "value"].iloc[0])
-    v_low = verdict(c["claimed"], c["value"], lo, params.tolerance_pct)
-    v_high = verdict(c["claimed_high"], c["value_high"], hi, params.tolerance_pct)
+    v_low = verdict(c["claimed"], c["value"], lo, params.tolerance_pct, unit=c["unit"])
+    v_high = verdict(c["claimed_high"], c["value_high"], hi, params.tolerance_pct, unit=c["unit"])
     return {
         "verdict": worst(v_low, v_high),
         "data_value": lo,
@@ -412,7 +424,7 @@ def _check_difference(c, figs_of: _Figures, params) -> dict:
         )
         what = f"the claimed range {_money(c['claimed'], c['unit'])} to {_money(c['claimed_high'], c['unit'])}"
     else:
-        v = verdict(c["claimed"], c["value"], d, params.tolerance_pct, c["bound"])
+        v = verdict(c["claimed"], c["value"], d, params.tolerance_pct, c["bound"], c["unit"])
         what = f"the claimed {_money(c['claimed'], c['unit'])}"
     return {
         "verdict": v,
@@ -490,7 +502,12 @@ def method_notes(params) -> dict[str, str]:
     return {
         "audit": "Each claim is checked only against the named publisher's own releases (secondary quotes cannot "
         "confirm it): "
-        "exact = equal to the published figure, rounded = equal to it at the claim's precision (BLS publishes annual "
+        "exact = equal to the published figure, rounded = equal to it at the precision the claim's wording implies "
+        "(its decimals or trailing zeros, never coarser than "
+        + ", ".join(
+            f"${v:,.0f} for {u}" if u != "percent" else f"{v:g} point for percent" for u, v in claim_precision().items()
+        )
+        + "; BLS publishes annual "
         f"wages to $10, so $64,360 against $64,070 is not rounded), close = within {params.tolerance_pct:g}%, mismatch "
         "otherwise; unverifiable when no own figure exists for that statistic, period, population and geography "
         f"(hourly/annual converted with {params.hours_per_year} hours). Ranges are checked end by end, differences "

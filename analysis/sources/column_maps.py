@@ -54,3 +54,9 @@ def method_breaks(column_maps: Path | None = None) -> pd.DataFrame:
     d = read_map(column_maps or project_paths().column_maps, "oews_method_breaks.csv").copy()
     d["first_year"] = d["first_year"].astype(int)
     return d
+
+
+def claim_precision(column_maps: Path | None = None) -> dict[str, float]:
+    """The coarsest rounding step a claim's wording can imply, per unit (claim_precision.csv)."""
+    d = read_map(column_maps or project_paths().column_maps, "claim_precision.csv")
+    return {u: float(s) for u, s in zip(d["unit"], d["coarsest_step"], strict=True)}

@@ -57,6 +57,22 @@ def test_verdict_rules():
     assert a.verdict(50000, "under $50k", 48780, 0.0, "at_most") == "exact"
 
 
+def test_rounded_only_to_the_precision_the_wording_implies_at_most_the_thousand():
+    # BLS OEWS national May 2024 (data/raw/bls/national_M2024_dl.csv, 29-2072): A_MEAN 55,970, H_MEAN 26.91
+    mean, hourly = 55970, 26.91
+    # trailing zeros are not a claim of that much imprecision: +78.7% and +7.2% are mismatches, not roundings
+    assert a.verdict(100000, "$100,000", mean, 1.0, unit="USD/year") == "mismatch"
+    assert a.verdict(60000, "$60,000", mean, 1.0, unit="USD/year") == "mismatch"
+    assert a.claim_step("$100,000", "USD/year") == 1000  # data/column_maps/claim_precision.csv
+    # to the thousand still is a rounding, in either spelling; to the ten only when the tens match
+    assert a.verdict(56000, "$56,000", mean, 0.0, unit="USD/year") == "rounded"
+    assert a.verdict(56000, "$56k", mean, 0.0, unit="USD/year") == "rounded"
+    assert a.verdict(55960, "$55,960", mean, 0.0, unit="USD/year") == "mismatch"
+    # an hourly wage to the dollar at most: $30 is not 26.91 rounded, $27 is
+    assert a.verdict(30, "$30", hourly, 1.0, unit="USD/hour") == "mismatch"
+    assert a.verdict(27, "$27", hourly, 0.0, unit="USD/hour") == "rounded"
+
+
 def test_ranges_differences_bounds_by_hand(table):
     out = a.audit_file(CLAIMS / "ranges_differences_bounds.csv", table, P).set_index("claim_id")
     v = out.verdict.to_dict()
@@ -143,8 +159,8 @@ def test_seed_aapc_2023_only_quoted_by_the_seed_article(seed):
     row = seed.loc["aapc_certified"]
     assert row.verdict == "unverifiable"
     assert row.note.endswith(
-        "no AAPC release of its own in the data; only quoted by aapc_2023_wpr_quote (56,290); seed_aapc_figures "
-        "(64,712)"
+        "no AAPC release of its own in the data; only quoted by aapc_2023_wpr_quote (56,290); aapc_pcgsoftware_quote "
+        "(67,700); seed_aapc_figures (64,712)"
     )
     assert seed.loc["salary_com_median", "verdict"] == "unverifiable"
     assert seed.loc["payscale_cpc", "verdict"] == "unverifiable"
