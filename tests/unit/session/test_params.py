@@ -24,11 +24,11 @@ def no_kernel(monkeypatch):
         (["-p", "hours_per_year", "abc"], "parameter 'hours_per_year': expected int, got 'abc'"),
         (
             ["-p", "survey_year", "1999"],
-            "parameter 'survey_year': 1999 is not in the data; valid survey years: 2011-2024",
+            "parameter 'survey_year': 1999 is not in the data; valid survey years: 2011-2025",
         ),
         (
             ["-p", "dollar_year", "2031"],
-            "parameter 'dollar_year': 2031 has no CPI-U annual average in the data; valid dollar years: 2010-2024",
+            "parameter 'dollar_year': 2031 has no CPI-U annual average in the data; valid dollar years: 2010-2025",
         ),
         (["-p", "publishers", "bls,glassdoor"], "unknown publisher(s) glassdoor"),
         (["--jobs", "0"], "--jobs: expected a positive number"),
