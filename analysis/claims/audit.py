@@ -285,7 +285,8 @@ class _Figures:
     """The tidy table in the claim's unit, and how to find the rows a claim is about."""
 
     def __init__(self, table: pd.DataFrame, params):
-        self.by_unit = {u: to_unit(table, u, params.hours_per_year) for u in WAGE_UNITS}
+        # published figures as published: a claim is checked against what BLS printed, whatever the work year
+        self.by_unit = {u: to_unit(table, u, params.hours_per_year, restate_rates=False) for u in WAGE_UNITS}
 
     def rows(self, c, statistic: str, pop: dict[str, str], unit: str) -> tuple[pd.DataFrame, pd.Series]:
         figs = self.by_unit[ANNUAL if unit == PERCENT else unit]

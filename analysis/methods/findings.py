@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.core.vocab import ANNUAL, PRIMARY, publisher_name
 from analysis.methods import anchor, reconcile
-from analysis.methods.harmonize import cpi_factor
+from analysis.methods.harmonize import cpi_factor, to_unit
 from analysis.sources.select import quoted
 
 MAX_FINDINGS = 7
@@ -46,9 +46,8 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
     bls = anchor.release(table, params)
     evidence = reconcile.evidence(table, params)
     anchor_rows = anchor.rows(table, params)  # the anchor's own area: a state file holds every state
-    band = anchor_rows[(anchor_rows["unit"] == ANNUAL) & anchor_rows["statistic"].isin(["p10", "p90"])].set_index(
-        "statistic"
-    )["value"]
+    wages = to_unit(anchor_rows, ANNUAL, params.hours_per_year)  # hours_per_year on BLS's side too
+    band = wages[wages["statistic"].isin(["p10", "p90"])].set_index("statistic")["value"]
     f = cpi_factor(cpi, y, dy)
     out = [
         f"All medical records specialists (BLS, May {y}): half earned more than {_usd(bls['median'])} a year"

@@ -10,22 +10,47 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.core.errors import ParameterError
-from analysis.core.vocab import ANNUAL, HOURLY, WAGE_STATISTICS, WAGE_UNITS
-from analysis.sources.figures import GROUP
+from analysis.core.vocab import ANNUAL, HOURLY, OEWS_KINDS, WAGE_STATISTICS, WAGE_UNITS
+from analysis.sources.figures import BLS_HOURS_PER_YEAR, GROUP
+
+# Publications whose annual wage is an hourly rate times BLS's work year (OEWS and the Handbook built on it): their
+# annual figures follow hours_per_year like any hourly figure converted here.
+RATE_TIMES_HOURS_KINDS = (*OEWS_KINDS, "ooh")
 
 
 def _append_note(notes: pd.Series, text: str | pd.Series) -> pd.Series:
     return notes.where(notes == "", notes + "; ") + text
 
 
-def to_unit(table: pd.DataFrame, unit: str = ANNUAL, hours_per_year: int = 2080) -> pd.DataFrame:
+def to_unit(
+    table: pd.DataFrame, unit: str = ANNUAL, hours_per_year: int = BLS_HOURS_PER_YEAR, restate_rates: bool = True
+) -> pd.DataFrame:
     """Wage rows expressed in `unit`: published rows in that unit are kept as they are; a row published
-    only in the other unit is converted with `hours_per_year` and flagged derived. Non-wage rows are dropped."""
+    only in the other unit is converted with `hours_per_year` and flagged derived. Non-wage rows are dropped.
+
+    Both sides follow `hours_per_year`: an OEWS or Handbook annual wage (RATE_TIMES_HOURS_KINDS) is the hourly rate x
+    BLS's hours, so with another work year it is restated to the rate x hours_per_year (derived, said in `note`), and
+    its hourly rate is annual / BLS's hours. `restate_rates=False` keeps published annual figures as published (the
+    claims audit checks what was published)."""
     if unit not in WAGE_UNITS:
         raise ParameterError(f"unit: expected {ANNUAL} or {HOURLY}, got {unit!r}")
     if hours_per_year <= 0:
         raise ParameterError(f"hours_per_year: expected a positive number of hours, got {hours_per_year}")
     wages = table[table["statistic"].isin(WAGE_STATISTICS)]
+    rate = wages["kind"].isin(RATE_TIMES_HOURS_KINDS) if "kind" in wages else pd.Series(False, index=wages.index)
+    if restate_rates and hours_per_year != BLS_HOURS_PER_YEAR and unit == ANNUAL:
+        # both sides: an OEWS annual figure is its hourly rate x BLS's hours, so it moves with hours_per_year too
+        moved = rate & (wages["unit"] == ANNUAL) & wages["value"].notna()
+        wages = wages.copy()
+        was = wages.loc[moved, "value"]
+        wages.loc[moved, "value"] = was * hours_per_year / BLS_HOURS_PER_YEAR
+        wages.loc[moved, "derived"] = True
+        text = [
+            f"restated from {v:,.0f} (hourly rate x {BLS_HOURS_PER_YEAR} hours) to {hours_per_year} hours" for v in was
+        ]
+        wages.loc[moved, "note"] = _append_note(
+            wages.loc[moved, "note"], pd.Series(text, index=was.index, dtype=object)
+        )
     native = wages[wages["unit"] == unit]
     other = wages[wages["unit"] != unit]
     key = GROUP + ["statistic"]
@@ -34,14 +59,18 @@ def to_unit(table: pd.DataFrame, unit: str = ANNUAL, hours_per_year: int = 2080)
     if lone.empty:
         return native.copy()
     conv = lone.copy()
-    factor = hours_per_year if unit == ANNUAL else 1 / hours_per_year
+    # an OEWS annual-only figure is a rate x BLS's hours: its hourly rate is annual / BLS's hours
+    per_year = pd.Series(float(hours_per_year), index=lone.index)
+    if unit == HOURLY:
+        per_year[rate.reindex(lone.index, fill_value=False)] = BLS_HOURS_PER_YEAR
+    factor = per_year if unit == ANNUAL else 1 / per_year
     conv["value"] = lone["value"] * factor
     conv["unit"] = unit
     conv["derived"] = True
     op = "x" if unit == ANNUAL else "/"
     text = [
-        f"converted from {v:,.2f} {u} {op} {hours_per_year} hours"
-        for v, u in zip(lone["value"], lone["unit"], strict=True)
+        f"converted from {v:,.2f} {u} {op} {h:g} hours"
+        for v, u, h in zip(lone["value"], lone["unit"], per_year, strict=True)
     ]
     conv["note"] = _append_note(lone["note"], pd.Series(text, index=lone.index, dtype=object))
     return pd.concat([native, conv]).sort_index(kind="stable")
@@ -91,8 +120,10 @@ def to_dollar_year(table: pd.DataFrame, cpi: pd.DataFrame, dollar_year: int) -> 
 def method_notes(params) -> dict[str, str]:
     """One sentence per harmonization step, with its parameters, for the report's methodology."""
     return {
-        "units": f"Hourly and annual wages are converted with {params.hours_per_year} hours per year (the BLS "
-        "convention is 2080); "
+        "units": f"Hourly and annual wages are converted with {params.hours_per_year} hours per year (BLS's OEWS "
+        f"convention is {BLS_HOURS_PER_YEAR}), on both sides: an OEWS or Handbook annual wage is its hourly rate x "
+        f"{BLS_HOURS_PER_YEAR}, so with another work year it is restated to the hourly rate x "
+        f"{params.hours_per_year}; "
         "a converted figure is marked derived and the published figure is kept where both exist.",
         "dollars": f"Nominal figures are restated in {params.dollar_year} dollars by the ratio of CPI-U annual "
         "averages "

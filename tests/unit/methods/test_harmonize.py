@@ -41,11 +41,17 @@ def test_hourly_only_figure_converted_with_hours_per_year_and_flagged(data):
     assert out.derived.all() and (out.unit == "USD/year").all()
 
 
-def test_published_annual_is_kept_not_recomputed(data):
+def test_published_annual_is_kept_at_bls_hours_and_as_published_for_the_audit(data):
     table, _ = data
-    out = h.to_unit(table[table.source_id == "bls_oews_national_2023"], "USD/year", hours_per_year=2000)
+    bls = table[table.source_id == "bls_oews_national_2023"]
+    out = h.to_unit(bls, "USD/year", hours_per_year=2080)
     assert not out.derived.any()
-    assert out.set_index("statistic").loc["median", "value"] == 48780
+    assert out.set_index("statistic").loc["median", "value"] == 48780  # BLS May 2023 annual median
+    kept = h.to_unit(bls, "USD/year", hours_per_year=2000, restate_rates=False)
+    assert not kept.derived.any() and kept.set_index("statistic").loc["median", "value"] == 48780
+    # another work year moves it like any hourly rate: 48,780 x 2,000 / 2,080 (test_hours_both_sides.py)
+    moved = h.to_unit(bls, "USD/year", hours_per_year=2000).set_index("statistic").loc["median", "value"]
+    assert moved == pytest.approx(48780 * 2000 / 2080)
 
 
 def test_round_trip_annual_hourly(data):
