@@ -16,8 +16,15 @@ RANGE_ENDS = {"range_low": "value", "range_high": "value_high"}
 
 
 def _amount(text: str, unit: str) -> float | None:
-    text = (text or "").strip()
-    return parse_claim_value(text, unit)[0] if text else None
+    """The amount of a value cell; None when blank or not an amount in that unit (a row that would fail the audit's
+    validation, "$26.53" with unit USD/year: it finds no label, but never stops the scoring)."""
+    text = (str(text) if text is not None else "").strip()
+    if not text:
+        return None
+    try:
+        return parse_claim_value(text, unit)[0]
+    except (ValueError, TypeError, ArithmeticError):
+        return None
 
 
 def read_labels(path: Path) -> list[dict]:
@@ -25,9 +32,15 @@ def read_labels(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def _field(row: dict, name: str) -> str:
+    value = row.get(name)
+    return str(value).strip() if value is not None else ""
+
+
 def _key(row: dict, end: str = "value") -> tuple:
-    unit = row.get("unit", "").strip()
-    return round(_amount(row.get(end, ""), unit) or 0, 2), unit
+    unit = _field(row, "unit")
+    amount = _amount(_field(row, end), unit)
+    return (round(amount, 2) if amount is not None else None), unit
 
 
 def match(extracted: list[dict], labels: list[dict]) -> list[tuple[dict, dict | None]]:
@@ -35,14 +48,15 @@ def match(extracted: list[dict], labels: list[dict]) -> list[tuple[dict, dict | 
     used: set[tuple[int, str]] = set()
     out = []
     for lab in labels:
-        end = RANGE_ENDS.get(lab.get("statistic", ""), "value")
-        want_high = _amount(lab.get("value_high", ""), lab.get("unit", "").strip()) if end == "value" else None
+        end = RANGE_ENDS.get(_field(lab, "statistic"), "value")
+        want = _key(lab)
+        want_high = _amount(_field(lab, "value_high"), _field(lab, "unit")) if end == "value" else None
         hit = None
         for n, row in enumerate(extracted):
-            if (n, end) in used or _key(row, end) != _key(lab):
+            if want[0] is None or (n, end) in used or _key(row, end) != want:
                 continue
             if want_high is not None and round(
-                _amount(row.get("value_high", ""), row.get("unit", "").strip()) or 0, 2
+                _amount(_field(row, "value_high"), _field(row, "unit")) or 0, 2
             ) != round(want_high, 2):
                 continue
             hit = n
@@ -54,7 +68,8 @@ def match(extracted: list[dict], labels: list[dict]) -> list[tuple[dict, dict | 
 
 
 def score(extracted: list[dict], labels: list[dict]) -> dict[str, float]:
-    """recall, precision, and the share of found figures whose publisher / statistic agree with the label."""
+    """recall, precision, and the share of found figures whose publisher / statistic / period / geography agree with
+    the label. Never raises on an extractor's rows: a cell that is not an amount finds no label."""
     pairs = match(extracted, labels)
     found = [(lab, row) for lab, row in pairs if row is not None]
     matched_rows = {id(row) for _, row in found}
@@ -65,11 +80,15 @@ def score(extracted: list[dict], labels: list[dict]) -> dict[str, float]:
         "found": len(found),
         "recall": len(found) / len(labels) if labels else 1.0,
         "precision": len(matched_rows) / len(extracted) if extracted else 1.0,
-        "publisher": sum(lab["publisher"] == row["publisher"] for lab, row in found) / len(found) if found else 1.0,
-        "statistic": sum(stat(lab["statistic"]) == row["statistic"] for lab, row in found) / len(found)
-        if found
-        else 1.0,
+        "publisher": _share(found, lambda lab, row: _field(lab, "publisher") == _field(row, "publisher")),
+        "statistic": _share(found, lambda lab, row: stat(_field(lab, "statistic")) == _field(row, "statistic")),
+        "period": _share(found, lambda lab, row: _field(lab, "reference_period") == _field(row, "reference_period")),
+        "geography": _share(found, lambda lab, row: _field(lab, "geography") == _field(row, "geography")),
     }
+
+
+def _share(found: list[tuple[dict, dict]], agree) -> float:
+    return sum(bool(agree(lab, row)) for lab, row in found) / len(found) if found else 1.0
 
 
 def labelled_articles(folder: Path, seed: Path | None = None) -> list[tuple[str, str, Path]]:
