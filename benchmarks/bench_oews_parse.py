@@ -29,6 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis.core.config import project_paths
+from tests.oews_support import WAGE_COLUMNS
+from tests.oews_support import entry as oews_entry
 
 FULL_ROWS = 400_000
 # all_data_M_2023.xlsx columns, in order (32)
@@ -50,21 +52,7 @@ COLUMNS = [
     "LOC_QUOTIENT",
     "PCT_TOTAL",
     "PCT_RPT",
-    "H_MEAN",
-    "A_MEAN",
-    "MEAN_PRSE",
-    "H_PCT10",
-    "H_PCT25",
-    "H_MEDIAN",
-    "H_PCT75",
-    "H_PCT90",
-    "A_PCT10",
-    "A_PCT25",
-    "A_MEDIAN",
-    "A_PCT75",
-    "A_PCT90",
-    "ANNUAL",
-    "HOURLY",
+    *WAGE_COLUMNS,
 ]
 OUR_CODE = "29-2072"
 OCCUPATIONS_PER_BLOCK = 800  # one block = one area x industry; our occupation is one of them, as in the real file
@@ -164,7 +152,6 @@ def measure(rows: int = FULL_ROWS, openpyxl: bool = True, cached_repeats: int = 
     import pandas as pd
 
     from analysis.sources import bls_oews
-    from analysis.sources.registry import SourceEntry
 
     t_gen, path = _timed(lambda: synthetic_all_data(rows))
     results = [
@@ -190,20 +177,7 @@ def measure(rows: int = FULL_ROWS, openpyxl: bool = True, cached_repeats: int = 
             }
         )
     maps = project_paths().column_maps
-    entry = SourceEntry(
-        id="bls_oews_all_bench",
-        publisher="bls",
-        title="SYNTHETIC benchmark",
-        url="-",
-        reference_period="2023-05",
-        retrieved="-",
-        collection_method="employer survey",
-        citation="primary",
-        population={},
-        loader="bls_oews",
-        files=(),
-        kind="oews_all",
-    )
+    entry = oews_entry("2023-05", "bls_oews_all_bench", "oews_all", title="SYNTHETIC benchmark", url="-", retrieved="-")
     cache_dir = bench_dir() / "oews-cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
     load = lambda: bls_oews.extract(entry, path, path.name, maps, cache_dir=cache_dir)  # noqa: E731

@@ -19,21 +19,42 @@ MAPS = project_paths().column_maps
 _NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d+$|^[1-9]\d*$")
 
 
-def entry(period: str = "2023-05", id: str = "bls_oews_national_2023", kind: str = "oews_national") -> SourceEntry:
-    return SourceEntry(
-        id=id,
-        publisher="bls",
-        title="OEWS test fixture",
-        url="https://www.bls.gov/oes/",
-        reference_period=period,
-        retrieved="2026-11-25",
-        collection_method="employer survey",
-        citation="primary",
-        population={},
-        loader="bls_oews",
-        files=(),
-        kind=kind,
-    )
+# BLS's wage columns, in the order every OEWS layout since 2011 prints them after the employment columns
+WAGE_COLUMNS = [
+    "H_MEAN",
+    "A_MEAN",
+    "MEAN_PRSE",
+    "H_PCT10",
+    "H_PCT25",
+    "H_MEDIAN",
+    "H_PCT75",
+    "H_PCT90",
+    "A_PCT10",
+    "A_PCT25",
+    "A_MEDIAN",
+    "A_PCT75",
+    "A_PCT90",
+    "ANNUAL",
+    "HOURLY",
+]
+
+
+def entry(
+    period: str = "2023-05", id: str = "bls_oews_national_2023", kind: str = "oews_national", **fields
+) -> SourceEntry:
+    """A registry entry for a test file: a BLS OEWS release unless `fields` say otherwise."""
+    defaults = {
+        "publisher": "bls",
+        "title": "OEWS test fixture",
+        "url": "https://www.bls.gov/oes/",
+        "retrieved": "2026-11-25",
+        "collection_method": "employer survey",
+        "citation": "primary",
+        "population": {},
+        "loader": "bls_oews",
+        "files": (),
+    }
+    return SourceEntry(id=id, reference_period=period, kind=kind, **{**defaults, **fields})
 
 
 def rows(csv_path: Path) -> list[list[str]]:

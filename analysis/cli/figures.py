@@ -26,16 +26,6 @@ OUTPUT_COLUMNS = [
     "bound",
 ]
 TABLE_COLUMNS = ["source_id", "publisher", "citation", "reference_period", "geography", "population", "statistic"]
-# added to the text table, in this order, while some rows look alike without them
-DISTINGUISHING = [
-    "industry",
-    "certified",
-    "credential",
-    "credential_count",
-    "job_title",
-    "experience_band",
-    "education",
-]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -113,8 +103,10 @@ def no_match(table, args) -> str:
 def table_text(out, width: int = 40) -> str:
     """The selected rows as a text table, unit and value last; where rows would look alike, the columns that tell
     them apart (industry, a population detail) are added; an industry title longer than `width` is cut with '…'."""
+    from analysis.sources.figures import POPULATION_DETAIL
+
     shown = list(TABLE_COLUMNS)
-    for c in DISTINGUISHING:
+    for c in ["industry", *POPULATION_DETAIL]:  # added in this order while some rows look alike without them
         key = [*shown, "unit"]
         alike = out[out.duplicated(key, keep=False)]
         if alike.empty:

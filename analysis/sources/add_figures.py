@@ -41,7 +41,7 @@ from analysis.core.vocab import (
 )
 from analysis.sources import add_common, curated
 from analysis.sources.csvio import read_text_table
-from analysis.sources.figures import fmt, validate_figures
+from analysis.sources.figures import POPULATION_DETAIL, fmt, validate_figures
 from analysis.sources.registry import SourceEntry, SourceFile, load_registry, sha256_of
 
 REQUIRED = ("statistic", "unit", "value", "quote")
@@ -65,12 +65,7 @@ DUPLICATE_KEY = [
     "industry_code",
     "soc_code",
     "population",
-    "certified",
-    "credential",
-    "credential_count",
-    "job_title",
-    "experience_band",
-    "education",
+    *POPULATION_DETAIL,
     "statistic",
     "unit",
     "value",

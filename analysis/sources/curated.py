@@ -15,7 +15,7 @@ from analysis.core.errors import InputError, Issue
 from analysis.core.parsing import parse_amount
 from analysis.sources.csvio import read_text_table
 from analysis.sources.entry_fields import entry_columns, survey_year_of
-from analysis.sources.figures import conform
+from analysis.sources.figures import POPULATION_DETAIL, conform
 from analysis.sources.registry import SourceEntry
 
 COLUMNS = [
@@ -29,12 +29,7 @@ COLUMNS = [
     "soc_code",
     "soc_title",
     "population",
-    "certified",
-    "credential",
-    "credential_count",
-    "job_title",
-    "experience_band",
-    "education",
+    *POPULATION_DETAIL,
     "statistic",
     "unit",
     "value",

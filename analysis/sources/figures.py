@@ -73,6 +73,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "row": ("Int64", "row in that file (the header is row 1)"),
 }
 FIGURE_COLUMNS = list(COLUMNS)
+# who a figure describes beyond its occupation: the columns a breakdown (certified, credential, ...) is read from
+POPULATION_DETAIL = ["certified", "credential", "credential_count", "job_title", "experience_band", "education"]
 KEY = [
     "source_id",
     "reference_period",
@@ -81,12 +83,7 @@ KEY = [
     "industry_code",
     "soc_code",
     "population",
-    "certified",
-    "credential",
-    "credential_count",
-    "job_title",
-    "experience_band",
-    "education",
+    *POPULATION_DETAIL,
     "statistic",
     "unit",
 ]
@@ -364,12 +361,7 @@ def conflicts(df: pd.DataFrame) -> pd.DataFrame:
         "geography_code",
         "industry_code",
         "soc_code",
-        "certified",
-        "credential",
-        "credential_count",
-        "job_title",
-        "experience_band",
-        "education",
+        *POPULATION_DETAIL,
         "statistic",
         "unit",
     ]

@@ -12,25 +12,21 @@ from analysis.sources import agency
 from analysis.sources.figures import validate_figures
 from analysis.sources.registry import SourceEntry
 from tests.oews_support import MAPS
+from tests.oews_support import entry as oews_entry
 
 STATES = Path(__file__).parents[2] / "fixtures" / "states"
 
 
 def entry(layout: str, period: str, publisher: str) -> SourceEntry:
-    return SourceEntry(
-        id=f"test_{layout}",
+    return oews_entry(
+        period,
+        f"test_{layout}",
+        "oews_state",
         publisher=publisher,
         title="agency table fixture",
         url="https://example.org/",
-        reference_period=period,
-        retrieved="2026-11-25",
-        collection_method="employer survey",
-        citation="primary",
-        population={},
         loader="agency_table",
-        files=(),
         layout=layout,
-        kind="oews_state",
     )
 
 

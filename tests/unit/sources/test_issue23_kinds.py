@@ -86,18 +86,15 @@ def _registry(tmp_path, files: dict[str, tuple[str, str]]) -> Registry:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(FIXTURES / rel if not rel.startswith("/") else rel, dest)
         entries.append(
-            SourceEntry(
-                id=id,
-                publisher="bls",
+            entry(
+                "2024/2025",
+                id,
+                "price_index",
                 title="t",
                 url="u",
-                reference_period="2024/2025",
                 retrieved="2026-12-07",
                 collection_method="price index",
-                citation="primary",
-                population={},
                 loader=loader,
-                kind="price_index",
                 files=(SourceFile(f"raw/reference/{id}.csv", sha256_of(dest)),),
             )
         )

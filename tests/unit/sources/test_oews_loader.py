@@ -11,31 +11,10 @@ from analysis.core.errors import InputError
 from analysis.sources import bls_oews
 from analysis.sources.add import kind_of_rows
 from analysis.sources.figures import validate_figures
-from tests.oews_support import MAPS, OEWS, entry, rows, tidy, write_csv, write_xlsx, write_zip
+from tests.oews_support import MAPS, OEWS, WAGE_COLUMNS, entry, rows, tidy, write_csv, write_xlsx, write_zip
 
 CURRENT = rows(OEWS / "national_M2023_dl.csv")  # real May 2023 rows, current layout
-OLD_COLUMNS = [
-    "OCC_CODE",
-    "OCC_TITLE",
-    "O_GROUP",
-    "TOT_EMP",
-    "EMP_PRSE",
-    "H_MEAN",
-    "A_MEAN",
-    "MEAN_PRSE",
-    "H_PCT10",
-    "H_PCT25",
-    "H_MEDIAN",
-    "H_PCT75",
-    "H_PCT90",
-    "A_PCT10",
-    "A_PCT25",
-    "A_MEDIAN",
-    "A_PCT75",
-    "A_PCT90",
-    "ANNUAL",
-    "HOURLY",
-]
+OLD_COLUMNS = ["OCC_CODE", "OCC_TITLE", "O_GROUP", "TOT_EMP", "EMP_PRSE", *WAGE_COLUMNS]
 
 
 def relayout(generation: str) -> list[list[str]]:
@@ -240,27 +219,7 @@ def test_registry_rows_name_the_zip_member(tmp_path):
     assert sorted(set(out["row"])) == [6]  # the 29-2072 row is line 6 of the member
 
 
-STATS = [
-    "TOT_EMP",
-    "EMP_PRSE",
-    "JOBS_1000",
-    "LOC_QUOTIENT",
-    "H_MEAN",
-    "A_MEAN",
-    "MEAN_PRSE",
-    "H_PCT10",
-    "H_PCT25",
-    "H_MEDIAN",
-    "H_PCT75",
-    "H_PCT90",
-    "A_PCT10",
-    "A_PCT25",
-    "A_MEDIAN",
-    "A_PCT75",
-    "A_PCT90",
-    "ANNUAL",
-    "HOURLY",
-]
+STATS = ["TOT_EMP", "EMP_PRSE", "JOBS_1000", "LOC_QUOTIENT", *WAGE_COLUMNS]
 
 
 @pytest.mark.parametrize(
