@@ -22,6 +22,21 @@ class Block:
     section: int  # index of the heading (or rule) the block follows
     cells: tuple[str, ...] = ()  # row: its cells
     header: tuple[str, ...] = ()  # row: the table's header cells
+    spans: tuple[tuple[int, int], ...] = ()  # row: where each cell stands in `text`
+
+
+def row_block(cells: tuple[str, ...], header: tuple[str, ...], section: int) -> Block:
+    """A table row as a block: its text is "Header: cell; Header: cell" (the claim text), with each cell's span."""
+    parts, spans, pos = [], [], 0
+    for n, c in enumerate(cells):
+        h = header[n] if n < len(header) else ""
+        lead = f"{h}: " if h else ""
+        if parts:
+            pos += 2  # "; "
+        spans.append((pos + len(lead), pos + len(lead) + len(c)))
+        parts.append(lead + c)
+        pos += len(lead) + len(c)
+    return Block("row", "; ".join(parts), section, cells, header, tuple(spans))
 
 
 BLOCK_TAGS = {
@@ -131,6 +146,7 @@ HEADING = re.compile(r"^\s*#{1,6}\s+")
 RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 RECORD = re.compile(r"^[A-Z][\w ()/,.'&+-]{0,40}:\s")  # "Median pay (BLS, 2023): $48,780": a line of its own
 UNFINISHED_NOT = re.compile(r"[.!?:;\"”’')\]]\s*$")  # a line ending so is complete; any other was wrapped
+PLAIN_CELLS = re.compile(r"\s{2,}|\t+")  # a plain-text table's columns: two or more spaces, or tabs
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -154,6 +170,45 @@ def _is_plain_heading(line: str, next_line: str | None) -> bool:
     )
 
 
+def _plain_cells(line: str) -> tuple[str, ...] | None:
+    """A line's cells when it reads as a row of a plain-text table aligned with spaces ("Alabama   $41,230   $29,850"),
+    else None: two or more cells, each short and none a sentence."""
+    if "|" in line:
+        return None
+    cells = tuple(c for c in PLAIN_CELLS.split(line.strip()) if c)
+    if len(cells) < 2 or any(len(c) > 60 or re.search(r"[.!?]\s+[A-Z]", c) for c in cells):
+        return None
+    return cells
+
+
+def plain_tables(lines: list[str]) -> dict[int, tuple[tuple[str, ...], bool]]:
+    """Line index -> (cells, is the header) for the lines of plain-text tables: two or more consecutive lines with
+    the same number of space-separated cells (at least three, or two with an amount in each row); the first line is
+    the header when it has no dollar amount. One pass over the lines."""
+    out: dict[int, tuple[tuple[str, ...], bool]] = {}
+    run: list[tuple[int, tuple[str, ...]]] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            n = len(run[0][1])
+            body = run[1:] if "$" not in " ".join(run[0][1]) else run
+            if n >= 3 or all("$" in " ".join(c) for _, c in body):
+                for k, (j, cells) in enumerate(run):
+                    out[j] = (cells, k == 0 and body is not run)
+        run.clear()
+
+    for j, raw in enumerate(lines):
+        cells = _plain_cells(raw) if raw.strip() else None
+        if cells is not None and (not run or len(cells) == len(run[0][1])):
+            run.append((j, cells))
+            continue
+        close()
+        if cells is not None:
+            run.append((j, cells))
+    close()
+    return out
+
+
 def blocks(text: str) -> list[Block]:
     """The article's blocks in reading order (HTML is detected and converted first)."""
     html = looks_like_html(text)
@@ -162,11 +217,23 @@ def blocks(text: str) -> list[Block]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[Block] = []
     section, header, table_open = 0, (), False
+    plain = plain_tables(lines)
+    plain_header: tuple[str, ...] = ()
     for i, raw in enumerate(lines):
         line = re.sub(r"^\s*>\s?", "", raw).strip()
         if not line:
             table_open = False
             continue
+        if i in plain:  # a row of a plain-text table aligned with spaces
+            cells, is_header = plain[i]
+            cells = tuple(_inline(c) for c in cells)
+            if is_header:
+                plain_header = cells
+            else:
+                out.append(row_block(cells, plain_header, section))
+            table_open, header = False, ()
+            continue
+        plain_header = ()
         if RULE.match(line):
             section += 1
             continue
@@ -179,17 +246,7 @@ def blocks(text: str) -> list[Block]:
                 header, table_open = cells, True
                 continue
             table_open = True
-            out.append(
-                Block(
-                    "row",
-                    "; ".join(
-                        f"{h}: {c}" if h else c for h, c in zip(header + ("",) * len(cells), cells, strict=False)
-                    ),
-                    section,
-                    cells,
-                    header,
-                )
-            )
+            out.append(row_block(cells, header, section))
             continue
         table_open, header = False, ()
         if HEADING.match(line):

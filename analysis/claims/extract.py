@@ -97,6 +97,13 @@ def _nearest(found: list[cues.Cue], a: Amount, after_weight: float = 1.5) -> cue
     return min(found, key=distance) if found else None
 
 
+FOLLOWING_SOURCE = re.compile(
+    r"\s*(?:the|these|this|all|above)\s+(?:[\w-]+\s+){0,4}?(?:above|following|preceding|listed|shown)\b|"
+    r"\s*(?:the|these|this)\s+(?:data|figures|numbers|estimates|wages|table|list)\b[^.]{0,60}\babove\b",
+    re.I,
+)
+
+
 @dataclass
 class Context:
     """What the text before a sentence established: per block, lead-in and section."""
@@ -126,13 +133,24 @@ class Context:
         above = [b.text for b in self.article[:i] if b.kind == "heading"]
         return above[-n:] + above[:1]
 
+    def title_period(self, i: int) -> str:
+        """The period named in the headings above block i or in the article's title (its first block)."""
+        for text in [*reversed(self.headings(i)), self.article[0].text if self.article else ""]:
+            found = cues.periods(text)
+            if found:
+                return found[-1].value
+        return ""
+
     def after_table(self, i: int) -> Block | None:
         """A "Source: ..." line right after a table or list."""
         kind = self.article[i].kind
         for j in range(i + 1, len(self.article)):
             b = self.article[j]
             if b.kind != kind:
-                return b if re.match(r"\s*(?:source|data|note)s?\b", b.text, re.I) else None
+                if re.match(r"\s*(?:source|data|note)s?\b", b.text, re.I):
+                    return b
+                # "The data above is from the BLS", "The following data ... is derived from ... the BLS" below a list
+                return b if FOLLOWING_SOURCE.match(b.text) and cues.publishers(b.text) else None
         return None
 
     def section_publisher(self, i: int, whole_article: bool = False) -> tuple[str | None, int | None]:
@@ -318,6 +336,9 @@ def _period(a: Amount, publisher: str, period_text: str, at: _At, ctx: Context) 
         period = ctx.article_period(publisher, at.i)
         if period:
             return period, 0.9
+        period = ctx.title_period(at.i)  # "Occupational Employment and Wages, May 2012: ..." over its tables
+        if period:
+            return period, 0.85
     return "", 1.0
 
 
@@ -332,9 +353,23 @@ def _claims_in(
     leadin_text = (leadin.text if leadin else "") + (" " + " ".join(block.header) if block.kind == "row" else "")
     leadin_text += " " + source_line.text if source_line else ""  # "Source: BLS, May 2023 annual mean wages"
     label = _label(block) if block.kind == "item" else (block.cells[0] if block.cells else "")
+    column: dict[int, int] = {}  # a table row: amount start -> its cell (amounts in the header words are not cells')
+    if block.kind == "row" and block.spans:
+        for a in amounts:
+            col = next((n for n, (s, e) in enumerate(block.spans) if s <= a.start and a.end <= e), None)
+            if col is not None:
+                column[a.start] = col
+        amounts = [a for a in amounts if a.start in column]
     rows, previous = [], None
     for k, a in enumerate(amounts):
         before, after = _window(sentence, amounts, k)
+        if a.start in column:  # a cell reads its column's header, not its neighbours: "Bottom 10%: $29,850"
+            col = column[a.start]
+            start, end = block.spans[col]
+            before = (
+                _column_words(block.header[col] if col < len(block.header) else "") + ": " + sentence[start : a.start]
+            )
+            after = sentence[a.end : end]
         full_before = sentence[: a.start]
         pay = cues.pay_related(full_before, after)
         if pay is None:  # no pay or cost words in the sentence: a wage statistic or publisher named, else the block,
@@ -355,7 +390,13 @@ def _claims_in(
         unit, unit_said = (
             ("percent", True)
             if a.percent
-            else cues.unit(a.value, before + " " + (leadin_text if block.kind != "paragraph" else ""), after)
+            else cues.unit(
+                a.value,
+                f"{leadin.text if leadin else ''} {label} {before}"
+                if a.start in column  # the column's header, else the row's label ("Hourly Wage"), else the title
+                else before + " " + (leadin_text if block.kind != "paragraph" else ""),
+                after,
+            )
         )
         if unit is None:
             continue
@@ -415,6 +456,18 @@ def _claims_in(
     return rows
 
 
+PERCENTILE_HEADER = re.compile(r"(10|25|50|75|90)(?:%|th)(?:\s*percentile)?(?:\s*\(median\))?", re.I)
+
+
+def _column_words(header: str) -> str:
+    """A column header as words the cue finders read: a bare "10%" or "50% (Median)" over a column of wages names
+    a percentile."""
+    m = PERCENTILE_HEADER.fullmatch(header.strip())
+    if not m:
+        return header
+    return "median" if m[1] == "50" else f"{m[1]}th percentile"
+
+
 def _place_kind(geography: str) -> str:
     return "US" if geography == "US" else "state" if re.fullmatch(r"[A-Z]{2}", geography) else "area"
 
@@ -437,8 +490,19 @@ def _population(sentence: str, before: str, after: str, label: str, block: Block
     if block.kind == "row":  # a table row's subgroup is its first cell, as written, unless it names a place or a
         names = f"{block.header[0] if block.header else ''} {label}"  # statistic ("Percentile: 10%")
         parts = (
-            [label] if label and "$" not in label and not cues.geographies(label) and not cues.statistics(names) else []
-        )
+            [label]
+            if label
+            and "$" not in label
+            and not cues.geographies(label)
+            and not cues.statistics(names)
+            and not re.fullmatch(
+                r"(?:hourly|annual|yearly|monthly|weekly)?\s*(?:mean |median )?(?:wages?|pay|salar(?:y|ies)"
+                r"|earnings)(?:\s*\((?:hourly|annual)\))?|(?:hourly|annual|yearly)",
+                label.strip(),
+                re.I,
+            )
+            else []
+        )  # "Hourly Wage" names the unit, not a subgroup
         return parts + [m[0] for m in cues.OTHER_OCCUPATION.finditer(sentence) if m[0].lower() not in label.lower()]
     tail = re.split(r"[,;:(]|\s(?:and|but|while|whereas)\s", after[:40])[0]
     window = re.sub(r"\bthan (?:a |an |the )?[\w-]+", " ", EXPANDED.sub(r"\g<acr>", before + " " + tail))

@@ -313,3 +313,33 @@ def test_populations_the_audit_can_map():
     pops = [r["population"] for r in rows]
     assert pops == ["two credentials", "three or more credentials", "CPMA", "certified vs non-certified"]
     assert [a.match_population(p) is not None for p in pops[:3]] == [True, True, True]
+
+
+def test_plain_text_tables_read_cell_by_cell():
+    """A table aligned with spaces: each cell takes its column's header, the row's label and the introduction's
+    source; a transposed percentile table takes its period from the title and its source from "The data above"."""
+    text = (
+        "Pay by state, according to the BLS for May 2023.\n\n"
+        "State        Median Salary   Bottom 10%   Top 10%\n"
+        "Alabama      $41,230         $29,850      $58,420\n"
+        "Alaska       $55,910         $40,120      $76,300\n"
+    )
+    rows = extract_claims(text)
+    assert [(r["value"], r["statistic"], r["geography"], r["publisher"], r["reference_period"]) for r in rows[:3]] == [
+        ("$41,230", "median", "AL", "bls", "2023-05"),
+        ("$29,850", "p10", "AL", "bls", "2023-05"),
+        ("$58,420", "p90", "AL", "bls", "2023-05"),
+    ]
+    assert rows[0]["claim_text"] == "State: Alabama; Median Salary: $41,230; Bottom 10%: $29,850; Top 10%: $58,420"
+    text = (
+        "Wage estimates, May 2012\n\n"
+        "Percentile     10%        50% (Median)   90%\n"
+        "Hourly Wage    $10.42     $16.18         $26.53\n"
+        "Annual Wage    $21,680    $33,650        $55,190\n\n"
+        "The data above is from the Bureau of Labor Statistics.\n"
+    )
+    rows = extract_claims(text)
+    assert [(r["unit"], r["statistic"], r["publisher"], r["reference_period"]) for r in rows] == [
+        ("USD/hour", s, "bls", "2012-05") for s in ("p10", "median", "p90")
+    ] + [("USD/year", s, "bls", "2012-05") for s in ("p10", "median", "p90")]
+    assert all(r["population"] == "" for r in rows)
