@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 import yaml
 
+from analysis.cli import main
 from analysis.core.config import ProjectPaths, project_paths
 from analysis.sources.registry import sha256_of
 
@@ -52,6 +55,14 @@ def project(tmp_path, monkeypatch) -> ProjectPaths:
 def project_copy():
     """copy_project, for module-scoped fixtures and tests that build their project themselves."""
     return copy_project
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """`python -m analysis ARGV` in this process: (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
 
 
 def register(paths: ProjectPaths, source: Path, rel: str, **fields) -> dict:

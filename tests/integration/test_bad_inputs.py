@@ -10,8 +10,8 @@ import yaml
 
 from analysis.core.config import ProjectPaths
 from analysis.pipeline import runner
-from tests.bad_inputs.harness import HERE, KEEP, run_cli
-from tests.conftest import register
+from tests.bad_inputs.harness import HERE, KEEP
+from tests.conftest import register, run_cli
 
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text())
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import os
-from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from analysis.cli import main
 from analysis.core import workdirs
+from tests.conftest import run_cli
 
 RUNS = [  # oldest first; each holds a report of 1,500 bytes and a manifest of 500
     "20261201T090000Z-aaaaaa",
@@ -18,13 +16,6 @@ RUNS = [  # oldest first; each holds a report of 1,500 bytes and a manifest of 5
     "20261204T090000Z-dddddd",
     "20261205T090000Z-eeeeee",
 ]
-
-
-def run_cli(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

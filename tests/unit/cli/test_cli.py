@@ -1,17 +1,8 @@
 import io
-from contextlib import redirect_stderr, redirect_stdout
 
 import pandas as pd
 
-from analysis.cli import main
-from tests.conftest import FIXTURES, register
-
-
-def run_cli(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
+from tests.conftest import FIXTURES, register, run_cli
 
 
 def test_help_lists_commands():

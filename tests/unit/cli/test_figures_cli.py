@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stderr, redirect_stdout
-
 import pytest
 
-from analysis.cli import main
-from tests.conftest import copy_project
+from tests.conftest import copy_project, run_cli
 
 SOURCES = ["bls_oews_national_2023", "bls_oews_industry_2023"]  # one cross-industry row, 14 industry sectors
-
-
-def run_cli(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
