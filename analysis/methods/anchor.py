@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.core.errors import ParameterError
 from analysis.core.vocab import ANNUAL, NATIONAL_CODE, PERCENT, is_national
-from analysis.methods.geography import candidates, evidence, period_words, usable
+from analysis.methods.geography import candidates, evidence, period_words, short_evidence, usable
 from analysis.methods.harmonize import to_unit
 from analysis.sources.column_maps import method_breaks, occupations
 from analysis.sources.select import bls_national, cross_industry
@@ -93,7 +93,20 @@ def period(table: pd.DataFrame, statistic: str, from_year: int, to_year: int) ->
         missing = from_year if a is None else to_year
         return {"factor": None, "breaks": breaks, "note": f"no BLS national May {missing} {statistic}"}
     note = f"May {from_year} to May {to_year} with BLS national {statistic} growth (x{b / a:.4f})"
-    return {"factor": b / a, "breaks": breaks, "note": note + (f"; crosses {'; '.join(breaks)}" if breaks else "")}
+    note += f"; crosses {'; '.join(breaks)}" if breaks else ""
+    uses = release_notes(from_year, to_year)
+    return {"factor": b / a, "breaks": breaks, "note": note + (f"; {uses}" if uses else "")}
+
+
+def release_notes(*years: int) -> str:
+    """What a factor computed from these May releases must say about them: a release that begins a method
+    (oews_method_breaks.csv; May 2021, whose mean is flagged in the fit diagnostics) is named with its meaning."""
+    mb = method_breaks()
+    return "; ".join(
+        f"uses the May {y} release, {w} ({m})"
+        for y, w, m in zip(mb["first_year"], mb["change"], mb["meaning"], strict=True)
+        if y in {int(x) for x in years}
+    )
 
 
 def release(table: pd.DataFrame, params) -> dict:
@@ -122,6 +135,17 @@ def fit(fits: pd.DataFrame, params) -> pd.Series:
             f"fits exist for: {', '.join(have) or 'none'}"
         )
     return m.iloc[0]
+
+
+def short_name(release: pd.DataFrame) -> str:
+    """The anchor as a sentence names it: 'BLS, May 2025' nationally, else publisher, period and area ('WA ESD, 2022,
+    Washington'), so a state's figures are never called BLS's national ones."""
+    r = release.iloc[0]
+    when = period_words(r["reference_period"], r["survey_year"])
+    if r["geography_level"] == "national" and r["publisher"] == "bls":
+        return f"BLS, {when}"
+    who = short_evidence(r["publisher"], r["citation"], r["quoted_by"])
+    return f"{r['geography_name']}: {who}, {when}"
 
 
 def label(release: pd.DataFrame) -> str:

@@ -50,7 +50,8 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
     band = wages[wages["statistic"].isin(["p10", "p90"])].set_index("statistic")["value"]
     f = cpi_factor(cpi, y, dy)
     out = [
-        f"All medical records specialists (BLS, May {y}): half earned more than {_usd(bls['median'])} a year"
+        f"All medical records specialists ({anchor.short_name(anchor_rows)}): half earned more than "
+        f"{_usd(bls['median'])} a year"
         + (
             f" and the middle 80% between {_usd(band['p10'])} and {_usd(band['p90'])}"
             if {"p10", "p90"} <= set(band.index)
@@ -81,21 +82,33 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
         if len(b)
         else b
     )
+    if b.attrs.get("refused"):
+        out.append(b.attrs["refused"])
     if len(cert):
         s = cert.set_index("step")["log_points"]
-        lo = reconcile.bridge(table, params, share=params.certified_share_high).query("step == 'population'")
-        hi = reconcile.bridge(table, params, share=params.certified_share_low).query("step == 'population'")
-        key = (lo["source_id"] == cert["source_id"].iloc[0]) & (lo["population"] == cert["population"].iloc[0])
+        c0 = cert.iloc[0]
+        lo, hi = (
+            reconcile.bridge(table, params, share=x).query("step == 'unexplained'")
+            for x in (params.certified_share_low, params.certified_share_high)
+        )
+        key = (lo["source_id"] == c0["source_id"]) & (lo["population"] == c0["population"])
+        ends = sorted([lo.loc[key, "log_points"].iloc[0], hi.loc[key, "log_points"].iloc[0]])
+        even = c0["break_even_share"]
+        geo = f"{s['geography']:+.0f} from {c0['anchor']} to BLS's national figures, " if s["geography"] else ""
         out.append(
-            f"AAPC's certified average is {cert['gap_log_points'].iloc[0]:.0f} log points (about "
-            f"{cert['end'].iloc[0] / cert['start'].iloc[0] - 1:.0%}) above the BLS median: {s['statistic']:+.0f} "
-            "because it is "
-            f"an average, {s['period']:+.0f} for the survey year, {s['population']:+.0f} for certification (if "
-            f"{params.certified_share:.0%} of BLS's workforce is certified; {lo.loc[key, 'log_points'].iloc[0]:+.0f} "
-            "to "
-            f"{hi.loc[key, 'log_points'].iloc[0]:+.0f} for {params.certified_share_high:.0%} to "
-            f"{params.certified_share_low:.0%}) "
-            f"and {s['unexplained']:+.0f} left unexplained (who answers a voluntary members' survey)."
+            f"AAPC's certified average (salary year {c0['figure_year']}, {c0['report_year']} report) is "
+            f"{c0['gap_log_points']:+.0f} log points from the "
+            f"{c0['start_statistic']} of {c0['anchor']}: {geo}{s['statistic']:+.0f} for the statistic, "
+            f"{s['period']:+.0f} for the years between (BLS's national growth"
+            + (", across the breaks the bridge names" if c0["breaks"] else "")
+            + "). The rest cannot be split without an assumption no publisher measures, the certified share of BLS's "
+            f"workforce: at {params.certified_share_low:.0%}-{params.certified_share_high:.0%} the remainder runs "
+            f"from {ends[0]:+.0f} to {ends[1]:+.0f} log points, and "
+            + (
+                f"nothing is left at a {even:.0%} share."
+                if 0 <= even <= 1
+                else "no share between 0% and 100% leaves nothing."
+            )
         )
     quotes = _quotes(table, params)
     if quotes:

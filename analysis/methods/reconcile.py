@@ -12,9 +12,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.parsing import rounding_step
-from analysis.core.vocab import ANNUAL, PRIMARY, publisher_name
+from analysis.core.vocab import ANNUAL, PRIMARY, is_national, publisher_name
 from analysis.methods import anchor
-from analysis.methods.geography import period_words
 from analysis.methods.harmonize import cpi_factor, to_unit
 from analysis.sources.column_maps import survey_dating
 from analysis.sources.select import cross_industry, primary
@@ -24,7 +23,7 @@ POINT_STATISTICS = ("median", "mean")
 MIN_POOLED = 3  # figures of one population, statistic and period needed before pooling
 LOG_POINTS = 100  # a log point is 100 x the natural log of a ratio
 BLS_POPULATION = "all medical records specialists (BLS occupation)"
-STEPS = ("statistic", "period", "population", "unexplained")
+STEPS = ("geography", "statistic", "period", "population", "unexplained")
 
 
 def evidence(table: pd.DataFrame, params, include_quotes: bool | None = None) -> pd.DataFrame:
@@ -160,17 +159,12 @@ def nearest_per_population(ev: pd.DataFrame, year: int) -> pd.DataFrame:
     return ev.groupby(keys, sort=False).head(1).drop(columns=["_d", "_y"])
 
 
-def _wage_growth(table: pd.DataFrame, statistic: str, from_year: int, to_year: int) -> float | None:
-    """BLS national `statistic` of May to_year / May from_year (None when either release is missing)."""
-    a, b = anchor.national(table, from_year).get(statistic), anchor.national(table, to_year).get(statistic)
-    return None if a is None or b is None else b / a
-
-
 def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
     """Each population on its own, restated to params.statistic, May params.survey_year and params.dollar_year
-    dollars, with each adjustment as a factor: statistic (BLS's own median/mean ratio of the figure's year),
-    period (BLS national wage growth between the survey years) and dollars (CPI-U). A factor that cannot be
-    computed leaves `restated` empty and says why in `note`."""
+    dollars, with each adjustment as a factor, on the bridge's path: period (BLS national growth of the figure's own
+    statistic from the year it describes to the survey year, breaks named), then statistic (BLS's own ratio of the
+    survey year) and dollars (CPI-U). A factor that cannot be computed leaves `restated` empty and says why in
+    `note`; a factor from the May 2021 release says so."""
     ev = nearest_per_population(evidence(table, params), params.survey_year)
     bls_stat = params.statistic if params.statistic in POINT_STATISTICS else "median"
     ev = ev[
@@ -181,23 +175,30 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
         )
     ]
     rows, dollars = [], cpi_factor(cpi, params.survey_year, params.dollar_year)
+    y0 = params.survey_year
     for _, r in ev.iterrows():
         year, notes = int(r["survey_year"]), []
+        # one path everywhere (the bridge's): the period in the figure's own statistic, then the statistic with BLS's
+        # survey-year ratio
+        per = anchor.period(table, r["statistic"], year, y0)
+        growth = float("nan") if per["factor"] is None else per["factor"]
+        if per["factor"] is None:
+            notes.append(f"no BLS national release for May {year} to restate the period")
+        elif year != y0:
+            notes.append(per["note"])
         stat = 1.0
         if r["statistic"] != params.statistic:
-            b = anchor.national(table, year)
+            b = anchor.national(table, y0)
             if params.statistic in b and r["statistic"] in b:
                 stat = b[params.statistic] / b[r["statistic"]]
-                notes.append(f"{r['statistic']} to {params.statistic} with BLS's own May {year} ratio")
+                uses = anchor.release_notes(y0)
+                notes.append(
+                    f"{r['statistic']} to {params.statistic} with BLS's own May {y0} ratio"
+                    + (f" ({uses})" if uses else "")
+                )
             else:
                 stat = float("nan")
-                notes.append(f"no BLS May {year} {params.statistic}/{r['statistic']} ratio to restate the statistic")
-        growth = _wage_growth(table, params.statistic, year, params.survey_year)
-        if growth is None:
-            growth = float("nan")
-            notes.append(f"no BLS national release for May {year} to restate the period")
-        elif year != params.survey_year:
-            notes.append(f"May {year} to May {params.survey_year} with BLS national {params.statistic} growth")
+                notes.append(f"no BLS May {y0} {params.statistic}/{r['statistic']} ratio to restate the statistic")
         restated = float(r["value"]) * stat * growth * dollars
         rows.append(
             {
@@ -394,23 +395,35 @@ def aapc_certification(table: pd.DataFrame, year: int) -> dict | None:
     return best
 
 
-def population_step(certified: str, publisher: str, ev: dict | None, share: float) -> tuple[float, str]:
-    """Log points from BLS's workforce (a `share` certified, paid like AAPC's certified and non-certified
-    members) to the headline's population, with its explanation; 0 where AAPC has no evidence."""
+def population_step(h, ev: dict | None, share: float) -> tuple[float, str, float | None]:
+    """(log points, explanation, target mean) from BLS's workforce (a `share` certified, paid like AAPC's certified and
+    non-certified members) to figure `h`'s population. Only AAPC's own figures get a step from AAPC's own means: its
+    certification premium says nothing about another publisher's respondents, and a single job title's figure is not
+    BLS's occupation; target is None where no step is estimated."""
+    if h["publisher"] != "aapc":
+        what = f"a single job title's figure ({h['job_title']})" if h["job_title"] else f"{h['population']}"
+        return (
+            0.0,
+            f"No population step for {what}: no publisher measures how it differs from BLS's occupation, and AAPC's "
+            "certification premium applies only to AAPC's own figures; the difference stays in the remainder.",
+            None,
+        )
     if ev is None:
-        return 0.0, "No AAPC release with certified, non-certified and all-respondent means: no population step."
+        return 0.0, "No AAPC release with certified, non-certified and all-respondent means: no population step.", None
     c, n, a = ev["certified"], ev["non-certified"], ev["all"]
     mix = share * c + (1 - share) * n
-    target = {"certified": c, "non-certified": n}.get(certified, a if publisher == "aapc" else None)
-    if target is None:
-        return 0.0, "Headline covers all workers of its scope, like BLS: no population step."
+    target = {"certified": c, "non-certified": n, "all": a}.get(h["certified"])
+    if target is None or any(h[k] for k in BREAKDOWNS):
+        return 0.0, f"No population step for {h['population']}: AAPC gives no mix for it.", None
     sample_share = (a - n) / (c - n)
     what = {"certified": "certified members", "non-certified": "non-certified members"}.get(
-        certified, f"AAPC's respondents (derived: {sample_share:.0%} certified)"
+        h["certified"], f"AAPC's respondents (derived: {sample_share:.0%} certified)"
     )
-    return LOG_POINTS * float(np.log(target / mix)), (
-        f"{what} vs a BLS workforce {share:.0%} certified, with AAPC {ev['year']}'s own means "
-        f"(certified ${c:,.0f}, non-certified ${n:,.0f}; {ev['source_id']})."
+    return (
+        LOG_POINTS * float(np.log(target / mix)),
+        f"{what} vs a BLS workforce {share:.0%} certified (an assumption: no publisher counts it), with AAPC's own "
+        f"salary-year {ev['year']} means (certified ${c:,.0f}, non-certified ${n:,.0f}; {ev['source_id']}).",
+        target,
     )
 
 
@@ -420,59 +433,144 @@ def _headline_rounding(value: float, estimate: bool) -> float:
     return LOG_POINTS * float(np.log((value + step / 2) / value))
 
 
-def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFrame:
-    """Steps in log points from the BLS May params.survey_year national median to each other publisher's figure
-    of the comparable evidence (own releases; quotes with params.include_quotes).
+PATHS = {
+    "like": "each figure against BLS's same statistic (means against means)",
+    "median": "from BLS's median, a mean converted with BLS's survey-year mean/median ratio before the period step",
+}
 
-    statistic = ln(BLS mean / median) of the survey year for mean figures; period = ln of BLS national growth of the
-    figure's statistic from the survey year to the figure's year; population = ln(figure's population mean / mean of a
-    BLS workforce `share` certified), both from AAPC's own certified and non-certified means; unexplained = the rest.
-    Each step is a fixed log ratio, so they add up to the gap exactly and in any order. `dollars` splits the dollar gap
-    in proportion to the log points (the logarithmic-mean split, also order-free).
+
+def break_even_share(ev: dict | None, target: float | None, mix_needed: float) -> float:
+    """The certified share of BLS's workforce at which the population step leaves nothing unexplained: the share
+    whose mix of AAPC's certified and non-certified means equals `mix_needed` (NaN without AAPC evidence)."""
+    if ev is None or target is None or ev["certified"] == ev["non-certified"]:
+        return float("nan")
+    return (mix_needed - ev["non-certified"]) / (ev["certified"] - ev["non-certified"])
+
+
+def bridge_refusal(table: pd.DataFrame, params) -> str:
+    """Why no bridge can be built for these parameters ('' when one can): a state anchor is bridged to national
+    figures only through BLS's national release of the same May."""
+    if is_national(params.geography):
+        return ""
+    rows = anchor.rows(table, params)
+    name = anchor.short_name(rows) if len(rows) else params.geography
+    if rows.empty or rows["survey_year"].isna().all() or int(rows["survey_year"].iloc[0]) != params.survey_year:
+        return (
+            f"No bridge from {name}: its period is not May {params.survey_year}, so no geography step to BLS's "
+            "national figures of the same May can be computed, and national figures are not bridged from a state "
+            "anchor without one."
+        )
+    nat = anchor.national(table, params.survey_year)
+    if "median" not in nat or "mean" not in nat:
+        return f"No bridge from {name}: no BLS national May {params.survey_year} release for the geography step."
+    return ""
+
+
+def bridge(
+    table: pd.DataFrame,
+    params,
+    share: float | None = None,
+    path: str = "like",
+    exclude_years: tuple[int, ...] = (),
+) -> pd.DataFrame:
+    """Steps in log points from the anchor of May params.survey_year to each other publisher's figure of the
+    comparable evidence (own releases; quotes with params.include_quotes), dated by the period it describes.
+
+    geography = ln(BLS national / state anchor) of the same statistic and May, for a state anchor (the figures are
+    national; without a same-May national release the bridge is refused: bridge_refusal); statistic = 0 on the
+    default path 'like' (a mean against BLS's mean), or on path 'median' ln(BLS mean / median) of the survey year for
+    mean figures; period = ln of BLS national growth of the figure's statistic from the survey year to the figure's
+    year, with every SOC or method break it crosses named in `breaks`; population = ln(figure's population mean /
+    mean of a BLS workforce `share` certified) from AAPC's own means, for AAPC's figures only; unexplained = the rest,
+    conditional on `share`: `break_even_share` is the share at which it is zero. A step that needs a release of
+    `exclude_years` is not computed and said so. Each step is a fixed log ratio, so they add up to the gap exactly and
+    in any order; `dollars` splits the dollar gap in proportion to the log points.
     """
+    if path not in PATHS:
+        raise ValueError(f"path: expected one of {', '.join(PATHS)}, got {path!r}")
     share = params.certified_share if share is None else share
+    cols = [*BRIDGE_COLUMNS]
+    refused = bridge_refusal(table, params)
+    if refused:
+        out = pd.DataFrame(columns=cols)
+        out.attrs["refused"] = refused
+        return out
     start = anchor.release(table, params)
-    med, y0 = start["median"], params.survey_year
+    y0, rows_ = params.survey_year, anchor.rows(table, params)
+    name = anchor.short_name(rows_)
+    national = is_national(params.geography)
+    nat = start if national else anchor.national(table, y0)
     figs = nearest_per_population(evidence(table, params), y0)
     figs = figs[figs["publisher"] != "bls"]
     rows = []
     for _, h in figs.sort_values(["citation", "publisher", "population"], kind="stable").iterrows():
-        value, year = float(h["value"]), int(h["survey_year"])
+        value, year, stat = float(h["value"]), int(h["survey_year"]), str(h["statistic"])
+        base_stat = stat if path == "like" else "median"
+        begin = float(start[base_stat])
         steps = {}
-        if h["statistic"] == "mean":
-            steps["statistic"] = (
-                LOG_POINTS * np.log(start["mean"] / med),
-                f"Median to mean with {publisher_name(start['publisher'])}'s own "
-                f"{period_words(start['reference_period'], y0)} figures (${start['mean']:,.0f} / ${med:,.0f}).",
-            )
+        if national:
+            steps["geography"] = (0.0, "National anchor and national figures: no geography step.")
         else:
-            steps["statistic"] = (0.0, "A median, like the BLS anchor: no statistic step.")
-        growth = _wage_growth(table, h["statistic"], y0, year)
+            steps["geography"] = (
+                LOG_POINTS * np.log(nat[base_stat] / begin),
+                f"{name} to BLS national May {y0} ({base_stat} ${nat[base_stat]:,.0f} / ${begin:,.0f}): the figures "
+                "compared are national.",
+            )
+        if stat == base_stat:
+            steps["statistic"] = (0.0, f"A {stat}, against BLS's {stat}: no statistic step.")
+        elif y0 in exclude_years:
+            steps["statistic"] = (0.0, f"Statistic step not computed: May {y0} excluded; left in the remainder.")
+        else:
+            uses = anchor.release_notes(y0)
+            steps["statistic"] = (
+                LOG_POINTS * np.log(nat["mean"] / nat["median"]),
+                f"Median to mean with BLS's national May {y0} figures (${nat['mean']:,.0f} / ${nat['median']:,.0f})"
+                + (f"; {uses}" if uses else "")
+                + ".",
+            )
+        per = anchor.period(table, stat, y0, year)
         if year == y0:
             steps["period"] = (0.0, f"Same survey year ({y0}): no period step.")
-        elif growth is None:
+        elif {year, y0} & set(exclude_years):
+            steps["period"] = (0.0, f"Period step not computed: May {year} excluded; left in the remainder.")
+        elif per["factor"] is None:
             steps["period"] = (
                 0.0,
                 f"No BLS national release for {year}: wage growth to {year} not estimated, left unexplained.",
             )
         else:
             steps["period"] = (
-                LOG_POINTS * np.log(growth),
-                f"BLS national {h['statistic']} growth from May {y0} to May {year} "
-                f"(x{growth:.4f}); the figure is in {year} dollars.",
+                LOG_POINTS * np.log(per["factor"]),
+                f"BLS national {stat} growth from May {y0} to May {year} (x{per['factor']:.4f}); the figure is in "
+                f"{year} dollars" + (f"; crosses {'; '.join(per['breaks'])}" if per["breaks"] else "") + ".",
             )
-        steps["population"] = population_step(h["certified"], h["publisher"], aapc_certification(table, year), share)
-        gap = LOG_POINTS * np.log(value / med)
-        explained = sum(a for a, _ in steps.values())
+        ev = aapc_certification(table, year) if h["publisher"] == "aapc" else None
+        pop, pop_note, target = population_step(h, ev, share)
+        steps["population"] = (pop, pop_note)
+        gap = LOG_POINTS * np.log(value / begin)
+        before_pop = sum(steps[k][0] for k in ("geography", "statistic", "period"))
+        rest = gap - before_pop - pop
+        # the mix that leaves nothing: ln(target / mix) = gap - the other steps
+        even = break_even_share(ev, target, target / np.exp((gap - before_pop) / LOG_POINTS) if target else 0.0)
         rounding = _headline_rounding(value, bool(h["estimate"]))
-        rest = gap - explained
+        lo_hi = ""
+        if target is not None:
+            ends = [
+                gap - before_pop - population_step(h, ev, x)[0]
+                for x in (params.certified_share_low, params.certified_share_high)
+            ]
+            lo_hi = (
+                f"; over a {params.certified_share_low:.0%}-{params.certified_share_high:.0%} certified share it runs "
+                f"from {min(ends):+.1f} to {max(ends):+.1f}, and it is zero at "
+                + (f"a {even:.0%} share" if 0 <= even <= 1 else f"no share between 0% and 100% ({even:.0%})")
+            )
         steps["unexplained"] = (
             rest,
-            f"Not explained by the steps above (collection method, coverage, sample): "
-            f"{rest:+.1f} log points; the figure's own rounding leaves +/-{rounding:.1f}"
-            + (" (the rest is within it)." if abs(rest) <= rounding else "."),
+            f"What the steps above leave, {rest:+.1f} log points at the assumed share{lo_hi}: a remainder that "
+            "depends on the assumption, not a measured effect; the figure's own rounding leaves "
+            f"+/-{rounding:.1f}" + (" (the rest is within it)." if abs(rest) <= rounding else "."),
         )
-        label = f"{publisher_name(h['publisher'])} {when(h)} {h['statistic']}, {h['population']}" + (
+        label = f"{publisher_name(h['publisher'])} {when(h)} {stat}, {h['population']}" + (
             "" if h["citation"] == PRIMARY else f", quoted by {h['quoted_by'] or 'an unnamed page'}"
         )
         base = {
@@ -482,57 +580,97 @@ def bridge(table: pd.DataFrame, params, share: float | None = None) -> pd.DataFr
             "layer": h["layer"],
             "population": h["population"],
             "headline_label": label,
-            "start": med,
+            "anchor": name,
+            "path": path,
+            "start_statistic": base_stat,
+            "start": begin,
             "end": value,
+            "figure_year": year,
+            "report_year": int(h["report_year"]),
             "gap_log_points": gap,
             "certified_share": share,
+            "break_even_share": even,
+            "breaks": "; ".join(per["breaks"]) if year != y0 else "",
             "rounding_log_points": rounding,
         }
-        for i, name in enumerate(STEPS):
-            lp, note = steps[name]
-            dollars = (value - med) * lp / gap if abs(gap) > 1e-12 else med * lp / LOG_POINTS
+        for i, step in enumerate(STEPS):
+            lp, note = steps[step]
+            dollars = (value - begin) * lp / gap if abs(gap) > 1e-12 else begin * lp / LOG_POINTS
             rows.append(
                 {
                     **base,
                     "step_order": i,
-                    "step": name,
+                    "step": step,
                     "log_points": float(lp),
                     "dollars": float(dollars),
                     "method_note": note,
                 }
             )
-    cols = [
-        "source_id",
-        "publisher",
-        "citation",
-        "layer",
-        "population",
-        "headline_label",
-        "start",
-        "end",
-        "gap_log_points",
-        "certified_share",
-        "rounding_log_points",
-        "step_order",
-        "step",
-        "log_points",
-        "dollars",
-        "method_note",
-    ]
     return pd.DataFrame(rows, columns=cols)
 
 
+BRIDGE_COLUMNS = (
+    "source_id",
+    "publisher",
+    "citation",
+    "layer",
+    "population",
+    "headline_label",
+    "anchor",
+    "path",
+    "start_statistic",
+    "start",
+    "end",
+    "figure_year",
+    "report_year",
+    "gap_log_points",
+    "certified_share",
+    "break_even_share",
+    "breaks",
+    "rounding_log_points",
+    "step_order",
+    "step",
+    "log_points",
+    "dollars",
+    "method_note",
+)
+
+
 def share_sensitivity(table: pd.DataFrame, params) -> pd.DataFrame:
-    """The population step and what is left unexplained at the low, assumed and high certified share."""
+    """The population step and what is left unexplained at the low, assumed and high certified share, with the
+    break-even share at which nothing is left (the same for every AAPC group of one release by construction)."""
     shares = sorted({params.certified_share_low, params.certified_share, params.certified_share_high})
     parts = [bridge(table, params, share=s) for s in shares]
     b = pd.concat(parts, ignore_index=True)
+    if b.empty:
+        return pd.DataFrame(
+            columns=[
+                "source_id",
+                "headline_label",
+                "certified_share",
+                "break_even_share",
+                "population_log_points",
+                "unexplained_log_points",
+            ]
+        )
     b = b[b["step"].isin(["population", "unexplained"])]
     out = b.pivot_table(
         index=["source_id", "headline_label", "certified_share"], columns="step", values="log_points"
     ).reset_index()
     out.columns.name = None
-    return out.rename(columns={"population": "population_log_points", "unexplained": "unexplained_log_points"})
+    even = b.groupby(["source_id", "headline_label"], as_index=False)["break_even_share"].first()
+    out = out.merge(even, on=["source_id", "headline_label"], how="left")
+    out = out.rename(columns={"population": "population_log_points", "unexplained": "unexplained_log_points"})
+    return out[
+        [
+            "source_id",
+            "headline_label",
+            "certified_share",
+            "break_even_share",
+            "population_log_points",
+            "unexplained_log_points",
+        ]
+    ]
 
 
 def method_notes(params) -> dict[str, str]:
@@ -544,20 +682,23 @@ def method_notes(params) -> dict[str, str]:
     return {
         "evidence": f"The analysis uses {layer}; figures given only as bounds ('over $X') are never used as values.",
         "comparable": f"Each population is reported on its own and restated to the {params.statistic}, May "
-        f"{params.survey_year} "
-        f"and {params.dollar_year} dollars: statistic with BLS's own median/mean ratio of the figure's year, "
-        "period with BLS national wage growth between survey years, dollars with CPI-U; each factor is shown.",
+        f"{params.survey_year} and {params.dollar_year} dollars on the bridge's path: period with BLS national growth "
+        "of the figure's own statistic from the year it describes (AAPC: its salary year, the year before its report) "
+        "to the survey year, then the statistic with BLS's own survey-year ratio (a sensitivity: both AAPC and BLS "
+        "publish means), dollars with CPI-U; each factor is shown with the SOC or method breaks it crosses.",
         "pooled": f"Figures are pooled only within one population and statistic for May {params.survey_year}, when at "
         "least "
         f"{MIN_POOLED} own-release figures exist: random effects on log values (DerSimonian-Laird tau2, statsmodels) "
         "with a Hartung-Knapp interval (t, k-1 degrees of freedom) and leave-one-out; otherwise the table says why "
         "there is no pooled figure.",
-        "bridge": f"The bridge splits the gap between the BLS May {params.survey_year} median and each figure in log "
-        "points "
-        "(100 x ln ratio): statistic (BLS mean/median), period (BLS national wage growth to the figure's year), "
-        "population (AAPC's own certified and non-certified means, BLS's workforce assumed "
-        f"{params.certified_share:.0%} "
-        f"certified, sensitivity {params.certified_share_low:.0%}-{params.certified_share_high:.0%}) and what is left, "
-        "called unexplained and shown beside the figure's own rounding. Log steps add up exactly in any order; dollars "
-        "are split in proportion to them.",
+        "bridge": f"The bridge splits the gap between the anchor of May {params.survey_year} and each figure in log "
+        "points (100 x ln ratio), means against means and medians against medians: geography (a state anchor to BLS's "
+        "national figures of the same May; without them the bridge is refused), period (BLS national growth of the "
+        "figure's statistic to the year it describes, every SOC or method break it crosses named), population (for "
+        "AAPC's own figures only, from AAPC's certified and non-certified means, BLS's workforce assumed "
+        f"{params.certified_share:.0%} certified) and the remainder. The population step is not identified: no "
+        "publisher counts BLS's certified share, so the remainder is reported over "
+        f"{params.certified_share_low:.0%}-{params.certified_share_high:.0%} with the break-even share at which it is "
+        "zero, and it is not read as a finding. Log steps add up exactly in any order; dollars are split in proportion "
+        "to them.",
     }

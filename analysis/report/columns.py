@@ -114,7 +114,14 @@ LABELS: dict[str, Column] = {
     ),
     "sentence": _C("In words", meaning="the row said as a sentence"),
     # bridge and consensus
-    "headline_label": _C("Headline figure", meaning="a publisher's headline figure for the survey year"),
+    "headline_label": _C(
+        "Headline figure", meaning="a publisher's figure, dated by the period it describes (AAPC: salary year)"
+    ),
+    "breaks": _C("Breaks crossed", meaning="the SOC or OEWS method breaks a period step crosses (none: blank)"),
+    "break_even_share": _C(
+        "Break-even share", "share", "the certified share of BLS's workforce at which nothing is left unexplained"
+    ),
+    "anchor": _C("Anchor", meaning="the release the bridge starts from: publisher, period and area"),
     "step_order": _C("Step no.", "count", "position of the step in its bridge"),
     "step": _C("Step", meaning="one adjustment on the way from the BLS median to a headline figure"),
     "amount": _C("Amount", "usd_signed", "what the step adds, in dollars per year"),

@@ -278,15 +278,16 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
 
 
 STEP_NAMES = {
-    "statistic": "median → mean",
+    "geography": "state anchor → national",
+    "statistic": "statistic (median → mean)",
     "period": "period (BLS wage growth)",
     "population": "population (certification)",
-    "unexplained": "unexplained",
+    "unexplained": "remainder at the assumed share",
 }
 
 
 @when_empty(
-    "From the BLS median to each figure, in log points",
+    "From the anchor to each figure, in log points",
     "figures of other publishers for these parameters (so no bridge)",
 )
 def waterfall(bridge: pd.DataFrame) -> Chart:
@@ -339,19 +340,25 @@ def waterfall(bridge: pd.DataFrame) -> Chart:
         ax.invert_yaxis()
         r0 = steps.iloc[0]
         ax.set_title(
-            _wrap(f"{r0['headline_label']}: \\${r0['end']:,.0f} vs BLS median \\${r0['start']:,.0f}", 80),
+            _wrap(
+                f"{r0['headline_label']}: \\${r0['end']:,.0f} vs the {r0.get('start_statistic', 'median')} of "
+                f"{r0.get('anchor', 'BLS')} \\${r0['start']:,.0f}",
+                80,
+            ),
             fontsize=8,
             loc="left",
         )
-    axes.flat[-1].set_xlabel("log points (100 x ln ratio) from the BLS median; dashed line: the figure")
-    title = "From the BLS median to each figure, in log points"
+    anchor = bridge["anchor"].iloc[0] if "anchor" in bridge else "BLS"
+    axes.flat[-1].set_xlabel(f"log points (100 x ln ratio) from {anchor}; dashed line: the figure")
+    title = "From the anchor to each figure, in log points"
     fig.suptitle(title, fontweight="bold", fontsize=10)
     share = bridge["certified_share"].iloc[0]
     caption = (
         f"Bridges for {len(keys)} figures: each bar is one step in log points, its dollars in brackets (dark: up, "
-        f"light: down); the steps add up exactly to the gap between the BLS median (solid line) and the figure "
-        f"(dashed, in its publisher's colour) in any order. The population step assumes BLS's workforce is "
-        f"{share:.0%} certified; hatched: what the steps do not explain."
+        f"light: down); the steps add up exactly to the gap between {anchor} (solid line: its mean for a mean "
+        f"figure, its median for a median) and the figure (dashed, in its publisher's colour) in any order. The "
+        f"population step assumes BLS's workforce is {share:.0%} certified, an assumption no publisher measures; "
+        "hatched: what the steps leave at that share, which depends on it (see the sensitivity table)."
     )
     return Chart(fig, title, caption, sorted(bridge["source_id"].unique()), bridge)
 

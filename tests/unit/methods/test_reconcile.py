@@ -18,7 +18,7 @@ from analysis.sources.registry import load_registry
 P = AnalysisParams(survey_year=2023)
 # published figures used below: BLS OEWS national May 2020 / May 2023 (annual), AAPC 2021 salary report (salary year
 # 2020, the year before the report; its 2022 page repeats the same three means and counts once)
-BLS20_MEDIAN, BLS20_MEAN = 44090, 48270
+BLS20_MEAN = 48270
 BLS23_MEDIAN, BLS23_MEAN = 48780, 53690
 AAPC_ALL, AAPC_CERT, AAPC_NON = 54797, 60097, 47200
 CPI23, CPI25 = 304.702, 321.943  # CPI-U annual averages (data/raw/reference/cpi_u_2025_and_may.csv, M13)
@@ -56,31 +56,41 @@ def test_comparable_restates_each_population_by_hand(data):
         r.BLS_POPULATION,
     }
     cert = c.loc["certified (AAPC respondents)"]
-    # AAPC's certified mean of salary year 2020 -> median with BLS's May 2020 median/mean, to May 2023 with BLS median
-    # growth, to 2025 dollars (the default dollar year)
-    by_hand = AAPC_CERT * (BLS20_MEDIAN / BLS20_MEAN) * (BLS23_MEDIAN / BLS20_MEDIAN) * (CPI25 / CPI23)
+    # the bridge's path: AAPC's certified mean of salary year 2020 to May 2023 with BLS mean growth, then to a median
+    # with BLS's May 2023 median/mean, to 2025 dollars (the default dollar year)
+    by_hand = AAPC_CERT * (BLS23_MEAN / BLS20_MEAN) * (BLS23_MEDIAN / BLS23_MEAN) * (CPI25 / CPI23)
     assert cert.restated == pytest.approx(by_hand)
-    assert cert.statistic_factor == pytest.approx(BLS20_MEDIAN / BLS20_MEAN)
-    assert cert.period_factor == pytest.approx(BLS23_MEDIAN / BLS20_MEDIAN)
+    assert cert.statistic_factor == pytest.approx(BLS23_MEDIAN / BLS23_MEAN)
+    assert cert.period_factor == pytest.approx(BLS23_MEAN / BLS20_MEAN)
+    assert "crosses SOC break in May 2021" in cert.note
     assert (cert.survey_year, cert.report_year, cert.source_id) == (2020, 2021, "aapc_2021_salary_report")
     assert c.loc[r.BLS_POPULATION, "restated"] == pytest.approx(BLS23_MEDIAN * CPI25 / CPI23)
     assert (c.citation == "primary").all()
 
 
 def test_bridge_log_steps_by_hand_and_add_up(bridge):
+    """Means against means by default: AAPC's certified mean of salary year 2020 from BLS's May 2023 mean."""
     g = _steps(bridge, "certified (AAPC respondents)")
     share = P.certified_share
-    stat = 100 * math.log(BLS23_MEAN / BLS23_MEDIAN)
     period = 100 * math.log(BLS20_MEAN / BLS23_MEAN)  # a 2020 mean: BLS mean growth May 2023 -> May 2020
     pop = 100 * math.log(AAPC_CERT / (share * AAPC_CERT + (1 - share) * AAPC_NON))
-    gap = 100 * math.log(AAPC_CERT / BLS23_MEDIAN)
-    assert g.loc["statistic", "log_points"] == pytest.approx(stat)
+    gap = 100 * math.log(AAPC_CERT / BLS23_MEAN)
+    assert g.start.iloc[0] == BLS23_MEAN and g.start_statistic.iloc[0] == "mean"
+    assert g.loc["geography", "log_points"] == 0 and g.loc["statistic", "log_points"] == 0
     assert g.loc["period", "log_points"] == pytest.approx(period)
     assert g.loc["population", "log_points"] == pytest.approx(pop)
-    assert g.loc["unexplained", "log_points"] == pytest.approx(gap - stat - period - pop)
+    assert g.loc["unexplained", "log_points"] == pytest.approx(gap - period - pop)
     assert g.log_points.sum() == pytest.approx(gap, abs=1e-9)
-    assert g.dollars.sum() == pytest.approx(AAPC_CERT - BLS23_MEDIAN, abs=1e-6)
+    assert g.dollars.sum() == pytest.approx(AAPC_CERT - BLS23_MEAN, abs=1e-6)
     assert "unexplained" in list(g.index) and "method" not in " ".join(g.index)
+
+
+def test_median_path_is_the_sensitivity_with_the_survey_years_ratio(data):
+    g = _steps(r.bridge(data[0], P, path="median"), "certified (AAPC respondents)")
+    assert g.start.iloc[0] == BLS23_MEDIAN
+    assert g.loc["statistic", "log_points"] == pytest.approx(100 * math.log(BLS23_MEAN / BLS23_MEDIAN))
+    assert g.loc["period", "log_points"] == pytest.approx(100 * math.log(BLS20_MEAN / BLS23_MEAN))
+    assert g.log_points.sum() == pytest.approx(100 * math.log(AAPC_CERT / BLS23_MEDIAN))
 
 
 def test_bridge_split_is_the_same_in_any_order(bridge):
@@ -88,7 +98,7 @@ def test_bridge_split_is_the_same_in_any_order(bridge):
     g = _steps(bridge, "non-certified (AAPC respondents)")
     ratios = {s: math.exp(g.loc[s, "log_points"] / 100) for s in r.STEPS}
     for order in itertools.permutations(r.STEPS):
-        running = BLS23_MEDIAN
+        running = BLS23_MEAN
         for s in order:
             before, running = running, running * ratios[s]
             assert 100 * math.log(running / before) == pytest.approx(g.loc[s, "log_points"])
