@@ -44,9 +44,10 @@ AT_LEAST_BEFORE = re.compile(
     r"pass(?:es|ing)?|surpass(?:es|ing)?|top(?:s|ping)?|clear(?:s|ing)?)\s*$",
     re.I,
 )
-AT_MOST_BEFORE = re.compile(
-    r"\b(?:up to|less than|under|below|at most|no more than|as much as|a maximum of|capped at|"
-    r"topping out at)\s*$",
+AT_MOST_BEFORE = re.compile(  # "up to $90,000", but "the rate goes up to $21.50" is a level
+    r"(?:(?<!\bgoes )(?<!\bgo )(?<!\bwent )(?<!\bgoing )(?<!\bmoves )(?<!\bmoved )(?<!\brises )(?<!\brose )"
+    r"(?<!\bclimbs )(?<!\bclimbed )(?<!\bjumps )(?<!\bjumped )\bup to|"
+    r"\b(?:less than|under|below|at most|no more than|as much as|a maximum of|capped at|topping out at))\s*$",
     re.I,
 )
 AT_LEAST_AFTER = re.compile(
@@ -153,6 +154,30 @@ def _money(text: str) -> list[Amount]:
     return out
 
 
+# "ranges from $35,000 for an entry-level position to $95,000 for an experienced professional": one range
+RANGE_FOR = re.compile(r"\s+for\s+[^$.;:]{1,70}?\s+to\s+$")
+
+
+def _ranges_for(text: str, found: list[Amount]) -> list[Amount]:
+    out: list[Amount] = []
+    for a in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not prev.percent
+            and not a.percent
+            and prev.value_high is None
+            and a.value_high is None
+            and a.value > prev.value
+            and re.search(r"\bfrom\s+$", text[max(0, prev.start - 12) : prev.start])
+            and RANGE_FOR.fullmatch(text[prev.end : a.start])
+        ):
+            out[-1] = Amount(prev.start, a.end, prev.value, a.value, prev.shown, a.shown, False, None)
+        else:
+            out.append(a)
+    return out
+
+
 def find_amounts(text: str) -> list[Amount]:
     """Every money amount, percentage (not a percentile's name) and "N figures" in `text`, in order."""
     found = _money(text)
@@ -198,4 +223,4 @@ def find_amounts(text: str) -> list[Amount]:
     for m in FIGURES.finditer(text):
         v = FIGURE_DIGITS[m["n"].lower()]
         found.append(Amount(m.start(), m.end(), v, None, f"${v:,.0f}", "", False, "at_least", figures=True))
-    return sorted(found, key=lambda a: a.start)
+    return _ranges_for(text, sorted(found, key=lambda a: a.start))

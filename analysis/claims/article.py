@@ -256,6 +256,13 @@ def blocks(text: str) -> list[Block]:
             out.append(Block("item", _inline(ITEM.sub("", line)), section))
         else:
             text_ = _inline(line)
+            tabbed = re.match(r"([^\t]{1,60}?)\t+(\S.*)$", line)
+            if tabbed:  # "2020 Median Pay<TAB>$45,240 per year": a label and its value, a record of its own
+                text_ = f"{_inline(tabbed[1])}: {_inline(tabbed[2])}"
+                value = _inline(tabbed[2])
+                kind = "item" if len(value.split()) <= 6 and re.search(r"\d", value) else "paragraph"
+                out.append(Block(kind, text_, section))
+                continue
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             prev = lines[i - 1].strip() if i else ""
             if (

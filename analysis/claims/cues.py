@@ -47,10 +47,42 @@ ATTRIBUTION_AFTER = re.compile(
 )
 
 
+# "certifications attained through AAPC, AHIMA, and other organizations": a list of bodies, no single source
+ORGANISATION_LIST_AFTER = re.compile(
+    r"^,?\s*(?:and|or|&)\s+(?:\w+\s+){0,2}?(?:other|similar|various)\s+(?:organi[sz]ations|bodies|groups|"
+    r"associations|credentialing bodies|certifying bodies|sources)\b",
+    re.I,
+)
+CREDENTIAL_BEFORE = re.compile(r"\b(?:certifi\w*|credential\w*|exams?|members?hip)\b[^.;]{0,40}$", re.I)
+
+
+def _organisation_lists(text: str, found: list[re.Match]) -> set[int]:
+    """Indexes of the names that stand in a list of organisations naming no single source."""
+    drop: set[int] = set()
+    n = 0
+    while n < len(found):
+        j = n
+        while j + 1 < len(found) and re.fullmatch(
+            r"\s*(?:,|and|or|&|, and|, or)\s*", text[found[j].end() : found[j + 1].start()]
+        ):
+            j += 1
+        tail = ORGANISATION_LIST_AFTER.match(text[found[j].end() : found[j].end() + 60])
+        lead = CREDENTIAL_BEFORE.search(text[max(0, found[n].start() - 60) : found[n].start()])
+        if tail or (j > n and lead):
+            drop.update(range(n, j + 1))
+        n = j + 1
+    return drop
+
+
 def publishers(text: str) -> list[Cue]:
-    """Publisher names in `text`; strong when worded as an attribution ("according to the BLS", "AAPC reports")."""
+    """Publisher names in `text`; strong when worded as an attribution ("according to the BLS", "AAPC reports").
+    Names in a list of organisations ("through AAPC, AHIMA, and other organizations") are none."""
     out = []
-    for m in PUBLISHER.finditer(text):
+    matches = list(PUBLISHER.finditer(text))
+    listed = _organisation_lists(text, matches) if len(matches) > 1 or "other" in text else set()
+    for n, m in enumerate(matches):
+        if n in listed:
+            continue
         after = text[m.end() : m.end() + 40]
         if CREDENTIAL_USE.match(after):
             continue
@@ -67,17 +99,29 @@ MONTHS = {
 MONTH_YEAR = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+((?:19|20)\d\d)\b")
 YEAR = re.compile(r"(?<![\d$,.\-–])((?:199|20[0-4])\d)(?![\d,]|\s*(?:-|–|to)\s*20\d\d)")
 PROJECTION = re.compile(r"\b(?:through|until|by|to)\s+$", re.I)
+# A year on the other side of a comparison ("up 4% from 2011", "since 2019", "than in 2020") is not the figure's period
+COMPARED_YEAR = re.compile(
+    r"\b(?:from|since|than|versus|vs\.?|compared (?:with|to)|over|against|before)\s+(?:in\s+)?(?:(?:May|the)\s+)?$",
+    re.I,
+)
+CHANGE_END = re.compile(r"\bfrom\s+(?:19|20)\d\d\s*(?:-|–|to)\s*$", re.I)  # "from 2008 to 2009": 2009 is the period
 
 
 def periods(text: str) -> list[Cue]:
     """Reference periods: "May 2023" -> 2023-05, "2023 survey" -> 2023; projection years ("through 2033") are not."""
-    out = [Cue(m.start(), m.end(), f"{m[2]}-{MONTHS[m[1][:3].lower()]:02d}") for m in MONTH_YEAR.finditer(text)]
+    out = [
+        Cue(m.start(), m.end(), f"{m[2]}-{MONTHS[m[1][:3].lower()]:02d}")
+        for m in MONTH_YEAR.finditer(text)
+        if not COMPARED_YEAR.search(text[max(0, m.start() - 20) : m.start()])
+    ]
     for m in YEAR.finditer(text):
-        if any(c.start <= m.start() < c.end for c in out) or PROJECTION.search(
-            text[max(0, m.start() - 10) : m.start()]
-        ):
+        if any(c.start <= m.start() < c.end for c in out):
             continue
-        out.append(Cue(m.start(), m.end(), m[1]))
+        lead = text[max(0, m.start() - 20) : m.start()]
+        if CHANGE_END.search(lead):
+            out.append(Cue(m.start(), m.end(), m[1]))
+        elif not PROJECTION.search(lead[-10:]) and not COMPARED_YEAR.search(lead):
+            out.append(Cue(m.start(), m.end(), m[1]))
     return sorted(out)
 
 
@@ -129,11 +173,28 @@ NOT_PLACE = {
     "Areas",
 }
 # Census regions and divisions (AAPC reports pay by division), written as the data's geography codes ("pacific")
+REGION_NAMES = (
+    r"(?:East|West) (?:North|South) Central|New England|Middle Atlantic|Mid-Atlantic|South Atlantic|"
+    r"Mountain|Pacific|Northeast|Midwest|South|West|Southwest|Southeast|Northwest"
+)
 REGION = re.compile(
-    r"\b((?:East|West) (?:North|South) Central|New England|Middle Atlantic|Mid-Atlantic|South Atlantic|"
-    r"Mountain|Pacific|Northeast|Midwest|South|West|Southwest|Southeast|Northwest)\s+(?:region|division|states)\b|"
+    rf"\b((?i:{REGION_NAMES}))\s+(?i:region|division|states)\b|"
     r"\b(New England|Mid-Atlantic|Northeast|Midwest|Southeast|Southwest|Northwest)\b"
 )
+REGION_LABEL = re.compile(rf"(?:the\s+)?({REGION_NAMES})(?:\s+(?:region|division))?", re.I)
+# "The pacific region - which includes California, Washington, ..." names the region's members, not the figure's place
+MEMBERS_ASIDE = re.compile(
+    r"(?:\s[-–—]\s|\(|,\s*)(?:which |that )?(?:includes?|including|such as|made up of|comprising)\b[^()–—]*?"
+    r"(?:\s[-–—]\s|\)|,\s(?=[a-z])|$)"
+)
+
+
+def region_label(text: str) -> str | None:
+    """A table row's or item's label that is a census region or division ("Middle Atlantic") as the data's code."""
+    m = REGION_LABEL.fullmatch(text.strip())
+    return m[1].lower().replace("mid-atlantic", "middle atlantic").replace(" ", "_") if m else None
+
+
 NATIONAL = re.compile(
     r"\b(?:U\.\s?S\.(?:\s?A\.)?|US|USA|United States|nationally|nationwide|national|across the country)(?!\w)"
 )
@@ -150,6 +211,7 @@ def geographies(text: str) -> list[Cue]:
     """US (named nationally), states and DC as postal codes, metros and cities as written ("Trenton, NJ")."""
     pattern, names, codes = _states()
     out: list[Cue] = []
+    text = MEMBERS_ASIDE.sub(lambda m: " " * len(m[0]), text)  # same length: spans stay where they were
     for m in METRO.finditer(text):
         parts = re.split(r"[-–/]", m[2])
         place = _strip_lead(m[1])
@@ -210,8 +272,10 @@ def statistics(text: str) -> list[Cue]:
 DIFFERENCE_BEFORE = re.compile(
     r"\bby\s+(?:about|around|roughly|nearly|almost|some|approximately|up to|over|more than|"
     r"at least|an? (?:extra|additional|average of))?\s*$|"
-    r"\b(?:up|down|grew|rose|fell|climbed|jumped|dropped|declined|gained)\s+(?:by\s+)?(?:about\s+|nearly\s+|roughly\s+|almost\s+)?$|"
-    r"\b(?:boost|boosts|premium|raise|raises|increase|increases|bump|bumps|jump|jumps|gap|difference|differential|"
+    r"\b(?:up|down|grew|rose|fell|climbed|jumped|dropped|declined|gained)\s+(?:by\s+)?(?:about\s+|nearly\s+|roughly\s+|"
+    r"almost\s+|more than\s+|over\s+|some\s+|around\s+|less than\s+|at least\s+)?$|"
+    r"\b(?:boost|boosts|premium|raise|raises|increase|increases|increased|increasing|gain|gains|gained|bump|bumps|jump|"
+    r"jumps|gap|difference|differential|change|changed|"
     r"add|adds|adding|added|extra|additional|another|more|higher|lower|less|grows?|growth|rise|rises|uplift|hike)\b"
     r"(?:\s+(?:\w+\s+){0,3}?(?:of|by))?\s*(?:an?\s+)?(?:extra\s+|additional\s+|another\s+)?"
     r"(?:(?:up to|over|about|around|roughly|nearly|almost|more than|at least|approximately|some)\s+)?$",
@@ -225,9 +289,17 @@ DIFFERENCE_AFTER = re.compile(
 )
 
 
+# "a 2% average salary gain", "a 3.5 percent pay raise": the change's noun a few words after the amount
+CHANGE_NOUN_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:raises?|increases?|gains?|boosts?|bumps?|hikes?|jumps?|rises?|premium)\b", re.I
+)
+
+
 def difference(before: str, after: str) -> bool:
     """The amount is a change or gap ("a boost of $13,000", "earn 17.7% more", "add $5,000"), not a level."""
     if DIFFERENCE_AFTER.match(after) or before.rstrip().endswith("+"):  # "+$5,000"
+        return True
+    if CHANGE_NOUN_AFTER.match(after) and re.search(r"\b(?:an?|the|their|its)\s*$", before):
         return True
     tail = before[-60:]
     return bool(DIFFERENCE_BEFORE.search(tail)) and not re.search(r"\b(?:to|is|was|at)\s+(?:\w+\s+)?$", tail)
@@ -275,7 +347,10 @@ NOT_PAY = re.compile(
     r"coinsurance|dues|membership|subscriptions?|rents?|rented|apartments?|housing|mortgages?|cost of "
     r"living|reimburse\w*|budgets?|insurance|deductibles?|"
     r"(?-i:worth)|value|spend\w*|invest\w*|savings?|save|fines?|penalt\w+|sales|profits?(?![\s-]*sharing)|grants?|scholarships?|"
-    r"stipends?|fraud|industry (?:is|was) (?:worth|valued)|growth in (?:jobs|employment))\b",
+    r"stipends?|fraud|industry (?:is|was) (?:worth|valued)|growth in (?:jobs|employment)|"
+    r"(?:job|jobs|employment) growth|projected (?:\w+ )?growth|openings|"
+    r"sign(?:s|ed|ing)? up|signup|discounts?|coupons?|promo(?:tion|tional)?s?|vouchers?|gift cards?|"
+    r"referral bonus|off (?:your|any|the|a)|toward (?:your|a|the|any))\b",
     re.I,
 )
 # Nouns that name what an amount is about only when no pay word is near ("the exam is $499" vs "our program's
@@ -383,9 +458,17 @@ REFERS_BACK = re.compile(
 )
 
 
+BOTH_GROUPS = re.compile(
+    r"\b(?:both )?(?:certified|credentialed) (?:and|or|&) (?:non-?|un)(?:certified|credentialed)\b|"
+    r"\b(?:non-?|un)(?:certified|credentialed) (?:and|or|&) (?:certified|credentialed)\b",
+    re.I,
+)
+
+
 def population(text: str) -> list[str]:
     """The subgroup words of a claim as written (certification, credentials, experience, role, setting, other
     occupations), in order of appearance."""
+    text = BOTH_GROUPS.sub(lambda m: " " * len(m[0]), text)  # "(certified and non-certified)": everyone
     found = [(m.start(), m[0]) for m in POPULATION.finditer(text)]
     found += [(m.start(), m[0]) for m in OTHER_OCCUPATION.finditer(text)]
     found += [(m.start(), m[0]) for m in CREDENTIAL.finditer(text) if m[0].upper() not in NOT_CREDENTIAL]
@@ -400,8 +483,8 @@ def population(text: str) -> list[str]:
 
 # A percentage about pay: a change or gap in it ("a 3.5% raise", "earn 17.7% more"), not a share of people.
 PERCENT_PAY = re.compile(
-    r"\b(?:raises?|increases?|premium|boost|bump|gap|differential|hike|growth|rose|fell|more|less|"
-    r"higher|lower|cut)\b",
+    r"\b(?:raises?|increases?|increased|premium|boost|bump|gap|differential|hike|growth|rose|fell|more|less|"
+    r"higher|lower|cut|change|changed|gains?|gained|grew|up|down)\b",
     re.I,
 )
 SHARE_OF = re.compile(r"^\s*of\s+(?!(?:their|your|the|a|base|annual|his|her)?\s*(?:salar|pay|wage|income|earn))", re.I)
@@ -432,6 +515,9 @@ ANECDOTE = re.compile(
 # is not named ("according to a new report"): nothing is carried to these sentences
 OWN_SOURCE = re.compile(
     r"\b(?:based on (?:a|an|our) (?:own )?(?:survey|poll|review|analysis)|according to our|"
+    r"(?:data|figures|numbers|estimates) from (?:the |a |an )?(?:[\w-]+\s){0,3}?(?:firm|company|agency|site|"
+    r"website|board|group|recruiter)(?:'s|’s)?\b|(?:data|figures|numbers) from (?-i:[A-Z][a-z]+) (?:numbers|figures|"
+    r"data|estimates)\b|(?:the|a|an) [\w-]+(?: [\w-]+)? (?:firm|company)(?:'s|’s) own\b|"
     r"our (?:own )?(?:survey|poll|data|alumni|graduates|readers|members|career services)|"
     r"according to (?:a|an) (?:new |recent )?(?:report|study|survey|analysis))\b",
     re.I,

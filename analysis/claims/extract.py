@@ -227,7 +227,12 @@ def _statistic(
         return named, 1.0
     if a.bound in ("at_least", "at_most"):
         return a.bound, 0.95
-    if previous in ("mean", "median", "difference") and not re.search(r"[.;:]", before) and not cues.publishers(before):
+    if (
+        previous in ("mean", "median", "difference")
+        and not re.search(r"[.;:]", before)
+        and not cues.publishers(before)
+        and not (previous == "difference" and re.search(r"\(\s*$", before))  # "9% more ($22.47 per hour)": a level
+    ):
         return previous, 0.8
     if block_previous in ("mean", "median") and not a.figures:  # "That works out to $23.45 an hour." after a median
         return block_previous, 0.7
@@ -237,6 +242,10 @@ def _statistic(
     if cues.RANGE_WORD.search(leadin_text):
         return "range", 0.8
     return "unspecified", 0.7
+
+
+# "the survey found a 2% average salary gain": the source named before, not the writer's own
+SAME_SOURCE = re.compile(r"\b(?:the|its|that|this) (?:same )?(?:survey|report|study|data|release)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -301,7 +310,7 @@ def _publisher(
     definite = not hedged and (
         statistic in PERCENTILES + ("mean", "median")  # or "an average boost of $13,000"
         or statistic == "difference"
-        and any(c.value == "mean" for c in cues.statistics(before))
+        and (any(c.value == "mean" for c in cues.statistics(before)) or SAME_SOURCE.search(sentence))
     )
     if definite:
         publisher, j = ctx.section_publisher(at.i)
@@ -432,6 +441,9 @@ def _claims_in(
         geography = _geography(sentence, a, before, after, label, earlier)
         at = _At(sentence, i, earlier, leadin, source_line)
         publisher, period_text, factor = _publisher(a, amounts, k, before, after, statistic, unit, geography, at, ctx)
+        if publisher == "unattributed" and block.kind == "row" and rows and not cues.publishers(sentence):
+            # a row's cells share its source: "Average salary: $64,230; Change from 2021: 3.1%"
+            publisher, period_text, factor = rows[-1]["publisher"], rows[-1]["_period_text"], 0.9
         period, period_factor = _period(a, publisher, period_text, at, ctx)
         confidence *= factor * period_factor
 
@@ -450,6 +462,7 @@ def _claims_in(
                 "geography": geography,
                 "confidence": f"{min(confidence, 0.99):.2f}",
                 "_block": i,
+                "_period_text": period_text,
             }
         )
         ctx.rows.append(rows[-1])
@@ -479,6 +492,9 @@ def _geography(sentence: str, a: Amount, before: str, after: str, label: str, ea
     post = [c for c in cues.geographies(after[:40])]
     if post:
         return post[0].value
+    region = cues.region_label(label) if label else None
+    if region:  # a row labelled "Middle Atlantic" under "Region"
+        return region
     for text in (label, *reversed(earlier)):
         found = cues.geographies(text)
         if found:

@@ -343,3 +343,41 @@ def test_plain_text_tables_read_cell_by_cell():
         ("USD/hour", s, "bls", "2012-05") for s in ("p10", "median", "p90")
     ] + [("USD/year", s, "bls", "2012-05") for s in ("p10", "median", "p90")]
     assert all(r["population"] == "" for r in rows)
+
+
+def test_levels_beside_changes_raises_and_non_pay():
+    r = extract_claims("According to the AAPC, a certified coder makes approximately 9% more ($22.47 per hour).")
+    assert [(x["value"], x["statistic"]) for x in r] == [("9", "difference"), ("$22.47", "unspecified")]
+    rows = extract_claims("Coders' pay starts at $18 an hour, and with experience the rate goes up to $21.50.")
+    assert rows[1]["statistic"] == "unspecified"
+    r = one("According to Salary.com, pay ranges from $35,000 for an entry-level position to $95,000 for an expert.")
+    assert (r["value"], r["value_high"], r["statistic"]) == ("$35,000", "$95,000", "range")
+    r = one("In 2023 the BLS median was higher, up more than $3,200 from 2021.")
+    assert (r["statistic"], r["reference_period"]) == ("difference", "2023")
+    r = one("The AAPC reported that coder salaries increased an average of 4% from 2008 to 2009.")
+    assert (r["statistic"], r["publisher"], r["reference_period"]) == ("difference", "aapc", "2009")
+    assert one("The AAPC survey found a 2% average salary gain.")["statistic"] == "difference"
+    assert one("According to the BLS, pay has increased 9.7 percent from 2011.")["statistic"] == "difference"
+    assert (
+        extract_claims("Coder pay is rising.\n\nProjected job growth: 8.5%\n\nSign up and get $10 off a course.") == []
+    )
+
+
+def test_places_and_sources_from_the_owning_clause():
+    rows = extract_claims(
+        "The pacific region - which includes California, Washington, Oregon, Alaska and Hawaii - averaged $68,410 "
+        "for all coders (certified and non-certified), per the AAPC. Newark and Trenton - both cities in New "
+        "Jersey - paid coders an average of $61,900, per the AAPC."
+    )
+    assert [(r["geography"], r["population"]) for r in rows] == [("pacific", ""), ("NJ", "")]
+    rows = extract_claims(
+        "The BLS puts the median at $48,780.\n\nMany coders hold certifications attained through AAPC, AHIMA, and "
+        "other organizations. They earn a median of $50,000."
+    )
+    assert rows[1]["publisher"] != "other"
+    text = "- In Oregon the median salary is $56,350.\n\nThe following data is derived from information from the BLS."
+    assert [(r["publisher"], r["geography"]) for r in extract_claims(text)] == [("bls", "OR")]
+    text = (
+        "Region averages from the 2022 AAPC survey:\n\n| Region | Average salary |\n|---|---|\n| Mountain | $57,650 |\n"
+    )
+    assert one(text)["geography"] == "mountain"
