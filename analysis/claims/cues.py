@@ -97,7 +97,7 @@ MONTHS = {
     m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
 }
 MONTH_YEAR = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+((?:19|20)\d\d)\b")
-YEAR = re.compile(r"(?<![\d$,.\-–])((?:199|20[0-4])\d)(?![\d,]|\s*(?:-|–|to)\s*20\d\d)")
+YEAR = re.compile(r"(?<![\d$,.\-–])((?:199|20[0-4])\d)(?!\d|,\d|\s*(?:-|–|to)\s*20\d\d)")
 PROJECTION = re.compile(r"\b(?:through|until|by|to)\s+$", re.I)
 # A year on the other side of a comparison ("up 4% from 2011", "since 2019", "than in 2020") is not the figure's period
 COMPARED_YEAR = re.compile(

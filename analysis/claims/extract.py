@@ -586,8 +586,24 @@ def _as_restated(heading_rows: list[dict], below: list[dict]) -> list[dict]:
     return heading_rows
 
 
-def extract_claims(text: str) -> list[dict]:
-    """One dict per pay figure in the article text (plain, Markdown or HTML), with the claims file's columns."""
+# Raw confidence (the product of the carrying and guessing factors) -> the share of rows at that score that were right
+# (publisher, statistic, period and geography) on the labelled articles; fitted by benchmarks/calibrate_confidence.py,
+# whose held-out check is in docs/claims.md. Each entry is (lowest raw score, calibrated confidence).
+CALIBRATION = ((0.0, 0.84), (0.8, 0.91), (0.9, 0.97))
+
+
+def calibrate(raw: float) -> float:
+    """The calibrated confidence of a raw score (CALIBRATION's step at or below it)."""
+    out = CALIBRATION[0][1]
+    for low, value in CALIBRATION:
+        if raw >= low:
+            out = value
+    return out
+
+
+def extract_claims(text: str, calibrated: bool = True) -> list[dict]:
+    """One dict per pay figure in the article text (plain, Markdown or HTML), with the claims file's columns; the
+    confidence is calibrated (CALIBRATION), or the raw score with calibrated=False."""
     from analysis import __version__
 
     article = blocks(text)
@@ -615,6 +631,8 @@ def extract_claims(text: str) -> list[dict]:
     for n, r in enumerate(rows, 1):
         r["claim_id"] = f"claim_{n:03d}"
         r["extracted_by"] = f"analysis {__version__} extract-claims"
+        if calibrated:
+            r["confidence"] = f"{calibrate(float(r['confidence'])):.2f}"
     return [{c: r[c] for c in COLUMNS} for r in rows]
 
 

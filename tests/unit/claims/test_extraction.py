@@ -381,3 +381,31 @@ def test_places_and_sources_from_the_owning_clause():
         "Region averages from the 2022 AAPC survey:\n\n| Region | Average salary |\n|---|---|\n| Mountain | $57,650 |\n"
     )
     assert one(text)["geography"] == "mountain"
+
+
+@pytest.mark.parametrize("folder", ["web_articles", "web_articles/heldout"])
+def test_web_page_structures_meet_the_issue_targets(folder):
+    """Articles in the structures of real web pages (issue 27): recall and precision >= 90%, publisher and statistic
+    right >= 85%, period right >= 80%, over each folder."""
+    found = labels = extracted = matched = 0
+    right = {"publisher": 0.0, "statistic": 0.0, "period": 0.0}
+    for _, text, path in labelled_articles(FIXTURES / folder):
+        s = score(extract_claims(text), read_labels(path))
+        found, labels, extracted = found + s["found"], labels + s["labels"], extracted + s["extracted"]
+        matched += s["precision"] * s["extracted"]
+        for k in right:
+            right[k] += s[k] * s["found"]
+    assert found / labels >= 0.9 and matched / extracted >= 0.9
+    assert right["publisher"] / found >= 0.85 and right["statistic"] / found >= 0.85 and right["period"] / found >= 0.8
+
+
+def test_score_never_raises_on_the_extractors_own_rows():
+    rows = [
+        {"value": "$26.53", "value_high": "", "unit": "USD/year", "statistic": "p90", "publisher": "bls"},
+        {"value": "n/a", "unit": "percent"},
+        {"value": None, "unit": None},
+    ]
+    labels = [{"value": "$26.53", "value_high": "", "unit": "USD/hour", "statistic": "p90", "publisher": "bls"}]
+    s = score(rows, labels)
+    assert (s["found"], s["recall"], s["precision"]) == (0, 0.0, 0.0)
+    assert score([], labels)["recall"] == 0.0 and score(rows, [])["recall"] == 1.0
