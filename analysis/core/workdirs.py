@@ -29,9 +29,13 @@ class Claim:
     def __init__(self, folder: Path):
         self.folder, self.fd = folder, None
         if fcntl is not None:
-            self.fd = os.open(folder / OWNER, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            # locked under a private name first, then renamed: `.owner` never exists unlocked, so another process's
+            # remove_dead cannot take it for a dead writer's in the moment between creating and locking it
+            pending = folder / f"{OWNER}.{os.getpid()}"
+            self.fd = os.open(pending, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             os.write(self.fd, f"{os.getpid()}\n".encode())
+            os.replace(pending, folder / OWNER)
 
     def release_into(self, final: Path) -> None:
         """Remove the marker, rename the folder to `final`, then drop the lock."""
