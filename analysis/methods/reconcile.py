@@ -15,7 +15,7 @@ from analysis.core.parsing import rounding_step
 from analysis.core.vocab import ANNUAL, PRIMARY, is_national, publisher_name
 from analysis.methods import anchor
 from analysis.methods.harmonize import cpi_factor, to_unit
-from analysis.sources.column_maps import survey_dating
+from analysis.sources.column_maps import method_breaks, method_settings, survey_dating
 from analysis.sources.select import cross_industry, primary
 
 BREAKDOWNS = ("credential", "credential_count", "job_title", "experience_band", "education")
@@ -26,7 +26,7 @@ BLS_POPULATION = "all medical records specialists (BLS occupation)"
 STEPS = ("geography", "statistic", "period", "population", "unexplained")
 
 
-def evidence(table: pd.DataFrame, params, include_quotes: bool | None = None) -> pd.DataFrame:
+def evidence(table: pd.DataFrame, params, include_quotes: bool | None = None, dating: str = "salary") -> pd.DataFrame:
     """National, cross-industry point figures (median or mean, annual, no bound) of params.publishers:
     the publishers' own releases, plus quotes when params.include_quotes (or `include_quotes`, which overrides it).
     Adds `population` and `layer`."""
@@ -41,7 +41,7 @@ def evidence(table: pd.DataFrame, params, include_quotes: bool | None = None) ->
     )
     if not (params.include_quotes if include_quotes is None else include_quotes):
         m &= wages["citation"] == PRIMARY
-    out = dated(wages[m])
+    out = dated(wages[m], dating)
     out["population"] = [population(r) for _, r in out.iterrows()]
     out["layer"] = [layer(r) for _, r in out.iterrows()]
     return out.reset_index(drop=True)
@@ -50,19 +50,20 @@ def evidence(table: pd.DataFrame, params, include_quotes: bool | None = None) ->
 FIGURE_KEY = ["certified", *BREAKDOWNS, "statistic", "unit", "value"]
 
 
-def dated(rows: pd.DataFrame) -> pd.DataFrame:
+def dated(rows: pd.DataFrame, dating: str = "salary") -> pd.DataFrame:
     """Rows dated by the period they describe, each release counted once.
 
     `report_year` is the year the publication carries; where data/column_maps/survey_dating.csv says a publisher's
     reports describe an earlier year (AAPC's describe the salaries of the year before), `survey_year` and
     `dollar_year` move to that salary year and `dating` says so. A release whose figures all appear in an earlier
     release of the same publisher and layer (AAPC's 2022 page repeats its 2021 report) is dropped, and the release it
-    repeats names it in `repeated_by`: the same figures are one observation, dated by their first release."""
+    repeats names it in `repeated_by`: the same figures are one observation, dated by their first release.
+    `dating='report'` keeps the report's year (the sensitivity table's alternative dating)."""
     out = rows.copy()
     out["report_year"] = out["survey_year"]
     out["dating"] = ""
     out["repeated_by"] = ""
-    for d in survey_dating().itertuples():
+    for d in survey_dating().itertuples() if dating == "salary" else ():
         m = (out["publisher"] == d.publisher) & (out["kind"] == d.kind) & out["survey_year"].notna()
         out.loc[m, "survey_year"] = out.loc[m, "report_year"] + d.salary_year_offset
         out.loc[m, "dollar_year"] = out.loc[m, "survey_year"]
@@ -187,8 +188,12 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
         elif year != y0:
             notes.append(per["note"])
         stat = 1.0
+        terms: dict = {("national", year, r["statistic"]): 1.0} if r["publisher"] == "bls" else {}
+        if per["factor"] is not None and year != y0:
+            _add(terms, {("national", y0, r["statistic"]): 1.0, ("national", year, r["statistic"]): -1.0})
         if r["statistic"] != params.statistic:
             b = anchor.national(table, y0)
+            _add(terms, {("national", y0, params.statistic): 1.0, ("national", y0, r["statistic"]): -1.0})
             if params.statistic in b and r["statistic"] in b:
                 stat = b[params.statistic] / b[r["statistic"]]
                 uses = anchor.release_notes(y0)
@@ -200,6 +205,8 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
                 stat = float("nan")
                 notes.append(f"no BLS May {y0} {params.statistic}/{r['statistic']} ratio to restate the statistic")
         restated = float(r["value"]) * stat * growth * dollars
+        se, error_note = remainder_error(table, {}, terms, other_figure=r["publisher"] != "bls")
+        z = z_value()
         rows.append(
             {
                 "population": r["population"],
@@ -218,6 +225,9 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
                 "dollar_factor": dollars,
                 "restated_statistic": params.statistic,
                 "restated": restated,
+                "restated_low": restated * np.exp(-z * se / LOG_POINTS),
+                "restated_high": restated * np.exp(z * se / LOG_POINTS),
+                "interval_note": error_note,
                 "dollar_year": params.dollar_year,
                 "note": "; ".join(notes),
             }
@@ -239,6 +249,9 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
         "dollar_factor",
         "restated_statistic",
         "restated",
+        "restated_low",
+        "restated_high",
+        "interval_note",
         "dollar_year",
         "note",
     ]
@@ -361,7 +374,7 @@ def pooled(figures: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
 
 
-def aapc_certification(table: pd.DataFrame, year: int) -> dict | None:
+def aapc_certification(table: pd.DataFrame, year: int, dating: str = "salary") -> dict | None:
     """AAPC's own national certified, non-certified and all-respondent means of the release nearest `year`
     (later on a tie) that has all three, by salary year (a repeated release counted once); None when no release has
     them."""
@@ -375,7 +388,7 @@ def aapc_certification(table: pd.DataFrame, year: int) -> dict | None:
         & (a["bound"] == "")
         & (a[list(BREAKDOWNS)] == "").all(axis=1)
     ]
-    a = dated(a)
+    a = dated(a, dating)
     best = None
     for sid, g in a.groupby("source_id"):
         got = {c: g.loc[g["certified"] == c, "value"] for c in ("certified", "non-certified", "all")}
@@ -435,7 +448,8 @@ def _headline_rounding(value: float, estimate: bool) -> float:
 
 PATHS = {
     "like": "each figure against BLS's same statistic (means against means)",
-    "median": "from BLS's median, a mean converted with BLS's survey-year mean/median ratio before the period step",
+    "median": "from BLS's median: a mean converted with BLS's survey-year mean/median ratio, then mean growth",
+    "median_late": "from BLS's median: median growth to the figure's year, then that year's mean/median ratio",
 }
 
 
@@ -445,6 +459,72 @@ def break_even_share(ev: dict | None, target: float | None, mix_needed: float) -
     if ev is None or target is None or ev["certified"] == ev["non-certified"]:
         return float("nan")
     return (mix_needed - ev["non-certified"]) / (ev["certified"] - ev["non-certified"])
+
+
+def z_value() -> float:
+    """The normal quantile of the intervals' two-sided coverage (data/column_maps/method_settings.csv)."""
+    from scipy.special import ndtri
+
+    return float(ndtri(0.5 + method_settings()["confidence"] / 2))
+
+
+def _add(terms: dict, more: dict) -> None:
+    for k, v in more.items():
+        terms[k] = terms.get(k, 0.0) + v
+        if abs(terms[k]) < 1e-12:
+            del terms[k]
+
+
+def relative_error(table: pd.DataFrame, start: dict, key: tuple) -> float | None:
+    """The published relative standard error (a fraction) of one BLS figure of a remainder: a mean's MEAN_PRSE
+    (national, or the anchor's own when it publishes one); None for a percentile, which carries no published error."""
+    where, year, stat = key
+    if stat != "mean":
+        return None
+    got = start if where == "anchor" else anchor.national(table, year)
+    prse = got.get("mean_prse")
+    return None if prse is None else prse / LOG_POINTS
+
+
+def remainder_error(table: pd.DataFrame, start: dict, terms: dict, other_figure: bool = True) -> tuple[float, str]:
+    """(standard error in log points, what it covers) of a remainder that is -sum(coefficient x ln BLS figure) plus
+    terms without error, by the delta method: var = sum(coefficient^2 x relative SE^2), the releases' errors taken as
+    independent (adjacent Mays share survey panels, so for a difference of years this overstates the error). The
+    other publishers' figures and AAPC's means carry no published error, so the interval is BLS's sampling error
+    only; a percentile's missing error is named."""
+    var, missing, used = 0.0, [], []
+    for key, coef in sorted(terms.items(), key=str):
+        rse = relative_error(table, start, key)
+        label = f"May {key[1]} {key[2]}" + (" (anchor)" if key[0] == "anchor" else "")
+        if rse is None:
+            missing.append(label)
+        else:
+            var += coef**2 * rse**2
+            used.append(f"{label} PRSE {rse * LOG_POINTS:g}%")
+    se = LOG_POINTS * float(np.sqrt(var))
+    note = (
+        f"BLS's sampling error only (delta method: {', '.join(used)})" if used else "no BLS sampling error enters"
+    ) + ("; the figure itself has no published error, so none is included" if other_figure else "")
+    if missing:
+        note += f"; no published error for {', '.join(missing)} (BLS publishes none for percentiles)"
+    return se, note + "."
+
+
+def bls_mean_interval(table: pd.DataFrame, year: int) -> dict:
+    """BLS's national mean of May `year` with its interval from MEAN_PRSE: se = mean x PRSE / 100, the mean +/- z x
+    se ({} without a mean or a published PRSE)."""
+    got = anchor.national(table, year)
+    if "mean" not in got or "mean_prse" not in got:
+        return {}
+    se = got["mean"] * got["mean_prse"] / LOG_POINTS
+    z = z_value()
+    return {
+        "mean": got["mean"],
+        "prse": got["mean_prse"],
+        "se": se,
+        "low": got["mean"] - z * se,
+        "high": got["mean"] + z * se,
+    }
 
 
 def bridge_refusal(table: pd.DataFrame, params) -> str:
@@ -472,6 +552,7 @@ def bridge(
     share: float | None = None,
     path: str = "like",
     exclude_years: tuple[int, ...] = (),
+    dating: str = "salary",
 ) -> pd.DataFrame:
     """Steps in log points from the anchor of May params.survey_year to each other publisher's figure of the
     comparable evidence (own releases; quotes with params.include_quotes), dated by the period it describes.
@@ -500,17 +581,24 @@ def bridge(
     name = anchor.short_name(rows_)
     national = is_national(params.geography)
     nat = start if national else anchor.national(table, y0)
-    figs = nearest_per_population(evidence(table, params), y0)
+    figs = nearest_per_population(evidence(table, params, dating=dating), y0)
     figs = figs[figs["publisher"] != "bls"]
     rows = []
     for _, h in figs.sort_values(["citation", "publisher", "population"], kind="stable").iterrows():
         value, year, stat = float(h["value"]), int(h["survey_year"]), str(h["statistic"])
         base_stat = stat if path == "like" else "median"
         begin = float(start[base_stat])
+        late = path == "median_late" and stat != base_stat
+        stat_year, growth_stat = (year, base_stat) if late else (y0, stat)
+        # the remainder as a sum of logs of published BLS figures (key: where, year, statistic -> coefficient), for
+        # its interval by the delta method
+        anchor_key = ("national", y0) if national else ("anchor", y0)
+        terms: dict = {(*anchor_key, base_stat): -1.0}
         steps = {}
         if national:
             steps["geography"] = (0.0, "National anchor and national figures: no geography step.")
         else:
+            _add(terms, {("national", y0, base_stat): -1.0, (*anchor_key, base_stat): 1.0})
             steps["geography"] = (
                 LOG_POINTS * np.log(nat[base_stat] / begin),
                 f"{name} to BLS national May {y0} ({base_stat} ${nat[base_stat]:,.0f} / ${begin:,.0f}): the figures "
@@ -518,17 +606,21 @@ def bridge(
             )
         if stat == base_stat:
             steps["statistic"] = (0.0, f"A {stat}, against BLS's {stat}: no statistic step.")
-        elif y0 in exclude_years:
-            steps["statistic"] = (0.0, f"Statistic step not computed: May {y0} excluded; left in the remainder.")
-        else:
-            uses = anchor.release_notes(y0)
+        elif stat_year in exclude_years:
             steps["statistic"] = (
-                LOG_POINTS * np.log(nat["mean"] / nat["median"]),
-                f"Median to mean with BLS's national May {y0} figures (${nat['mean']:,.0f} / ${nat['median']:,.0f})"
-                + (f"; {uses}" if uses else "")
-                + ".",
+                0.0,
+                f"Statistic step not computed: May {stat_year} excluded; left in the remainder.",
             )
-        per = anchor.period(table, stat, y0, year)
+        else:
+            b = nat if stat_year == y0 else anchor.national(table, stat_year)
+            uses = anchor.release_notes(stat_year)
+            _add(terms, {("national", stat_year, "mean"): -1.0, ("national", stat_year, "median"): 1.0})
+            steps["statistic"] = (
+                LOG_POINTS * np.log(b["mean"] / b["median"]),
+                f"Median to mean with BLS's national May {stat_year} figures (${b['mean']:,.0f} / "
+                f"${b['median']:,.0f})" + (f"; {uses}" if uses else "") + ".",
+            )
+        per = anchor.period(table, growth_stat, y0, year)
         if year == y0:
             steps["period"] = (0.0, f"Same survey year ({y0}): no period step.")
         elif {year, y0} & set(exclude_years):
@@ -539,12 +631,13 @@ def bridge(
                 f"No BLS national release for {year}: wage growth to {year} not estimated, left unexplained.",
             )
         else:
+            _add(terms, {("national", year, growth_stat): -1.0, ("national", y0, growth_stat): 1.0})
             steps["period"] = (
                 LOG_POINTS * np.log(per["factor"]),
-                f"BLS national {stat} growth from May {y0} to May {year} (x{per['factor']:.4f}); the figure is in "
-                f"{year} dollars" + (f"; crosses {'; '.join(per['breaks'])}" if per["breaks"] else "") + ".",
+                f"BLS national {growth_stat} growth from May {y0} to May {year} (x{per['factor']:.4f}); the figure "
+                f"is in {year} dollars" + (f"; crosses {'; '.join(per['breaks'])}" if per["breaks"] else "") + ".",
             )
-        ev = aapc_certification(table, year) if h["publisher"] == "aapc" else None
+        ev = aapc_certification(table, year, dating) if h["publisher"] == "aapc" else None
         pop, pop_note, target = population_step(h, ev, share)
         steps["population"] = (pop, pop_note)
         gap = LOG_POINTS * np.log(value / begin)
@@ -553,6 +646,8 @@ def bridge(
         # the mix that leaves nothing: ln(target / mix) = gap - the other steps
         even = break_even_share(ev, target, target / np.exp((gap - before_pop) / LOG_POINTS) if target else 0.0)
         rounding = _headline_rounding(value, bool(h["estimate"]))
+        se, error_note = remainder_error(table, start, terms)
+        z = z_value()
         lo_hi = ""
         if target is not None:
             ends = [
@@ -592,6 +687,11 @@ def bridge(
             "break_even_share": even,
             "breaks": "; ".join(per["breaks"]) if year != y0 else "",
             "rounding_log_points": rounding,
+            "remainder_log_points": rest,
+            "remainder_se_log_points": se,
+            "remainder_low": rest - z * se,
+            "remainder_high": rest + z * se,
+            "error_note": error_note,
         }
         for i, step in enumerate(STEPS):
             lp, note = steps[step]
@@ -628,12 +728,96 @@ BRIDGE_COLUMNS = (
     "break_even_share",
     "breaks",
     "rounding_log_points",
+    "remainder_log_points",
+    "remainder_se_log_points",
+    "remainder_low",
+    "remainder_high",
+    "error_note",
     "step_order",
     "step",
     "log_points",
     "dollars",
     "method_note",
 )
+
+
+SENSITIVITY_COLUMNS = [
+    "scenario",
+    "setting",
+    "source_id",
+    "headline_label",
+    "gap_log_points",
+    "statistic_log_points",
+    "period_log_points",
+    "population_log_points",
+    "remainder_log_points",
+    "remainder_low",
+    "remainder_high",
+    "break_even_share",
+]
+
+
+class _Changed:
+    """Parameters with some values changed (any parameters object: a notebook's guarded one included)."""
+
+    def __init__(self, params, **changes):
+        self._params, self._changes = params, changes
+
+    def __getattr__(self, name: str):
+        return self._changes[name] if name in self._changes else getattr(self._params, name)
+
+
+def sensitivity(table: pd.DataFrame, params) -> pd.DataFrame:
+    """How the bridge moves with each choice the method makes, one row per choice and figure: the certified share
+    (low, assumed, high; the break-even share is in every row), the dating of the survey figures (salary year or
+    report year), the statistic path (means against means; median first with the survey year's ratio; median growth
+    then the figure year's ratio), excluding the May 2021 release, and the work year (method_settings.csv). The
+    bridge is in nominal log points (each figure in its own year's dollars against BLS's wage growth), so no deflator
+    enters it; the comparable table's dollars use CPI-U annual averages."""
+    hours = int(method_settings()["sensitivity_hours_per_year"])
+    runs = [
+        *[
+            (
+                "certified share",
+                f"{x:.0%}" + (" (assumed)" if x == params.certified_share else ""),
+                params,
+                {"share": x},
+            )
+            for x in sorted({params.certified_share_low, params.certified_share, params.certified_share_high})
+        ],
+        ("dating", "salary year (default)", params, {}),
+        ("dating", "report year", params, {"dating": "report"}),
+        *[("statistic path", PATHS[p] + (" (default)" if p == "like" else ""), params, {"path": p}) for p in PATHS],
+        ("May 2021 release", "used (default)", params, {}),
+        ("May 2021 release", "excluded", params, {"exclude_years": tuple(method_breaks()["first_year"])}),
+        ("hours per year", f"{params.hours_per_year} (run)", params, {}),
+        ("hours per year", f"{hours}", _Changed(params, hours_per_year=hours), {}),
+    ]
+    rows = []
+    for scenario, setting, p, kw in runs:
+        b = bridge(table, p, **kw)
+        if b.empty:
+            continue
+        for (_sid, _pop), g in b.groupby(["source_id", "population"], sort=False):
+            st = g.set_index("step")["log_points"]
+            f = g.iloc[0]
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "setting": setting,
+                    "source_id": f["source_id"],
+                    "headline_label": f["headline_label"],
+                    "gap_log_points": f["gap_log_points"],
+                    "statistic_log_points": st["statistic"],
+                    "period_log_points": st["period"],
+                    "population_log_points": st["population"],
+                    "remainder_log_points": st["unexplained"],
+                    "remainder_low": f["remainder_low"],
+                    "remainder_high": f["remainder_high"],
+                    "break_even_share": f["break_even_share"],
+                }
+            )
+    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
 
 
 def share_sensitivity(table: pd.DataFrame, params) -> pd.DataFrame:

@@ -175,7 +175,22 @@ LABELS: dict[str, Column] = {
     "gap_log_points": _C("Gap (log points)", "number", "the whole gap from the BLS median to the figure"),
     "certified_share": _C("Certified share", "share", "assumed share of BLS's workforce holding a credential"),
     "population_log_points": _C("Population step", "number", "the population step in log points at that share"),
-    "unexplained_log_points": _C("Unexplained", "number", "what the steps leave unexplained, in log points"),
+    "unexplained_log_points": _C(
+        "Remainder", "number", "what the steps leave at that share, in log points (depends on the assumed share)"
+    ),
+    "scenario": _C("Choice", meaning="the method choice the row varies"),
+    "setting": _C("Setting", meaning="the value of that choice in this row"),
+    "statistic_log_points": _C("Statistic step", "number", "the statistic step in log points"),
+    "period_log_points": _C("Period step", "number", "the period step in log points"),
+    "remainder_log_points": _C("Remainder", "number", "what the steps leave, in log points, at the assumed share"),
+    "remainder_low": _C("Remainder, low", "number", "lower end of its interval from BLS's published sampling errors"),
+    "remainder_high": _C("Remainder, high", "number", "upper end of its interval from BLS's published sampling errors"),
+    "restated_low": _C("Restated, low", "usd", "lower end of the interval from BLS's published sampling errors"),
+    "restated_high": _C("Restated, high", "usd", "upper end of the interval from BLS's published sampling errors"),
+    "interval_note": _C(
+        "Interval covers", meaning="which published errors the interval carries, and which are missing"
+    ),
+    "error_note": _C("Interval covers", meaning="which published errors the interval carries, and which are missing"),
     # sectors
     "employment": _C("Jobs", "count", "employment of the occupation in the sector"),
     "occupation_share_pct": _C("Share of jobs", "pct", "the sector's share of the occupation's national jobs"),

@@ -60,3 +60,10 @@ def claim_precision(column_maps: Path | None = None) -> dict[str, float]:
     """The coarsest rounding step a claim's wording can imply, per unit (claim_precision.csv)."""
     d = read_map(column_maps or project_paths().column_maps, "claim_precision.csv")
     return {u: float(s) for u, s in zip(d["unit"], d["coarsest_step"], strict=True)}
+
+
+def method_settings(column_maps: Path | None = None) -> dict[str, float]:
+    """Settings of the methods that are data, not code (method_settings.csv): the intervals' confidence, the
+    sensitivity table's alternative work year."""
+    d = read_map(column_maps or project_paths().column_maps, "method_settings.csv")
+    return {n: float(v) for n, v in zip(d["name"], d["value"], strict=True)}
