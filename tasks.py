@@ -177,6 +177,10 @@ def run(*args: str) -> int:
     return subprocess.run([str(PY), *args], cwd=ROOT).returncode
 
 
+# tests in one worker process per core (pytest-xdist), at most two: each end-to-end test starts kernels of its own
+PARALLEL = ("--numprocesses=auto", "--maxprocesses=2")
+
+
 def main(argv: list[str]) -> int:
     task = argv[0] if argv else "help"
     extra = argv[1:]
@@ -191,9 +195,9 @@ def main(argv: list[str]) -> int:
     if task == "report":
         return run("-m", "analysis", "run", *extra)
     if task == "test":
-        return run("-m", "pytest", *extra)
+        return run("-m", "pytest", *PARALLEL, *extra)
     if task == "test-fast":
-        return run("-m", "pytest", "-m", "not slow", "-q", *extra)
+        return run("-m", "pytest", "-m", "not slow", "-q", *PARALLEL, *extra)
     if task == "clean":
         return run("-m", "analysis", "clean", *(extra or ["--keep", "5"]))
     return 0
