@@ -57,9 +57,10 @@ def fit_lognormal(values: dict[str, float]) -> tuple[float, float]:
 
 
 TAILS = {"sigma": "monotone, lognormal-slope tails", "end": "monotone, tails continuing the outer segments"}
-# An implied mean further than this many BLS standard errors of the mean from the published one is flagged: sampling
-# error alone stays within 2 about 95% of the time, and in May 2013-2020 and 2022 the closest of the three fits
-# through five percentiles comes within 1.5.
+# An implied mean further than this many BLS standard errors of the mean from the published one is flagged. The
+# distance divides a model discrepancy (a smooth distribution through five percentiles missing the published mean) by a
+# sampling error: a scale, not a probability. The fit diagnostics table shows it for every year; the threshold marks a
+# release far outside the ordinary years.
 MEAN_ERROR_FACTOR = 3.0
 
 

@@ -16,6 +16,7 @@ from analysis.core.vocab import ANNUAL, PRIMARY, is_national, publisher_name
 from analysis.methods import anchor
 from analysis.methods.harmonize import cpi_factor, to_unit
 from analysis.sources.column_maps import method_breaks, method_settings, survey_dating
+from analysis.sources.figures import BLS_HOURS_PER_YEAR
 from analysis.sources.select import cross_industry, primary
 
 BREAKDOWNS = ("credential", "credential_count", "job_title", "experience_band", "education")
@@ -863,8 +864,32 @@ def method_notes(params) -> dict[str, str]:
         if params.include_quotes
         else "the publishers' own releases only (quotes are shown as claims, not used)"
     )
+    breaks = method_breaks()
+    first_model = ", ".join(f"May {y}" for y in breaks["first_year"])
     return {
         "evidence": f"The analysis uses {layer}; figures given only as bounds ('over $X') are never used as values.",
+        "dating": "Figures are dated by the period they describe: an AAPC salary report describes the salaries of the "
+        "year before it (its salary year is used, its report year shown beside it), and a release repeating an "
+        "earlier one's figures counts once.",
+        "caveats": "What the sources measure differs, and the bridge does not estimate it: "
+        + "; ".join(
+            [
+                "OEWS wages are straight-time pay without overtime, shift differentials or year-end bonuses (AAPC's "
+                "self-reported salaries may include them: likely positive for AAPC against BLS)",
+                f"BLS's annual wage is its hourly rate x {BLS_HOURS_PER_YEAR} hours",
+                "the self-employed are not in OEWS (sign unknown)",
+                "each May estimate pools six semiannual panels over three years and is not designed for year-to-year "
+                "comparison",
+                f"{first_model} is the first release of BLS's model-based estimator, and every factor from it says so",
+                "AAPC's survey is a self-selected online sample of members with a broad job mix, without weights or a "
+                "published error (better-paid, credentialed members answering: likely positive)",
+            ]
+        )
+        + ".",
+        "intervals": "Intervals carry BLS's published sampling error only: a mean's MEAN_PRSE, carried into restated "
+        "figures and the bridge's remainder by the delta method (releases taken as independent, which overstates the "
+        "error of a growth factor); BLS publishes no error for percentiles and the other publishers none at all, and "
+        "each interval says which errors are missing.",
         "comparable": f"Each population is reported on its own and restated to the {params.statistic}, May "
         f"{params.survey_year} and {params.dollar_year} dollars on the bridge's path: period with BLS national growth "
         "of the figure's own statistic from the year it describes (AAPC: its salary year, the year before its report) "

@@ -21,6 +21,7 @@ from matplotlib.patches import Patch
 
 from analysis.core.vocab import PRIMARY, SECONDARY_QUOTE, publisher_name
 from analysis.report.views import verdict_counts
+from analysis.sources.column_maps import method_breaks
 
 # Sized for the page they print on: A4 portrait text width is 180 mm (7.1 in); the report prints a chart at its
 # own size, so the font sizes below are the printed sizes (at least 8 pt) and no chart is taller than a page.
@@ -47,7 +48,9 @@ STYLE = {
     "savefig.dpi": 150,
     "savefig.bbox": None,  # the figure size is the printed size (constrained layout fits it)
     "svg.hashsalt": "paycheck-analysis",  # stable element ids in SVG output
-    "svg.fonttype": "path",  # glyphs as paths: the SVG does not depend on installed fonts
+    # text as text, not one path per glyph: a report of many labelled charts stays under 1 MB (1.6 MB with paths),
+    # the labels scale and can be searched and read aloud; DejaVu Sans first, a sans-serif where it is missing
+    "svg.fonttype": "none",
     "font.family": "DejaVu Sans",  # ships with matplotlib: same metrics everywhere
     "font.size": 9,
     "axes.titlesize": 10,
@@ -495,7 +498,8 @@ def ranked(rows: pd.DataFrame, label: str, title: str, xlabel: str, caption: str
 
 @when_empty("BLS national wages", "BLS national wages")
 def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
-    """National wages over every survey year, nominal and constant dollars, with the occupation-code eras shaded."""
+    """National wages over every survey year, nominal and constant dollars, one line per occupation-code era (shaded),
+    the OEWS method break marked."""
     fig, ax = _figure(height=3.8)
     for i, era in eras.reset_index(drop=True).iterrows():
         ax.axvspan(era["first_year"] - 0.5, era["last_year"] + 0.5, color="0.5", alpha=0.06 + 0.08 * (i % 2), lw=0)
@@ -513,14 +517,30 @@ def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
     markers = {"mean": "o", "median": "s"}
     for (stat, kind), g in series.groupby(["statistic", "dollars"], sort=True):
         g = g.sort_values("survey_year")
-        ax.plot(
-            g["survey_year"],
-            g["value"],
-            color=color("bls"),
-            marker=markers.get(stat, "D"),
-            ms=4,
-            ls="-" if kind == "nominal" else "--",
-            label=f"{stat}, {kind}",
+        # one line per SOC era: the eras are different occupation definitions, so no line joins them
+        for j, era in enumerate(eras.itertuples()):
+            part = g[(g["survey_year"] >= era.first_year) & (g["survey_year"] <= era.last_year)]
+            ax.plot(
+                part["survey_year"],
+                part["value"],
+                color=color("bls"),
+                marker=markers.get(stat, "D"),
+                ms=4,
+                ls="-" if kind == "nominal" else "--",
+                label=f"{stat}, {kind}" if j == 0 else None,
+            )
+    breaks = method_breaks()
+    marked = breaks[breaks["first_year"].isin(series["survey_year"])]
+    for b in marked.itertuples():
+        ax.axvline(b.first_year, color="0.3", ls="-.", lw=0.8)
+        ax.text(
+            b.first_year,
+            0.02,
+            f" May {b.first_year}: method break",
+            transform=ax.get_xaxis_transform(),
+            ha="left",
+            va="bottom",
+            fontsize=7,
         )
     dollars(ax, "y")
     ax.set_xlabel("BLS May survey year")
@@ -530,10 +550,15 @@ def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
     title = f"BLS national wages, May {_years(series['survey_year'])}"
     ax.set_title(title, pad=14)
     eras_text = "; ".join(f"{e.soc_code} {e.soc_title} ({e.first_year}–{e.last_year})" for e in eras.itertuples())
+    method_text = "; ".join(f"May {b.first_year} is {b.change} ({b.meaning})" for b in marked.itertuples())
     caption = (
-        f"Nominal (solid) and constant-dollar ({', '.join(sorted(set(series['dollars']) - {'nominal'}))}, dashed) "
-        f"annual wages. The occupation definition changes with the SOC codes (shaded): {eras_text}; "
-        "only the last era is the pure series, so the lines are not one continuous series."
+        f"Nominal (solid) and constant-dollar ({', '.join(sorted(set(series['dollars']) - {'nominal'}))}, dashed; "
+        "deflated with CPI-U annual averages, U.S. city average, all items) annual wages. The occupation definition "
+        f"changes with the SOC codes (shaded): {eras_text}; only the last era is the pure series, so each era is its "
+        "own line and no line joins them. "
+        + (f"{method_text}. " if method_text else "")
+        + "Each May estimate pools six semiannual survey panels over three years and is not designed for "
+        "year-to-year comparison, so a change between adjacent Mays is partly the same panels."
     )
     return Chart(fig, title, caption, _ids(series), series)
 
