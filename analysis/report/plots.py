@@ -540,7 +540,7 @@ def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
             transform=ax.get_xaxis_transform(),
             ha="left",
             va="bottom",
-            fontsize=7,
+            fontsize=8,
         )
     dollars(ax, "y")
     ax.set_xlabel("BLS May survey year")

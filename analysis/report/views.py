@@ -276,9 +276,13 @@ def _bls_areas(table: pd.DataFrame, levels, params) -> pd.DataFrame:
 
 
 def _of_year(wide: pd.DataFrame, survey_year: int) -> pd.DataFrame:
-    """The survey year's rows, else the newest year before it that has any (each row keeps its own year)."""
-    years = [int(y) for y in wide["survey_year"].dropna().unique() if int(y) <= survey_year]
-    return wide[wide["survey_year"] == max(years)] if years else wide.iloc[0:0]
+    """The survey year's rows, else the newest year before it that has any, else the first after it (each row keeps
+    its own year, which the section names): a section shows the nearest year it can rather than nothing."""
+    years = sorted({int(y) for y in wide["survey_year"].dropna().unique()})
+    before = [y for y in years if y <= survey_year]
+    if not years:
+        return wide.iloc[0:0]
+    return wide[wide["survey_year"] == (before[-1] if before else years[0])]
 
 
 def state_distribution(table: pd.DataFrame, params) -> pd.DataFrame:
@@ -325,8 +329,8 @@ def state_change(table: pd.DataFrame, params) -> pd.DataFrame:
 
 
 def area_distribution(table: pd.DataFrame, params) -> pd.DataFrame:
-    """Every metropolitan and nonmetropolitan area of BLS's own area files for the survey year (or the newest May
-    before it that has any), with median and p10-p90, ranked by median within the whole list."""
+    """Every metropolitan and nonmetropolitan area of BLS's own area files for the survey year (or the nearest May
+    that has any, see _of_year), with median and p10-p90, ranked by median within the whole list."""
     wide = _bls_areas(table, ["metro", "nonmetro"], params)
     wide = _of_year(wide[wide["median"].notna()], params.survey_year)
     out = wide.sort_values(["median", "geography_name"], ascending=[False, True]).reset_index(drop=True)

@@ -8,6 +8,7 @@ that the report reads. Output bytes depend only on the inputs, never on the cloc
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -87,7 +88,11 @@ class Session:
         """Save a plots.Chart as <name>.png and <name>.svg (no timestamps in either) and the rows it draws as
         <name>_data.csv, and return it: a notebook cell ending with it shows the chart once."""
         (self.output_dir / f"{name}.png").write_bytes(chart.png())
-        chart.fig.savefig(self.output_dir / f"{name}.svg", format="svg", metadata={"Date": None, "Creator": None})
+        svg = io.StringIO()
+        chart.fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        # SVG text names matplotlib's font; a reader without it gets a sans-serif, never the browser's serif default
+        text = svg.getvalue().replace("font-family: 'DejaVu Sans'", "font-family: 'DejaVu Sans', sans-serif")
+        (self.output_dir / f"{name}.svg").write_text(text, encoding="utf-8")
         files = [f"{name}.png", f"{name}.svg"]
         if chart.data is not None:
             write_csv(chart.data, self.output_dir / f"{name}_data.csv")
