@@ -35,7 +35,7 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--summary-only",
         action="store_true",
-        help="write only summary.csv (each set's headline and pooled figures), no notebooks or reports",
+        help="write only summary.csv (each set's headline figures), no notebooks or reports",
     )
     parser.add_argument("--quiet", action="store_true", help="no line per finished set")
 

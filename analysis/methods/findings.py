@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core.vocab import ANNUAL, PRIMARY, publisher_name
+from analysis.core.vocab import ANNUAL, PRIMARY, is_national, publisher_name
 from analysis.methods import anchor, reconcile
 from analysis.methods.harmonize import cpi_factor, to_unit
+from analysis.sources.column_maps import method_settings
 from analysis.sources.select import quoted
 
 MAX_FINDINGS = 7
@@ -49,6 +50,7 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
     wages = to_unit(anchor_rows, ANNUAL, params.hours_per_year)  # hours_per_year on BLS's side too
     band = wages[wages["statistic"].isin(["p10", "p90"])].set_index("statistic")["value"]
     f = cpi_factor(cpi, y, dy)
+    mean = reconcile.bls_mean_interval(table, y) if is_national(params.geography) else {}
     out = [
         f"All medical records specialists ({anchor.short_name(anchor_rows)}): half earned more than "
         f"{_usd(bls['median'])} a year"
@@ -62,8 +64,15 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
             if dy != y
             else f" ({y} dollars)."
         ),
-        f"Their average (mean) was {_usd(bls['mean'])} ({y} dollars), above the median because the highest earners "
-        "pull it up.",
+        f"Their average (mean) was {_usd(bls['mean'])} ({y} dollars"
+        + (
+            f"; +/- {_usd(mean['mean'] - mean['low'])} at {method_settings()['confidence']:.0%} from BLS's published "
+            f"relative standard error of {mean['prse']:g}%, while BLS publishes no error for its median and "
+            "percentiles"
+            if mean
+            else ""
+        )
+        + "), above the median because the highest earners pull it up.",
     ]
     ev = reconcile.aapc_certification(table, y) if "aapc" in params.publishers else None
     if ev is not None:
@@ -120,20 +129,6 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
                 if params.include_quotes
                 else "left out of the analysis."
             )
-        )
-    pooled, _ = reconcile.pooled(reconcile.comparable(table, cpi, params), params)
-    done = pooled[pooled["method"] != "none"]
-    if len(done):
-        r = done.iloc[0]
-        out.append(
-            f"Pooled {r['statistic']} of {r['population']}: {_usd(r['estimate'])} ({dy} dollars; interval "
-            f"{_usd(r['low'])}–{_usd(r['high'])}, {int(r['n_figures'])} figures)."
-        )
-    else:
-        out.append(
-            f"No pooled figure: no population has {reconcile.MIN_POOLED} own-release figures for May {y}, and figures "
-            "of "
-            "different populations (all specialists, certified members, one job title) are not averaged together."
         )
     if audit is not None and len(audit):
         n = audit["verdict"].value_counts()

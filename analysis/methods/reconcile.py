@@ -1,5 +1,5 @@
-"""Why BLS, AAPC, Salary.com and Payscale disagree: comparable populations, a pooled figure only where it is
-justified, and an order-free bridge in log points.
+"""Why BLS, AAPC, Salary.com and Payscale disagree: comparable populations dated by the period they describe, a
+triangulation table (each figure beside BLS's, never pooled with it), and an order-free bridge in log points.
 
 Two evidence layers: a publisher's own release (citation primary) carries the analysis; a figure known
 only as a quote enters only with params.include_quotes and is always labelled with who quotes it.
@@ -15,13 +15,12 @@ from analysis.core.parsing import rounding_step
 from analysis.core.vocab import ANNUAL, PRIMARY, is_national, publisher_name
 from analysis.methods import anchor
 from analysis.methods.harmonize import cpi_factor, to_unit
-from analysis.sources.column_maps import method_breaks, method_settings, survey_dating
+from analysis.sources.column_maps import method_breaks, method_settings, pay_concepts, survey_dating
 from analysis.sources.figures import BLS_HOURS_PER_YEAR
 from analysis.sources.select import cross_industry, primary
 
 BREAKDOWNS = ("credential", "credential_count", "job_title", "experience_band", "education")
 POINT_STATISTICS = ("median", "mean")
-MIN_POOLED = 3  # figures of one population, statistic and period needed before pooling
 LOG_POINTS = 100  # a log point is 100 x the natural log of a ratio
 BLS_POPULATION = "all medical records specialists (BLS occupation)"
 STEPS = ("geography", "statistic", "period", "population", "unexplained")
@@ -106,7 +105,7 @@ def when(r) -> str:
 
 
 def population(r) -> str:
-    """Who a figure describes, in words: the key figures are compared and pooled on."""
+    """Who a figure describes, in words: the key figures are compared on."""
     if r["publisher"] == "bls":
         return BLS_POPULATION
     words = [{"certified": "certified", "non-certified": "non-certified"}.get(r["certified"], "")]
@@ -260,119 +259,91 @@ def comparable(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
     return out.sort_values(["citation", "publisher", "population", "source_id"], kind="stable").reset_index(drop=True)
 
 
-def hartung_knapp(log_values: np.ndarray, variances: np.ndarray, alpha: float = 0.05) -> dict[str, float]:
-    """Random-effects mean of `log_values` (DerSimonian-Laird tau2) with the Hartung-Knapp(-Sidik-Jonkman)
-    interval, t with k-1 degrees of freedom, from statsmodels' meta-analysis."""
-    import warnings
+TRIANGULATION_COLUMNS = [
+    "population",
+    "publisher",
+    "source_id",
+    "citation",
+    "who",
+    "statistic",
+    "when",
+    "pay_concept",
+    "collected",
+    "value",
+    "restated_statistic",
+    "restated",
+    "restated_low",
+    "restated_high",
+    "interval_note",
+    "distance_log_points",
+    "accounts_for",
+]
 
-    from statsmodels.stats.meta_analysis import combine_effects
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # statsmodels warns about per-figure intervals we do not use
-        res = combine_effects(np.asarray(log_values, float), np.asarray(variances, float), method_re="dl", use_t=True)
-        low, high = res.conf_int(alpha=alpha, use_t=True)[3]
-    return {
-        "estimate": float(res.mean_effect_re),
-        "se": float(res.sd_eff_w_re_hksj),
-        "low": float(low),
-        "high": float(high),
-        "tau2": float(res.tau2),
-        "i2": float(res.i2),
-        "df": int(res.df),
-    }
-
-
-def pooled(figures: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A pooled figure per population and statistic, only from >= MIN_POOLED own-release figures of May
-    params.survey_year (the same population, statistic and period), else a row saying why there is none.
-
-    `figures`: the `comparable` table (population, restated_statistic, restated, survey_year, citation, source_id,
-    publisher) and optionally `rel_se` (the figure's published relative standard error). Without a published error
-    for every figure the within-figure variances are taken as equal: the estimate is then the plain mean of the logs
-    and the Hartung-Knapp interval the t interval of their spread. Returns (summary, leave-one-out).
-    """
-    rows, loo = [], []
-    for (pop, stat), g in figures.groupby(["population", "restated_statistic"], sort=True):
-        own = g[(g["citation"] == PRIMARY) & (g["survey_year"] == params.survey_year)]
-        base = {
-            "population": pop,
-            "statistic": stat,
-            "period": f"May {params.survey_year}",
-            "n_figures": len(own),
-            "estimate": float("nan"),
-            "low": float("nan"),
-            "high": float("nan"),
-            "tau2": float("nan"),
-            "i2": float("nan"),
-        }
-        if len(own) < MIN_POOLED:
-            rows.append(
-                {
-                    **base,
-                    "method": "none",
-                    "reason": f"no pooled figure: {len(own)} own-release {stat} figure(s) of this population for "
-                    f"{params.survey_year}, {MIN_POOLED} needed",
-                }
+def triangulation(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFrame:
+    """Each figure beside BLS's, not pooled with it: its estimand (who, which statistic, when, what pay concept, how
+    collected: data/column_maps/pay_concepts.csv), its value restated to a mean of May params.survey_year in
+    params.dollar_year dollars with its interval (comparable; BLS's own mean with its MEAN_PRSE interval), and what
+    accounts for its distance from BLS (the bridge's steps on the default path, the remainder with its range over the
+    certified share and its break-even share). Figures of different populations, statistics and collection methods
+    are never averaged: none of the other publishers publishes an error to weight them by."""
+    comp = comparable(table, cpi, _Changed(params, statistic="mean"))  # means against means: both publish them
+    concepts = pay_concepts().set_index("collection_method")
+    ev = nearest_per_population(evidence(table, params), params.survey_year)
+    method = {(r.source_id, r.population): r.collection_method for r in ev.itertuples()}
+    b = bridge(table, params)
+    refused = b.attrs.get("refused", "")
+    rows = []
+    for r in comp.itertuples():
+        how = method.get((r.source_id, r.population), "")
+        concept = concepts.loc[how] if how in concepts.index else None
+        g = b[(b["source_id"] == r.source_id) & (b["population"] == r.population)]
+        if r.publisher == "bls":
+            distance, accounts = 0.0, "the anchor's own release"
+        elif g.empty:
+            distance, accounts = float("nan"), refused or "not bridged"
+        else:
+            st = g.set_index("step")["log_points"]
+            f = g.iloc[0]
+            parts = [
+                f"{k} {st[k]:+.1f}"
+                + (" (across the breaks named in the bridge)" if k == "period" and f["breaks"] else "")
+                for k in ("geography", "statistic", "period", "population")
+                if abs(st[k]) > 0
+            ]
+            even = f["break_even_share"]
+            parts.append(
+                f"remainder {st['unexplained']:+.1f} at a {f['certified_share']:.0%} certified share"
+                + (
+                    f" (zero at {even:.0%}; interval {f['remainder_low']:+.1f} to {f['remainder_high']:+.1f} "
+                    "from BLS's sampling error)"
+                    if even == even
+                    else ""
+                )
             )
-            continue
-        y = np.log(own["restated"].to_numpy(float))
-        published = "rel_se" in own and own["rel_se"].notna().all()
-        v = own["rel_se"].to_numpy(float) ** 2 if published else np.ones(len(y))
-        r = hartung_knapp(y, v)
+            distance, accounts = f["gap_log_points"], "; ".join(parts) + f" (log points from {f['anchor']})"
         rows.append(
             {
-                **base,
-                "estimate": float(np.exp(r["estimate"])),
-                "low": float(np.exp(r["low"])),
-                "high": float(np.exp(r["high"])),
-                "tau2": r["tau2"],
-                "i2": r["i2"],
-                "method": "random effects, Hartung-Knapp",
-                "reason": "within-figure variances: "
-                + (
-                    "published relative standard errors"
-                    if published
-                    else "equal (no published standard error for every figure)"
-                ),
+                "population": r.population,
+                "publisher": r.publisher,
+                "source_id": r.source_id,
+                "citation": r.citation,
+                "who": r.population.split(" (")[0],
+                "statistic": r.statistic,
+                "when": r.when,
+                "pay_concept": "" if concept is None else concept["pay_concept"],
+                "collected": "" if concept is None else concept["collected"],
+                "value": r.value,
+                "restated_statistic": r.restated_statistic,
+                "restated": r.restated,
+                "restated_low": r.restated_low,
+                "restated_high": r.restated_high,
+                "interval_note": r.interval_note,
+                "distance_log_points": distance,
+                "accounts_for": accounts,
             }
         )
-        for i, (sid, pub) in enumerate(zip(own["source_id"], own["publisher"], strict=True)):
-            keep = np.arange(len(y)) != i
-            without = (
-                float(np.exp(hartung_knapp(y[keep], v[keep])["estimate"]))
-                if keep.sum() >= 2
-                else float(np.exp(y[keep][0]))
-            )
-            est = rows[-1]["estimate"]
-            loo.append(
-                {
-                    "population": pop,
-                    "statistic": stat,
-                    "source_id": sid,
-                    "publisher": pub,
-                    "estimate_without": without,
-                    "shift_pct": (without / est - 1) * 100,
-                }
-            )
-    summary = pd.DataFrame(
-        rows,
-        columns=[
-            "population",
-            "statistic",
-            "period",
-            "n_figures",
-            "estimate",
-            "low",
-            "high",
-            "tau2",
-            "i2",
-            "method",
-            "reason",
-        ],
-    )
-    return summary, pd.DataFrame(
-        loo, columns=["population", "statistic", "source_id", "publisher", "estimate_without", "shift_pct"]
-    )
+    return pd.DataFrame(rows, columns=TRIANGULATION_COLUMNS)
 
 
 def aapc_certification(table: pd.DataFrame, year: int, dating: str = "salary") -> dict | None:
@@ -895,11 +866,10 @@ def method_notes(params) -> dict[str, str]:
         "of the figure's own statistic from the year it describes (AAPC: its salary year, the year before its report) "
         "to the survey year, then the statistic with BLS's own survey-year ratio (a sensitivity: both AAPC and BLS "
         "publish means), dollars with CPI-U; each factor is shown with the SOC or method breaks it crosses.",
-        "pooled": f"Figures are pooled only within one population and statistic for May {params.survey_year}, when at "
-        "least "
-        f"{MIN_POOLED} own-release figures exist: random effects on log values (DerSimonian-Laird tau2, statsmodels) "
-        "with a Hartung-Knapp interval (t, k-1 degrees of freedom) and leave-one-out; otherwise the table says why "
-        "there is no pooled figure.",
+        "triangulation": "Figures of different populations, statistics and collection methods are not pooled (no "
+        "population has comparable figures enough, and only BLS publishes errors): the triangulation table gives each "
+        "figure's estimand (who, statistic, period, pay concept, how collected), its restated value with its interval "
+        "and what accounts for its distance from BLS.",
         "bridge": f"The bridge splits the gap between the anchor of May {params.survey_year} and each figure in log "
         "points (100 x ln ratio), means against means and medians against medians: geography (a state anchor to BLS's "
         "national figures of the same May; without them the bridge is refused), period (BLS national growth of the "

@@ -10,8 +10,8 @@ before anything runs; invalid combinations stop the sweep with one message namin
 value. Each set is then one ordinary run (analysis.pipeline.runner.run: its own run id and folder under reports/, the
 notebook cache shared, so sets that share notebooks' inputs reuse them; reports/latest is left alone), and
 reports/sweeps/<sweep-id>/ gets summary.csv (one row per set: its parameters, run id and folder, status, how
-many notebooks were executed or reused, and the headline numbers analysis.session.headline computes: the first pooled
-figure with its interval, blank when none, and the BLS median the bridge starts from), manifest.json and grid.yaml. With
+many notebooks were executed or reused, and the headline numbers analysis.session.headline computes: BLS's national
+mean with its interval from MEAN_PRSE, and the BLS median), manifest.json and grid.yaml. With
 `summary_only` a set is only its headline row: no notebook runs and no report or run folder is written.
 
 Backends: local processes (concurrent.futures, --jobs sets at once, each run executing its notebooks one after

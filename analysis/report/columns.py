@@ -179,6 +179,11 @@ LABELS: dict[str, Column] = {
         "Remainder", "number", "what the steps leave at that share, in log points (depends on the assumed share)"
     ),
     "scenario": _C("Choice", meaning="the method choice the row varies"),
+    "who": _C("Who", meaning="the population the figure describes"),
+    "pay_concept": _C("Pay concept", meaning="what the figure's pay includes, by how it was collected"),
+    "collected": _C("Collected by", meaning="how the publisher collected the figure"),
+    "accounts_for": _C("What accounts for the distance", meaning="the bridge's steps in log points, in words"),
+    "distance_log_points": _C("Distance", "number", "log points from the anchor to the figure"),
     "setting": _C("Setting", meaning="the value of that choice in this row"),
     "statistic_log_points": _C("Statistic step", "number", "the statistic step in log points"),
     "period_log_points": _C("Period step", "number", "the period step in log points"),

@@ -1,6 +1,7 @@
-"""The headline of one parameter set as one row: the first pooled figure (population, statistic, period, how many
-figures, estimate and interval; blank when no population has enough own-release figures to pool) and the BLS
-median the comparison starts from, computed by the same package calls notebook 03 makes.
+"""The headline of one parameter set as one row: BLS's national mean of the survey year with its interval from the
+published relative standard error (MEAN_PRSE) and the BLS median the comparison starts from, computed by the same
+package calls notebook 03 makes (figures of different populations are not pooled: notebook 03's triangulation table
+sets them side by side).
 
 Sweeps read this, not a notebook's output files, so a summary-only sweep (no notebooks, no report) and a full
 one give the same row. Numbers are written as the notebooks write them in CSV (outputs.FLOAT_FORMAT), blank where
@@ -14,12 +15,10 @@ import math
 from analysis.session.outputs import FLOAT_FORMAT
 
 HEADLINE_COLUMNS = [
-    "consensus_statistic",
-    "consensus_dollar_year",
-    "consensus_n_sources",
-    "consensus_estimate",
-    "consensus_low",
-    "consensus_high",
+    "bls_mean",
+    "bls_mean_low",
+    "bls_mean_high",
+    "bls_mean_prse",
     "bls_median",
 ]
 
@@ -37,19 +36,17 @@ def headline(table, cpi, params) -> dict[str, str]:
     from analysis.methods import reconcile
 
     out = dict.fromkeys(HEADLINE_COLUMNS, "")
-    comparable = reconcile.comparable(table, cpi, params)
-    pooled, _ = reconcile.pooled(comparable, params)
-    pooled = pooled[pooled["method"] != "none"]
-    if len(pooled):
-        row = pooled.iloc[0]
+    mean = reconcile.bls_mean_interval(table, params.survey_year)
+    if mean:
         out.update(
             {
-                "consensus_statistic": _text(row["statistic"]),
-                "consensus_dollar_year": _text(row["period"]),
-                "consensus_n_sources": _text(row["n_figures"]),
-                **{f"consensus_{c}": _text(row[c]) for c in ("estimate", "low", "high")},
+                "bls_mean": _text(mean["mean"]),
+                "bls_mean_low": _text(mean["low"]),
+                "bls_mean_high": _text(mean["high"]),
+                "bls_mean_prse": _text(mean["prse"]),
             }
         )
+    comparable = reconcile.comparable(table, cpi, params)
     bls = comparable[comparable["publisher"] == "bls"]
     if len(bls):
         out["bls_median"] = _text(bls["value"].iloc[0])

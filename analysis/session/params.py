@@ -26,7 +26,7 @@ class AnalysisParams:
     hours_per_year: int = 2080  # hours in a work year for hourly <-> annual (BLS uses 2080)
     publishers: tuple[str, ...] = COMPARED_PUBLISHERS
     geography: str = "US"  # US, or a state's postal code
-    statistic: str = "median"  # statistic populations are restated to (and pooled on)
+    statistic: str = "median"  # statistic the comparable table restates populations to (never pooled)
     tolerance_pct: float = 1.0  # claims audit: |claim - data| / data within this is a match
     claims_file: str = "data/claims/seed_article_claims.csv"
     show_code: bool = False  # keep code cells in the HTML report

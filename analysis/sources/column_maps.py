@@ -67,3 +67,8 @@ def method_settings(column_maps: Path | None = None) -> dict[str, float]:
     sensitivity table's alternative work year."""
     d = read_map(column_maps or project_paths().column_maps, "method_settings.csv")
     return {n: float(v) for n, v in zip(d["name"], d["value"], strict=True)}
+
+
+def pay_concepts(column_maps: Path | None = None) -> pd.DataFrame:
+    """What each collection method's pay figure measures and how it is collected (pay_concepts.csv)."""
+    return read_map(column_maps or project_paths().column_maps, "pay_concepts.csv")

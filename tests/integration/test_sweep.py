@@ -125,11 +125,11 @@ def test_local_sweep_writes_one_report_per_set_and_the_summary(sweeps):
         m = json.loads((run_dir / "manifest.json").read_text())
         assert m["parameters"]["survey_year"] == int(r["survey_year"]) and m["status"] == "success"
         assert r["notebooks_executed"] == "7" and r["notebooks_reused"] == "0"
-        with open(run_dir / "03_reconciliation" / "consensus.csv", newline="") as fh:
-            pooled = list(csv.DictReader(fh))
-        # the shipped data have no population with three own-release figures of one year: no pooled figure, said why
-        assert pooled and all(p["method"] == "none" and p["reason"].startswith("no pooled figure") for p in pooled)
-        assert (r["consensus_estimate"], r["consensus_low"], r["consensus_high"]) == ("", "", "")
+        with open(run_dir / "03_reconciliation" / "triangulation.csv", newline="") as fh:
+            figures = list(csv.DictReader(fh))
+        # each figure beside BLS's with its estimand and interval, never pooled
+        assert figures and all(f["pay_concept"] and f["interval_note"] for f in figures)
+        assert float(r["bls_mean_low"]) < float(r["bls_mean"]) < float(r["bls_mean_high"])
         assert float(r["bls_median"]) > 0
     assert rows[0]["bls_median"] != rows[1]["bls_median"]  # May 2022 vs May 2023
     manifest = json.loads((local_dir / "manifest.json").read_text())

@@ -4,7 +4,6 @@ import dataclasses
 import itertools
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import t as student_t
@@ -169,59 +168,21 @@ def _comparable(values, year=2023, population="certified coders", rel_se=None):
     return df
 
 
-def test_pooled_equal_variances_is_the_t_interval_of_the_logs():
-    values = [50000.0, 60000.0, 65000.0]
-    summary, loo = r.pooled(_comparable(values), P)
-    y = np.log(values)
-    mean, sd = y.mean(), y.std(ddof=1)
-    half = student_t.ppf(0.975, 2) * sd / math.sqrt(3)
-    row = summary.iloc[0]
-    assert row.estimate == pytest.approx(math.exp(mean))
-    assert (row.low, row.high) == pytest.approx((math.exp(mean - half), math.exp(mean + half)))
-    s0 = loo.set_index("source_id").loc["s0"]
-    assert s0.estimate_without == pytest.approx(math.sqrt(60000 * 65000))
-    assert s0.shift_pct == pytest.approx((math.sqrt(60000 * 65000) / row.estimate - 1) * 100)
-
-
-def test_pooled_published_errors_dersimonian_laird_hartung_knapp_by_hand():
-    values, se = [50000.0, 60000.0, 65000.0], [0.01, 0.05, 0.05]
-    summary, _ = r.pooled(_comparable(values, rel_se=se), P)
-    y, v = np.log(values), np.array(se) ** 2
-    w = 1 / v
-    fixed = (w * y).sum() / w.sum()
-    q = (w * (y - fixed) ** 2).sum()
-    tau2 = max(0, (q - 2) / (w.sum() - (w**2).sum() / w.sum()))
-    ws = 1 / (v + tau2)
-    est = (ws * y).sum() / ws.sum()
-    hk_var = (ws * (y - est) ** 2).sum() / (2 * ws.sum())
-    half = student_t.ppf(0.975, 2) * math.sqrt(hk_var)
-    row = summary.iloc[0]
-    assert row.tau2 == pytest.approx(tau2) and row.i2 == pytest.approx((q - 2) / q)
-    assert row.estimate == pytest.approx(math.exp(est))
-    assert (row.low, row.high) == pytest.approx((math.exp(est - half), math.exp(est + half)))
-
-
-def test_no_pooled_figure_below_three_own_figures_or_across_populations_and_periods():
-    df = pd.concat(
-        [
-            _comparable([50000.0, 60000.0]),
-            _comparable([55000.0], population="all specialists"),
-            _comparable([70000.0], year=2022),
-        ],
-        ignore_index=True,
-    )
-    summary, loo = r.pooled(df, P)
-    assert summary.method.eq("none").all() and loo.empty
-    assert (
-        summary.set_index("population").loc["certified coders", "reason"].startswith("no pooled figure: 2 own-release")
-    )
-    quotes = _comparable([50000.0, 60000.0, 65000.0]).assign(citation="secondary_quote")
-    assert r.pooled(quotes, P)[0].method.iloc[0] == "none"
-
-
-def test_default_run_has_no_pooled_figure_and_says_why(data):
-    summary, _ = r.pooled(r.comparable(*data, P), P)
-    assert summary.method.eq("none").all() and summary.reason.str.startswith("no pooled figure").all()
+def test_triangulation_sets_each_figure_beside_bls_never_pooled(data):
+    t = r.triangulation(*data, P).set_index("population")
+    assert not hasattr(r, "pooled") and not hasattr(r, "hartung_knapp")  # the machinery that could never run
+    cert = t.loc["certified (AAPC respondents)"]
+    # means against means: AAPC's certified mean of salary year 2020 to May 2023 with BLS mean growth, 2025 dollars
+    assert cert.restated_statistic == "mean"
+    assert cert.restated == pytest.approx(AAPC_CERT * BLS23_MEAN / BLS20_MEAN * CPI25 / CPI23)
+    assert cert.restated_low < cert.restated < cert.restated_high
+    assert cert.when == "salary year 2020 (2021 report)" and "self-selected online survey" in cert.collected
+    assert "remainder" in cert.accounts_for and "certified share" in cert.accounts_for
+    bls = t.loc[r.BLS_POPULATION]
+    # BLS's own May 2023 mean (MEAN_PRSE 0.4, national_M2023_dl.csv) with its interval, in 2025 dollars
+    assert bls.restated == pytest.approx(BLS23_MEAN * CPI25 / CPI23)
+    assert bls.restated_high / bls.restated == pytest.approx(math.exp(student_t.ppf(0.975, 1e9) * 0.4 / 100))
+    assert "straight-time" in bls.pay_concept and "employers" in bls.collected
 
 
 def test_method_notes_name_parameters():

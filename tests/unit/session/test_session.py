@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from scipy.stats import norm
 
 from analysis.core.errors import ParameterError
 from analysis.session import check
@@ -66,8 +67,10 @@ def test_a_summary_only_sweep_runs_no_notebook_and_starts_from_the_bls_median(pr
     # BLS OEWS May 2022 and May 2023 national median annual wages of medical records specialists (29-2072):
     # A_MEDIAN in national_M2022_dl_extract.csv and national_M2023_dl_extract.csv
     assert (rows[2022]["bls_median"], rows[2023]["bls_median"]) == ("47180.0000", "48780.0000")
-    for r in out.rows:  # a pooled figure needs three own-release figures of one population: blank without them
-        assert r["consensus_estimate"] == "" or float(r["consensus_low"]) < float(r["consensus_estimate"]) < float(
-            r["consensus_high"]
-        )
+    # BLS's May 2023 national mean 53,690 with MEAN_PRSE 0.4 (national_M2023_dl.csv): +/- z x 53,690 x 0.4 / 100
+    z = norm.ppf(0.975)  # the 95% interval of data/column_maps/method_settings.csv
+    r23 = rows[2023]
+    assert (r23["bls_mean"], r23["bls_mean_prse"]) == ("53690.0000", "0.4000")
+    assert float(r23["bls_mean_low"]) == pytest.approx(53690 - z * 53690 * 0.4 / 100, abs=1e-3)
+    assert float(r23["bls_mean_high"]) == pytest.approx(53690 + z * 53690 * 0.4 / 100, abs=1e-3)
     assert [p.name for p in project.reports.iterdir()] == ["sweeps"]
