@@ -45,7 +45,7 @@ def snapshot(paths):
 def small(tmp_path, project_copy, monkeypatch):
     """A minimal project: CPI-U annual averages 2010-2024 only (no 2025), price parities, May 2023 national."""
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
-    return project_copy(tmp_path, notebooks=[], sources=KEEP)
+    return project_copy(tmp_path, notebooks=[], sources=[k for k in KEEP if k != "bls_cpi_u_annual_and_may"])
 
 
 def export_grid() -> list[list[str]]:
