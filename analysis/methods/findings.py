@@ -106,8 +106,8 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
         geo = f"{s['geography']:+.0f} from {c0['anchor']} to BLS's national figures, " if s["geography"] else ""
         out.append(
             f"AAPC's certified average (salary year {c0['figure_year']}, {c0['report_year']} report) is "
-            f"{c0['gap_log_points']:+.0f} log points from the "
-            f"{c0['start_statistic']} of {c0['anchor']}: {geo}{s['statistic']:+.0f} for the statistic, "
+            f"{c0['gap_log_points']:+.0f} log points from the {c0['start_statistic']} it is compared with "
+            f"({c0['anchor']}): {geo}{s['statistic']:+.0f} for the statistic, "
             f"{s['period']:+.0f} for the years between (BLS's national growth"
             + (", across the breaks the bridge names" if c0["breaks"] else "")
             + "). The rest cannot be split without an assumption no publisher measures, the certified share of BLS's "
