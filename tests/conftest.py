@@ -21,9 +21,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def copy_project(root: Path, notebooks=None, sources=None) -> ProjectPaths:
     """The one temporary-project builder. data/ is copied whole, or, with `sources` (registry ids), holds only those
     entries and their files (plus the column maps and claims); notebooks/ holds every notebook, or only the paths in
-    `notebooks` (none for an empty list)."""
+    `notebooks` (none for an empty list). A whole copy also gets the checkout's figures-table cache: its entry is
+    keyed on the data and code digests, so it serves the copy only while the copy's data are the shipped ones."""
     if sources is None:
         shutil.copytree(REPO / "data", root / "data")
+        if (REPO / ".cache" / "figures").is_dir():
+            shutil.copytree(REPO / ".cache" / "figures", root / ".cache" / "figures")
     else:
         data = root / "data"
         for folder in ("column_maps", "claims"):
@@ -42,6 +45,15 @@ def copy_project(root: Path, notebooks=None, sources=None) -> ProjectPaths:
         for nb in notebooks:
             shutil.copy(nb, root / "notebooks" / Path(nb).name)
     return ProjectPaths(root)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shipped_figures_cached():
+    """The shipped data's figures table built once into the checkout's cache, which copy_project hands on."""
+    from analysis.sources.load import figures_table
+    from analysis.sources.registry import load_registry
+
+    figures_table(load_registry(project_paths(REPO)))
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 from scipy.stats import norm
@@ -36,6 +38,7 @@ def test_the_claims_file_is_checked_only_where_it_is_read(project):
 
 
 def test_the_cached_figures_table_equals_the_built_one_and_follows_the_data(project, monkeypatch):
+    shutil.rmtree(project.cache / "figures", ignore_errors=True)  # from an empty cache (copy_project hands one on)
     registry = load_registry(project)
     built = load.load_figures(registry=registry)
     first = load.figures_table(registry)  # builds and stores
