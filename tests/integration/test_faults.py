@@ -303,7 +303,10 @@ def _alive(pid: int) -> bool:
             lambda root: (root / ".cache" / "runs" / ".write.lock").mkdir(parents=True),
             "error: .cache/runs/.write.lock: is a folder; expected the cache's lock file",
         ),
-        (lambda root: (root / ".cache").write_text("x"), "error: .cache/: is a file; expected a folder"),
+        (
+            lambda root: shutil.rmtree(root / ".cache", ignore_errors=True) or (root / ".cache").write_text("x"),
+            "error: .cache/: is a file; expected a folder",
+        ),
     ],
     ids=["reports_a_file", "lock_a_folder", "cache_a_file"],
 )
