@@ -792,6 +792,17 @@ def sensitivity(table: pd.DataFrame, params) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
 
 
+# share_sensitivity's columns: one row per figure and assumed certified share
+SHARE_RANGE_COLUMNS = [
+    "source_id",
+    "headline_label",
+    "certified_share",
+    "break_even_share",
+    "population_log_points",
+    "unexplained_log_points",
+]
+
+
 def share_sensitivity(table: pd.DataFrame, params) -> pd.DataFrame:
     """The population step and what is left unexplained at the low, assumed and high certified share, with the
     break-even share at which nothing is left (the same for every AAPC group of one release by construction)."""
@@ -799,16 +810,7 @@ def share_sensitivity(table: pd.DataFrame, params) -> pd.DataFrame:
     parts = [bridge(table, params, share=s) for s in shares]
     b = pd.concat(parts, ignore_index=True)
     if b.empty:
-        return pd.DataFrame(
-            columns=[
-                "source_id",
-                "headline_label",
-                "certified_share",
-                "break_even_share",
-                "population_log_points",
-                "unexplained_log_points",
-            ]
-        )
+        return pd.DataFrame(columns=SHARE_RANGE_COLUMNS)
     b = b[b["step"].isin(["population", "unexplained"])]
     out = b.pivot_table(
         index=["source_id", "headline_label", "certified_share"], columns="step", values="log_points"
@@ -817,16 +819,7 @@ def share_sensitivity(table: pd.DataFrame, params) -> pd.DataFrame:
     even = b.groupby(["source_id", "headline_label"], as_index=False)["break_even_share"].first()
     out = out.merge(even, on=["source_id", "headline_label"], how="left")
     out = out.rename(columns={"population": "population_log_points", "unexplained": "unexplained_log_points"})
-    return out[
-        [
-            "source_id",
-            "headline_label",
-            "certified_share",
-            "break_even_share",
-            "population_log_points",
-            "unexplained_log_points",
-        ]
-    ]
+    return out[SHARE_RANGE_COLUMNS]
 
 
 def method_notes(params) -> dict[str, str]:
