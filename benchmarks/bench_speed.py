@@ -131,7 +131,7 @@ def figures_times(root: Path) -> tuple[float, float]:
 def survey_years(root: Path) -> list[int]:
     code = (
         "from analysis.session.check import load_data\nfrom analysis.session.params import data_years\n"
-        "d = load_data()\nprint(*data_years(d.table, d.cpi)[0])\n"
+        "d = load_data()\nprint(*data_years(d.table, d.cpi())[0])\n"
     )
     out = subprocess.run([PYTHON, "-c", code], env=_env(root), cwd=REPO, capture_output=True, text=True, check=True)
     return [int(y) for y in out.stdout.split()]

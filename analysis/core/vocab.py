@@ -82,6 +82,8 @@ PRIMARY, SECONDARY_QUOTE = "primary", "secondary_quote"
 CITATIONS = (PRIMARY, SECONDARY_QUOTE)
 
 # statistics
+DEFLATORS = ("annual", "may")  # CPI-U bases for real dollars: the annual average (BLS's M13) or May (M05, OEWS's month)
+DEFLATOR_WORDS = {"annual": "CPI-U annual averages", "may": "CPI-U May values (the OEWS reference month)"}
 WAGE_STATISTICS = ("mean", "median", "p10", "p25", "p75", "p90", "range_low", "range_high")
 PERCENTILE_ORDER = ("p10", "p25", "median", "p75", "p90")
 PERCENTILE_P = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}

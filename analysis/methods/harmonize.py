@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.core.errors import ParameterError
-from analysis.core.vocab import ANNUAL, HOURLY, OEWS_KINDS, WAGE_STATISTICS, WAGE_UNITS
+from analysis.core.vocab import ANNUAL, DEFLATOR_WORDS, DEFLATORS, HOURLY, OEWS_KINDS, WAGE_STATISTICS, WAGE_UNITS
 from analysis.sources.figures import BLS_HOURS_PER_YEAR, GROUP
 
 # Publications whose annual wage is an hourly rate times BLS's work year (OEWS and the Handbook built on it): their
@@ -117,6 +117,46 @@ def to_dollar_year(table: pd.DataFrame, cpi: pd.DataFrame, dollar_year: int) -> 
     return out
 
 
+def deflator_sensitivity(years, cpis: dict[str, pd.DataFrame], params) -> pd.DataFrame:
+    """How the real-dollar figures move with the CPI-U basis: per survey year (of `years` with both bases), the factor
+    to params.dollar_year dollars with annual averages and with May values, and how far the other basis is from the
+    run's in percent. A figure of that year in real dollars moves by exactly that difference; the bridge is nominal
+    and does not move."""
+    other = next(b for b in DEFLATORS if b != params.deflator)
+    held = set(cpis[params.deflator]["year"]) & set(cpis[other]["year"])
+    rows = []
+    for year in sorted({int(y) for y in years} & held):
+        if params.dollar_year not in held:
+            break
+        run = cpi_factor(cpis[params.deflator], year, params.dollar_year)
+        alt = cpi_factor(cpis[other], year, params.dollar_year)
+        rows.append(
+            {
+                "survey_year": year,
+                "dollar_year": params.dollar_year,
+                "deflator": DEFLATOR_WORDS[params.deflator],
+                "dollar_factor": run,
+                "other_deflator": DEFLATOR_WORDS[other],
+                "other_dollar_factor": alt,
+                "factor_difference_pct": 100 * (alt / run - 1),
+                "source_id": cpis[params.deflator].set_index("year").loc[year, "source_id"],
+            }
+        )
+    return pd.DataFrame(rows, columns=DEFLATOR_SENSITIVITY_COLUMNS)
+
+
+DEFLATOR_SENSITIVITY_COLUMNS = [
+    "survey_year",
+    "dollar_year",
+    "deflator",
+    "dollar_factor",
+    "other_deflator",
+    "other_dollar_factor",
+    "factor_difference_pct",
+    "source_id",
+]
+
+
 def method_notes(params) -> dict[str, str]:
     """One sentence per harmonization step, with its parameters, for the report's methodology."""
     return {
@@ -125,10 +165,9 @@ def method_notes(params) -> dict[str, str]:
         f"{BLS_HOURS_PER_YEAR}, so with another work year it is restated to the hourly rate x "
         f"{params.hours_per_year}; "
         "a converted figure is marked derived and the published figure is kept where both exist.",
-        "dollars": f"Nominal figures are restated in {params.dollar_year} dollars by the ratio of CPI-U annual "
-        "averages "
-        "(U.S. city average, all items, CUUR0000SA0) of the target year and the figure's own year; BLS May "
-        "estimates use their survey year's annual average.",
+        "dollars": f"Nominal figures are restated in {params.dollar_year} dollars by the ratio of "
+        f"{DEFLATOR_WORDS[params.deflator]} (U.S. city average, all items, CUUR0000SA0) of the target year and the "
+        "figure's own year; BLS May estimates use their survey year's value. The other basis is a sensitivity.",
         "period": f"Comparisons are anchored on the BLS May {params.survey_year} survey; each figure keeps its own "
         "reference period, and figures from other years are restated, not relabelled.",
         "scope": f"Publishers: {', '.join(params.publishers)}; geography: {params.geography}.",

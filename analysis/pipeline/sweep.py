@@ -144,7 +144,7 @@ def set_headline(params, paths: ProjectPaths) -> dict:
     from analysis.session.headline import headline
 
     data = load_data(paths)
-    return headline(data.table, data.cpi, params)
+    return headline(data.table, data.cpi(params.deflator), params)
 
 
 def run_set(task: dict) -> dict:

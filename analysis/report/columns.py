@@ -168,6 +168,10 @@ LABELS: dict[str, Column] = {
         "Period factor", "number", "BLS national wage growth from the figure's period to the survey year"
     ),
     "dollar_factor": _C("Dollar factor", "number", "CPI-U factor to the report's dollar year"),
+    "deflator": _C("Price index", meaning="the CPI-U basis this report's dollar figures use"),
+    "other_deflator": _C("Other price index", meaning="the other CPI-U basis, as a sensitivity"),
+    "other_dollar_factor": _C("Other factor", "number", "the dollar factor with the other basis"),
+    "factor_difference_pct": _C("Difference", "pct_signed", "the other basis's factor against this report's"),
     "period": _C("Period", meaning="the survey period the pooled figure is for"),
     "n_figures": _C("Figures", "count", "own-release figures the pool combines"),
     "reason": _C("Why not pooled", meaning="why there is no pooled figure, when there is none"),

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from analysis.core.vocab import PRIMARY, SECONDARY_QUOTE, publisher_name
+from analysis.core.vocab import DEFLATOR_WORDS, PRIMARY, SECONDARY_QUOTE, publisher_name
 from analysis.report.views import verdict_counts
 from analysis.sources.column_maps import method_breaks
 
@@ -497,7 +497,7 @@ def ranked(rows: pd.DataFrame, label: str, title: str, xlabel: str, caption: str
 
 
 @when_empty("BLS national wages", "BLS national wages")
-def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
+def trend(series: pd.DataFrame, eras: pd.DataFrame, deflator: str = "annual") -> Chart:
     """National wages over every survey year, nominal and constant dollars, one line per occupation-code era (shaded),
     the OEWS method break marked."""
     fig, ax = _figure(height=3.8)
@@ -553,9 +553,9 @@ def trend(series: pd.DataFrame, eras: pd.DataFrame) -> Chart:
     method_text = "; ".join(f"May {b.first_year} is {b.change} ({b.meaning})" for b in marked.itertuples())
     caption = (
         f"Nominal (solid) and constant-dollar ({', '.join(sorted(set(series['dollars']) - {'nominal'}))}, dashed; "
-        "deflated with CPI-U annual averages, U.S. city average, all items) annual wages. The occupation definition "
-        f"changes with the SOC codes (shaded): {eras_text}; only the last era is the pure series, so each era is its "
-        "own line and no line joins them. "
+        f"deflated with {DEFLATOR_WORDS[deflator]}, U.S. city average, all items) annual wages. The occupation "
+        f"definition changes with the SOC codes (shaded): {eras_text}; only the last era is the pure series, so each "
+        "era is its own line and no line joins them. "
         + (f"{method_text}. " if method_text else "")
         + "Each May estimate pools six semiannual survey panels over three years and is not designed for "
         "year-to-year comparison, so a change between adjacent Mays is partly the same panels."

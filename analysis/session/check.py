@@ -35,21 +35,27 @@ from analysis.session.params import FIELDS, AnalysisParams, data_years, from_map
 class Data:
     registry: Any
     table: Any  # the validated figures table
-    cpi: Any
+    cpis: dict[str, Any]  # CPI-U per deflator basis (annual averages, May values)
+
+    def cpi(self, deflator: str = "annual"):
+        """CPI-U on the run's deflator basis (params.deflator)."""
+        return self.cpis[deflator]
 
 
 def load_data(paths: ProjectPaths | None = None) -> Data:
     from analysis.sources.load import figures_table
-    from analysis.sources.reference import load_cpi
+    from analysis.sources.reference import CPI_BASES, load_cpi
     from analysis.sources.registry import load_registry
 
     registry = load_registry(paths or project_paths())
-    return Data(registry, figures_table(registry), load_cpi(registry))
+    return Data(registry, figures_table(registry), {basis: load_cpi(registry, basis) for basis in CPI_BASES})
 
 
 def check(values: dict[str, Any] | None, data: Data, names=None) -> AnalysisParams:
     """Validated parameters; `names` are the parameters in use (default: all), a notebook's declared ones."""
-    survey_years, dollar_years = data_years(data.table, data.cpi)
+    deflator = (values or {}).get("deflator")  # an unknown basis is from_mapping's error; years checked on annual
+    cpi = data.cpis.get(deflator, data.cpi()) if isinstance(deflator, str) else data.cpi()
+    survey_years, dollar_years = data_years(data.table, cpi)
     params = from_mapping(values, survey_years=survey_years, dollar_years=dollar_years)
     from analysis.methods import geography
 

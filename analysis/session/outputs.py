@@ -38,9 +38,12 @@ class Session:
         check_injected(notebook, kernel_history(), declared=[*values, "output_dir"])
         self.paths = project_paths()
         data = load_data(self.paths)
-        self.registry, self.table, self.cpi = data.registry, data.table, data.cpi
+        self.registry, self.table = data.registry, data.table
         # the runner's check, on the parameters this notebook declares (passed as keywords); only those readable
-        self.params = NotebookParams(check(values, data, names=values), values, notebook)
+        checked = check(values, data, names=values)
+        self.params = NotebookParams(checked, values, notebook)
+        self.cpi = data.cpi(checked.deflator)  # CPI-U on the run's basis (annual unless the notebook declares one)
+        self.cpis = data.cpis  # every basis, for the deflator sensitivity
         self.notebook = notebook
         # interactive runs write to a scratch folder; the runner passes its run folder
         self.output_dir = Path(output_dir) if output_dir else self.paths.reports / "scratch" / notebook

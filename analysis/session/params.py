@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.core.errors import ParameterError
-from analysis.core.vocab import COMPARED_PUBLISHERS, WAGE_STATISTICS
+from analysis.core.vocab import COMPARED_PUBLISHERS, DEFLATORS, WAGE_STATISTICS
 from analysis.sources.select import bls_national
 
 MAX_TOLERANCE_PCT = 100.0  # a claim twice the data value is not a match at any tolerance worth reporting
@@ -23,6 +23,7 @@ MAX_TOLERANCE_PCT = 100.0  # a claim twice the data value is not a match at any 
 class AnalysisParams:
     survey_year: int | None = None  # BLS May survey year the comparison is anchored on (None: the newest in the data)
     dollar_year: int = 2025  # dollars that real (inflation-adjusted) figures are expressed in (newest CPI-U year)
+    deflator: str = "annual"  # CPI-U basis for real dollars: the annual average, or May (OEWS's reference month)
     hours_per_year: int = 2080  # hours in a work year for hourly <-> annual (BLS uses 2080)
     publishers: tuple[str, ...] = COMPARED_PUBLISHERS
     geography: str = "US"  # US, or a state's postal code
@@ -123,9 +124,14 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
             f"parameter 'survey_year': {params.survey_year} is not in the data; valid survey years: "
             f"{years(survey_years)}"
         )
-    if dollar_years is not None and params.dollar_year not in set(dollar_years):
+    if params.deflator not in DEFLATORS:
         raise ParameterError(
-            f"parameter 'dollar_year': {params.dollar_year} has no CPI-U annual average in the data; valid dollar "
+            f"parameter 'deflator': unknown CPI-U basis {params.deflator!r}; expected one of {', '.join(DEFLATORS)}"
+        )
+    if dollar_years is not None and params.dollar_year not in set(dollar_years):
+        value = "annual average" if params.deflator == "annual" else f"{params.deflator} value"
+        raise ParameterError(
+            f"parameter 'dollar_year': {params.dollar_year} has no CPI-U {value} in the data; valid dollar "
             f"years: {years(dollar_years)}"
         )
     if params.hours_per_year <= 0 or params.hours_per_year > 8784:
@@ -166,6 +172,7 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
 
 
 def data_years(table, cpi) -> tuple[list[int], list[int]]:
-    """(survey years with a BLS national OEWS release, years with a CPI-U annual average) in the shipped data."""
+    """(survey years with a BLS national OEWS release, years with a CPI-U value on `cpi`'s basis) in the shipped
+    data."""
     bls = bls_national(table)
     return sorted(int(y) for y in bls["survey_year"].dropna().unique()), sorted(int(y) for y in cpi["year"])

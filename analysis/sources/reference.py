@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.core.errors import InputError, Issue
 from analysis.core.parsing import parse_amount
+from analysis.core.vocab import DEFLATORS
 from analysis.sources.csvio import read_text_table
 from analysis.sources.registry import Registry
 
@@ -23,7 +24,7 @@ CPI_PERIOD_COLUMNS = ["series_id", "year", "period", "value", "source", "second_
 CPI_LAYOUTS = {"annual": CPI_COLUMNS, "periods": CPI_PERIOD_COLUMNS}
 CPI_SERIES = "CUUR0000SA0"  # CPI-U, U.S. city average, all items, not seasonally adjusted
 ANNUAL_PERIOD, MAY_PERIOD = "M13", "M05"
-CPI_BASES = {"annual": ANNUAL_PERIOD, "may": MAY_PERIOD}  # deflator basis -> BLS period code
+CPI_BASES = dict(zip(DEFLATORS, (ANNUAL_PERIOD, MAY_PERIOD), strict=True))  # deflator basis -> BLS period code
 RPP_COLUMNS = ["year", "state", "rpp_all_items", "url", "retrieved_from"]
 
 

@@ -59,3 +59,20 @@ def test_round_trip_annual_hourly(data):
     aapc = table[table.source_id == "aapc_2021_salary_report"]
     back = h.to_unit(h.to_unit(aapc, "USD/hour", 1950), "USD/year", 1950)
     assert back.value.round(6).tolist() == aapc.value.tolist()
+
+
+def test_deflator_sensitivity_sets_may_values_beside_annual_averages():
+    reg = load_registry()
+    cpis = {basis: load_cpi(reg, basis) for basis in ("annual", "may")}
+    params = type("P", (), {"deflator": "annual", "dollar_year": 2025})()
+    out = h.deflator_sensitivity([2021, 2025, 1999], cpis, params).set_index("survey_year")
+    assert list(out.index) == [2021, 2025]  # 1999 has no CPI-U in the data
+    # by hand: annual averages 321.943 / 270.970, May values 321.465 / 269.195 (data/raw/reference/cpi_u_2025_and_may)
+    assert out.loc[2021, "dollar_factor"] == pytest.approx(321.943 / 270.970)
+    assert out.loc[2021, "other_dollar_factor"] == pytest.approx(321.465 / 269.195)
+    assert out.loc[2021, "factor_difference_pct"] == pytest.approx(
+        100 * ((321.465 / 269.195) / (321.943 / 270.970) - 1)
+    )
+    assert out.loc[2021, "factor_difference_pct"] == pytest.approx(0.51, abs=0.005)
+    assert out.loc[2025, "factor_difference_pct"] == 0
+    assert out.loc[2021, "other_deflator"] == "CPI-U May values (the OEWS reference month)"

@@ -59,3 +59,14 @@ def test_unreadable_config_is_an_input_error(project, no_kernel, capsys, tmp_pat
     cfg.write_text("- a list\n")
     assert main(["run", "--config", str(cfg)]) == 2
     assert "expected a mapping" in capsys.readouterr().err
+
+
+def test_deflator_must_be_a_cpi_basis():
+    from analysis.core.errors import ParameterError
+    from analysis.session.params import from_mapping
+
+    assert from_mapping({"deflator": "may"}).deflator == "may"
+    with pytest.raises(
+        ParameterError, match=r"^parameter 'deflator': unknown CPI-U basis 'june'; expected one of annual, may$"
+    ):
+        from_mapping({"deflator": "june"})
