@@ -102,6 +102,18 @@ STATISTICS = tuple(STATISTIC_UNITS)
 CLAIM_UNITS = WAGE_UNITS + (PERCENT,)
 CLAIM_STATISTICS = WAGE_STATISTICS + ("range", "at_least", "at_most", "difference", "unspecified")
 CLAIM_PUBLISHERS = FIGURE_PUBLISHERS + ("glassdoor", "unattributed")
+# the claims audit's verdicts, best first (a range gets the later of its two ends'), with what each means
+CLAIM_VERDICTS = {
+    "exact": "the claim equals the published figure (a bound such as 'over $X': the figure is on its side)",
+    "rounded": "it equals the published figure rounded to the claim's precision ($59,000 against $58,760)",
+    "close": "neither, but within --tolerance-pct of it",
+    "stale": "not the figure of the period audited, but equal (or rounded) to the publisher's own figure of an "
+    "earlier period, which the note names ('right for May 2022')",
+    "mismatch": "a published figure exists and none of the above holds",
+    "unverifiable": "no figure of the named publisher's own for that statistic, period, population and geography "
+    "(quotes cannot confirm a claim), or a population that cannot be mapped unambiguously",
+    "not checked": "a row the extractor wrote that fails the claims file's checks; the note says why",
+}
 
 # geography
 GEOGRAPHY_LEVELS = ("national", "state", "metro", "nonmetro", "region")
@@ -116,6 +128,7 @@ def is_national(geography: str) -> bool:
 
 # industries: NAICS 000000 is BLS's cross-industry total; empty means the figure is not an industry breakdown
 CROSS_INDUSTRY_CODES = ("", "000000")
+ALL_OCCUPATIONS_CODE = "00-0000"  # BLS's total of every occupation
 
 # source kinds (the registry's required `kind`): what a publication holds, whatever its citation.
 # BLS OEWS files come in the file kinds of OEWS_FILE_KINDS; their registry kind is "oews_" + the file kind.

@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.vocab import (
+    ALL_OCCUPATIONS_CODE,
     ANNUAL,
+    CROSS_INDUSTRY_CODES,
     NATIONAL_CODE,
     PERCENTILE_ORDER,
     PERCENTILE_P,
@@ -183,11 +185,15 @@ def fit_bls(table: pd.DataFrame, params) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def fit_diagnostics(fits: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+def fit_diagnostics(
+    fits: pd.DataFrame, table: pd.DataFrame, all_occupations: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per BLS national cross-industry release: how far each fitted distribution's mean is from the published mean,
     in percent and in BLS's own standard errors of the mean (MEAN_PRSE), flagged when neither fit comes within
     MEAN_ERROR_FACTOR standard errors (the mean is then inconsistent with the percentiles published beside it).
-    `fits`: fit_bls of the table (with its published percentiles)."""
+    `fits`: fit_bls of the table (with its published percentiles). `all_occupations` (tidy rows of SOC 00-0000 from
+    the same national files) adds the all-occupation mean/median ratio of each year: a release whose ratio moves
+    for every occupation at once (May 2021, BLS's first model-based release) moves because of the estimator."""
     nat = cross_industry(fits)
     nat = nat[nat["source_id"].isin(bls_national(table)["source_id"]) & (nat["geography_code"] == NATIONAL_CODE)].copy()
     prse = table[
@@ -201,7 +207,11 @@ def fit_diagnostics(fits: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     nat["heavy_tail_mean_error_pct"] = (np.array(heavy) / nat["published_mean"] - 1) * 100
     nat["heavy_tail_error_in_se"] = nat["heavy_tail_mean_error_pct"] / nat["mean_prse_pct"]
     errors = ["lognormal_error_in_se", "monotone_error_in_se", "heavy_tail_error_in_se"]
-    nat["flag"] = nat[errors].abs().min(axis=1) > MEAN_ERROR_FACTOR
+    nat["closest_error_in_se"] = [
+        r[errors].iloc[np.argmin(np.abs(r[errors].to_numpy(float)))] for _, r in nat.iterrows()
+    ]
+    nat["flag"] = nat["closest_error_in_se"].abs() > MEAN_ERROR_FACTOR
+    nat["all_occupations_mean_to_median"] = _all_occupations_ratio(all_occupations, nat["survey_year"])
     cols = [
         "source_id",
         "survey_year",
@@ -214,9 +224,40 @@ def fit_diagnostics(fits: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
         "heavy_tail_mean_error_pct",
         "mean_prse_pct",
         *errors,
+        "closest_error_in_se",
         "flag",
+        "all_occupations_mean_to_median",
     ]
     return nat[cols].sort_values("survey_year").reset_index(drop=True)
+
+
+def _all_occupations_ratio(rows: pd.DataFrame | None, years: pd.Series) -> pd.Series:
+    """BLS's all-occupation (00-0000) national mean/median annual wage ratio of each of `years` (NaN where the
+    files give none)."""
+    if rows is None or rows.empty:
+        return pd.Series(np.nan, index=years.index)
+    t = rows[
+        (rows["soc_code"] == ALL_OCCUPATIONS_CODE)
+        & (rows["geography_level"] == "national")
+        & rows["industry_code"].isin(CROSS_INDUSTRY_CODES)
+        & (rows["unit"] == ANNUAL)
+        & rows["statistic"].isin(["mean", "median"])
+    ]
+    by_year = t.pivot_table(index="survey_year", columns="statistic", values="value", aggfunc="first")
+    ratio = by_year["mean"] / by_year["median"] if {"mean", "median"} <= set(by_year) else pd.Series(dtype=float)
+    return years.map(ratio).astype(float)
+
+
+def _all_occupations_note(r, ok: pd.DataFrame) -> str:
+    """What every occupation's ratio did in a flagged year: outside the other years' range, the release moved
+    them all (its estimator), not this occupation alone."""
+    ratio, others = r.all_occupations_mean_to_median, ok["all_occupations_mean_to_median"].dropna()
+    if pd.isna(ratio) or others.empty or others.min() <= ratio <= others.max():
+        return ""
+    return (
+        f" For all occupations together the mean/median ratio was {ratio:.2f} that year, against "
+        f"{others.min():.2f}-{others.max():.2f} in the other years: the release moved every occupation."
+    )
 
 
 def diagnostics_findings(diag: pd.DataFrame) -> list[str]:
@@ -237,8 +278,7 @@ def diagnostics_findings(diag: pd.DataFrame) -> list[str]:
             f"median ${r.median:,.0f}{others}; the closest distribution through its percentiles implies a mean "
             f"{closest[0]:+.1f}% away, {abs(closest[1]):.0f} times BLS's standard error of the mean (PRSE "
             f"{r.mean_prse_pct:g}%), more than the {MEAN_ERROR_FACTOR:g} allowed: that mean is inconsistent with its "
-            "own "
-            "percentiles."
+            "own percentiles." + _all_occupations_note(r, ok)
         )
     return out
 

@@ -148,7 +148,15 @@ LABELS: dict[str, Column] = {
     "lognormal_error_in_se": _C(
         "Log-normal error (SE)", "number", "log-normal error in BLS standard errors of the mean"
     ),
-    "monotone_error_in_se": _C("Closest error (SE)", "number", "monotone-fit error in BLS standard errors of the mean"),
+    "monotone_error_in_se": _C(
+        "Monotone error (SE)", "number", "monotone-fit error in BLS standard errors of the mean"
+    ),
+    "closest_error_in_se": _C(
+        "Closest error (SE)", "number", "the error of whichever fit comes closest, in BLS standard errors of the mean"
+    ),
+    "all_occupations_mean_to_median": _C(
+        "All occupations: mean / median", "number", "BLS's mean divided by its median for every occupation together"
+    ),
     "heavy_tail_error_in_se": _C(
         "Heavy-tail error (SE)", "number", "heavy-tail error in BLS standard errors of the mean"
     ),

@@ -181,3 +181,21 @@ def test_placement_uses_the_interpolation_through_published_percentiles(table, f
 def test_method_notes_carry_parameters():
     notes = d.method_notes(P)
     assert "2023" in notes["placement"] and "2080" in notes["placement"]
+
+
+def test_fit_diagnostics_closest_error_and_the_all_occupation_ratio(table, fits):
+    from analysis.sources.occupations import occupation_figures
+    from analysis.sources.registry import load_registry
+
+    everyone = occupation_figures(load_registry(), ["00-0000"])
+    diag = d.fit_diagnostics(fits, table, everyone).set_index("survey_year")
+    # the closest of the three fits, not the monotone one: May 2023's monotone error is about -4.3 SE
+    r = diag.loc[2023]
+    errors = [r.lognormal_error_in_se, r.monotone_error_in_se, r.heavy_tail_error_in_se]
+    assert r.closest_error_in_se == min(errors, key=abs) and abs(r.closest_error_in_se) < abs(r.monotone_error_in_se)
+    # all occupations, BLS national files: May 2021 mean 58,260 / median 45,760; May 2020 56,310 / 41,950
+    assert diag.loc[2021, "all_occupations_mean_to_median"] == pytest.approx(58260 / 45760)
+    assert diag.loc[2020, "all_occupations_mean_to_median"] == pytest.approx(56310 / 41950)
+    text = d.diagnostics_findings(diag.reset_index())
+    assert "For all occupations together the mean/median ratio was 1.27 that year" in text[0]
+    assert d.fit_diagnostics(fits, table)["all_occupations_mean_to_median"].isna().all()  # no rows given: blank
