@@ -82,6 +82,9 @@ PRIMARY, SECONDARY_QUOTE = "primary", "secondary_quote"
 CITATIONS = (PRIMARY, SECONDARY_QUOTE)
 
 # statistics
+OCCUPATIONS = ("coders", "billers")  # the jobs compared (data/column_maps/occupation_series.csv)
+OCCUPATION_CHOICES = (*OCCUPATIONS, "both")  # the `occupation` parameter
+SPANS_BOTH = "both"  # a figure whose population spans both jobs (AAPC's all respondents)
 DEFLATORS = ("annual", "may")  # CPI-U bases for real dollars: the annual average (BLS's M13) or May (M05, OEWS's month)
 DEFLATOR_WORDS = {"annual": "CPI-U annual averages", "may": "CPI-U May values (the OEWS reference month)"}
 WAGE_STATISTICS = ("mean", "median", "p10", "p25", "p75", "p90", "range_low", "range_high")
@@ -107,8 +110,8 @@ CLAIM_VERDICTS = {
     "exact": "the claim equals the published figure (a bound such as 'over $X': the figure is on its side)",
     "rounded": "it equals the published figure rounded to the claim's precision ($59,000 against $58,760)",
     "close": "neither, but within --tolerance-pct of it",
-    "stale": "not the figure of the period audited, but equal (or rounded) to the publisher's own figure of an "
-    "earlier period, which the note names ('right for May 2022')",
+    "stale": "not exact or rounded for the period audited, but so for the publisher's own figure of an earlier "
+    "period, which the note names ('right for May 2022')",
     "mismatch": "a published figure exists and none of the above holds",
     "unverifiable": "no figure of the named publisher's own for that statistic, period, population and geography "
     "(quotes cannot confirm a claim), or a population that cannot be mapped unambiguously",

@@ -174,7 +174,7 @@ def test_cli_missing_article_and_both_inputs_exit_2(tmp_path, capsys):
     assert main(["extract-claims", str(tmp_path / "nope.txt")]) == 2
     assert "nope.txt: cannot read the article" in capsys.readouterr().err
     assert main(["audit", "x.csv", "--article", "y.txt"]) == 2
-    assert "not both" in capsys.readouterr().err
+    assert "not several or none" in capsys.readouterr().err
 
 
 def test_fast_sentence_split_agrees_with_pysbd_where_used():

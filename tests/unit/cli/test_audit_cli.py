@@ -28,10 +28,13 @@ def test_help_lists_the_verdicts_audit_gives(monkeypatch, capsys):
         "  rounded       it equals the published figure rounded to the claim's precision ($59,000 against\n"
         "                $58,760)\n"
         "  close         neither, but within --tolerance-pct of it\n"
+        "  stale         not exact or rounded for the period audited, but so for the publisher's own figure\n"
+        "                of an earlier period, which the note names ('right for May 2022')\n"
         "  mismatch      a published figure exists and none of the above holds\n"
         "  unverifiable  no figure of the named publisher's own for that statistic, period, population and\n"
         "                geography (quotes cannot confirm a claim), or a population that cannot be mapped\n"
         "                unambiguously\n"
+        "  not checked   a row the extractor wrote that fails the claims file's checks; the note says why\n"
     )
 
 
@@ -43,20 +46,24 @@ def test_output_prints_the_count_of_each_verdict_and_where_the_file_went(tmp_pat
         + "c1,median $48780,$48780,USD/year,median,bls,2023-05\n"
         + "c2,median $48.8k,$48800,USD/year,median,bls,2023-05\n"
         + "c3,median $48500,$48500,USD/year,median,bls,2023-05\n"
+        # $40,000 is BLS's May 2018 median, $40,350, to the thousand: right for May 2018
         + "c4,median $40000,$40000,USD/year,median,bls,2023-05\n"
         + "c5,median $45000 in 1990,$45000,USD/year,median,bls,1990\n"
+        # no national median BLS published (lowest: May 2010's $32,350) is $30,000 to the thousand
+        + "c6,median $30000,$30000,USD/year,median,bls,2023-05\n"
     )
     out = tmp_path / "verdicts.csv"
     assert main(["audit", str(claims), "--output", str(out)]) == 0
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == f"5 verdicts -> {out}: 1 exact, 1 rounded, 1 close, 1 mismatch, 1 unverifiable\n"
+    assert captured.err == f"6 verdicts -> {out}: 1 exact, 1 rounded, 1 close, 1 stale, 1 mismatch, 1 unverifiable\n"
     assert [r["verdict"] for r in csv.DictReader(out.open())] == [
         "exact",
         "rounded",
         "close",
-        "mismatch",
+        "stale",
         "unverifiable",
+        "mismatch",
     ]
 
 
