@@ -176,6 +176,13 @@ LABELS: dict[str, Column] = {
         "Period factor", "number", "BLS national wage growth from the figure's period to the survey year"
     ),
     "dollar_factor": _C("Dollar factor", "number", "CPI-U factor to the report's dollar year"),
+    "occupation": _C("Job", meaning="the job a row describes: BLS's occupation, or the job of a publisher's figure"),
+    "spans": _C("Spans", meaning="filled where the figure's population spans both jobs"),
+    "interval_low": _C("Mean low", "usd", "BLS's mean minus the interval from its relative standard error"),
+    "interval_high": _C("Mean high", "usd", "BLS's mean plus that interval"),
+    "employment_low": _C("Employment low", "count", "employment minus the interval from BLS's relative standard error"),
+    "employment_high": _C("Employment high", "count", "employment plus that interval"),
+    "hourly_median": _C("Hourly median", "usd", "BLS's median hourly wage"),
     "deflator": _C("Price index", meaning="the CPI-U basis this report's dollar figures use"),
     "other_deflator": _C("Other price index", meaning="the other CPI-U basis, as a sensitivity"),
     "other_dollar_factor": _C("Other factor", "number", "the dollar factor with the other basis"),
@@ -236,6 +243,31 @@ LABELS: dict[str, Column] = {
     "difference": _C("Difference", "usd_signed", "claimed value minus the published figure"),
     "geography": _C("Area", meaning="the area the claim is about"),
     "population": _C("Population"),
+    # context: neighbouring occupations, household survey beside the employer survey
+    "role": _C("Role", meaning="coders, billers, a neighbouring occupation, or all occupations"),
+    "national_employment": _C("Jobs", "count", "BLS national employment estimate of the occupation, all industries"),
+    "median_hourly": _C("Median hourly", "usd", "published BLS median hourly wage"),
+    "base_year": _C("Change since", "year", "the May the change is measured from"),
+    "median_base": _C("Median then", "usd", "BLS median annual wage of the May the change is measured from"),
+    "median_change_since_pct": _C(
+        "Median change", "pct_signed", "nominal change of the median since that May, in percent"
+    ),
+    "median_real_change_since_pct": _C(
+        "Real change", "pct_signed", "the same change after CPI-U: what the median buys, in percent"
+    ),
+    "cps_occupation": _C("CPS occupation", meaning="the occupation's line in CPS table 39 (household survey)"),
+    "cps_workers_thousands": _C(
+        "CPS workers (000)", "count", "full-time wage and salary workers in the occupation, thousands (CPS)"
+    ),
+    "cps_median_weekly": _C(
+        "CPS median weekly", "usd", "CPS median usual weekly earnings of full-time wage and salary workers"
+    ),
+    "cps_annualised": _C("CPS x 52", "usd", "the CPS weekly median x 52 weeks: a full-time annual equivalent"),
+    "oews_median": _C("OEWS median", "usd", "BLS OEWS median annual wage of the May of the same year, all jobs"),
+    "cps_to_oews_ratio": _C("CPS / OEWS", "number", "the CPS annual equivalent divided by the OEWS median"),
+    "cps_minus_oews": _C("CPS − OEWS", "usd_signed", "the CPS annual equivalent minus the OEWS median"),
+    "oews_source_id": _C("OEWS source", "source", "the OEWS release the row's median comes from"),
+    "context_note": _C("Note", meaning="how the row's figures were computed and what is missing or inferred"),
 }
 
 
