@@ -15,14 +15,13 @@ from analysis.core.parsing import rounding_step
 from analysis.core.vocab import ANNUAL, PRIMARY, is_national, publisher_name
 from analysis.methods import anchor
 from analysis.methods.harmonize import cpi_factor, to_unit
-from analysis.sources.column_maps import method_breaks, method_settings, pay_concepts, survey_dating
+from analysis.sources.column_maps import method_breaks, method_settings, occupation_series, pay_concepts, survey_dating
 from analysis.sources.figures import BLS_HOURS_PER_YEAR
 from analysis.sources.select import cross_industry, primary
 
 BREAKDOWNS = ("credential", "credential_count", "job_title", "experience_band", "education")
 POINT_STATISTICS = ("median", "mean")
 LOG_POINTS = 100  # a log point is 100 x the natural log of a ratio
-BLS_POPULATION = "all medical records specialists (BLS occupation)"
 STEPS = ("geography", "statistic", "period", "population", "unexplained")
 
 
@@ -104,10 +103,16 @@ def when(r) -> str:
     return str(r["reference_period"])
 
 
+def bls_population(soc_code: str) -> str:
+    """Whom a BLS row describes: the job's words from occupation_series.csv (the coders' for their older codes)."""
+    s = occupation_series().set_index("soc_code")["bls_population"]
+    return s.get(soc_code, s.iloc[0])
+
+
 def population(r) -> str:
     """Who a figure describes, in words: the key figures are compared on."""
     if r["publisher"] == "bls":
-        return BLS_POPULATION
+        return f"{bls_population(r['soc_code'])} (BLS occupation)"
     words = [{"certified": "certified", "non-certified": "non-certified"}.get(r["certified"], "")]
     words += [
         f"{r['credential']} holders" if r["credential"] else "",
@@ -125,7 +130,13 @@ def placement_figures(table: pd.DataFrame, params) -> pd.DataFrame:
     period it describes; own releases, quotes with params.include_quotes), with `detail` saying whom it describes,
     `when` its period and `restate_factor` / `restate_note` the BLS national growth of its statistic from its own
     year to the survey year (what distribution.place_in_bls restates it with)."""
-    figs = nearest_per_population(evidence(table, params), params.survey_year).copy()
+    return with_restatement(nearest_per_population(evidence(table, params), params.survey_year), table, params)
+
+
+def with_restatement(figs: pd.DataFrame, table: pd.DataFrame, params) -> pd.DataFrame:
+    """Evidence rows with what placement needs: `restate_factor` / `restate_note` (BLS national growth of each
+    figure's statistic from its own year to params.survey_year, from `table`'s BLS series), `when` and `detail`."""
+    figs = figs.copy()
     steps = [
         anchor.period(table, r["statistic"], int(r["survey_year"]), params.survey_year) for _, r in figs.iterrows()
     ]
@@ -135,7 +146,7 @@ def placement_figures(table: pd.DataFrame, params) -> pd.DataFrame:
     short = figs["population"].str.split(" (", n=1, regex=False).str[0]
     figs["detail"] = np.where(
         figs["publisher"] == "bls",
-        "all medical records specialists",
+        figs["soc_code"].map(bls_population),
         np.where(figs["publisher"] == "aapc", short + " respondents", short),
     )
     return figs.sort_values(["value", "source_id"], kind="stable").reset_index(drop=True)
@@ -287,7 +298,7 @@ def triangulation(table: pd.DataFrame, cpi: pd.DataFrame, params) -> pd.DataFram
     accounts for its distance from BLS (the bridge's steps on the default path, the remainder with its range over the
     certified share and its break-even share). Figures of different populations, statistics and collection methods
     are never averaged: none of the other publishers publishes an error to weight them by."""
-    comp = comparable(table, cpi, _Changed(params, statistic="mean"))  # means against means: both publish them
+    comp = comparable(table, cpi, Changed(params, statistic="mean"))  # means against means: both publish them
     concepts = pay_concepts().set_index("collection_method")
     ev = nearest_per_population(evidence(table, params), params.survey_year)
     method = {(r.source_id, r.population): r.collection_method for r in ev.itertuples()}
@@ -729,7 +740,7 @@ SENSITIVITY_COLUMNS = [
 ]
 
 
-class _Changed:
+class Changed:
     """Parameters with some values changed (any parameters object: a notebook's guarded one included)."""
 
     def __init__(self, params, **changes):
@@ -763,7 +774,7 @@ def sensitivity(table: pd.DataFrame, params) -> pd.DataFrame:
         ("May 2021 release", "used (default)", params, {}),
         ("May 2021 release", "excluded", params, {"exclude_years": tuple(method_breaks()["first_year"])}),
         ("hours per year", f"{params.hours_per_year} (run)", params, {}),
-        ("hours per year", f"{hours}", _Changed(params, hours_per_year=hours), {}),
+        ("hours per year", f"{hours}", Changed(params, hours_per_year=hours), {}),
     ]
     rows = []
     for scenario, setting, p, kw in runs:

@@ -50,6 +50,12 @@ class Session:
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self._order = 0
 
+    def occupation_tables(self) -> dict[str, pd.DataFrame]:
+        """Each job of the run's `occupation` parameter with its own figures table (analysis.methods.occupation)."""
+        from analysis.methods import occupation
+
+        return occupation.tables(self.table, self.registry, occupation.chosen(self.params.occupation))
+
     def rpp(self) -> pd.DataFrame:
         return load_rpp(self.registry)
 

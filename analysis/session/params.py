@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.core.errors import ParameterError
-from analysis.core.vocab import COMPARED_PUBLISHERS, DEFLATORS, WAGE_STATISTICS
+from analysis.core.vocab import COMPARED_PUBLISHERS, DEFLATORS, OCCUPATION_CHOICES, WAGE_STATISTICS
 from analysis.sources.select import bls_national
 
 MAX_TOLERANCE_PCT = 100.0  # a claim twice the data value is not a match at any tolerance worth reporting
@@ -26,6 +26,7 @@ class AnalysisParams:
     deflator: str = "annual"  # CPI-U basis for real dollars: the annual average, or May (OEWS's reference month)
     hours_per_year: int = 2080  # hours in a work year for hourly <-> annual (BLS uses 2080)
     publishers: tuple[str, ...] = COMPARED_PUBLISHERS
+    occupation: str = "both"  # coders (29-2072), billers (43-3021) or both (occupation_series.csv)
     geography: str = "US"  # US, or a state's postal code
     statistic: str = "median"  # statistic the comparable table restates populations to (never pooled)
     tolerance_pct: float = 1.0  # claims audit: |claim - data| / data within this is a match
@@ -123,6 +124,11 @@ def check_ranges(params: AnalysisParams, *, survey_years=None, dollar_years=None
         raise ParameterError(
             f"parameter 'survey_year': {params.survey_year} is not in the data; valid survey years: "
             f"{years(survey_years)}"
+        )
+    if params.occupation not in OCCUPATION_CHOICES:
+        raise ParameterError(
+            f"parameter 'occupation': unknown occupation {params.occupation!r}; expected one of "
+            f"{', '.join(OCCUPATION_CHOICES)}"
         )
     if params.deflator not in DEFLATORS:
         raise ParameterError(

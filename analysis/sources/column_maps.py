@@ -56,6 +56,16 @@ def method_breaks(column_maps: Path | None = None) -> pd.DataFrame:
     return d
 
 
+def occupation_roles(column_maps: Path | None = None) -> pd.DataFrame:
+    """Which occupation a figure describes (occupation_roles.csv): rules tried in order, the first match wins."""
+    return read_map(column_maps or project_paths().column_maps, "occupation_roles.csv")
+
+
+def occupation_series(column_maps: Path | None = None) -> pd.DataFrame:
+    """Each occupation's BLS series (occupation_series.csv): SOC code, preferred industry, and what it covers."""
+    return read_map(column_maps or project_paths().column_maps, "occupation_series.csv")
+
+
 def claim_precision(column_maps: Path | None = None) -> dict[str, float]:
     """The coarsest rounding step a claim's wording can imply, per unit (claim_precision.csv)."""
     d = read_map(column_maps or project_paths().column_maps, "claim_precision.csv")

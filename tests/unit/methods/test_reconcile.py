@@ -21,6 +21,7 @@ BLS20_MEAN = 48270
 BLS23_MEDIAN, BLS23_MEAN = 48780, 53690
 AAPC_ALL, AAPC_CERT, AAPC_NON = 54797, 60097, 47200
 CPI23, CPI25 = 304.702, 321.943  # CPI-U annual averages (data/raw/reference/cpi_u_2025_and_may.csv, M13)
+BLS_POPULATION = "all medical records specialists (BLS occupation)"  # the coders' BLS rows (occupation_series.csv)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_comparable_restates_each_population_by_hand(data):
         "all (AAPC respondents)",
         "certified (AAPC respondents)",
         "non-certified (AAPC respondents)",
-        r.BLS_POPULATION,
+        BLS_POPULATION,
     }
     cert = c.loc["certified (AAPC respondents)"]
     # the bridge's path: AAPC's certified mean of salary year 2020 to May 2023 with BLS mean growth, then to a median
@@ -63,7 +64,7 @@ def test_comparable_restates_each_population_by_hand(data):
     assert cert.period_factor == pytest.approx(BLS23_MEAN / BLS20_MEAN)
     assert "crosses SOC break in May 2021" in cert.note
     assert (cert.survey_year, cert.report_year, cert.source_id) == (2020, 2021, "aapc_2021_salary_report")
-    assert c.loc[r.BLS_POPULATION, "restated"] == pytest.approx(BLS23_MEDIAN * CPI25 / CPI23)
+    assert c.loc[BLS_POPULATION, "restated"] == pytest.approx(BLS23_MEDIAN * CPI25 / CPI23)
     assert (c.citation == "primary").all()
 
 
@@ -178,7 +179,7 @@ def test_triangulation_sets_each_figure_beside_bls_never_pooled(data):
     assert cert.restated_low < cert.restated < cert.restated_high
     assert cert.when == "salary year 2020 (2021 report)" and "self-selected online survey" in cert.collected
     assert "remainder" in cert.accounts_for and "certified share" in cert.accounts_for
-    bls = t.loc[r.BLS_POPULATION]
+    bls = t.loc[BLS_POPULATION]
     # BLS's own May 2023 mean (MEAN_PRSE 0.4, national_M2023_dl.csv) with its interval, in 2025 dollars
     assert bls.restated == pytest.approx(BLS23_MEAN * CPI25 / CPI23)
     assert bls.restated_high / bls.restated == pytest.approx(math.exp(student_t.ppf(0.975, 1e9) * 0.4 / 100))

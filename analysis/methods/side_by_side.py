@@ -1,0 +1,219 @@
+"""What each publisher says each job earns, side by side: the table the report opens with.
+
+One row per job and publisher present in the data (BLS gets a second row for billers: Health Care and Social
+Assistance from its sector files, where they reach): the publisher's headline figure for that job (its own release
+before a quote, the period nearest the survey year, a figure for the job itself before one spanning both jobs, the
+broadest population), its statistic, period, population and evidence layer, the figure restated to May
+params.survey_year with BLS's national growth of its statistic, and where it falls in BLS's wage distribution of its
+own year. Quotes are placed like own releases but labelled "quoted by ..., unverified" and confirm nothing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.core.vocab import ANNUAL, JOBS, NATIONAL_CODE, PERCENT, PRIMARY, SPANS_BOTH, publisher_name
+from analysis.methods import distribution, occupation, reconcile
+from analysis.methods.harmonize import to_unit
+from analysis.methods.reconcile import BREAKDOWNS, Changed
+from analysis.sources.select import bls_national, bls_oews
+
+COLUMNS = [
+    "occupation",
+    "publisher",
+    "layer",
+    "population",
+    "spans",
+    "statistic",
+    "when",
+    "value",
+    "mean",
+    "interval_low",
+    "interval_high",
+    "employment",
+    "employment_low",
+    "employment_high",
+    "hourly_median",
+    "restated_value",
+    "bls_percentile",
+    "bls_percentile_restated",
+    "note",
+    "source_id",
+]
+
+
+def _layer(r) -> str:
+    if r["citation"] == PRIMARY:
+        return "own release"
+    return f"quoted by {r['quoted_by'] or 'an unnamed page'}, unverified"
+
+
+def _pick(ev: pd.DataFrame, job: str, year: int) -> pd.DataFrame:
+    """Per publisher its headline figure for `job` (see the module docstring for the order)."""
+    if ev.empty:
+        return ev
+    ev = ev.assign(
+        _both=(ev["occupation"] == SPANS_BOTH).astype(int),
+        _quote=(ev["citation"] != PRIMARY).astype(int),
+        _d=(ev["survey_year"].astype(int) - year).abs(),
+        _y=-ev["survey_year"].astype(int),
+        _depth=(ev[list(BREAKDOWNS)] != "").sum(axis=1) + (ev["certified"] != "").astype(int),
+        _mean=(ev["statistic"] != "mean").astype(int),  # AAPC publishes averages; BLS comes separately
+    )
+    ev = ev.sort_values(["_quote", "_d", "_y", "_both", "_depth", "_mean", "source_id"], kind="stable")
+    return ev.groupby("publisher", sort=False).head(1).drop(columns=["_both", "_quote", "_d", "_y", "_depth", "_mean"])
+
+
+def _bls_rows(t: pd.DataFrame, job: str, params) -> list[dict]:
+    """BLS's own figures for the job in the survey year: the national median with mean (and its interval),
+    employment (with EMP_PRSE's interval) and hourly median; for billers also the preferred sector's newest year."""
+    series = occupation.series(job)
+    out = []
+    national = bls_national(t, params.survey_year)
+    scopes = [(national, "all industries", "")]
+    if series["industry_code"] != "000000":
+        sector = bls_oews(t)
+        national_rows = sector["geography_level"] == "national"
+        sector = sector[(sector["industry_code"] == series["industry_code"]) & national_rows]
+        sector = sector[sector["survey_year"] <= params.survey_year]
+        if len(sector):
+            year = int(sector["survey_year"].max())
+            note = "" if year == params.survey_year else f"the newest sector file is May {year}"
+            scopes.append((sector[sector["survey_year"] == year], series["industry_title"], note))
+        else:
+            scopes[0] = (national, "all industries", f"no {series['industry_title']} figures in the sector files")
+    z = reconcile.z_value()
+    for rows, scope, note in scopes:
+        if rows.empty:
+            continue
+        got = {(s, u): float(v) for s, u, v in zip(rows["statistic"], rows["unit"], rows["value"], strict=True)}
+        annual = to_unit(rows[rows["value"].notna()], ANNUAL, params.hours_per_year)
+        wage = dict(zip(annual["statistic"], annual["value"], strict=False))
+        if "median" not in wage:
+            continue
+        mean_se = wage.get("mean", float("nan")) * got.get(("mean_prse", PERCENT), float("nan")) / 100
+        emp = got.get(("employment", JOBS), float("nan"))
+        emp_se = emp * got.get(("emp_prse", PERCENT), float("nan")) / 100
+        r = rows.iloc[0]
+        out.append(
+            {
+                "occupation": series["title"],
+                "publisher": "bls",
+                "layer": "own release",
+                "population": f"{reconcile.bls_population(series['soc_code'])}, {scope}",
+                "spans": "",
+                "statistic": "median",
+                "when": str(r["reference_period"]),
+                "value": wage["median"],
+                "mean": wage.get("mean", float("nan")),
+                "interval_low": wage.get("mean", float("nan")) - z * mean_se,
+                "interval_high": wage.get("mean", float("nan")) + z * mean_se,
+                "employment": emp,
+                "employment_low": emp - z * emp_se,
+                "employment_high": emp + z * emp_se,
+                "hourly_median": got.get(("median", "USD/hour"), float("nan")),
+                "restated_value": wage["median"] if int(r["survey_year"]) == params.survey_year else float("nan"),
+                "bls_percentile": 50.0 if scope == "all industries" else float("nan"),
+                "bls_percentile_restated": float("nan"),
+                "note": "; ".join(
+                    x
+                    for x in (
+                        "the mean's interval from BLS's published relative standard error" if "mean" in wage else "",
+                        note,
+                    )
+                    if x
+                ),
+                "source_id": r["source_id"],
+            }
+        )
+    return out
+
+
+def headlines(tables: dict[str, pd.DataFrame], params) -> pd.DataFrame:
+    """The side-by-side table for the jobs in `tables` (job -> occupation.table_for), in params.publishers' order."""
+    quotes = Changed(params, include_quotes=True, geography=NATIONAL_CODE)  # national figures, every layer
+    rows = []
+    for job, t in tables.items():
+        rows += _bls_rows(t, job, params)
+        ev = reconcile.evidence(t, quotes)
+        picked = _pick(ev[ev["publisher"] != "bls"], job, params.survey_year)
+        if picked.empty:
+            continue
+        fits = distribution.fit_bls(t, quotes)
+        placed = distribution.place_in_bls(reconcile.with_restatement(picked, t, quotes), fits, quotes)
+        placed = placed.set_index("source_id", drop=False)
+        for _, r in picked.iterrows():
+            p = placed.loc[r["source_id"]] if r["source_id"] in placed.index else None
+            p = p.iloc[0] if isinstance(p, pd.DataFrame) else p
+            rows.append(
+                {
+                    "occupation": occupation.series(job)["title"],
+                    "publisher": r["publisher"],
+                    "layer": _layer(r),
+                    "population": r["population"],
+                    "spans": "coders and billers" if r["occupation"] == SPANS_BOTH else "",
+                    "statistic": r["statistic"],
+                    "when": reconcile.when(r),
+                    "value": float(r["value"]),
+                    "mean": float("nan"),
+                    "interval_low": float("nan"),
+                    "interval_high": float("nan"),
+                    "employment": float("nan"),
+                    "employment_low": float("nan"),
+                    "employment_high": float("nan"),
+                    "hourly_median": float("nan"),
+                    "restated_value": float("nan") if p is None else float(p["restated_value"]),
+                    "bls_percentile": float("nan") if p is None else float(p["bls_percentile"]),
+                    "bls_percentile_restated": float("nan") if p is None else float(p["bls_percentile_restated"]),
+                    "note": "no published error"
+                    + ("" if p is None else f"; {p['placement_basis']}")
+                    + (f"; {r['note']}" if r.get("note") else ""),
+                    "source_id": r["source_id"],
+                }
+            )
+    order = {p: i for i, p in enumerate(["bls", *params.publishers])}
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    out = out[out["publisher"].isin(order)]
+    out = out.assign(_o=out["publisher"].map(order)).sort_values(["_o"], kind="stable").drop(columns="_o")
+    jobs = [occupation.series(j)["title"] for j in tables]
+    out["occupation"] = pd.Categorical(out["occupation"], categories=jobs, ordered=True)
+    return out.sort_values("occupation", kind="stable")[COLUMNS].reset_index(drop=True)
+
+
+def findings(side: pd.DataFrame, params) -> list[str]:
+    """One plain sentence per job from the side-by-side table: what BLS says it earns, and each other publisher's
+    headline as a percentage of BLS's median, with its layer."""
+    out = []
+    for job, g in side.groupby("occupation", sort=False, observed=True):
+        bls = g[g["publisher"] == "bls"]
+        if bls.empty:
+            continue
+        b = bls.iloc[0]
+        text = (
+            f"{job} ({b['population']}, BLS May {params.survey_year}): half earned more than ${b['value']:,.0f} a "
+            f"year ({params.survey_year} dollars)"
+            + (f", ${b['hourly_median']:,.2f} an hour" if b["hourly_median"] == b["hourly_median"] else "")
+            + (
+                f"; about {b['employment']:,.0f} jobs (±{(b['employment_high'] - b['employment']):,.0f})"
+                if b["employment"] == b["employment"]
+                else ""
+            )
+            + "."
+        )
+        for r in bls.iloc[1:].itertuples():
+            text += f" In {r.population.split(', ', 1)[-1]} (May {r.when[:4]}) the median was ${r.value:,.0f}."
+        others = []
+        for r in g[g["publisher"] != "bls"].itertuples():
+            if r.restated_value != r.restated_value:
+                continue
+            base = b["mean"] if r.statistic == "mean" else b["value"]  # like with like: means against means
+            pct = 100 * (r.restated_value / base - 1)
+            who = publisher_name(r.publisher) + ("" if r.layer == "own release" else " (as quoted, unverified)")
+            others.append(
+                f"{who}'s {r.statistic} for {r.population} ({r.when}) is {abs(pct):.0f}% "
+                f"{'above' if pct >= 0 else 'below'} BLS's {r.statistic} once restated to May {params.survey_year}"
+            )
+        if others:
+            text += " " + "; ".join(others) + "."
+        out.append(text)
+    return out
