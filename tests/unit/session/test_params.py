@@ -70,3 +70,15 @@ def test_deflator_must_be_a_cpi_basis():
         ParameterError, match=r"^parameter 'deflator': unknown CPI-U basis 'june'; expected one of annual, may$"
     ):
         from_mapping({"deflator": "june"})
+
+
+def test_occupation_is_coders_billers_or_both():
+    from analysis.core.errors import ParameterError
+    from analysis.session.params import from_mapping
+
+    assert from_mapping({}).occupation == "both" and from_mapping({"occupation": "coders"}).occupation == "coders"
+    with pytest.raises(
+        ParameterError,
+        match=r"^parameter 'occupation': unknown occupation 'nurses'; expected one of coders, billers, both$",
+    ):
+        from_mapping({"occupation": "nurses"})
