@@ -26,6 +26,7 @@ another period, the note says so.
 from __future__ import annotations
 
 import calendar
+import itertools
 import math
 import re
 from decimal import Decimal
@@ -267,12 +268,13 @@ def match_population(text: str) -> dict[str, str] | None:
     return None if leftover else out
 
 
-def claim_step(text: str, unit: str = "") -> Decimal:
+def claim_step(text: str, unit: str = "", precision: dict[str, float] | None = None) -> Decimal:
     """The precision a claim's wording implies: its decimals, or its trailing zeros ('$59k', '59,000': thousands),
-    never coarser than the unit's coarsest step (data/column_maps/claim_precision.csv: an annual wage to the thousand
-    at most), so '$100,000' or '$60,000' against $55,970 is no rounding of it."""
+    never coarser than the unit's coarsest step (data/column_maps/claim_precision.csv, or `precision` read from it
+    once for many claims: an annual wage to the thousand at most), so '$100,000' or '$60,000' against $55,970 is no
+    rounding of it."""
     step = rounding_step(text)
-    coarsest = claim_precision().get(unit)
+    coarsest = (claim_precision() if precision is None else precision).get(unit)
     return step if coarsest is None else min(step, Decimal(repr(coarsest)))
 
 
@@ -287,7 +289,10 @@ def verdicts(claimed, texts, data, tolerance_pct: float, bounds, units) -> np.nd
     bounds = np.asarray(bounds, dtype=object)
     if not len(claimed):
         return np.array([], dtype=object)
-    steps = per_distinct(lambda t, u: (claim_step(t, u),), pd.Series(texts), pd.Series(units), names=("step",))
+    precision = claim_precision()
+    steps = per_distinct(
+        lambda t, u: (claim_step(t, u, precision),), pd.Series(texts), pd.Series(units), names=("step",)
+    )
     rounded = per_distinct(_rounded_pair, pd.Series(data), steps["step"], names=("rounded",))["rounded"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         close = np.abs(claimed - data) / np.abs(data) * 100 <= tolerance_pct
@@ -415,11 +420,18 @@ class _Figures:
         """For each of n queries, the quotes of its period (or undated) as 'source (value)'; '' when none."""
         fi = m["fid"].to_numpy()
         q = m[self.quote[fi] & (m["in_period"].to_numpy() | (self.period[fi] == "undated"))]
-        text = pd.Series(self.source[q["fid"]] + " (" + self.shown[q["fid"]] + ")", index=q.index)
-        joined = text.groupby(q["qid"].to_numpy()).agg(lambda s: "; ".join(sorted(set(s))))
+        text = pd.Series(self.source[q["fid"]] + " (" + self.shown[q["fid"]] + ")", index=q.index, dtype=object)
+        text = pd.DataFrame({"qid": q["qid"].to_numpy(), "text": text}).drop_duplicates().sort_values(["qid", "text"])
         out = np.full(n, "", dtype=object)
-        out[joined.index.to_numpy(int)] = joined.to_numpy(object)
+        for qid, joined in _joined(text["qid"], text["text"], "; ").items():
+            out[qid] = joined
         return out
+
+
+def _joined(keys: pd.Series, texts: pd.Series, sep: str) -> dict:
+    """{key: its texts joined by sep}, for keys sorted (a groupby's join without pandas' per-group overhead)."""
+    pairs = zip(keys.to_numpy(), texts.to_numpy(object), strict=True)
+    return {k: sep.join(t for _, t in group) for k, group in itertools.groupby(pairs, key=lambda kt: kt[0])}
 
 
 def _query(c: pd.DataFrame, statistic, keys: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -488,9 +500,8 @@ def _check_points(c: pd.DataFrame, figs: _Figures, tol: float) -> pd.DataFrame:
         for t, bd, vv in zip(note, bound, v, strict=True)
     ]
     others = own[~own.index.isin(best.index)]
-    listed = pd.Series(figs.source[others["fid"]] + " " + figs.shown[others["fid"]], index=others.index)
-    listed = listed.groupby(others["qid"].to_numpy()).agg(", ".join)
-    extra = pd.Series(b).map(listed).to_numpy(object)
+    listed = pd.Series(figs.source[others["fid"]] + " " + figs.shown[others["fid"]], index=others.index, dtype=object)
+    extra = pd.Series(b).map(_joined(others["qid"], listed, ", ")).to_numpy(object)
     note = [t + (f"; other releases: {e}" if isinstance(e, str) else "") for t, e in zip(note, extra, strict=True)]
     note = [
         t + (f" (converted: {w})" if dv else "") for t, dv, w in zip(note, figs.derived[bf], figs.note[bf], strict=True)
