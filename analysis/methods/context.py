@@ -252,7 +252,9 @@ def household_beside_employer(
                     "context_note": note,
                 }
             )
-    out = pd.DataFrame(rows, columns=HOUSEHOLD_COLUMNS).fillna({"source_id": "", "oews_source_id": ""})
+    out = pd.DataFrame(rows, columns=HOUSEHOLD_COLUMNS)
+    for c in ("source_id", "oews_source_id"):
+        out[c] = out[c].astype(object).where(out[c].notna(), "")
     out["survey_year"] = out["survey_year"].astype("Int64")
     numbers = HOUSEHOLD_COLUMNS[5:11]
     out[numbers] = out[numbers].astype(float)
