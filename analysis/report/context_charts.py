@@ -103,7 +103,12 @@ def neighbour_ranges(rows: pd.DataFrame, highlight=HIGHLIGHT) -> Chart:
             ax.plot([r["p10"], r["p90"]], [i, i], color=c, lw=lw, solid_capstyle="butt")
         ax.plot(r["median"], i, "o", color="black" if c == NEUTRAL else c, ms=6, zorder=3)
         ax.annotate(
-            f"${r['median']:,.0f}", (r["median"], i), xytext=(0, 6), textcoords="offset points", fontsize=7, ha="center"
+            f"\\${r['median']:,.0f}",
+            (r["median"], i),
+            xytext=(0, 6),
+            textcoords="offset points",
+            fontsize=7,
+            ha="center",
         )
     labels = [_wrap(occupation_label(r.soc_title, r.role), LABEL_WIDTH) for r in drawn.itertuples()]
     ax.set_yticks(list(range(len(drawn))), labels, fontsize=8)
