@@ -8,7 +8,9 @@ that the report reads. Output bytes depend only on the inputs, never on the cloc
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +18,7 @@ import pandas as pd
 from analysis.core.config import project_paths
 from analysis.core.csvsafe import neutralise_frame
 from analysis.core.jsonio import write_json
-from analysis.core.vocab import publisher_name
+from analysis.core.vocab import NATIONAL_CODE, OCCUPATIONS, is_national, publisher_name
 from analysis.session.check import NotebookParams, check, check_injected, kernel_history, load_data
 from analysis.sources.reference import load_rpp
 
@@ -28,6 +30,18 @@ FINDINGS = "findings.json"
 def write_csv(df: pd.DataFrame, path: Path) -> None:
     """Text cells that a spreadsheet would run as formulas get a leading quote (analysis/core/csvsafe.py)."""
     neutralise_frame(df).to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One job a section covers: its key (coders, billers), words, figures table, output-name suffix and the prefix
+    its titles get when the report covers more than one job."""
+
+    key: str
+    title: str
+    table: pd.DataFrame
+    suffix: str
+    prefix: str
 
 
 class Session:
@@ -55,6 +69,23 @@ class Session:
         from analysis.methods import occupation
 
         return occupation.tables(self.table, self.registry, occupation.chosen(self.params.occupation))
+
+    def jobs(self, geography: str = NATIONAL_CODE) -> list[Job]:
+        """The run's jobs, each with its table, for a section that covers each in turn. The coders keep the
+        section's own output names (a coders-only run is the report before billers); another job's outputs get its
+        name as a suffix. With a state `geography`, only jobs whose BLS series the shipped state files hold."""
+        from analysis.methods import occupation
+
+        tables = self.occupation_tables()
+        both = len(tables) > 1
+        out = []
+        for key, table in tables.items():
+            if not is_national(geography) and not (table["geography_code"] == geography.strip().upper()).any():
+                continue
+            title = occupation.series(key)["title"]
+            suffix = "" if key == OCCUPATIONS[0] else f"_{key}"
+            out.append(Job(key, title, table, suffix, f"{title}: " if both else ""))
+        return out
 
     def rpp(self) -> pd.DataFrame:
         return load_rpp(self.registry)
@@ -93,9 +124,12 @@ class Session:
         }
         write_json(self.output_dir / SIDECAR.format(self._order, name), meta)
 
-    def save_chart(self, name: str, chart):
+    def save_chart(self, name: str, chart, job: Job | None = None):
         """Save a plots.Chart as <name>.png and <name>.svg (no timestamps in either) and the rows it draws as
-        <name>_data.csv, and return it: a notebook cell ending with it shows the chart once."""
+        <name>_data.csv, and return it: a notebook cell ending with it shows the chart once. With `job`, the name
+        gets its suffix and the title its prefix."""
+        if job is not None:
+            name, chart = name + job.suffix, dataclasses.replace(chart, title=job.prefix + chart.title)
         (self.output_dir / f"{name}.png").write_bytes(chart.png())
         svg = io.StringIO()
         chart.fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
@@ -119,11 +153,15 @@ class Session:
         sort_by: list[str] | None = None,
         report_columns: list[str] | None = None,
         appendix: bool = False,
+        job: Job | None = None,
     ) -> pd.DataFrame:
         """Save `df` (optionally only `columns`, rows sorted by `sort_by`) as <name>.csv and return what was saved.
 
         `report_columns` narrows what the report prints of a wide table (a page has room for about seven
-        columns); the CSV keeps every column. `appendix` moves a long reference table to the report's appendix."""
+        columns); the CSV keeps every column. `appendix` moves a long reference table to the report's appendix.
+        With `job`, the name gets its suffix and the title its prefix."""
+        if job is not None:
+            name, title = name + job.suffix, job.prefix + title
         out = df[columns] if columns else df
         if sort_by:
             out = out.sort_values(sort_by, kind="stable")
