@@ -129,6 +129,12 @@ def _wide(nat: pd.DataFrame, hours_per_year: int) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def _file_of(wide: pd.DataFrame, year: int) -> str:
+    """The national file of May `year` (its source id), the one that lacks an occupation; '' when none is shipped."""
+    ids = sorted(set(wide.loc[wide.index.get_level_values("survey_year") == year, "source_id"]))
+    return ids[0] if len(ids) == 1 else ""
+
+
 def neighbours(
     occupation_table: pd.DataFrame,
     survey_year: int,
@@ -150,7 +156,7 @@ def neighbours(
         notes = []
         if now is None:
             notes.append(f"not in BLS's national file of May {survey_year}")
-            now = pd.Series({c: float("nan") for c in wide.columns})
+            now = pd.Series({**{c: float("nan") for c in wide.columns}, "source_id": _file_of(wide, survey_year)})
         elif now["soc_title"] != o.title:
             notes.append(f"BLS titled it {now['soc_title']!r} in May {survey_year}")
         if pd.notna(now["marks"]) and now["marks"]:
@@ -218,7 +224,14 @@ def household_beside_employer(
     for o in occ.itertuples():
         mine = cps[lines == o.cps_occupation.strip().casefold()]
         common = [r for r in mine.sort_values("survey_year").itertuples() if (o.soc_code, r.survey_year) in oews.index]
-        empty = {"soc_code": o.soc_code, "soc_title": o.title, "role": o.role, "cps_occupation": o.cps_occupation}
+        ids = sorted(set(mine["source_id"] if len(mine) else cps["source_id"]))
+        empty = {
+            "soc_code": o.soc_code,
+            "soc_title": o.title,
+            "role": o.role,
+            "cps_occupation": o.cps_occupation,
+            "source_id": ids[0] if len(ids) == 1 else "",  # the CPS table that lacks the line
+        }
         if mine.empty:
             shown = ", ".join(sorted(set(cps["file"]))) or "no CPS table"
             note = f"CPS table 39 as shipped ({shown}) has no {o.cps_occupation!r} line: no household figure"

@@ -92,7 +92,8 @@ def test_missing_occupations_keep_their_row_and_say_why(shipped):
     no_base = no_2024[~((no_2024["soc_code"] == "31-9092") & (no_2024["survey_year"] == 2021))]
     n = context.neighbours(no_base, 2024, cpi)
     gone, unbased = _row(n, "29-9021"), _row(n, "31-9092")
-    assert pd.isna(gone["median"]) and pd.isna(gone.median_change_since_pct) and gone.source_id == ""
+    assert pd.isna(gone["median"]) and pd.isna(gone.median_change_since_pct)
+    assert gone.source_id == "bls_oews_national_2024"  # the file that lacks it
     assert gone.soc_title == "Health Information Technologists and Medical Registrars"
     assert gone.context_note == "not in BLS's national file of May 2024"
     assert unbased["median"] == 44200 and pd.isna(unbased.median_change_since_pct)
@@ -149,6 +150,7 @@ def test_billers_without_a_cps_line_say_so(shipped):
     h = context.household_beside_employer(cps, occ, P)
     billers = h[h["role"] == "billers"]
     assert len(billers) == 1 and pd.isna(billers["survey_year"].iloc[0]) and billers["oews_median"].isna().all()
+    assert billers["source_id"].iloc[0] == "bls_cps_cpsaat39"  # the CPS table that lacks the line
     assert billers["context_note"].iloc[0] == (
         "CPS table 39 as shipped (data/raw/bls/cps_cpsaat39_medical_records_specialists.csv) has no "
         "'Billing and posting clerks' line: no household figure"
