@@ -9,6 +9,7 @@ session turns into a source note. No number on a chart is typed in here.
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
 from dataclasses import dataclass, field
 
@@ -214,6 +215,14 @@ def figure_counts(counts: pd.DataFrame) -> Chart:
     )
 
 
+def layer_marker(publisher: str, citation: str) -> dict:
+    """The one marker meaning every chart uses: an own release filled, a quote hollow (its publisher's colour as the
+    outline)."""
+    if citation == PRIMARY:
+        return {"marker": "o", "color": color(publisher), "edgecolor": "white", "linewidth": 0.6}
+    return {"marker": "D", "facecolor": "none", "edgecolor": color(publisher), "linewidth": 1.4}
+
+
 @when_empty("National figures against the BLS wage distribution", "national mean or median figures")
 def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
     """Every publisher's national figures (dots) against the BLS p10–p90 and p25–p75 band of the survey year."""
@@ -229,18 +238,14 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
         ax.axvspan(stat["p25"], stat["p75"], color=bls, alpha=0.20, label=f"{who} 25th–75th percentile")
     if "median" in stat:
         ax.axvline(stat["median"], color=bls, lw=1.2, label=f"{who} median")
-    markers = {PRIMARY: "o", SECONDARY_QUOTE: "D"}
     for (pub, cit), rows in figures.groupby(["publisher", "citation"], sort=True):
         ax.scatter(
             rows["value"],
             rows.index,
-            color=color(pub),
-            marker=markers.get(cit, "o"),
             s=40,
             zorder=3,
-            edgecolor="white" if cit == PRIMARY else "black",
-            linewidth=0.6,
             label=f"{publisher_name(pub)} ({'own release' if cit == PRIMARY else 'quoted'})",
+            **layer_marker(pub, cit),
         )
     ax.set_yticks(range(len(figures)), [_wrap(t, 44) for t in figures["label"]])
     ax.set_ylim(-0.6, len(figures) - 0.4)
@@ -416,23 +421,22 @@ def by_category(rows: pd.DataFrame, factor: str, factor_label: str) -> Chart:
         return no_figures(f"Pay by {factor_label}", f"figures by {factor_label}")
     newest = rows.groupby(["publisher", "category"])["survey_year"].transform("max")
     drawn = rows[rows["survey_year"].eq(newest) | newest.isna()].reset_index(drop=True)
-    order = drawn.groupby("category")["value"].mean().sort_values().index.tolist()
+    order = _category_order(drawn)
     pos = {c: i for i, c in enumerate(order)}
     publishers = sorted(drawn["publisher"].unique())
     fig, ax = _figure(*_tall(len(order), 1.6))
     offset = {p: (k - (len(publishers) - 1) / 2) * 0.18 for k, p in enumerate(publishers)}
     markers = {"mean": "o", "median": "s"}
-    for (pub, stat), g in drawn.groupby(["publisher", "statistic"], sort=True):
+    for (pub, stat, cit), g in drawn.groupby(["publisher", "statistic", "citation"], sort=True):
+        style = layer_marker(pub, cit)
         ax.scatter(
             g["value"],
             g["category"].map(pos) + offset[pub],
-            color=color(pub),
-            marker=markers.get(stat, "D"),
             s=36,
             zorder=3,
-            edgecolor="black",
-            linewidth=0.4,
-            label=f"{publisher_name(pub)} {stat} ({_years(g['survey_year'])})",
+            label=f"{publisher_name(pub)} {stat}, {'own release' if cit == PRIMARY else 'quoted'} "
+            f"({_years(g['survey_year'])})",
+            **{**style, "marker": markers.get(stat, "D")},
         )
     ax.set_yticks(range(len(order)), order)
     ax.set_ylim(-0.6, len(order) - 0.4)
@@ -451,6 +455,16 @@ def by_category(rows: pd.DataFrame, factor: str, factor_label: str) -> Chart:
         + ". Figures from years without a CPI-U annual average are not shown."
     )
     return Chart(fig, title, caption, _ids(drawn), drawn)
+
+
+def _category_order(rows: pd.DataFrame) -> list[str]:
+    """Categories bottom to top: in their natural order when every one carries a number ('1 year', '>2 years',
+    '3+'; a bound after the plain number), else by their mean value."""
+    cats = rows["category"].drop_duplicates().tolist()
+    numbers = {c: re.search(r"\d+(?:\.\d+)?", str(c)) for c in cats}
+    if all(numbers.values()):
+        return sorted(cats, key=lambda c: (float(numbers[c].group()), bool(re.search(r"[+>]", str(c))), str(c)))
+    return rows.groupby("category")["value"].mean().sort_values().index.tolist()
 
 
 def ranked(rows: pd.DataFrame, label: str, title: str, xlabel: str, caption: str, adjusted: str | None = None) -> Chart:

@@ -103,6 +103,39 @@ def national_figures(table: pd.DataFrame, params) -> pd.DataFrame:
     return t.drop_duplicates("label").sort_values(["value", "label"]).reset_index(drop=True)
 
 
+def headline_figures(side: pd.DataFrame, params) -> pd.DataFrame:
+    """The side-by-side table's figures (methods.side_by_side) as national_band's dots: each publisher's headline
+    restated to May params.survey_year (BLS's median and mean as published), labelled with who, what and when; a
+    figure that could not be restated (no BLS release of its year for the job) is left out."""
+    rows = []
+    for r in side.itertuples():
+        quoted = r.layer != "own release"
+        base = {
+            "publisher": r.publisher,
+            "citation": SECONDARY_QUOTE if quoted else PRIMARY,
+            "reference_period": r.when,
+            "survey_year": params.survey_year,
+            "dollar_year": params.survey_year,
+            "source_id": r.source_id,
+        }
+        if r.publisher == "bls":
+            scope = r.population.split(", ", 1)[-1]
+            if scope != "all industries":
+                continue
+            for stat, value in (("median", r.value), ("mean", r.mean)):
+                if value == value:
+                    rows.append({**base, "statistic": stat, "value": value, "label": f"BLS {stat}, {r.when}"})
+            continue
+        if r.restated_value != r.restated_value:
+            continue
+        who = r.population.split(" (", 1)[0]
+        restated = "" if r.when.endswith(str(params.survey_year)) else f", restated from {r.when}"
+        label = f"{publisher_name(r.publisher)} {r.statistic} ({who}){restated}" + (", quoted" if quoted else "")
+        rows.append({**base, "statistic": r.statistic, "value": r.restated_value, "label": label})
+    cols = ["label", "publisher", "citation", "reference_period", "statistic", "value", "dollar_year", "survey_year"]
+    return pd.DataFrame(rows, columns=[*cols, "source_id"])
+
+
 def _short(name: str, width: int = 28) -> str:
     """A quoting page's name cut to fit a chart label ('Seed article: "Average Medical..." guide' -> 'Seed article')."""
     name = name.split(":")[0].split(" (")[0]

@@ -75,7 +75,7 @@ def test_plain_papermill_stops_on_a_misspelled_parameter(tmp_path, project_copy)
     assert done.returncode != 0
     assert (
         "ParameterError: notebook 06_trends: parameter 'survey_yaer' given to papermill is not declared in its "
-        "parameters cell; declared: dollar_year, deflator, hours_per_year, output_dir\n" in done.stderr
+        "parameters cell; declared: dollar_year, deflator, hours_per_year, occupation, output_dir\n" in done.stderr
     )
     assert not (paths.reports / "scratch" / "06_trends").exists()  # stopped before the default year ran
 
