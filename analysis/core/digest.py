@@ -28,7 +28,7 @@ PACKAGES = (
     "nbclient",
     "ipykernel",
     "jinja2",
-    "weasyprint",
+    "typst",
     "pyarrow",
 )
 FILE_PARAMETER_DIRS = ("claims",)  # folders of data/ read only through a file parameter

@@ -221,8 +221,6 @@ def _describe(result: Result, run_dir: Path) -> str:
 
 def _import_report_modules() -> None:
     try:
-        import weasyprint  # noqa: F401
-
         import analysis.report.build  # noqa: F401  (pandas, nbformat, jinja2)
     except Exception:
         pass

@@ -1,11 +1,13 @@
-"""One report (HTML, and a PDF of the same HTML) from a run's saved artifacts, laid out like a paper.
+"""One report (HTML, and a PDF made with Typst) from a run's saved artifacts, laid out like a paper.
 
 Title block with the data's reference period, a bottom-line box, contents, numbered sections with
 "Figure n" / "Table n", one numbered References list from data/sources.yaml that every chart and table
 cites by number, how to cite the report, appendices for the long tables and the definitions.
-The HTML embeds every chart as a data URI and its CSS inline: it opens offline and fetches nothing.
-Every text from data files goes through jinja2 autoescape. The text depends only on the inputs and
-parameters (no run id, no clock), so two runs give the same report.html.
+The report is built once as a tree (analysis.report.document) and rendered twice: to HTML by the Jinja
+template, which embeds every chart as inline SVG and its CSS (it opens offline and fetches nothing), and to
+Typst, compiled to report.pdf in process (analysis.report.typst_render). Each renderer escapes every text for its
+own format. The text depends only on the inputs and parameters (no run id, no clock), so two runs give the same
+report.html and report.pdf.
 """
 
 from __future__ import annotations
@@ -28,15 +30,37 @@ from analysis.core.csvsafe import restore
 from analysis.core.jsonio import write_json
 from analysis.core.startup import gc_paused
 from analysis.methods import harmonize
-from analysis.report import views
+from analysis.report import typst_render, views
 from analysis.report.columns import column, format_cell
-from analysis.report.references import cite, csl_json, period_in_words, references
+from analysis.report.document import (
+    Bullets,
+    Code,
+    Column,
+    Definition,
+    Definitions,
+    Document,
+    Entry,
+    Figure,
+    Inline,
+    Link,
+    Paragraph,
+    Ref,
+    References,
+    Row,
+    Section,
+    Subheading,
+    Table,
+    Text,
+    plain,
+)
+from analysis.report.references import cite, csl_json, references
 from analysis.session.check import load_data
 from analysis.session.outputs import FINDINGS
 from analysis.sources.figures import conflicts
 from analysis.sources.reference import load_rpp
 
 TITLE = "Medical billing and coding pay: what the published figures say and why they differ"
+AUTHOR = "The paycheck-analysis contributors"
 MAX_ROWS = 80  # longer tables are cut in the report; the CSV beside it has every row
 PRINT_ROWS = 15  # the PDF prints the first rows of a long table in a section (appendices in full), the HTML all
 MAX_COLUMNS = 8  # a table without chosen report columns shows its first ones; the CSV has them all
@@ -48,6 +72,19 @@ PRINT_LINE_CHARS = 118  # characters of table text across the PDF's text column 
 PNG_DPI = 150  # plots.STYLE savefig.dpi: a chart prints at its own size
 REFERENCES_JSON = "references.json"
 APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+DEFINITIONS_INTRO = "What each column label in the tables means (the CSV files use the column names in brackets)."
+# columns.py formats -> the document's column kinds (document.COLUMN_KINDS)
+KINDS = {
+    "usd": "money",
+    "usd_signed": "money",
+    "pct": "percent",
+    "pct_signed": "percent",
+    "share": "percent",
+    "count": "number",
+    "number": "number",
+    "year": "year",
+}
+BOOLEAN_WORDS = {"true": "yes", "false": "no"}  # a column of CSV booleans reads as words
 
 
 def _png_size_mm(path: Path) -> tuple[float, float]:
@@ -58,14 +95,14 @@ def _png_size_mm(path: Path) -> tuple[float, float]:
     return round(w / PNG_DPI * 25.4, 1), round(h / PNG_DPI * 25.4, 1)
 
 
-def _widths(labels: list[str], body: list[dict]) -> list[float]:
-    """Column widths (percent) from the text they hold: the PDF lays tables out with these fixed widths, which
-    spares WeasyPrint measuring every cell's smallest and largest width (most of its time on long tables).
-    Each column first gets its longest word (so 'unverifiable' or '2023-05' never breaks inside), then the line's
-    remaining room goes to the columns with longer texts, in proportion to what they lack."""
+def _widths(labels: list[str], body: list[list[str]]) -> list[float]:
+    """Column widths (percent) from the text they hold: the PDF lays tables out with these fixed widths rather than
+    measuring every cell. Each column first gets its longest word (so 'unverifiable' or '2023-05' never breaks
+    inside), then the line's remaining room goes to the columns with longer texts, in proportion to what they
+    lack."""
     least, want = [], []
     for i, label in enumerate(labels):
-        texts = [r["cells"][i]["text"] for r in body]
+        texts = [r[i] for r in body]
         word = max((len(w) for t in [label, *texts] for w in t.split()), default=1)
         least.append(min(word, MAX_WORD_CHARS) + CELL_PAD_CHARS)
         want.append(max(least[-1], min(max(map(len, texts), default=1), MAX_COLUMN_CHARS) + CELL_PAD_CHARS))
@@ -98,62 +135,89 @@ def _cited_values(text: str, numbers: dict[str, int]) -> str:
     return re.sub(r"(\[\d+\])=([\d,.]+?)(\.00)?(?=;|$)", r"\1 \2", _cite_ids(text, numbers))
 
 
-def _table(meta: dict, folder: Path, numbers: dict[str, int]) -> dict:
+def _is_boolean(values: pd.Series) -> bool:
+    """A column of CSV booleans ('True'/'False', blanks allowed, at least one of them)."""
+    words = set(values.str.lower()) - {""}
+    return bool(words) and words <= BOOLEAN_WORDS.keys()
+
+
+def _cell(value: str, fmt: str, kind: str, numbers: dict[str, int]) -> list[Inline]:
+    if fmt == "source" and value in numbers:
+        return [Ref(f"[{numbers[value]}]", f"ref-{numbers[value]}")]
+    if fmt == "source_values":
+        return [Text(_cited_values(value, numbers))]
+    if kind == "boolean":
+        return [Text(BOOLEAN_WORDS.get(value.lower(), value))]
+    text, _ = format_cell(value, fmt)
+    return [Text(_cite_ids(text, numbers) if fmt == "text" else text)]
+
+
+def _table(meta: dict, folder: Path, numbers: dict[str, int]) -> Table:
     df = pd.read_csv(folder / meta["files"][0], dtype=str, keep_default_na=False).map(restore)  # text as written
     highlight = df.pop("highlight").str.lower().eq("true") if "highlight" in df else pd.Series(False, index=df.index)
     names = meta.get("report_columns") or list(df.columns)[:MAX_COLUMNS]
     cols = [column(n) for n in names]
-    body = []
-    for row, h in zip(df[names].head(MAX_ROWS).itertuples(index=False), highlight, strict=False):
-        cells = []
-        for value, c in zip(row, cols, strict=True):
-            if c.format == "source" and value in numbers:
-                cells.append({"text": f"[{numbers[value]}]", "ref": f"ref-{numbers[value]}", "num": False})
-            elif c.format == "source_values":
-                cells.append({"text": _cited_values(value, numbers), "num": False})
-            else:
-                text, num = format_cell(value, c.format)
-                cells.append({"text": _cite_ids(text, numbers) if c.format == "text" else text, "num": num})
-        body.append({"cells": cells, "highlight": bool(h)})
-    return {
-        **meta,
-        "names": names,
-        "columns": [c.label for c in cols],
-        "widths": _widths([c.label for c in cols], body),
-        "body": body,
-        "rows": len(df),
-        "shown": len(body),
-        "all_columns": len(names) == len(df.columns),
-        "files": [f"{folder.name}/{meta['files'][0]}"],
-    }
+    kinds = [
+        "boolean" if c.format == "text" and _is_boolean(df[n]) else KINDS.get(c.format, "text")
+        for n, c in zip(names, cols, strict=True)
+    ]
+    rows = [
+        Row([_cell(v, c.format, k, numbers) for v, c, k in zip(row, cols, kinds, strict=True)], bool(h))
+        for row, h in zip(df[names].head(MAX_ROWS).itertuples(index=False), highlight, strict=False)
+    ]
+    labels = [c.label for c in cols]
+    return Table(
+        anchor="",
+        label="",
+        title=meta["title"],
+        caption=meta.get("caption", ""),
+        sources=_sources(meta, numbers),
+        files=[f"{folder.name}/{meta['files'][0]}"],
+        names=names,
+        columns=[Column(label, kind) for label, kind in zip(labels, kinds, strict=True)],
+        rows=rows,
+        total=len(df),
+        print_rows=None if meta.get("appendix") else PRINT_ROWS,
+        widths=_widths(labels, [[plain(cell) for cell in r.cells] for r in rows]),
+        all_columns=len(names) == len(df.columns),
+    )
 
 
-def _inline_svg(svg: str, label: str) -> Markup:
+def _sources(meta: dict, numbers: dict[str, int]) -> list[Ref]:
+    return [Ref(text, f"ref-{n}") for text, n in cite(meta.get("sources", []), numbers)]
+
+
+def _inline_svg(svg: str, label: str) -> str:
     """matplotlib's SVG as an element of the page: no XML prolog or metadata, coordinates to 1/100 pt, labelled for
     screen readers. Inline rather than a base64 data URI, which is a third larger (the HTML stays under 1 MB)."""
     start = svg.index("<svg")
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg[start:], count=1, flags=re.S)
     svg = re.sub(r"(\d\d\.\d\d)\d+", r"\1", svg)  # coordinates (>= 10) to 1/100 pt; scale factors kept
     svg = re.sub(r" ?\n(?=[LMCQz])", " ", svg)  # one path command after another, not one per line
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
-def _chart(meta: dict, folder: Path) -> dict:
-    """The HTML holds the SVG (sharp at any zoom, no external file); the PDF takes the PNG beside it, which
-    WeasyPrint places several times faster than it draws the SVG paths, at the size the chart was drawn for."""
+def _chart(meta: dict, folder: Path, numbers: dict[str, int]) -> Figure:
+    """The HTML holds the SVG (sharp at any zoom, no external file); the PDF takes the PNG beside it at the size the
+    chart was drawn for (Typst places an image much faster than it draws matplotlib's SVG paths)."""
     svg = (folder / meta["files"][1]).read_text(encoding="utf-8")
     width, height = _png_size_mm(folder / meta["files"][0])
-    return {
-        **meta,
-        "svg": _inline_svg(svg, meta["title"]),
-        "png": f"{folder.name}/{meta['files'][0]}",
-        "width_mm": width,
-        "height_mm": height,
-        "files": [f"{folder.name}/{f}" for f in sorted(meta["files"], key=lambda f: f.endswith(".csv"), reverse=True)],
-    }
+    return Figure(
+        anchor="",
+        label="",
+        title=meta["title"],
+        caption=meta.get("caption", ""),
+        sources=_sources(meta, numbers),
+        files=[f"{folder.name}/{f}" for f in sorted(meta["files"], key=lambda f: f.endswith(".csv"), reverse=True)],
+        svg=_inline_svg(svg, meta["title"]),
+        png=f"{folder.name}/{meta['files'][0]}",
+        width_mm=width,
+        height_mm=height,
+    )
 
 
-def _section(executed: Path, run_dir: Path, show_code: bool, numbers: dict[str, int]) -> dict:
+def _notebook(executed: Path, run_dir: Path, show_code: bool, numbers: dict[str, int]) -> dict:
+    """One executed notebook's title, introduction, artifacts (figures and tables, not yet numbered) and code."""
     nb = nbformat.read(executed, as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "markdown")
     lines = first.source.strip().splitlines()
@@ -163,69 +227,59 @@ def _section(executed: Path, run_dir: Path, show_code: bool, numbers: dict[str, 
         (json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json") if p.name != FINDINGS),
         key=lambda m: m["order"],
     )
-    artifacts = [_chart(m, folder) if m["kind"] == "chart" else _table(m, folder, numbers) for m in metas]
-    for a in artifacts:
-        a["cites"] = [{"text": text, "ref": f"ref-{n}"} for text, n in cite(a.get("sources", []), numbers)]
-    code = (
-        [
-            c.source
-            for c in nb.cells
-            if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
-        ]
-        if show_code
-        else []
-    )
+    made = [(m, _chart(m, folder, numbers) if m["kind"] == "chart" else _table(m, folder, numbers)) for m in metas]
+    code = [
+        c.source
+        for c in nb.cells
+        if show_code and c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
     return {
         "id": executed.stem,
         "title": lines[0].lstrip("# ").strip(),
         "intro": intro,
-        "artifacts": [a for a in artifacts if not a.get("appendix")],
-        "appendix": [a for a in artifacts if a.get("appendix")],
+        "artifacts": [a for m, a in made if not m.get("appendix")],
+        "appendix": [a for m, a in made if m.get("appendix")],
         "code": code,
+        "findings": [],
     }
 
 
-def _number(sections: list[dict]) -> list[dict]:
+def _number(notebooks: list[dict]) -> list[Table]:
     """Section numbers, 'Figure n' / 'Table n' in reading order, and one appendix per long table (A, B, ...)."""
     figures = tables = 0
-    appendices = []
-    for i, s in enumerate(sections, start=1):
+    appendices: list[Table] = []
+    for i, s in enumerate(notebooks, start=1):
         s["number"], s["anchor"] = i, f"sec-{s['id']}"
         for a in s["artifacts"]:
-            if a["kind"] == "chart":
+            if isinstance(a, Figure):
                 figures += 1
-                a["label"], a["anchor"] = f"Figure {figures}", f"fig-{figures}"
+                a.label, a.anchor = f"Figure {figures}", f"fig-{figures}"
             else:
                 tables += 1
-                a["label"], a["anchor"] = f"Table {tables}", f"tab-{tables}"
+                a.label, a.anchor = f"Table {tables}", f"tab-{tables}"
         for a in s["appendix"]:
-            letter = APPENDIX_LETTERS[len(appendices)]
-            a["label"], a["anchor"], a["letter"] = f"Table {letter}1", f"tab-{letter}1", letter
+            a.letter = APPENDIX_LETTERS[len(appendices)]
+            a.label, a.anchor = f"Table {a.letter}1", f"tab-{a.letter}1"
             appendices.append(a)
     return appendices
 
 
-def _findings(run_dir: Path, sections: list[dict]) -> list[dict]:
+def _findings(run_dir: Path, notebooks: list[dict]) -> list[list[Inline]]:
     """The bottom line: the first-ranked notebook's findings (analysis.methods.findings.key_findings, at most
     MAX_FINDINGS), each linked to its section; every other notebook's findings open its own section."""
     found = sorted(
         (json.loads(p.read_text(encoding="utf-8")) for p in run_dir.glob(f"*/{FINDINGS}")),
         key=lambda f: (f["rank"], f["notebook"]),
     )
-    by_id = {s["id"]: s for s in sections}
+    by_id = {s["id"]: s for s in notebooks}
     for f in found[1:]:
         if f["notebook"] in by_id:
             by_id[f["notebook"]]["findings"] = list(dict.fromkeys(f["findings"]))
     if not found:
         return []
-    return [
-        {"text": text, "section": by_id.get(found[0]["notebook"])}
-        for text in list(dict.fromkeys(found[0]["findings"]))[:MAX_FINDINGS]
-    ]
-
-
-def _sources_used(sections: list[dict]) -> set[str]:
-    return {sid for s in sections for a in s["artifacts"] + s["appendix"] for sid in a.get("sources", [])}
+    section = by_id.get(found[0]["notebook"])
+    link = [Text(" "), Ref(f"(Section {section['number']})", section["anchor"])] if section else []
+    return [[Text(text), *link] for text in list(dict.fromkeys(found[0]["findings"]))[:MAX_FINDINGS]]
 
 
 def _adjustments(params) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -277,52 +331,185 @@ def data_digest(registry) -> str:
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
-def _definitions(sections: list[dict], appendices: list[dict]) -> list[dict]:
+def _definitions(notebooks: list[dict], appendices: list[Table]) -> Definitions:
     """Every column a report table shows, once, with its label and meaning (the labels' one source)."""
+    shown = [a for s in notebooks for a in s["artifacts"] if isinstance(a, Table)] + appendices
     names = sorted(
-        {n for s in sections for a in s["artifacts"] if a["kind"] == "table" for n in a["names"]}
-        | {n for a in appendices for n in a["names"]},
-        key=lambda n: (column(n).label.lower(), n),
+        {n for a in shown for n in a.names}, key=lambda n: (column(n).label.lower(), n)
     )  # ties: by name (a set has no order)
-    return [{"name": n, "label": column(n).label, "meaning": column(n).meaning} for n in names]
+    return Definitions([Definition(column(n).label, n, column(n).meaning or "—") for n in names])
 
 
-def _context(run_dir: Path, params, paths, show_code: bool) -> dict:
+def _link(url: str, text: str) -> list[Inline]:
+    """A reference's address: a link when it is a URL, else the file it names in this project."""
+    if url.startswith(("https://", "http://")):
+        return [Link(text, url)]
+    if url == text:
+        return [Text(f"{url} (in this project)")]
+    return [Text(f"{text} ({url}, in this project)" if url else text)]
+
+
+def _reference_entries(refs) -> list[Entry]:
+    entries = []
+    for r in refs:
+        content: list[Inline] = [Text(f"{r.author}. "), Text(r.title, "cite"), Text(f". {r.period}. ")]
+        content += [*_link(r.url, r.url), Text(f". Retrieved {r.retrieved}.")]
+        if r.quoted_by:
+            by = _link(r.quoted_url, r.quoted_by) if r.quoted_url != r.url else [Text(r.quoted_by)]
+            content += [Text(" As quoted by "), *by, Text(".")]
+        entries.append(Entry(r.number, r.anchor, content))
+    return entries
+
+
+def _notebook_section(s: dict) -> Section:
+    blocks: list = [Paragraph([Text(p)]) for p in s["intro"]]
+    if s["findings"]:
+        blocks.append(Bullets([[Text(t)] for t in s["findings"]], role="section-findings"))
+    if s["artifacts"] or s["appendix"]:
+        parts: list[Inline] = [Text("In this section: ")]
+        for a in s["artifacts"]:
+            parts += [Ref(a.label, a.anchor), Text(f" ({a.title}); ")]
+        for a in s["appendix"]:
+            parts += [Text("the full table is "), Ref(f"Appendix {a.letter}", f"appendix-{a.letter}")]
+            parts.append(Text(f" ({a.title}); "))
+        parts[-1] = Text(parts[-1].text.removesuffix("; ") + ".")
+        blocks.append(Paragraph(parts))
+    blocks += s["artifacts"]
+    if s["code"]:
+        blocks += [Subheading("Code", 3), *(Code(src) for src in s["code"])]
+    return Section(s["anchor"], f"{s['number']}. {s['title']}", blocks)
+
+
+def document(run_dir: Path, params, paths, show_code: bool = False) -> tuple[Document, list[dict]]:
+    """The report as one tree, and its references as CSL-JSON items."""
     data = load_data(paths)  # the figures table from its cache (keyed on the data digest)
     registry, table = data.registry, data.table
     refs = references(registry)
     numbers = {r.id: r.number for r in refs}
-    sections = [_section(p, run_dir, show_code, numbers) for p in sorted((run_dir / "notebooks").glob("*.ipynb"))]
-    appendices = _number(sections)
+    notebooks = [_notebook(p, run_dir, show_code, numbers) for p in sorted((run_dir / "notebooks").glob("*.ipynb"))]
+    appendices = _number(notebooks)
+    bottom_line = _findings(run_dir, notebooks)
     dated = table["survey_year"].dropna()
     values = params.as_dict()
     parameters = sorted((k, ", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in values.items())
-    return dict(
+    retrieved = max(str(e.retrieved) for e in registry.entries)
+    first_year, last_year = int(dated.min()), int(dated.max())
+    letter = APPENDIX_LETTERS[len(appendices)]  # the Definitions appendix
+    subtitle = [
+        Text(
+            'Medical billers and coders (BLS occupation "Medical Records Specialists", SOC 29-2072). Data: published '
+            f"figures for {first_year}–{last_year} from {len(registry.entries)} registered publications, anchored on "
+            f"the U.S. Bureau of Labor Statistics (BLS) May {values.get('survey_year')} survey; money restated in "
+            f"{values.get('dollar_year')} dollars (CPI-U) where said. Made with paycheck-analysis {__version__}; "
+        ),
+        Ref("how to cite", "how-to-cite"),
+        Text("."),
+    ]
+    n = len(notebooks)
+    methodology = [
+        Paragraph(
+            [
+                Text("Every figure comes from a publication registered in "),
+                Text("data/sources.yaml", "code"),
+                Text(" (listed under "),
+                Ref("References", "references"),
+                Text(
+                    ", and with their figure counts in Appendix A); the column labels used in the tables are defined "
+                    "in "
+                ),
+                Ref(f"Appendix {letter}", f"appendix-{letter}"),
+                Text("."),
+            ]
+        ),
+        Subheading("Adjustments", 3),
+    ]
+    for group, notes in _adjustments(params):
+        methodology += [
+            Subheading(group, 4),
+            Bullets([[Text(key.replace("_", " ").capitalize(), "strong"), Text(f": {text}")] for key, text in notes]),
+        ]
+    methodology += [Subheading("Limitations", 3), Bullets([[Text(t)] for t in _limitations(registry, table)])]
+    how_to_cite = [
+        Paragraph(
+            [
+                Text(
+                    f"{AUTHOR}. {TITLE}. Report generated by paycheck-analysis {__version__} from published figures "
+                    f"for {first_year}–{last_year} (sources retrieved up to {retrieved}); data digest "
+                    f"sha256:{data_digest(registry)}; parameters: " + ", ".join(f"{k}={v}" for k, v in parameters) + "."
+                )
+            ],
+            role="cite-block",
+        ),
+        Paragraph(
+            [
+                Text(
+                    "The data digest is the sha256 of the list of every registered file with its sha256; the same "
+                    "digest and parameters give the same report. Cite the publications themselves from the "
+                ),
+                Ref("References", "references"),
+                Text("."),
+            ]
+        ),
+    ]
+    sections = [_notebook_section(s) for s in notebooks]
+    sections += [
+        Section("methodology", f"{n + 1}. Methodology", methodology),
+        Section(
+            "references",
+            "References",
+            [
+                Paragraph(
+                    [
+                        Text(
+                            f'{len(refs)} publications, numbered as the charts and tables cite them. A figure "as '
+                            'quoted by" another page is known only from that page and is labelled as a quote wherever '
+                            "it is used. Also as CSL-JSON for citation managers: "
+                        ),
+                        Link(REFERENCES_JSON, REFERENCES_JSON),
+                        Text("."),
+                    ]
+                ),
+                References(_reference_entries(refs)),
+            ],
+            kind="back",
+        ),
+        Section("how-to-cite", "How to cite this report", how_to_cite, kind="back"),
+    ]
+    sections += [
+        Section(f"appendix-{a.letter}", f"Appendix {a.letter}. {a.title}", [a], kind="appendix") for a in appendices
+    ]
+    definitions = [Paragraph([Text(DEFINITIONS_INTRO)]), _definitions(notebooks, appendices)]
+    sections.append(Section(f"appendix-{letter}", f"Appendix {letter}. Definitions", definitions, kind="appendix"))
+    doc = Document(
         title=TITLE,
-        version=__version__,
-        parameters=parameters,
-        survey_year=values.get("survey_year"),
-        dollar_year=values.get("dollar_year"),
-        first_year=int(dated.min()),
-        last_year=int(dated.max()),
-        n_publications=len(registry.entries),
-        n_cited=len(_sources_used(sections)),
-        digest=data_digest(registry),
-        retrieved=max(str(e.retrieved) for e in registry.entries),
-        findings=_findings(run_dir, sections),
+        subtitle=subtitle,
+        bottom_line=bottom_line,
         sections=sections,
-        appendices=appendices,
-        references=refs,
-        definitions=_definitions(sections, appendices),
-        definitions_letter=APPENDIX_LETTERS[len(appendices)],
-        adjustments=_adjustments(params),
-        limitations=_limitations(registry, table),
-        period_in_words=period_in_words,
-        references_json=REFERENCES_JSON,
-        print_rows=PRINT_ROWS,
+        date=retrieved,
+        author=AUTHOR,
     )
+    return doc, csl_json(refs)
 
 
+def _html_inline(parts: list[Inline]) -> Markup:
+    """Inline parts as HTML, every text escaped."""
+    out = []
+    for p in parts:
+        if p.kind == "link":
+            out.append(Markup('<a href="{}">{}</a>').format(p.url, p.text))
+        elif p.kind == "ref":
+            out.append(Markup('<a href="#{}">{}</a>').format(p.target, p.text))
+        elif p.style:
+            out.append(Markup("<{0}>{1}</{0}>").format(Markup(HTML_TAGS[p.style]), p.text))
+        else:
+            out.append(escape(p.text))
+    return Markup("").join(out)
+
+
+HTML_TAGS = {"strong": "strong", "cite": "cite", "code": "code"}
+
+
+@lru_cache(maxsize=1)
 def _template():
     env = Environment(
         loader=PackageLoader("analysis.report", "templates"),
@@ -331,76 +518,31 @@ def _template():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["inline"] = _html_inline
+    env.filters["safe_svg"] = Markup  # a chart's SVG, made by matplotlib from our own data (its texts escaped)
     return env.get_template("report.html.j2")
 
 
-def render_html(run_dir: Path, params, paths, show_code: bool = False, for_pdf: bool = False) -> str:
-    """The report as HTML; `for_pdf` links each chart's PNG (relative to run_dir) instead of holding its SVG."""
-    return _template().render(**_context(run_dir, params, paths, show_code), for_pdf=for_pdf)
+def html(doc: Document) -> str:
+    """The document as one self-contained HTML page."""
+    return _template().render(doc=doc, figure=Figure, table=Table)
+
+
+def render_html(run_dir: Path, params, paths, show_code: bool = False) -> str:
+    """The report of a run folder as HTML."""
+    return html(document(run_dir, params, paths, show_code)[0])
 
 
 def build_report(run_dir: Path, params, paths, show_code: bool = False) -> dict:
     """Write report.html, report.pdf and references.json (CSL-JSON) into run_dir; return how long each took
     (seconds)."""
     with gc_paused():
-        return _build(run_dir, params, paths, show_code)
-
-
-def _build(run_dir: Path, params, paths, show_code: bool) -> dict:
-    import weasyprint  # noqa: F401 - imported before the fork, so the PDF process starts with it
-
-    t0 = time.perf_counter()
-    template, context = _template(), _context(run_dir, params, paths, show_code)
-    pdf_html = template.render(**context, for_pdf=True)
-    t1 = time.perf_counter()
-    pdf = _start_pdf(pdf_html, run_dir)
-    (run_dir / "report.html").write_text(template.render(**context, for_pdf=False), encoding="utf-8", newline="\n")
-    write_json(run_dir / REFERENCES_JSON, csl_json(context["references"]))
-    t2 = time.perf_counter()
-    pdf()
-    t3 = time.perf_counter()
-    # report_pdf: WeasyPrint's layout and writing, which runs while report.html is rendered (report_html: the
-    # shared context, both templates and the HTML file)
-    return {"report_html": round(t2 - t0, 2), "report_pdf": round(t3 - t1, 2), "report": round(t3 - t0, 2)}
-
-
-def _write_pdf(html: str, run_dir: Path) -> None:
-    from weasyprint import HTML
-
-    HTML(string=html, base_url=str(run_dir)).write_pdf(run_dir / "report.pdf")
-
-
-def _start_pdf(html: str, run_dir: Path):
-    """Lay out and write report.pdf in a forked process while this one renders report.html (the PDF is the larger
-    job; the two share the context built before the fork); returns a function that waits for it and raises its
-    error. Where fork is unavailable, or in a daemonic process (a dask worker running a sweep's set), which may
-    not start children, the PDF is written then and there."""
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
-        _write_pdf(html, run_dir)
-        return lambda: None
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            _write_pdf(html, run_dir)
-            send.send("")
-        except BaseException as e:
-            send.send(f"{type(e).__name__}: {e}")
-
-    process = ctx.Process(target=child, name="report-pdf", daemon=True)
-    process.start()
-    send.close()
-
-    def wait() -> None:
-        try:
-            error = receive.recv()
-        except EOFError:
-            error = "the PDF process ended without a word"
-        process.join()
-        if error or process.exitcode:
-            raise RuntimeError(f"report.pdf: {error or f'the PDF process exited with code {process.exitcode}'}")
-
-    return wait
+        t0 = time.perf_counter()
+        doc, items = document(run_dir, params, paths, show_code)
+        (run_dir / "report.html").write_text(html(doc), encoding="utf-8", newline="\n")
+        write_json(run_dir / REFERENCES_JSON, items)
+        t1 = time.perf_counter()
+        typst_render.write_pdf(doc, run_dir, run_dir / "report.pdf")
+        t2 = time.perf_counter()
+    # report_html: the document tree, the HTML and references.json; report_pdf: the Typst source and its compilation
+    return {"report_html": round(t1 - t0, 2), "report_pdf": round(t2 - t1, 2), "report": round(t2 - t0, 2)}

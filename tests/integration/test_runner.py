@@ -119,7 +119,7 @@ def test_manifest_records_parameters_inputs_versions_and_timings(runs):
     assert m["run_id"] == first.run_id and m["status"] == "success" and m["error"] is None
     assert m["parameters"]["survey_year"] == 2023
     assert "data/raw/bls/bls_oews_state_2023.csv" in m["inputs"]
-    assert {"pandas", "papermill", "weasyprint", "python"} <= m["versions"].keys()
+    assert {"pandas", "papermill", "typst", "python"} <= m["versions"].keys()
     assert set(m["timings"]["notebooks"]) == {nb.stem for nb in runner.notebooks(paths)}
     assert m["timings"]["report_pdf"] > 0
 

@@ -100,7 +100,7 @@ def test_versions_agree_with_importlib_metadata():
     from importlib import metadata
 
     v = run_cache.versions()
-    for name in ("pandas", "papermill", "weasyprint", "paycheck-analysis"):
+    for name in ("pandas", "papermill", "typst", "paycheck-analysis"):
         assert v[name] == metadata.version(name)
 
 

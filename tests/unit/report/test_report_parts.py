@@ -157,35 +157,3 @@ def test_audit_notes_cite_reference_numbers_not_registry_ids():
     assert _cite_ids(note, numbers) == (
         "period uncertain: none given, 2023-05 assumed; [60] (2023-05) gives 58,890; only quoted by [64] (82,490); [7]"
     )
-
-
-def test_pdf_is_written_by_a_forked_process_and_its_error_reaches_the_caller(tmp_path, monkeypatch):
-    from analysis.report import build
-
-    build._start_pdf("<p>One page</p>", tmp_path)()
-    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
-
-    def fail(html, run_dir):
-        raise ValueError("no fonts")
-
-    monkeypatch.setattr(build, "_write_pdf", fail)
-    wait = build._start_pdf("<p>One page</p>", tmp_path / "elsewhere")
-    with pytest.raises(RuntimeError, match=r"report\.pdf: ValueError: no fonts"):
-        wait()
-
-
-def _pdf_in_a_daemon(folder):
-    from analysis.report import build
-
-    build._start_pdf("<p>One page</p>", folder)()
-
-
-def test_pdf_is_written_in_process_where_children_are_not_allowed(tmp_path):
-    """A daemonic process (a dask worker running a sweep's set) may not fork: the PDF is written in it."""
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork")
-    daemon = ctx.Process(target=_pdf_in_a_daemon, args=(tmp_path,), daemon=True)
-    daemon.start()
-    daemon.join(120)
-    assert daemon.exitcode == 0 and (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
