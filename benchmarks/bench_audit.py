@@ -6,14 +6,20 @@ value, its value to the thousand, 3% off, an earlier period's value and another 
 audits the same file), plus the seed article's ranges and differences; written as one CSV and audited as
 `audit CLAIMS.csv` does (read and checked, then joined to the figures). The articles are the labelled web-page
 fixtures (tests/fixtures/web_articles/ and heldout/), copied --copies times into a temporary folder.
-Run: .venv/bin/python benchmarks/bench_audit.py [--claims 100000] [--copies 10]
+`--baseline REV` also times that revision's analysis/claims/audit.py (e.g. the per-claim audit before issue 27,
+`41dd9c2~1`) on the first --baseline-claims claims, in this process, against the same figures table; and the
+command end to end (`python -m analysis audit CLAIMS.csv --output FILE`: start-up, data, read, join, write) is timed
+once in a child process.
+Run: .venv/bin/python benchmarks/bench_audit.py [--claims 100000] [--copies 10] [--baseline 41dd9c2~1]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -85,6 +91,8 @@ def main() -> int:
     ap.add_argument("--claims", type=int, default=100_000)
     ap.add_argument("--copies", type=int, default=10, help="copies of the web-page fixtures for --articles")
     ap.add_argument("--repeat", type=int, default=3, help="best of N timings")
+    ap.add_argument("--baseline", metavar="REV", help="also time this revision's audit module")
+    ap.add_argument("--baseline-claims", type=int, default=2000)
     args = ap.parse_args()
     data = load_data()
     params = check({}, data, names=("tolerance_pct",))
@@ -103,6 +111,42 @@ def main() -> int:
             f"| audit of {n:,} claims: read and checked, then joined to the figures (best of {args.repeat}) | "
             f"{t_read + t_audit:.2f} s, {n / (t_read + t_audit):,.0f} claims/s | read {t_read:.2f} s, join "
             f"{t_audit:.2f} s (all: {', '.join(f'{t:.2f}' for t in times)}); peak RSS {rss:,.0f} MB; {counts} |"
+        )
+        if args.baseline:
+            module = tmp / "baseline_audit.py"
+            module.write_text(
+                subprocess.run(
+                    ["git", "show", f"{args.baseline}:analysis/claims/audit.py"],
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            spec = importlib.util.spec_from_file_location("baseline_audit", module)
+            old = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(old)
+            some = claims.iloc[: args.baseline_claims]
+            t_old, _, _ = best_of(1, lambda: old.audit_claims(some.drop(columns="problem"), data.table, params))
+            t_new, _, _ = best_of(args.repeat, lambda: audit_claims(some, data.table, params))
+            print(
+                f"| the same first {len(some):,} claims, joined (best of {args.repeat}) vs {args.baseline}'s per-claim "
+                f"lookups (once) | {t_new:.3f} s vs {t_old:.2f} s | {len(some) / t_old:,.0f} claims/s before, "
+                f"{t_old / t_new:,.0f}x |"
+            )
+        out_csv = tmp / "verdicts.csv"
+        t = time.perf_counter()
+        run = subprocess.run(
+            [sys.executable, "-m", "analysis", "audit", str(path), "--output", str(out_csv)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        wall = time.perf_counter() - t
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(
+            f"| `python -m analysis audit CLAIMS.csv --output FILE`, {n:,} claims, end to end (once) | {wall:.2f} s | "
+            f"exit {run.returncode}; peak RSS {child:,.0f} MB; {run.stderr.strip()} |"
         )
         folder = tmp / "articles"
         folder.mkdir()

@@ -9,9 +9,13 @@ including the article's own figures that the data carries as quotes, cannot conf
   the unit's coarsest step in data/column_maps/claim_precision.csv (an annual wage to the thousand at most:
   $100,000 or $60,000 against $55,970 is a mismatch, not a rounding);
 - close: neither, but within tolerance_pct of it;
+- stale: not exact or rounded for the period audited, but exact or rounded (the same precision rules) for the
+  publisher's own figure of an earlier period; the note names the latest such period ("right for May 2022");
 - mismatch: a figure exists and none of the above holds;
 - unverifiable: no primary figure for that publisher, statistic, period, population and geography,
-  or a population the matcher cannot map unambiguously. Never a guess.
+  or a population the matcher cannot map unambiguously. Never a guess;
+- not checked: a row of the extractor's own (read_claims(keep_bad=True)) that fails the claims file's checks; the
+  note says why. A user's claims file with such a row is an error, as before.
 
 A range ("$38k-45k", value..value_high) is checked end by end against the published range (a range
 figure, or for BLS its p10..p90) and gets the worse of the two verdicts. A difference ("+$13,000 for
@@ -21,6 +25,9 @@ value written "over $X", ">$X", "$X+", "<$X") holds (exact) when the published f
 close when it misses by less than tolerance_pct, else mismatch. When the claim's period is uncertain
 (the text says the period is assumed or not given) or the claimed figure equals a published figure of
 another period, the note says so.
+
+The claims are joined to the figures as tables (merges on publisher, statistic, population and geography keys, then
+the period as a mask), CHUNK claims at a time, never looked up one by one: 100,000 claims take seconds.
 """
 
 from __future__ import annotations
@@ -142,11 +149,14 @@ def per_distinct(func, *columns: pd.Series, names: tuple[str, ...]) -> pd.DataFr
     return done.iloc[group].set_index(df.index)
 
 
-def read_claims(path: Path | str, shown: str | None = None, keep_bad: bool = False) -> pd.DataFrame:
+def read_claims(
+    path: Path | str, shown: str | None = None, keep_bad: bool = False, ids_within: str | None = None
+) -> pd.DataFrame:
     """The claims file as a table (index = file row), every row checked; InputError lists each bad cell.
 
     keep_bad (the extractor's own rows): a row that fails a check is kept, its problems in column `problem`, so the
-    audit can say `not checked` for it and still check the others."""
+    audit can say `not checked` for it and still check the others. ids_within: a column (`article`) inside each of
+    whose values claim_id must be unique, for the claims of many articles in one file."""
     shown = shown or str(path)
     df = read_text_table(Path(path), shown, expected_columns=REQUIRED, allow_extra=True)
     df = df.apply(lambda col: col.str.strip())  # ' 2023-05' is the period 2023-05: spaces never change a verdict
@@ -164,8 +174,9 @@ def read_claims(path: Path | str, shown: str | None = None, keep_bad: bool = Fal
 
     ids = df["claim_id"]
     named = ids != ""
-    first = pd.Series(rows, index=df.index)[named].groupby(ids[named], sort=False).transform("first")
-    dup = (named & ids.duplicated()).to_numpy()
+    key = [df[ids_within], ids] if ids_within else [ids]
+    first = pd.Series(rows, index=df.index)[named].groupby([k[named] for k in key], sort=False).transform("first")
+    dup = (named & pd.concat(key, axis=1).duplicated()).to_numpy()
     first = first.reindex(df.index).to_numpy()
     flag(
         0,
@@ -754,8 +765,10 @@ def method_notes(params) -> dict[str, str]:
             f"${v:,.0f} for {u}" if u != "percent" else f"{v:g} point for percent" for u, v in claim_precision().items()
         )
         + "; BLS publishes annual "
-        f"wages to $10, so $64,360 against $64,070 is not rounded), close = within {params.tolerance_pct:g}%, mismatch "
-        "otherwise; unverifiable when no own figure exists for that statistic, period, population and geography "
+        f"wages to $10, so $64,360 against $64,070 is not rounded), close = within {params.tolerance_pct:g}%, stale = "
+        "not so for the period audited but exact or rounded for the publisher's own figure of an earlier period "
+        "(the note names it: 'right for May 2022'), mismatch otherwise; unverifiable when no own figure exists for "
+        "that statistic, period, population and geography "
         f"(hourly/annual converted with {params.hours_per_year} hours). Ranges are checked end by end, differences "
         "against the difference of the two published figures, bounds ('over $X') as bounds.",
         "population_matcher": "A claim's population text is mapped to certified / credential / credential count / job "

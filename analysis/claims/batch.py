@@ -3,6 +3,7 @@ one table join, and summarised by article, publisher and verdict for a fact-chec
 
 from __future__ import annotations
 
+import csv
 import tempfile
 from pathlib import Path
 
@@ -36,12 +37,12 @@ def article_claims(rows: list[dict], shown: str, claims_output: str | Path | Non
         return read_claims(path, shown=shown, keep_bad=True)
 
 
-def _extracted(path: str) -> pd.DataFrame:
-    """One article's claims (a worker's task)."""
+def _extracted(path: str) -> list[dict]:
+    """One article's extracted rows (a worker's task: extraction is the work; the rows are checked together)."""
     from analysis.claims.article import read_article
     from analysis.claims.extract import extract_claims
 
-    return article_claims(extract_claims(read_article(path)), shown=f"claims extracted from {path}")
+    return extract_claims(read_article(path))
 
 
 def article_files(paths: list[str]) -> list[Path]:
@@ -60,20 +61,29 @@ def article_files(paths: list[str]) -> list[Path]:
 
 
 def articles_claims(files: list[Path], jobs: int = 2) -> pd.DataFrame:
-    """Every article's claims in one table, column `article` first; extraction runs in `jobs` worker processes when
-    there are at least PARALLEL_FROM articles."""
+    """Every article's claims in one checked table with column `article` (claim_id unique within an article; a row
+    that fails a check kept as in article_claims); extraction runs in `jobs` worker processes when there are at least
+    PARALLEL_FROM articles. The rows are written as one claims file and read back once."""
+    from analysis.claims.extract import COLUMNS
+
     names = [str(f) for f in files]
     if jobs > 1 and len(files) >= PARALLEL_FROM:
         from analysis.core.workers import pool
 
         with pool(min(jobs, len(files))) as ex:
-            tables = list(ex.map(_extracted, names, chunksize=max(1, len(files) // (4 * jobs))))
+            extracted = list(ex.map(_extracted, names, chunksize=max(1, len(files) // (4 * jobs))))
     else:
-        tables = [_extracted(n) for n in names]
-    parts = [t.assign(article=n) for t, n in zip(tables, names, strict=True) if len(t)]
-    if not parts:
+        extracted = [_extracted(n) for n in names]
+    rows = [{**r, "article": n} for n, found in zip(names, extracted, strict=True) for r in found]
+    if not rows:
         return pd.DataFrame(columns=["article"])
-    return pd.concat(parts, ignore_index=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "claims.csv"
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=[*COLUMNS, "article"], lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+        return read_claims(path, shown="claims extracted from the articles", keep_bad=True, ids_within="article")
 
 
 def summary(verdicts: pd.DataFrame) -> pd.DataFrame:
