@@ -6,10 +6,12 @@ quoted figures are higher or lower. Every money figure carries its dollar year; 
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from analysis.core.vocab import ANNUAL, PRIMARY, is_national, publisher_name
-from analysis.methods import anchor, reconcile
+from analysis.methods import anchor, reconcile, side_by_side
 from analysis.methods.harmonize import cpi_factor, to_unit
 from analysis.sources.column_maps import method_settings
 from analysis.sources.select import quoted
@@ -19,6 +21,11 @@ MAX_FINDINGS = 7
 
 def _usd(v: float) -> str:
     return f"${v:,.0f}"
+
+
+def _pct(log_points: float) -> str:
+    """A step in log points as the percentage a reader expects (+6 log points -> '+6%'; -16 -> '-15%')."""
+    return f"{100 * (math.exp(log_points / 100) - 1):+.0f}%".replace("-", "−")
 
 
 def _quotes(table: pd.DataFrame, params) -> list[str]:
@@ -36,13 +43,17 @@ def _quotes(table: pd.DataFrame, params) -> list[str]:
     )
     return [
         f"{publisher_name(r.publisher)} {r.statistic} {_usd(r.value)} ({r.population.split(' (')[0]}, "
-        f"{int(r.survey_year)} dollars, quoted by {r.quoted_by.split(':')[0] or 'an unnamed page'})"
+        f"{int(r.survey_year)} dollars, quoted in {side_by_side.page_name(r.quoted_by)})"
         for r in q.itertuples()
     ]
 
 
-def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataFrame | None = None) -> list[str]:
-    """At most MAX_FINDINGS plain sentences for the bottom-line box (see the module docstring)."""
+def key_findings(
+    table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataFrame | None = None, levels: bool = True
+) -> list[str]:
+    """At most MAX_FINDINGS plain sentences for the bottom-line box (see the module docstring). `levels` False
+    leaves out the anchor's median, range and mean (a bottom line that opens with the side-by-side table's
+    sentences, methods.side_by_side.findings, has them for every job)."""
     y, dy = params.survey_year, params.dollar_year
     bls = anchor.release(table, params)
     evidence = reconcile.evidence(table, params)
@@ -74,6 +85,8 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
         )
         + "), above the median because the highest earners pull it up.",
     ]
+    if not levels:
+        out = []
     ev = reconcile.aapc_certification(table, y) if "aapc" in params.publishers else None
     if ev is not None:
         share = (ev["all"] - ev["non-certified"]) / (ev["certified"] - ev["non-certified"])
@@ -103,16 +116,16 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
         key = (lo["source_id"] == c0["source_id"]) & (lo["population"] == c0["population"])
         ends = sorted([lo.loc[key, "log_points"].iloc[0], hi.loc[key, "log_points"].iloc[0]])
         even = c0["break_even_share"]
-        geo = f"{s['geography']:+.0f} from {c0['anchor']} to BLS's national figures, " if s["geography"] else ""
+        geo = f"{_pct(s['geography'])} is {c0['anchor']} against BLS's national figures, " if s["geography"] else ""
         out.append(
             f"AAPC's certified average (salary year {c0['figure_year']}, {c0['report_year']} report) is "
-            f"{c0['gap_log_points']:+.0f} log points from the {c0['start_statistic']} it is compared with "
-            f"({c0['anchor']}): {geo}{s['statistic']:+.0f} for the statistic, "
-            f"{s['period']:+.0f} for the years between (BLS's national growth"
+            f"{_pct(c0['gap_log_points'])} against the {c0['start_statistic']} it is compared with "
+            f"({c0['anchor']}); {geo}the statistic accounts for {_pct(s['statistic'])} and the years between "
+            f"for {_pct(s['period'])} (BLS's national wage growth"
             + (", across the breaks the bridge names" if c0["breaks"] else "")
             + "). The rest cannot be split without an assumption no publisher measures, the certified share of BLS's "
-            f"workforce: at {params.certified_share_low:.0%}-{params.certified_share_high:.0%} the remainder runs "
-            f"from {ends[0]:+.0f} to {ends[1]:+.0f} log points, and "
+            f"workforce: at {params.certified_share_low:.0%}-{params.certified_share_high:.0%} it runs "
+            f"from {_pct(ends[0])} to {_pct(ends[1])}, and "
             + (
                 f"nothing is left at a {even:.0%} share."
                 if 0 <= even <= 1
@@ -123,11 +136,11 @@ def key_findings(table: pd.DataFrame, cpi: pd.DataFrame, params, audit: pd.DataF
     if quotes:
         out.append(
             f"Figures known only as quotes ({'; '.join(quotes)}) cannot be checked against their "
-            "publishers' own releases, so they are shown as claims and "
+            "publishers' own releases: "
             + (
-                "enter the analysis only because include_quotes is on."
+                "they enter the analysis only because this run includes quotes."
                 if params.include_quotes
-                else "left out of the analysis."
+                else "they are set beside BLS's figures but confirm nothing and stay out of the reconciliation."
             )
         )
     if audit is not None and len(audit):

@@ -34,6 +34,8 @@ COLUMNS = [
     "employment_low",
     "employment_high",
     "hourly_median",
+    "p10",
+    "p90",
     "restated_value",
     "bls_percentile",
     "bls_percentile_restated",
@@ -112,6 +114,8 @@ def _bls_rows(t: pd.DataFrame, job: str, params) -> list[dict]:
                 "employment_low": emp - z * emp_se,
                 "employment_high": emp + z * emp_se,
                 "hourly_median": got.get(("median", "USD/hour"), float("nan")),
+                "p10": wage.get("p10", float("nan")),
+                "p90": wage.get("p90", float("nan")),
                 "restated_value": wage["median"] if int(r["survey_year"]) == params.survey_year else float("nan"),
                 "bls_percentile": 50.0 if scope == "all industries" else float("nan"),
                 "bls_percentile_restated": float("nan"),
@@ -162,6 +166,8 @@ def headlines(tables: dict[str, pd.DataFrame], params) -> pd.DataFrame:
                     "employment_low": float("nan"),
                     "employment_high": float("nan"),
                     "hourly_median": float("nan"),
+                    "p10": float("nan"),
+                    "p90": float("nan"),
                     "restated_value": float("nan") if p is None else float(p["restated_value"]),
                     "bls_percentile": float("nan") if p is None else float(p["bls_percentile"]),
                     "bls_percentile_restated": float("nan") if p is None else float(p["bls_percentile_restated"]),
@@ -180,40 +186,71 @@ def headlines(tables: dict[str, pd.DataFrame], params) -> pd.DataFrame:
     return out.sort_values("occupation", kind="stable")[COLUMNS].reset_index(drop=True)
 
 
+def _who(r) -> str:
+    """Whom a publisher's figure describes, in a sentence's words."""
+    who = r.population.split(" (", 1)[0]
+    who = {"all": "all its respondents", "certified": "its certified respondents"}.get(who, who)
+    return f"{who}, a group spanning coders and billers" if r.spans else who
+
+
+def page_name(quoted_by: str) -> str:
+    """A quoting page as a reader knows it: its title where the registry gives one ('Seed article: "X" guide
+    (project seed text)' -> '"X" guide'), else its site."""
+    return quoted_by.split(": ", 1)[-1].split(" (", 1)[0] or "an unnamed page"
+
+
+def _quoted_in(layer: str) -> str:
+    """'quoted by Seed article: "X" guide (project seed text), unverified' -> 'as quoted in "X" guide, unverified'."""
+    return f"as quoted in {page_name(layer.removeprefix('quoted by ').removesuffix(', unverified'))}, unverified"
+
+
 def findings(side: pd.DataFrame, params) -> list[str]:
-    """One plain sentence per job from the side-by-side table: what BLS says it earns, and each other publisher's
-    headline as a percentage of BLS's median, with its layer."""
+    """Plain sentences per job from the side-by-side table: what BLS says it earns (jobs, median, hourly, mean, the
+    middle 80%), then each other publisher's headline against BLS's same statistic, in percent, with its layer."""
+    y = params.survey_year
     out = []
     for job, g in side.groupby("occupation", sort=False, observed=True):
         bls = g[g["publisher"] == "bls"]
         if bls.empty:
             continue
         b = bls.iloc[0]
-        text = (
-            f"{job} ({b['population']}, BLS May {params.survey_year}): half earned more than ${b['value']:,.0f} a "
-            f"year ({params.survey_year} dollars)"
-            + (f", ${b['hourly_median']:,.2f} an hour" if b["hourly_median"] == b["hourly_median"] else "")
-            + (
-                f"; about {b['employment']:,.0f} jobs (±{(b['employment_high'] - b['employment']):,.0f})"
-                if b["employment"] == b["employment"]
-                else ""
-            )
-            + "."
+        text = f"{job}: " + (
+            f"BLS counted about {b['employment']:,.0f} jobs (±{b['employment_high'] - b['employment']:,.0f}) in May "
+            f"{y}; half "
+            if b["employment"] == b["employment"]
+            else f"in BLS's May {y} survey half "
         )
+        text += f"paid more than ${b['value']:,.0f} a year"
+        text += f" (${b['hourly_median']:,.2f} an hour)" if b["hourly_median"] == b["hourly_median"] else ""
+        if b["p10"] == b["p10"] and b["p90"] == b["p90"]:
+            text += f", the middle 80% between ${b['p10']:,.0f} and ${b['p90']:,.0f}"
+        if b["mean"] == b["mean"]:
+            text += f", and the average was ${b['mean']:,.0f} (±${b['interval_high'] - b['mean']:,.0f})"
+        text += f" ({y} dollars)."
         for r in bls.iloc[1:].itertuples():
-            text += f" In {r.population.split(', ', 1)[-1]} (May {r.when[:4]}) the median was ${r.value:,.0f}."
-        others = []
+            text += (
+                f" In {r.population.split(', ', 1)[-1]} the median was ${r.value:,.0f} (May {r.when[:4]}, "
+                f"{r.when[:4]} dollars)."
+            )
+        others, unplaced = [], []
         for r in g[g["publisher"] != "bls"].itertuples():
             if r.restated_value != r.restated_value:
+                unplaced.append(f"{publisher_name(r.publisher)}'s figure for {_who(r)} ({r.when})")
                 continue
             base = b["mean"] if r.statistic == "mean" else b["value"]  # like with like: means against means
             pct = 100 * (r.restated_value / base - 1)
-            who = publisher_name(r.publisher) + ("" if r.layer == "own release" else " (as quoted, unverified)")
+            layer = "its own survey" if r.layer == "own release" else _quoted_in(r.layer)
+            stat = "average" if r.statistic == "mean" else r.statistic
             others.append(
-                f"{who}'s {r.statistic} for {r.population} ({r.when}) is {abs(pct):.0f}% "
-                f"{'above' if pct >= 0 else 'below'} BLS's {r.statistic} once restated to May {params.survey_year}"
+                f"{publisher_name(r.publisher)}'s {stat} for {_who(r)} ({r.when}, {layer}) is {abs(pct):.0f}% "
+                f"{'above' if pct >= 0 else 'below'} BLS's {stat}"
             )
         if others:
-            text += " " + "; ".join(others) + "."
+            text += f" Restated to May {y} with BLS's own wage growth, " + "; ".join(others) + "."
+        if unplaced:
+            text += (
+                f" {'; '.join(unplaced)} cannot be set beside it: BLS's shipped files have no release of that year "
+                "for this job."
+            )
         out.append(text)
     return out

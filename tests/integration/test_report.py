@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 import subprocess
-from collections import defaultdict
 from html.parser import HTMLParser
 
 import nbformat
@@ -23,6 +22,7 @@ from tests.browser import Chromium, find_chromium
 
 pytestmark = pytest.mark.slow
 MAX_NOTE_CHARS = 200  # "Sources: [1]–[23], [25]" stays within about two printed lines
+MAX_PDF_PAGES = 28  # the default report on A4 (issue 26)
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +77,9 @@ def test_opens_with_title_period_bottom_line_and_contents(run):
     assert text.index('id="bottom-line"') < text.index('id="contents"') < text.index('id="sec-01_')
     findings = text[text.index('id="bottom-line"') : text.index("</aside>")]
     assert 2 <= findings.count("<li>") <= build.MAX_FINDINGS
-    # the all-workers answer comes first (findings.key_findings, notebook 03, rank 1)
-    assert re.search(r"<li>\s*All medical records specialists \(BLS, May \d{4}\)", findings)
+    # what each job earns comes first (side_by_side.findings, then findings.key_findings; notebook 03, rank 1)
+    assert re.search(r"<li>\s*Medical records specialists and coders: BLS counted about [\d,]+ jobs", findings)
+    assert re.search(r"<li>\s*Medical billers: BLS counted about [\d,]+ jobs", findings)
 
 
 def test_every_notebook_is_a_numbered_section_with_numbered_figures_and_tables(run):
@@ -211,25 +212,50 @@ def test_pdf_images_sit_inside_their_pages(run, tmp_path):
     assert pages and outside == []
 
 
-def test_pdf_table_rows_never_split_across_pages(run):
-    """Laid out by the same WeasyPrint call that writes the PDF: a body row on two pages is a split row."""
-    from weasyprint import HTML
-    from weasyprint.formatting_structure import boxes
+def _pdf_texts(run_dir) -> list[str]:
+    from pypdf import PdfReader
 
+    return [" ".join(p.extract_text().split()) for p in PdfReader(run_dir / "report.pdf").pages]
+
+
+def test_pdf_opens_with_a_contents_page_whose_page_numbers_match_the_bookmarks(run):
+    from pypdf import PdfReader
+
+    _, run_dir, _, _ = run
+    reader = PdfReader(run_dir / "report.pdf")
+    assert len(reader.pages) <= MAX_PDF_PAGES
+    outline = [(o.title, reader.get_destination_page_number(o) + 1) for o in reader.outline if not isinstance(o, list)]
+    contents = next(t for t in _pdf_texts(run_dir) if "Contents" in t)
+    assert len(outline) > 10
+    for title, page in outline:
+        assert re.search(rf"{re.escape(title)}[ .]*{page}\b", contents), (title, page)
+
+
+def test_pdf_numbers_figures_and_tables_in_reading_order_and_links_them(run):
+    from pypdf import PdfReader
+
+    _, run_dir, _, _ = run
+    text = " ".join(_pdf_texts(run_dir))
+    metas = _sidecars(run_dir)
+    n_charts = len([m for m in metas if m["kind"] == "chart"])
+    n_tables = len([m for m in metas if m["kind"] == "table" and not m.get("appendix")])
+    for word, n in (("Figure", n_charts), ("Table", n_tables)):
+        captions = [int(m) for m in re.findall(rf"\b{word} (\d+)\. [A-Z]", text)]
+        firsts = list(dict.fromkeys(captions))  # the caption, after the "In this section" mentions
+        assert firsts == list(range(1, n + 1)), (word, firsts)
+    internal = [
+        a.get_object()
+        for page in PdfReader(run_dir / "report.pdf").pages
+        for a in page.get("/Annots", [])
+        if a.get_object().get("/Subtype") == "/Link" and "/URI" not in a.get_object().get("/A", {})
+    ]
+    assert len(internal) >= n_charts + n_tables  # each is cross-referenced from its section's text
+
+
+def test_pdf_is_the_same_file_for_the_same_inputs(run, tmp_path):
     paths, run_dir, _, params = run
-    document = HTML(string=build.render_html(run_dir, params, paths, for_pdf=True), base_url=str(run_dir)).render()
-    pages_of = defaultdict(set)
-
-    def walk(box, page):
-        if isinstance(box, boxes.TableRowGroupBox) and box.is_header:
-            return  # the header row repeats on every page by design
-        if isinstance(box, boxes.TableRowBox):
-            pages_of[id(box.element)].add(page)
-        for child in box.all_children() if hasattr(box, "all_children") else []:
-            walk(child, page)
-
-    for number, page in enumerate(document.pages, start=1):
-        walk(page._page_box, number)
-    assert pages_of, "no table rows found in the layout"
-    split = [sorted(p) for p in pages_of.values() if len(p) > 1]
-    assert split == [], f"{len(split)} table rows split across pages, e.g. on pages {split[:5]}"
+    copy = tmp_path / run_dir.name
+    shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("report.*", "references.json"))
+    build.build_report(copy, params, paths)
+    assert (copy / "report.pdf").read_bytes() == (run_dir / "report.pdf").read_bytes()
+    assert (copy / "report.html").read_bytes() == (run_dir / "report.html").read_bytes()

@@ -50,6 +50,6 @@ def test_no_internal_ids_and_every_money_figure_has_its_dollar_year(key):
 
 def test_quotes_are_named_and_left_out_by_default(key):
     quotes = next(s for s in key if s.startswith("Figures known only as quotes"))
-    assert "Salary.com median $61,168" in quotes and "left out of the analysis" in quotes
+    assert "Salary.com median $61,168" in quotes and "confirm nothing and stay out of the reconciliation" in quotes
     assert not any("pooled" in s for s in key)  # figures of different populations are never pooled
     assert key[-1].startswith("Of the article's")
