@@ -20,7 +20,7 @@ from analysis.core.config import project_paths
 from analysis.core.errors import InputError, Issue
 from analysis.core.vocab import ANNUAL, HOURLY
 from analysis.methods.harmonize import cpi_factor, to_unit
-from analysis.sources.column_maps import read_map
+from analysis.sources.column_maps import method_breaks, read_map
 from analysis.sources.figures import BLS_HOURS_PER_YEAR
 from analysis.sources.select import bls_national
 
@@ -285,3 +285,34 @@ def method_notes(params) -> dict[str, str]:
         f"straight-time hourly rate of every job x {params.hours_per_year:,} hours) of the same year; the ratio is "
         "CPS over OEWS and is not an adjustment of either.",
     }
+
+
+def real_change_findings(occupation_table: pd.DataFrame, survey_year: int, cpi: pd.DataFrame, roles) -> list[str]:
+    """One sentence: each job's (`roles`: coders, billers) real median and mean change from May BASE_YEAR to May
+    `survey_year` (CPI-U `cpi`, the run's basis), and what the base year's release is when it begins a method."""
+    if survey_year <= BASE_YEAR:
+        return []
+    occ = neighbour_occupations().set_index("role")
+    wide = _wide(_national(occupation_table, occ["soc_code"]), BLS_HOURS_PER_YEAR)
+    real = cpi_factor(cpi, BASE_YEAR, survey_year)
+    parts = []
+    for role in roles:
+        code = occ.loc[role, "soc_code"]
+        if (code, BASE_YEAR) not in wide.index or (code, survey_year) not in wide.index:
+            continue
+        then, now = wide.loc[(code, BASE_YEAR)], wide.loc[(code, survey_year)]
+        moves = []
+        for stat, word in (("median", f"the {role}' median"), ("mean", "their average")):
+            pct = 100 * (now[stat] / then[stat] / real - 1)
+            moves.append(f"{word} {'rose' if pct >= 0 else 'fell'} {abs(pct):.1f}%")
+        parts.append(" and ".join(moves))
+    if not parts:
+        return []
+    breaks = method_breaks()
+    begins = breaks[breaks["first_year"] == BASE_YEAR]
+    note = (
+        f"; May {BASE_YEAR} is {begins['change'].iloc[0]}, so part of a change from it is the method's"
+        if len(begins)
+        else ""
+    )
+    return [f"After inflation (CPI-U), from May {BASE_YEAR} to May {survey_year} " + "; ".join(parts) + f"{note}."]

@@ -205,3 +205,17 @@ def test_method_notes_carry_the_conventions():
     notes = context.method_notes(AnalysisParams(hours_per_year=2000))
     assert "x 52 weeks" in notes["household"] and "x 2,000 hours" in notes["household"]
     assert "May 2021" in notes["neighbours"] and context.CPS_WEEKS_PER_YEAR == 52
+
+
+def test_real_change_since_may_2021_for_each_job_by_hand():
+    from analysis.sources.reference import load_cpi
+
+    reg = load_registry()
+    occ = occupation_figures(reg, context.neighbour_occupations()["soc_code"])
+    text = context.real_change_findings(occ, 2024, load_cpi(reg), ("coders",))[0]
+    # 29-2072 median 46,660 (May 2021) -> 50,250 (May 2024), mean 48,310 -> 55,970; CPI-U annual 270.970 -> 313.689
+    real = 313.689 / 270.970
+    assert f"the coders' median fell {abs(100 * (50250 / 46660 / real - 1)):.1f}%" in text  # 7.0%
+    assert f"their average rose {100 * (55970 / 48310 / real - 1):.1f}%" in text  # 0.1%
+    assert "May 2021 is the first release of BLS's model-based estimator" in text
+    assert context.real_change_findings(occ, 2021, load_cpi(reg), ("coders",)) == []
