@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -65,10 +66,10 @@ MAX_ROWS = 80  # longer tables are cut in the report; the CSV beside it has ever
 PRINT_ROWS = 15  # the PDF prints the first rows of a long table in a section (appendices in full), the HTML all
 MAX_COLUMNS = 8  # a table without chosen report columns shows its first ones; the CSV has them all
 MAX_FINDINGS = 7  # the bottom line stays short
-MAX_COLUMN_CHARS = 40  # a column of longer texts wraps them rather than taking the page
 MAX_WORD_CHARS = 16  # a longer word (a URL, a code) may break; a shorter one keeps its column wide enough
 CELL_PAD_CHARS = 3  # a cell's padding and a bold row's extra width, in characters
-PRINT_LINE_CHARS = 118  # characters of table text across the PDF's text column (184 mm at 7.5 pt)
+WIDTH_STEP = 2  # characters of width handed out at a time
+PRINT_LINE_CHARS = 150  # characters of table text across the PDF's text column (184 mm of Libertinus Serif at 7.5 pt)
 PNG_DPI = 150  # plots.STYLE savefig.dpi: a chart prints at its own size
 REFERENCES_JSON = "references.json"
 APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -96,25 +97,31 @@ def _png_size_mm(path: Path) -> tuple[float, float]:
 
 
 def _widths(labels: list[str], body: list[list[str]]) -> list[float]:
-    """Column widths (percent) from the text they hold: the PDF lays tables out with these fixed widths rather than
-    measuring every cell. Each column first gets its longest word (so 'unverifiable' or '2023-05' never breaks
-    inside), then the line's remaining room goes to the columns with longer texts, in proportion to what they
-    lack."""
-    least, want = [], []
-    for i, label in enumerate(labels):
-        texts = [r[i] for r in body]
-        word = max((len(w) for t in [label, *texts] for w in t.split()), default=1)
-        least.append(min(word, MAX_WORD_CHARS) + CELL_PAD_CHARS)
-        want.append(max(least[-1], min(max(map(len, texts), default=1), MAX_COLUMN_CHARS) + CELL_PAD_CHARS))
-    room = PRINT_LINE_CHARS - sum(least)
-    lack = sum(w - n for w, n in zip(want, least, strict=True))
-    if room <= 0:
-        chars = least
-    elif lack <= room:
-        chars = want
-    else:
-        chars = [n + (w - n) * room / lack for w, n in zip(want, least, strict=True)]
-    return [round(100 * c / sum(chars), 1) for c in chars]
+    """Column widths (percent) for the printed table, which Typst lays out with fixed widths: each column first gets
+    its longest word (so 'unverifiable' or '2023-05' never breaks inside), then the line's remaining room goes,
+    WIDTH_STEP characters at a time, to the column whose widening saves the most printed lines (a row is as tall as
+    its most wrapped cell), so a column of long explanations gets the room and short columns stay narrow."""
+    least = [
+        min(max((len(w) for t in [label, *(r[i] for r in body)] for w in t.split()), default=1), MAX_WORD_CHARS)
+        + CELL_PAD_CHARS
+        for i, label in enumerate(labels)
+    ]
+    lengths = np.array([[len(t) for t in row] for row in [labels, *body]], dtype=float)
+    chars = np.array(least, dtype=float)
+
+    def lines(w: np.ndarray) -> float:
+        return float(np.maximum(lengths / (w - CELL_PAD_CHARS), 1).max(axis=1).sum())
+
+    room = PRINT_LINE_CHARS - chars.sum()
+    while room >= WIDTH_STEP:
+        saved = [lines(chars) - lines(chars + WIDTH_STEP * np.eye(len(chars))[i]) for i in range(len(chars))]
+        if max(saved) <= 0:
+            break
+        chars[int(np.argmax(saved))] += WIDTH_STEP
+        room -= WIDTH_STEP
+    if room > 0:  # every row on one line: what is left widens each column by its share
+        chars += room * chars / chars.sum()
+    return [round(100 * c / chars.sum(), 1) for c in chars]
 
 
 @lru_cache(maxsize=4)

@@ -5,6 +5,9 @@ tags the PDF for screen readers. The fonts are the ones the typst wheel embeds (
 DejaVu Sans Mono for code), never the system's, so the PDF is the same on every machine; its date is the data's
 (Document.date), so the same inputs give the same bytes.
 
+Charts float to the top or bottom of a page (Typst's `placement: auto`), so the text after a chart fills the rest
+of the page it would otherwise leave blank.
+
 Every text from the tree goes through `escape`: a backslash before each character Typst markup gives a meaning
 to, so a title with `#`, `$`, `*`, `_`, `@`, `<` or brackets prints as written. Every embedded expression this
 module writes ends with `;`, so the text after it can never continue it.
@@ -31,14 +34,14 @@ PREAMBLE = """\
 #set document(title: {title}, author: {author}, date: datetime(year: {year}, month: {month}, day: {day}));
 #set page(paper: "a4", margin: (x: 13mm, top: 12mm, bottom: 14mm), footer: context align(center, text(8pt, \
 fill: luma(85), counter(page).display("1 / 1", both: true))));
-#set text(font: "Libertinus Serif", size: 9.5pt, lang: "en", fallback: true);
-#set par(leading: 0.55em, spacing: 0.9em);
+#set text(font: "Libertinus Serif", size: 9pt, lang: "en", fallback: true);
+#set par(leading: 0.5em, spacing: 0.8em);
 #show raw: set text(font: "DejaVu Sans Mono", size: 0.85em);
 #show heading: set block(above: 1.3em, below: 0.6em);
 #show heading.where(level: 1): it => {{ set text(13pt); block(width: 100%, stroke: (bottom: 0.5pt + luma(80%)), \
 inset: (bottom: 2pt), it.body) }};
 #show heading.where(level: 2): set text(10.5pt);
-#show heading.where(level: 3): set text(9.5pt);
+#show heading.where(level: 3): set text(9pt);
 #show link: it => if type(it.dest) == str {{ text(fill: rgb("{accent}"), it) }} else {{ it }};
 #show figure: set block(breakable: true);
 #show figure.where(kind: image): set block(breakable: false);
@@ -46,7 +49,7 @@ inset: (bottom: 2pt), it.body) }};
 #show figure.caption: set text(8.5pt);
 #set figure(gap: 0.5em);
 #set table(stroke: (x, y) => if y == 0 {{ (bottom: 0.8pt + luma(60%)) }} else {{ (bottom: 0.4pt + luma(88%)) }}, \
-inset: (x: 3pt, y: 2.2pt));
+inset: (x: 2.5pt, y: 1.8pt));
 #set table.cell(breakable: false);
 #show table: set text(7.5pt);
 #show table.cell.where(y: 0): set text(weight: "bold");
@@ -105,7 +108,7 @@ def _figure(f: Figure) -> str:
         f"image({_string('/' + f.png)}, width: {f.width_mm * scale:.1f}mm, alt: {_string(f.label + ': ' + f.title)})"
     )
     return (
-        f"#figure(kind: image, supplement: none, numbering: none, "
+        f"#figure(kind: image, placement: auto, supplement: none, numbering: none, "
         f"caption: figure.caption(position: top)[{_caption(f)}])[#align(left)[#{image};\n{_sources(f)}]]"
         f" {_label_markup(f.anchor)}\n"
     )
@@ -153,7 +156,7 @@ def _block(b: Block) -> str:
             f"#par(hanging-indent: 2.2em)[\\[{e.number}\\] {inline(e.content)}] {_label_markup(e.anchor)}\n"
             for e in b.entries
         )
-        return f"#columns(2, gutter: 6mm)[#set text(8pt);\n{entries}];\n"
+        return f"#columns(2, gutter: 5mm)[#set text(7.5pt);\n{entries}];\n"
     if b.kind == "definitions":
         items = "".join(
             f"#strong[{escape(d.label)}]; #text(fill: luma(33%))[{escape(f'({d.name})')}]: {escape(d.meaning)}\n\n"
@@ -163,9 +166,10 @@ def _block(b: Block) -> str:
     raise ValueError(f"no Typst rendering for a {b.kind} block")
 
 
-def _section(s: Section, first_appendix: bool) -> str:
-    out = "#pagebreak(weak: true);\n" if first_appendix else ""
-    out += f"#heading(level: 1)[{escape(s.heading)}]; {_label_markup(s.anchor)}\n"
+def _section(s: Section) -> str:
+    out = f"#heading(level: 1)[{escape(s.heading)}]; {_label_markup(s.anchor)}\n"
+    if s.kind == "appendix":
+        out += "#show table: set text(7pt);\n"  # an appendix's long table, in full
     return out + "".join(_block(b) for b in s.blocks)
 
 
@@ -184,10 +188,7 @@ def source(doc: Document) -> str:
         + "];\n",
         "#outline(title: [Contents], depth: 1);\n#pagebreak();\n",
     ]
-    seen_appendix = False
-    for s in doc.sections:
-        out.append(_section(s, s.kind == "appendix" and not seen_appendix))
-        seen_appendix = seen_appendix or s.kind == "appendix"
+    out += [_section(s) for s in doc.sections]
     return "".join(out)
 
 
