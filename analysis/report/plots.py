@@ -628,7 +628,7 @@ def states(rows: pd.DataFrame, cost_of_living: bool) -> Chart:
     )
 
 
-@when_empty("Top metropolitan areas by mean annual wage", "metropolitan-area means")
+@when_empty("Metropolitan and nonmetropolitan areas by mean annual wage", "area means")
 def metros(rows: pd.DataFrame) -> Chart:
     year = _years(rows["survey_year"])
     year += " and not stated" if rows["survey_year"].isna().any() else ""
@@ -643,8 +643,8 @@ def metros(rows: pd.DataFrame) -> Chart:
     return ranked(
         rows,
         "label",
-        "Metropolitan areas by mean annual wage",
-        "USD per year (nominal, each figure's own year)",
+        f"The {len(rows)} best-paid metropolitan and nonmetropolitan areas in the data",
+        "USD per year (nominal)",
         caption,
     )
 

@@ -136,6 +136,11 @@ def headline_figures(side: pd.DataFrame, params) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*cols, "source_id"])
 
 
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` characters with an ellipsis (a long area name in a chart label)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _short(name: str, width: int = 28) -> str:
     """A quoting page's name cut to fit a chart label ('Seed article: "Average Medical..." guide' -> 'Seed article')."""
     name = name.split(":")[0].split(" (")[0]
@@ -189,15 +194,15 @@ def states(table: pd.DataFrame, rpp: pd.DataFrame, params) -> pd.DataFrame:
     return t.sort_values(["value", "geography_name"], ascending=[False, True]).reset_index(drop=True)
 
 
-def metros(table: pd.DataFrame, params, top: int = 30) -> pd.DataFrame:
+def metros(table: pd.DataFrame, params, top: int = 15) -> pd.DataFrame:
     """The highest metropolitan and nonmetropolitan area means (annual) we hold, whatever their period, each
     labelled with its period and whose figure it is (a release, an agency table or a quote)."""
     from analysis.methods.geography import period_words, short_evidence
 
     t = _annual(table[table["geography_level"].isin(["metro", "nonmetro"]) & (table["statistic"] == "mean")], params)
     t = t[t["value"].notna()].drop_duplicates(["source_id", "geography_code"]).copy()
-    t["label"] = [
-        f"{n} ({period_words(p, y)}; {short_evidence(pub, c, q)})"
+    t["label"] = [  # the area on one line, its period and evidence on the next: the chart keeps room for the bars
+        f"{_fit(n, 34)}\n({period_words(p, y)}; {_fit(short_evidence(pub, c, q), 22)})"
         for n, p, y, pub, c, q in zip(
             t["geography_name"],
             t["reference_period"],
