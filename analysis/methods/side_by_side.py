@@ -47,7 +47,19 @@ COLUMNS = [
 def _layer(r) -> str:
     if r["citation"] == PRIMARY:
         return "own release"
-    return f"quoted by {r['quoted_by'] or 'an unnamed page'}, unverified"
+    return f"quoted in {page_name(r['quoted_by'])}, unverified"
+
+
+def _population_words(r) -> str:
+    """Whom a publisher's figure describes, for the table: 'all AAPC respondents (coders and billers)', 'job title
+    'Medical Coder' (Salary.com)'."""
+    who, _, rest = r["population"].partition(" (")
+    source = publisher_name(r["publisher"])
+    if r["publisher"] == "aapc":
+        who = f"{who} AAPC respondents" if who in ("all", "certified", "non-certified") else f"{who}, AAPC respondents"
+    else:
+        who = f"{who} ({source})"
+    return f"{who} (coders and billers)" if r["occupation"] == SPANS_BOTH else who
 
 
 def _pick(ev: pd.DataFrame, job: str, year: int) -> pd.DataFrame:
@@ -154,7 +166,7 @@ def headlines(tables: dict[str, pd.DataFrame], params) -> pd.DataFrame:
                     "occupation": occupation.series(job)["title"],
                     "publisher": r["publisher"],
                     "layer": _layer(r),
-                    "population": r["population"],
+                    "population": _population_words(r),
                     "spans": "coders and billers" if r["occupation"] == SPANS_BOTH else "",
                     "statistic": r["statistic"],
                     "when": reconcile.when(r),
@@ -188,7 +200,7 @@ def headlines(tables: dict[str, pd.DataFrame], params) -> pd.DataFrame:
 
 def _who(r) -> str:
     """Whom a publisher's figure describes, in a sentence's words."""
-    who = r.population.split(" (", 1)[0]
+    who = r.population.split(" (", 1)[0].removesuffix(" AAPC respondents")
     who = {"all": "all its respondents", "certified": "its certified respondents"}.get(who, who)
     return f"{who}, a group spanning coders and billers" if r.spans else who
 
@@ -197,11 +209,6 @@ def page_name(quoted_by: str) -> str:
     """A quoting page as a reader knows it: its title where the registry gives one ('Seed article: "X" guide
     (project seed text)' -> '"X" guide'), else its site."""
     return quoted_by.split(": ", 1)[-1].split(" (", 1)[0] or "an unnamed page"
-
-
-def _quoted_in(layer: str) -> str:
-    """'quoted by Seed article: "X" guide (project seed text), unverified' -> 'as quoted in "X" guide, unverified'."""
-    return f"as quoted in {page_name(layer.removeprefix('quoted by ').removesuffix(', unverified'))}, unverified"
 
 
 def findings(side: pd.DataFrame, params) -> list[str]:
@@ -239,7 +246,7 @@ def findings(side: pd.DataFrame, params) -> list[str]:
                 continue
             base = b["mean"] if r.statistic == "mean" else b["value"]  # like with like: means against means
             pct = 100 * (r.restated_value / base - 1)
-            layer = "its own survey" if r.layer == "own release" else _quoted_in(r.layer)
+            layer = "its own survey" if r.layer == "own release" else f"as {r.layer}"
             stat = "average" if r.statistic == "mean" else r.statistic
             others.append(
                 f"{publisher_name(r.publisher)}'s {stat} for {_who(r)} ({r.when}, {layer}) is {abs(pct):.0f}% "

@@ -82,9 +82,10 @@ def test_quotes_are_placed_but_labelled_and_restated_by_hand(side):
     # (48,780 -> 51,140); Payscale CPC mean 59,000 (2023, quoted) x BLS mean growth (53,690 -> 56,790)
     assert coders.loc["salary.com", "restated_value"] == pytest.approx(61168 * 51140 / 48780)
     assert coders.loc["payscale", "restated_value"] == pytest.approx(59000 * 56790 / 53690)
-    assert coders.loc["salary.com", "layer"].startswith("quoted by ") and coders.loc["salary.com", "layer"].endswith(
-        ", unverified"
+    assert (
+        coders.loc["salary.com", "layer"] == 'quoted in "Average Medical Billing and Coding Salaries" guide, unverified'
     )
+    assert coders.loc["aapc", "population"] == "all AAPC respondents (coders and billers)"
     # AAPC's own 2021 report, all respondents, salary year 2020: mean 54,797, spans both jobs; BLS May 2020 mean 48,270
     aapc = coders.loc["aapc"]
     assert (aapc["value"], aapc["layer"], aapc["spans"]) == (54797, "own release", "coders and billers")
