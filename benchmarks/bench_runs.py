@@ -17,7 +17,7 @@ Measured, in this order:
      execution times recorded by papermill in the sequential run's executed notebooks, divided among the
      workers, + that run's report build (HTML + PDF): what the cold run would take if starting each notebook
      cost one kernel start per worker and nothing else;
-  6. PDF export: WeasyPrint's time per report (manifest timings of runs 3 and 4);
+  6. PDF export: Typst's time per report (manifest timings of runs 3 and 4);
   7. `python -c "import analysis"` vs `python -c pass` (best of 10).
 """
 
@@ -160,7 +160,7 @@ def measure(jobs: int = 2, repeats: int = 2) -> list[dict]:
             "ratio = sequential / parallel, notebook phase only (the report is built after it, in one process)",
         ),
         _row(
-            "PDF export per report (WeasyPrint)",
+            "PDF export per report (Typst)",
             sum(pdfs) / len(pdfs),
             None,
             f"mean of {len(pdfs)} reports; HTML render {m_seq['timings']['report_html']:.2f} s",
