@@ -260,7 +260,16 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
     ax.set_xlabel(f"USD per year (nominal, {years} dollars)")
     ax.set_ylabel("")
     _legend_below(ax, ncol=3)
-    if national:
+    others = figures[figures["publisher"] != "bls"]
+    if national and len(others) and "median" in stat:
+        above, year = int((others["value"] > stat["median"]).sum()), _years(band["survey_year"])
+        title = (
+            f"Every other publisher's figure lies above BLS's May {year} median"
+            if above == len(others)
+            else f"{above} of {len(others)} other publishers' figures lie above BLS's May {year} median"
+        )
+        shaded = f"the BLS percentiles of May {year}"
+    elif national:
         title = f"National figures against the BLS May {_years(band['survey_year'])} wage distribution"
         shaded = f"the BLS percentiles of May {_years(band['survey_year'])}"
     else:  # a state anchor: whose distribution it is and its period, in words (never presented as a BLS release)
@@ -271,8 +280,9 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
     fig.suptitle(title, fontweight="bold", fontsize=10)
     caption = (
         f"{len(figures)} national mean/median figures from {figures['publisher'].nunique()} publishers "
-        f"({_names(figures['publisher'])}), reference periods {_years(figures['survey_year'])}; "
-        f"shaded: {shaded}. Hourly figures are converted to annual."
+        f"({_names(figures['publisher'])}), each publisher's headline of the side-by-side table, figures of other "
+        f"years restated to May {_years(figures['survey_year'])} with BLS's national growth of their statistic; "
+        f"shaded: {shaded}. Own releases filled, quotes hollow. Hourly figures are converted to annual."
     )
     cols = [
         c

@@ -156,6 +156,8 @@ def pay_factor(table: pd.DataFrame, cpi: pd.DataFrame, params, factor: str) -> p
     t = t[(t[factor] != "") & (t["geography_level"] == "national") & (t["bound"] == "")]
     if factor == "certified":
         t = t[t["certified"] != "all"]
+    if factor == "job_title":  # a job title broken down by credential (16 'coder' rows) belongs to the credential chart
+        t = t[t.groupby("job_title")["credential"].transform("nunique") <= 1]
     t = t[t["statistic"].isin(HEADLINE_STATS) & t["dollar_year"].isin(cpi["year"])]
     t = harmonize.to_dollar_year(_annual(t, params), cpi, params.dollar_year)
     t = t[t["value"].notna()].copy()

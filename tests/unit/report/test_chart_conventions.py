@@ -79,3 +79,32 @@ def test_band_dots_are_the_headlines_restated():
         PRIMARY,
         SECONDARY_QUOTE,
     ]
+
+
+def test_a_job_title_broken_down_by_credential_stays_out_of_the_job_title_chart():
+    from analysis.session.check import load_data
+
+    data = load_data()
+    rows = views.pay_factor(data.table, data.cpi(), AnalysisParams(survey_year=2025), "job_title")
+    # AAPC's quoted table of 16 credentials for the job title "coder" belongs to the credential chart
+    assert "coder" not in set(rows["category"]) and "Medical Coder" in set(rows["category"])
+
+
+def test_the_band_title_states_where_the_figures_lie():
+    band = pd.DataFrame(
+        {"statistic": ["median", "p10", "p90"], "value": [51140, 37000, 81150], "geography_level": "national"}
+    ).assign(survey_year=2025, geography_name="United States")
+    dots = pd.DataFrame(
+        {
+            "label": ["BLS median", "AAPC mean", "Payscale mean"],
+            "publisher": ["bls", "aapc", "payscale"],
+            "citation": [PRIMARY, PRIMARY, SECONDARY_QUOTE],
+            "value": [51140, 64469, 62407],
+            "dollar_year": 2025,
+            "survey_year": 2025,
+            "statistic": ["median", "mean", "mean"],
+            "reference_period": "2025",
+            "source_id": "s",
+        }
+    )
+    assert plots.national_band(dots, band).title == "Every other publisher's figure lies above BLS's May 2025 median"
