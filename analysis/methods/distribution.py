@@ -357,7 +357,7 @@ def _percentiles(value: float, fit) -> tuple[float, float, float, str]:
         return float("nan"), float("nan"), float("nan"), ""
     lognormal, spline = percentile_in_bls(value, fit), percentile_in_bls_spline(value, fit)
     if spline == spline:
-        return spline, lognormal, spline, "monotone (PCHIP) interpolation"
+        return spline, lognormal, spline, "monotone interpolation"
     return lognormal, lognormal, spline, "lognormal fit"
 
 
@@ -468,9 +468,8 @@ def method_notes(params) -> dict[str, str]:
         "p10, p25, median, p75 and p90 on the log scale (log q = mu + sigma z); top-coded or suppressed "
         "percentiles are left out and fewer than two usable percentiles means no fit.",
         "implied_mean": "The lognormal's mean exp(mu + sigma^2/2) is compared with BLS's published mean as a check of "
-        "the fit; "
-        "a monotone PCHIP interpolation of the log quantile function (lognormal slope beyond p10/p90) is "
-        "reported beside it.",
+        "the fit; a monotone (shape-preserving cubic) interpolation of the log quantile function (lognormal slope "
+        "beyond p10/p90) is reported beside it.",
         "placement": f"Other publishers' figures (annual, {params.hours_per_year} hours per year for hourly ones) are "
         "dated by the period they describe (AAPC's by salary year, the year before its report) and placed in BLS's "
         "national distribution of that same year; beside it each is restated to May "
@@ -483,7 +482,8 @@ def method_notes(params) -> dict[str, str]:
         "fit_diagnostics": "Each BLS national release's published mean is compared with the mean of three "
         "distributions "
         "through its percentiles (lognormal; monotone with lognormal-slope tails; monotone with tails "
-        "continuing the outer segments), in percent and in BLS's standard errors of the mean (MEAN_PRSE); "
+        "continuing the outer segments), in percent and in BLS's standard errors of the mean (from its published "
+        "relative standard error); "
         f"a release whose closest fit is more than {MEAN_ERROR_FACTOR:g} standard errors away is flagged: "
         "its mean is inconsistent with its own percentiles. The survey year's tail table shows how much "
         "the implied mean and each placement move with the tail choice.",

@@ -861,7 +861,8 @@ def method_notes(params) -> dict[str, str]:
             ]
         )
         + ".",
-        "intervals": "Intervals carry BLS's published sampling error only: a mean's MEAN_PRSE, carried into restated "
+        "intervals": "Intervals carry BLS's published sampling error only: a mean's relative standard error, carried "
+        "into restated "
         "figures and the bridge's remainder by the delta method (releases taken as independent, which overstates the "
         "error of a growth factor); BLS publishes no error for percentiles and the other publishers none at all, and "
         "each interval says which errors are missing.",

@@ -165,6 +165,11 @@ def _tall(n_rows: float, extra: float = 1.2) -> tuple[float, float]:
     return WIDTH, max(2.4, n_rows * ROW_HEIGHT + extra)
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 publisher', '3 publishers'."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def _legend_below(ax, handles=None, labels=None, ncol: int = 2, **kw) -> None:
     """Legend under the chart, across its width (beside it would squeeze a page-wide chart); constrained
     layout makes room for it, so it never covers the axis label."""
@@ -279,7 +284,7 @@ def national_band(figures: pd.DataFrame, band: pd.DataFrame) -> Chart:
         shaded = f"{who}'s published percentiles from {label(band)}"
     fig.suptitle(title, fontweight="bold", fontsize=10)
     caption = (
-        f"{len(figures)} national mean/median figures from {figures['publisher'].nunique()} publishers "
+        f"{len(figures)} national mean/median figures from {_count(figures['publisher'].nunique(), 'publisher')} "
         f"({_names(figures['publisher'])}), each publisher's headline of the side-by-side table, figures of other "
         f"years restated to May {_years(figures['survey_year'])} with BLS's national growth of their statistic; "
         f"shaded: {shaded}. Own releases filled, quotes hollow. Hourly figures are converted to annual."
