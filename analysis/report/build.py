@@ -72,6 +72,7 @@ WIDTH_STEP = 2  # characters of width handed out at a time
 PRINT_LINE_CHARS = 150  # characters of table text across the PDF's text column (184 mm of Libertinus Serif at 7.5 pt)
 PNG_DPI = 150  # plots.STYLE savefig.dpi: a chart prints at its own size
 REFERENCES_JSON = "references.json"
+REPORT_ID = "paycheck-analysis-report"  # the report's own entry in references.json
 APPENDIX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DEFINITIONS_INTRO = "What each column label in the tables means (the CSV files use the column names in brackets)."
 # columns.py formats -> the document's column kinds (document.COLUMN_KINDS)
@@ -142,6 +143,9 @@ def _cited_values(text: str, numbers: dict[str, int]) -> str:
     return re.sub(r"(\[\d+\])=([\d,.]+?)(\.00)?(?=;|$)", r"\1 \2", _cite_ids(text, numbers))
 
 
+_NEGATIVE = re.compile(r"^-(?=\$?[\d.,]+%?$)")  # a cell that is one negative number ('-4.32', '-$1,234', '-2%')
+
+
 def _is_boolean(values: pd.Series) -> bool:
     """A column of CSV booleans ('True'/'False', blanks allowed, at least one of them)."""
     words = set(values.str.lower()) - {""}
@@ -156,6 +160,7 @@ def _cell(value: str, fmt: str, kind: str, numbers: dict[str, int]) -> list[Inli
     if kind == "boolean":
         return [Text(BOOLEAN_WORDS.get(value.lower(), value))]
     text, _ = format_cell(value, fmt)
+    text = _NEGATIVE.sub("−", text)  # a true minus sign before a negative number, as every number format writes it
     return [Text(_cite_ids(text, numbers) if fmt == "text" else text)]
 
 
@@ -223,17 +228,28 @@ def _chart(meta: dict, folder: Path, numbers: dict[str, int]) -> Figure:
     )
 
 
-def _notebook(executed: Path, run_dir: Path, show_code: bool, numbers: dict[str, int]) -> dict:
+def _metas(folder: Path) -> list[dict]:
+    """A notebook's saved figures and tables (their sidecar JSON), in the order the notebook made them."""
+    return sorted(
+        (json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json") if p.name != FINDINGS),
+        key=lambda m: m["order"],
+    )
+
+
+def _citation_order(metas: list[list[dict]]) -> list[list[str]]:
+    """Each figure's and table's source ids in the order a reader meets them: the sections', then the appendices'."""
+    in_reading_order = [m for ms in metas for m in ms if not m.get("appendix")]
+    in_reading_order += [m for ms in metas for m in ms if m.get("appendix")]
+    return [m.get("sources", []) for m in in_reading_order]
+
+
+def _notebook(executed: Path, metas: list[dict], show_code: bool, numbers: dict[str, int]) -> dict:
     """One executed notebook's title, introduction, artifacts (figures and tables, not yet numbered) and code."""
     nb = nbformat.read(executed, as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "markdown")
     lines = first.source.strip().splitlines()
     intro = [p.strip() for p in "\n".join(lines[1:]).split("\n\n") if p.strip()]
-    folder = run_dir / executed.stem
-    metas = sorted(
-        (json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json") if p.name != FINDINGS),
-        key=lambda m: m["order"],
-    )
+    folder = executed.parent.parent / executed.stem
     made = [(m, _chart(m, folder, numbers) if m["kind"] == "chart" else _table(m, folder, numbers)) for m in metas]
     code = [
         c.source
@@ -396,9 +412,11 @@ def document(run_dir: Path, params, paths, show_code: bool = False) -> tuple[Doc
     """The report as one tree, and its references as CSL-JSON items."""
     data = load_data(paths)  # the figures table from its cache (keyed on the data digest)
     registry, table = data.registry, data.table
-    refs = references(registry)
+    executed = sorted((run_dir / "notebooks").glob("*.ipynb"))
+    metas = [_metas(run_dir / p.stem) for p in executed]
+    refs = references(registry, _citation_order(metas))
     numbers = {r.id: r.number for r in refs}
-    notebooks = [_notebook(p, run_dir, show_code, numbers) for p in sorted((run_dir / "notebooks").glob("*.ipynb"))]
+    notebooks = [_notebook(p, m, show_code, numbers) for p, m in zip(executed, metas, strict=True)]
     appendices = _number(notebooks)
     bottom_line = _findings(run_dir, notebooks)
     dated = table["survey_year"].dropna()
@@ -441,23 +459,21 @@ def document(run_dir: Path, params, paths, show_code: bool = False) -> tuple[Doc
             Bullets([[Text(key.replace("_", " ").capitalize(), "strong"), Text(f": {text}")] for key, text in notes]),
         ]
     methodology += [Subheading("Limitations", 3), Bullets([[Text(t)] for t in _limitations(registry, table)])]
+    cite_text = (
+        f"{cite_as()} from published figures for {first_year}–{last_year} (sources retrieved up to {retrieved}); "
+        f"data digest sha256:{data_digest(registry)}; parameters: " + ", ".join(f"{k}={v}" for k, v in parameters) + "."
+    )
     how_to_cite = [
         Paragraph(
-            [
-                Text(
-                    f"{cite_as()} from published figures for {first_year}–{last_year} (sources retrieved up to "
-                    f"{retrieved}); data digest sha256:{data_digest(registry)}; parameters: "
-                    + ", ".join(f"{k}={v}" for k, v in parameters)
-                    + "."
-                )
-            ],
+            [Text(cite_text)],
             role="cite-block",
         ),
         Paragraph(
             [
                 Text(
                     "The data digest is the sha256 of the list of every registered file with its sha256; the same "
-                    "digest and parameters give the same report. Cite the publications themselves from the "
+                    f"digest and parameters give the same report, and {REFERENCES_JSON} holds this citation too, for "
+                    "citation managers. Cite the publications themselves from the "
                 ),
                 Ref("References", "references"),
                 Text("."),
@@ -501,7 +517,21 @@ def document(run_dir: Path, params, paths, show_code: bool = False) -> tuple[Doc
         date=retrieved,
         author=AUTHOR,
     )
-    return doc, csl_json(refs)
+    return doc, [*csl_json(refs), _report_item(doc, cite_text)]
+
+
+def _report_item(doc: Document, cite_text: str) -> dict:
+    """The report itself as a CSL-JSON item, so a citation manager can cite it beside its sources."""
+    return {
+        "id": REPORT_ID,
+        "type": "report",
+        "title": doc.title,
+        "author": [{"literal": doc.author}],
+        "publisher": doc.author,
+        "version": __version__,
+        "issued": {"date-parts": [[int(p) for p in doc.date.split("-")]]},
+        "note": cite_text,
+    }
 
 
 def _html_inline(parts: list[Inline]) -> Markup:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analysis.core.vocab import publisher_full_name
@@ -39,9 +40,17 @@ def period_in_words(period: str) -> str:
     return re.sub(r"^(\d{4})[/-](\d{4})$", r"\1–\2", period)
 
 
-def references(registry) -> list[Reference]:
-    """Every registered publication, numbered by publisher, period and id (stable across runs)."""
-    entries = sorted(registry.entries, key=lambda e: (publisher_full_name(e.publisher), e.reference_period, e.id))
+def references(registry, cited: Iterable[Iterable[str]] = ()) -> list[Reference]:
+    """Every registered publication, numbered in the order of first citation, so the first number a reader meets
+    is [1] (`cited`: the source ids of each figure or table, in reading order; one figure's or table's sources are
+    numbered among themselves by publisher, period and id), then the ones never cited, by publisher, period and
+    id."""
+    stable = {e.id: (publisher_full_name(e.publisher), e.reference_period, e.id) for e in registry.entries}
+    first: dict[str, int] = {}
+    for group in cited:
+        for sid in sorted({s for s in group if s in stable} - first.keys(), key=stable.__getitem__):
+            first[sid] = len(first)
+    entries = sorted(registry.entries, key=lambda e: (first.get(e.id, len(first)), stable[e.id]))
     return [
         Reference(
             number=i,
@@ -89,13 +98,15 @@ def csl_json(refs: list[Reference]) -> list[dict]:
             "title": r.title,
             "author": [{"literal": r.author}],
             "publisher": r.author,
-            "URL": r.url,
             "accessed": {"date-parts": [[int(p) for p in r.retrieved.split("-")]]},
         }
+        if r.url.startswith(("https://", "http://")):  # a file in this project is no address for a reader
+            item["URL"] = r.url
         if year:
             item["issued"] = {"date-parts": [[int(year.group(0))]]}
         if r.quoted_by:
-            item["note"] = f"As quoted by {r.quoted_by}" + (f" ({r.quoted_url})" if r.quoted_url else "")
+            quoted_url = r.quoted_url if r.quoted_url.startswith(("https://", "http://")) else ""
+            item["note"] = f"As quoted by {r.quoted_by}" + (f" ({quoted_url})" if quoted_url else "")
             item["container-title"] = r.quoted_by
         items.append(item)
     return items

@@ -110,9 +110,18 @@ def test_references_are_numbered_linked_and_exported_as_csl_json(run):
         if e.is_secondary:
             assert "As quoted by " in refs and escape(e.quoted_by["name"]) in refs
     items = json.loads((run_dir / "references.json").read_text())
-    assert {i["id"] for i in items} == {e.id for e in registry.entries}
+    assert {i["id"] for i in items} == {e.id for e in registry.entries} | {build.REPORT_ID}
+    assert not [i["URL"] for i in items if "URL" in i and not i["URL"].startswith(("https://", "http://"))]
+    cited = []  # every reference number in the order the Sources notes cite it, ranges expanded
+    for note in _texts(text, "note"):
+        for a, b in re.findall(r"\[(\d+)\](?:–\[(\d+)\])?", note):
+            cited += range(int(a), int(b or a) + 1)
+    first = list(dict.fromkeys(cited))
+    assert first == list(range(1, len(first) + 1)), first[:20]  # numbered in the order of first citation
     cite = text[text.index('id="how-to-cite"') :]
     assert f"sha256:{build.data_digest(registry)}" in cite and f"survey_year={params.survey_year}" in cite
+    report = next(i for i in items if i["id"] == build.REPORT_ID)  # the report itself, citable as it says
+    assert report["type"] == "report" and escape(report["note"]) in cite
 
 
 def test_source_notes_cite_by_number_in_a_line_or_two(run):

@@ -157,3 +157,39 @@ def test_audit_notes_cite_reference_numbers_not_registry_ids():
     assert _cite_ids(note, numbers) == (
         "period uncertain: none given, 2023-05 assumed; [60] (2023-05) gives 58,890; only quoted by [64] (82,490); [7]"
     )
+
+
+def test_cells_read_booleans_as_words_and_negative_numbers_with_a_true_minus_sign():
+    import pandas as pd
+
+    from analysis.report.build import _cell, _is_boolean
+    from analysis.report.document import Text
+
+    assert _is_boolean(pd.Series(["True", "", "false"]))
+    assert not _is_boolean(pd.Series(["", ""])) and not _is_boolean(pd.Series(["True", "maybe"]))
+    assert _cell("False", "text", "boolean", {}) == [Text("no")]
+    assert _cell("True", "text", "boolean", {}) == [Text("yes")]
+    assert _cell("-4.3217", "number", "number", {}) == [Text("−4.322")]
+    assert _cell("-0.1327", "text", "text", {}) == [Text("−0.1327")]
+    for text in ("2019-2020", "25%-75%", "29-2072", "-", "- see note"):  # ranges, codes and words keep their hyphen
+        assert _cell(text, "text", "text", {}) == [Text(text)]
+
+
+def test_references_are_numbered_in_the_order_of_first_citation(registry):
+    stable = references(registry)  # nothing cited: by publisher, period and id
+    last, first_two = stable[-1].id, [stable[5].id, stable[3].id]
+    # a figure citing the stable list's last entry, then a table citing two others (numbered among themselves in the
+    # stable order) and that last entry again, and an unregistered id
+    refs = references(registry, [[last], [*first_two, last, "unregistered"]])
+    assert [r.id for r in refs[:3]] == [last, stable[3].id, stable[5].id]
+    assert [r.number for r in refs] == list(range(1, len(stable) + 1))
+    rest = [r.id for r in refs[3:]]
+    assert rest == [r.id for r in stable if r.id not in {last, *first_two}]
+
+
+def test_csl_json_never_gives_a_file_in_the_project_as_an_address(registry):
+    local = [e for e in registry.entries if not e.url.startswith(("https://", "http://"))]
+    assert local  # the seed article's figures point at data/raw/seed/...
+    items = {i["id"]: i for i in csl_json(references(registry))}
+    assert all("URL" not in items[e.id] for e in local)
+    assert not [i for i in items.values() if "data/raw" in json.dumps(i)]
