@@ -533,23 +533,26 @@ def _check_points(c: pd.DataFrame, figs: _Figures, tol: float) -> pd.DataFrame:
     )
     cand = cand[right].assign(year=figs.year[cf[right]])
     stale = cand.sort_values(["qid", "year", "fid"], ascending=[True, False, True]).drop_duplicates("qid")
-    stale_of = dict(zip(stale["qid"], stale["fid"], strict=True))
     # otherwise name a figure of another period, own or quoted, that the claim equals
     same = m[~m["in_period"].to_numpy() & ~np.isnan(figs.year[fi]) & (m["gap"].to_numpy() < 1e-9)]
     same = same.drop_duplicates("qid")
-    same_of = dict(zip(same["qid"], same["fid"], strict=True))
-    for k, (q, vv, bd) in enumerate(zip(b, v, bound, strict=True)):
-        if q in stale_of:
-            f = stale_of[q]
-            v[k] = STALE
-            note[k] = (
-                f"right for {period_words(figs.period[f])}: {figs.source[f]} ({figs.period[f]}) gives {figs.shown[f]}; "
-                + note[k]
-            )
-        elif vv != "exact" and not bd and q in same_of:
-            f = same_of[q]
-            quoted = f", quoted by {figs.quoted_by[f]}" if figs.quote[f] else ""
-            note[k] += f"; the claimed figure equals {figs.source[f]} ({figs.period[f]}{quoted}): its period may differ"
+    stale_f = pd.Series(stale["fid"].to_numpy(), index=stale["qid"]).reindex(b).to_numpy()
+    same_f = pd.Series(same["fid"].to_numpy(), index=same["qid"]).reindex(b).to_numpy()
+    is_stale = ~np.isnan(stale_f)
+    named = ~is_stale & ~np.isnan(same_f) & (v != "exact") & (bound == "")
+    v = np.where(is_stale, STALE, v)
+
+    def right_for(f: int) -> str:
+        return f"right for {period_words(figs.period[f])}: {figs.source[f]} ({figs.period[f]}) gives {figs.shown[f]}; "
+
+    def equals(f: int) -> str:
+        quoted = f", quoted by {figs.quoted_by[f]}" if figs.quote[f] else ""
+        return f"; the claimed figure equals {figs.source[f]} ({figs.period[f]}{quoted}): its period may differ"
+
+    note = [
+        right_for(int(f)) + t if st else t + (equals(int(g)) if nm else "")
+        for t, st, nm, f, g in zip(note, is_stale, named, stale_f, same_f, strict=True)
+    ]
     res.loc[b, ["verdict", "data_value", "difference", "source_id", "note"]] = pd.DataFrame(
         {"verdict": v, "data_value": data, "difference": diff, "source_id": figs.source[bf], "note": note}, index=b
     )
