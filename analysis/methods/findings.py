@@ -145,10 +145,19 @@ def key_findings(
         )
     if audit is not None and len(audit):
         n = audit["verdict"].value_counts()
+        words = {
+            "exact": "equal a publisher's own figure exactly",
+            "rounded": "equal it as rounded",
+            "close": "are close",
+            "stale": "were right for an earlier period only",
+            "mismatch": "do not match",
+            "unverifiable": "cannot be checked against any publisher's own release",
+            "not checked": "could not be read as claims",
+        }
+        parts = [f"{n[v]} {w}" for v, w in words.items() if n.get(v, 0)]
         out.append(
-            f"Of the article's {len(audit)} checked claims, {n.get('exact', 0)} equal a publisher's own figure "
-            "exactly, "
-            f"{n.get('rounded', 0)} as rounded, {n.get('close', 0)} are close, {n.get('mismatch', 0)} do not match and "
-            f"{n.get('unverifiable', 0)} cannot be checked against any publisher's own release."
+            f"Of the article's {len(audit)} checked pay claims, "
+            + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
+            + "."
         )
     return list(dict.fromkeys(out))[:MAX_FINDINGS]

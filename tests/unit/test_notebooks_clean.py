@@ -17,6 +17,7 @@ from analysis.session.params import DEFAULTS, FIELDS
 
 NOTEBOOKS = notebooks(project_paths())
 EXPECTED = [
+    "00_at_a_glance",
     "01_sources_and_quality",
     "02_national_picture",
     "03_reconciliation",
