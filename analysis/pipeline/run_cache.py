@@ -35,8 +35,10 @@ import shutil
 import sys
 from pathlib import Path
 
+from analysis.core import fileio
 from analysis.core.config import ProjectPaths
 from analysis.core.digest import canonical, code_digest, data_digest, data_files, sha256_of, sha256_text, versions
+from analysis.core.errors import AnalysisError
 
 SKIP_PARAMETERS = {"output_dir"}
 
@@ -46,10 +48,27 @@ def _source(cell) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
+def notebook_name(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
 def read_notebook(path: Path) -> dict:
-    """The notebook as JSON (plain json: nbformat's import costs most of a second)."""
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+    """The notebook as JSON (plain json: nbformat's import costs most of a second). A file that is not a notebook
+    (empty, truncated, not UTF-8, not JSON, no list of cells) is an AnalysisError naming it, before any kernel."""
+    name = notebook_name(path)
+    try:
+        nb = json.loads(fileio.read_text(path))
+    except fileio.FileProblem as e:
+        raise AnalysisError(f"{name}: cannot read it ({e}); expected a Jupyter notebook") from None
+    except json.JSONDecodeError as e:
+        raise AnalysisError(
+            f"{name}: not valid JSON ({e.msg}: line {e.lineno}, column {e.colno}); expected a Jupyter notebook "
+            "(is the file truncated? save it again from Jupyter)"
+        ) from None
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        raise AnalysisError(f"{name}: not a Jupyter notebook (no list of cells); expected an .ipynb file")
+    return nb
 
 
 def notebook_digest(nb: dict) -> str:
@@ -62,14 +81,24 @@ def notebook_digest(nb: dict) -> str:
     return sha256_text(canonical({"nbformat": nb.get("nbformat"), "kernel": kernel, "cells": cells}))
 
 
-def declared_parameters(nb: dict) -> list[str]:
-    """Names assigned at top level in the cell tagged `parameters` (what papermill.inspect_notebook reports)."""
+def declared_parameters(nb: dict, name: str = "the notebook") -> list[str]:
+    """Names assigned at top level in the cell tagged `parameters` (what papermill.inspect_notebook reports); a
+    cell that is not valid Python is an AnalysisError naming the notebook `name` and the cell."""
     import ast
 
-    for cell in nb.get("cells", []):
+    cells = nb.get("cells", [])
+    for index, cell in enumerate(cells):
         if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            try:
+                body = ast.parse(_source(cell)).body
+            except (SyntaxError, ValueError) as e:  # ValueError: a NUL character in the source
+                line = f", line {e.lineno}" if getattr(e, "lineno", None) else ""
+                raise AnalysisError(
+                    f"{name}, parameters cell (cell {index + 1} of {len(cells)}){line}: not valid Python "
+                    f"({getattr(e, 'msg', None) or e}); expected assignments like 'survey_year = 2023'"
+                ) from None
             names = []
-            for node in ast.parse(_source(cell)).body:
+            for node in body:
                 targets = (
                     node.targets
                     if isinstance(node, ast.Assign)

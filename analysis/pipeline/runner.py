@@ -34,7 +34,14 @@ from analysis.core.config import ProjectPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.jsonio import write_json
 from analysis.core.workers import pool as workers_pool
-from analysis.pipeline.run_cache import Inputs, RunCache, declared_parameters, read_notebook, versions
+from analysis.pipeline.run_cache import (
+    Inputs,
+    RunCache,
+    declared_parameters,
+    notebook_name,
+    read_notebook,
+    versions,
+)
 
 
 @dataclass
@@ -75,7 +82,7 @@ def notebook_parameters(path: Path, params, output_dir: Path, nb: dict | None = 
 
     The names come from the cell's top-level assignments (what papermill.inspect_notebook reports, without
     importing papermill)."""
-    declared = declared_parameters(nb if nb is not None else read_notebook(path))
+    declared = declared_parameters(nb if nb is not None else read_notebook(path), notebook_name(path))
     values = {k: v for k, v in params.as_dict().items() if k in declared}
     return {**values, "output_dir": str(output_dir)}
 
@@ -293,18 +300,16 @@ def plan(
     if not nbs:
         raise AnalysisError(f"no notebooks found in {paths.notebooks}; expected files named NN_name.ipynb")
     run_id = new_run_id()
+    tmp = paths.reports / f".tmp-{run_id}"
+    contents = {nb.stem: read_notebook(nb) for nb in nbs}  # an unreadable notebook stops the run before any folder
+    parameters = {nb.stem: notebook_parameters(nb, params, tmp / nb.stem, contents[nb.stem]) for nb in nbs}
     paths.reports.mkdir(parents=True, exist_ok=True)
     cache, inputs = RunCache(paths), Inputs(paths)
     for folder in (paths.reports, paths.reports / "sweeps", cache.root / "nb", cache.root / "report"):
         workdirs.remove_dead(folder)  # what killed runs left behind
-    tmp = paths.reports / f".tmp-{run_id}"
     claim = workdirs.make(tmp)
     (tmp / "notebooks").mkdir()
-    parameters, keys = {}, {}
-    for nb in nbs:
-        content = read_notebook(nb)
-        parameters[nb.stem] = notebook_parameters(nb, params, tmp / nb.stem, content)
-        keys[nb.stem] = inputs.notebook_key(content, nb.name, parameters[nb.stem])
+    keys = {nb.stem: inputs.notebook_key(contents[nb.stem], nb.name, parameters[nb.stem]) for nb in nbs}
     entries = {nb.stem: None if force else cache.lookup("nb", keys[nb.stem]) for nb in nbs}
     report_key = inputs.report_key([keys[nb.stem] for nb in nbs], params.as_dict(), show_code)
     return Plan(
