@@ -225,6 +225,25 @@ def require_distributed():
     return distributed
 
 
+SCHEDULER_SCHEMES = ("tcp",)  # ucx:// needs ucx-py and tls:// certificates, which the sweep does not configure
+
+
+def check_scheduler(scheduler: str) -> None:
+    """A clear error for a scheduler address whose scheme the sweep cannot connect with (Dask raises TypeError for
+    ucx:// without ucx-py and tls:// without certificates); HOST:PORT without a scheme is TCP."""
+    scheme, sep, rest = scheduler.partition("://")
+    if not sep:
+        scheme, rest = "tcp", scheduler
+    if scheme.lower() not in SCHEDULER_SCHEMES:
+        raise AnalysisError(
+            f"--scheduler {scheduler}: unsupported scheme '{scheme}://'; supported: "
+            + ", ".join(f"{s}://" for s in SCHEDULER_SCHEMES)
+            + " (expected tcp://HOST:PORT)"
+        )
+    if not rest:
+        raise AnalysisError(f"--scheduler {scheduler}: no address; expected tcp://HOST:PORT")
+
+
 def dask_client(scheduler: str):
     """A dask.distributed Client for `scheduler`."""
     Client = require_distributed().Client
@@ -298,10 +317,11 @@ def sweep(
     from analysis.pipeline.runner import new_run_id
 
     started = time.perf_counter()
+    if scheduler:  # fail before any run if the address cannot work or dask is missing
+        check_scheduler(scheduler)
+        require_distributed()
     sets = expand(grid)
     validate_sets(sets, paths)
-    if scheduler:  # fail before any run if dask is missing
-        require_distributed()
     jobs = jobs or os.cpu_count() or 1
     sweep_id = new_run_id()
     tasks = [
