@@ -110,9 +110,12 @@ def run(args) -> int:
         print(f"error: run {outcome.run_id} failed\n{outcome.message}\n  files: {outcome.run_dir}", file=sys.stderr)
         return 1
     report = (outcome.report or {}).get("status", "built")
+    if outcome.latest:
+        print(f"warning: {outcome.latest}", file=sys.stderr)
     print(
         f"report: {outcome.run_dir / 'report.html'}\n        {outcome.run_dir / 'report.pdf'}\n"
-        f"latest: {paths.reports / 'latest'} ({outcome.timings['total']:.1f} s; notebooks: "
+        + ("" if outcome.latest else f"latest: {paths.reports / 'latest'} ")
+        + f"({outcome.timings['total']:.1f} s; notebooks: "
         f"{outcome.count('executed')} executed, {outcome.count('reused')} reused; report {report})"
     )
     return 0

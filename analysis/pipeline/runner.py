@@ -3,7 +3,8 @@
 Parameters are validated against the shipped data before any kernel starts. A run writes to
 reports/.tmp-<run-id>/, which becomes reports/<run-id>/ (and reports/latest) only when every
 notebook and the report succeeded; a failed run is moved to reports/failed-<run-id>/ with the
-executed notebooks, and reports/latest is left as it was.
+executed notebooks, and reports/latest is left as it was. A reports/latest that is not the runner's link (the
+user's own file, folder or link) is never replaced: the run says so and where its report is.
 
 Only what changed is executed: a notebook whose cache key (its cells, the parameters it declares, the data it
 reads, the code; see analysis/pipeline/run_cache.py) has a cached result is copied from .cache/runs/ instead of run, and
@@ -64,6 +65,7 @@ class RunOutcome:
     message: str = ""
     results: list = field(default_factory=list)
     report: dict | None = None
+    latest: str = ""  # why reports/latest was left alone (the user's own file or folder there), else empty
 
     def count(self, status: str) -> int:
         return sum(r.status == status and not r.error for r in self.results)
@@ -206,11 +208,30 @@ def _warm_kernel(path: Path, cwd: Path, root: Path | None, kernel: str, out_dir:
     return kernels.warm_kernel(_kernel_name(path), cwd, root, kernel, log)
 
 
-def _point_latest(paths: ProjectPaths, run_dir: Path) -> None:
-    """Replace reports/latest in one step: a new symlink, renamed over the old one."""
+def _foreign_latest(latest: Path) -> str | None:
+    """What reports/latest is when it is not a link this runner made (a run folder's name beside it): the user's
+    file, folder or link, which a run must not replace."""
+    if latest.is_symlink():
+        target = os.readlink(latest)
+        return None if "/" not in target and os.sep not in target else f"a link to {target}"
+    if not os.path.lexists(latest):
+        return None
+    return "a folder" if latest.is_dir() else "a file" if latest.is_file() else "not a link"
+
+
+def _point_latest(paths: ProjectPaths, run_dir: Path) -> str:
+    """Replace reports/latest in one step (a new symlink, renamed over the old one); when reports/latest is the
+    user's own file or folder it is left alone and the returned line says what to do."""
+    latest = paths.reports / "latest"
+    if (what := _foreign_latest(latest)) is not None:
+        return (
+            f"reports/latest is {what}, not the link to the latest run, so it was left as it is; move it away "
+            f"(the next successful run creates the link), the report is in reports/{run_dir.name}/"
+        )
     tmp = paths.reports / f".latest-{run_dir.name}"
     tmp.symlink_to(run_dir.name, target_is_directory=True)
-    os.replace(tmp, paths.reports / "latest")
+    os.replace(tmp, latest)
+    return ""
 
 
 def _describe(result: Result, run_dir: Path) -> str:
@@ -478,9 +499,8 @@ def finish(
         p.claim.release_into(final)
     else:
         os.replace(p.tmp, final)
-    if ok and point_latest:
-        _point_latest(paths, final)
-    return RunOutcome(p.run_id, final, ok, p.timings, message, results=results, report=report)
+    latest = _point_latest(paths, final) if ok and point_latest else ""
+    return RunOutcome(p.run_id, final, ok, p.timings, message, results=results, report=report, latest=latest)
 
 
 def run(
