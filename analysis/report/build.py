@@ -568,7 +568,7 @@ def _template():
 
 def html(doc: Document) -> str:
     """The document as one self-contained HTML page."""
-    return _template().render(doc=doc, figure=Figure, table=Table)
+    return _template().render(doc=doc)
 
 
 def render_html(run_dir: Path, params, paths, show_code: bool = False) -> str:

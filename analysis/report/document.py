@@ -188,8 +188,3 @@ class Document:
     sections: list[Section]
     date: str  # YYYY-MM-DD, from the data (the newest retrieval): the PDF's date, so a rerun gives the same file
     author: str
-    keywords: list[str] = field(default_factory=list)
-
-    def artifacts(self) -> list[Figure | Table]:
-        """Every figure and table in reading order."""
-        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure | Table)]

@@ -193,3 +193,14 @@ def test_csl_json_never_gives_a_file_in_the_project_as_an_address(registry):
     items = {i["id"]: i for i in csl_json(references(registry))}
     assert all("URL" not in items[e.id] for e in local)
     assert not [i for i in items.values() if "data/raw" in json.dumps(i)]
+
+
+def test_every_number_format_has_a_document_column_kind():
+    """A format columns.py writes numbers in must map to a numeric kind, or its column would align as text."""
+    from analysis.report.build import KINDS
+    from analysis.report.document import COLUMN_KINDS, NUMERIC_KINDS
+
+    words = {"text", "publisher", "citation", "source", "source_values"}  # formats that write words or citations
+    assert {c.format for c in LABELS.values()} - words <= KINDS.keys()
+    assert set(KINDS.values()) | {"text", "boolean"} == set(COLUMN_KINDS)
+    assert {KINDS[f] for f in ("usd", "usd_signed", "pct_signed", "share", "count")} <= set(NUMERIC_KINDS)
