@@ -61,6 +61,13 @@ def add_arguments(parser) -> None:
         action="store_true",
         help="execute every notebook and rebuild the report even if a cached result exists",
     )
+    parser.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help="a notebook cell still running after this long fails the run, naming the cell (default: 600)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -98,13 +105,21 @@ def run(args) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: expected a positive number of processes, got {args.jobs}")
+    if args.cell_timeout is not None and args.cell_timeout < 1:
+        raise ParameterError(f"--cell-timeout: expected a positive number of seconds, got {args.cell_timeout}")
     paths = project_paths()
     runner.check_output_folders(paths)
     with gc_paused():  # one bounded run (analysis/core/startup.py)
         # validation is remembered on (values, data, code) and is not execution: --force does not redo it
         params = RunCache(paths).validated(parameters(args), paths)
         outcome = runner.run(
-            params, paths, jobs=args.jobs, show_code=params.show_code, progress=not args.quiet, force=args.force
+            params,
+            paths,
+            jobs=args.jobs,
+            show_code=params.show_code,
+            progress=not args.quiet,
+            force=args.force,
+            cell_timeout=args.cell_timeout or runner.CELL_TIMEOUT,
         )
     if not outcome.ok:
         print(f"error: run {outcome.run_id} failed\n{outcome.message}\n  files: {outcome.run_dir}", file=sys.stderr)

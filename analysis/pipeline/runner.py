@@ -120,8 +120,17 @@ def _stderr_to(log: Path):
             os.close(saved)
 
 
+CELL_TIMEOUT = 600  # seconds one cell may run (run --cell-timeout): the slowest shipped cell takes a few seconds
+
+
 def execute(
-    path: Path, out_dir: Path, parameters: dict, cwd: Path, root: Path | None = None, kernel: str | None = None
+    path: Path,
+    out_dir: Path,
+    parameters: dict,
+    cwd: Path,
+    root: Path | None = None,
+    kernel: str | None = None,
+    cell_timeout: int = CELL_TIMEOUT,
 ) -> Result:
     """Run one notebook; never raises, so results cross process boundaries as plain data.
 
@@ -130,8 +139,11 @@ def execute(
     reads) the notebook runs in this process's warm kernel for them (analysis/pipeline/kernels.py); without, in a
     fresh kernel started for it and shut down after. A kernel's stderr goes to logs/kernel-<pid>.stderr.txt (warm)
     or logs/kernel-<notebook>.stderr.txt (fresh), and a kernel that fails to start or dies adds the cause it wrote
-    there to the error; papermill's own chatter from a fresh-kernel run goes to logs/<notebook>.stderr.txt."""
+    there to the error; papermill's own chatter from a fresh-kernel run goes to logs/<notebook>.stderr.txt.
+    A cell still running after `cell_timeout` seconds fails the notebook, with that cell named, and its kernel
+    (still busy with the cell) is shut down."""
     import papermill
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
     from analysis.pipeline import kernels
@@ -163,7 +175,23 @@ def execute(
                 progress_bar=False,
                 log_output=False,
                 km=(warm or fresh).km,
+                execution_timeout=cell_timeout,
             )
+    except CellTimeoutError:
+        if warm is not None:
+            kernels.discard(warm)  # still running the cell
+        index, count = _running_cell(out_nb)
+        return Result(
+            path.stem,
+            time.perf_counter() - start,
+            {
+                "cell_index": index,
+                "exec_count": count,
+                "ename": "TimeoutError",
+                "evalue": f"the cell was still running after {cell_timeout} s (run --cell-timeout SECONDS allows more)",
+            },
+            kernel=state,
+        )
     except PapermillExecutionError as e:
         return Result(
             path.stem,
@@ -187,6 +215,19 @@ def execute(
         if fresh is not None:
             kernels.discard(fresh)
     return Result(path.stem, time.perf_counter() - start, kernel=state)
+
+
+def _running_cell(executed: Path) -> tuple[int | None, int | None]:
+    """(index, execution count) of the last cell papermill started in the executed notebook it saved (the one that
+    timed out), in the numbering its errors use; (None, None) if it saved none."""
+    try:
+        cells = read_notebook(executed)["cells"]
+    except AnalysisError:
+        return None, None
+    started = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if not started:
+        return None, None
+    return started[-1], cells[started[-1]].get("execution_count")
 
 
 def _alive(kernel) -> bool:
@@ -287,6 +328,7 @@ class Plan:
     started: float
     timings: dict = field(default_factory=dict)
     claim: workdirs.Claim | None = None  # marks tmp as this live process's (see analysis/core/workdirs.py)
+    cell_timeout: int = CELL_TIMEOUT  # seconds a cell may run
 
     @property
     def to_run(self) -> list[Path]:
@@ -315,6 +357,7 @@ def plan(
     show_code: bool = False,
     force: bool = False,
     warm_kernels: bool = True,
+    cell_timeout: int = CELL_TIMEOUT,
 ) -> Plan:
     started = time.perf_counter()
     nbs = notebooks(paths)
@@ -352,6 +395,7 @@ def plan(
         started,
         {"keys": round(time.perf_counter() - started, 3)},
         claim,
+        cell_timeout,
     )
 
 
@@ -395,7 +439,9 @@ def execute_plan(p: Plan, paths: ProjectPaths, progress: bool = True) -> list[Re
             )
         bar.update()
 
-    tasks = [(nb, p.tmp, p.parameters[nb.stem], paths.notebooks, paths.root, p.kernel) for nb in p.to_run]
+    tasks = [
+        (nb, p.tmp, p.parameters[nb.stem], paths.notebooks, paths.root, p.kernel, p.cell_timeout) for nb in p.to_run
+    ]
     workers = min(p.jobs, len(tasks))
     executing = time.perf_counter()
     preload = None
@@ -512,14 +558,15 @@ def run(
     force: bool = False,
     point_latest: bool = True,
     warm_kernels: bool = True,
+    cell_timeout: int = CELL_TIMEOUT,
 ) -> RunOutcome:
     """Execute every notebook with `params` (already validated) and build report.html/.pdf + manifest.json.
 
     Notebooks and a report whose cache keys are cached are copied instead (unless `force`); the rest run in a
     process pool of `jobs` workers (default: the number of cores), each reusing one warm kernel
     (`warm_kernels=False`: a fresh kernel per notebook). `point_latest=False` leaves reports/latest alone
-    (sweeps)."""
-    p = plan(params, paths, jobs, show_code, force, warm_kernels)
+    (sweeps). A cell running longer than `cell_timeout` seconds fails its notebook."""
+    p = plan(params, paths, jobs, show_code, force, warm_kernels, cell_timeout)
     results = execute_plan(p, paths, progress)
     report, message = (None, "") if any(r.error for r in results) else report_step(p, paths, progress)
     return finish(p, paths, results, report, message, point_latest)

@@ -194,7 +194,7 @@ def fake(project, monkeypatch):
     """runner.execute and the report replaced by stand-ins that record what ran and write parameter-dependent files."""
     executed: list[str] = []
 
-    def execute(path, out_dir, parameters, cwd, root=None, kernel=None):
+    def execute(path, out_dir, parameters, cwd, root=None, kernel=None, cell_timeout=None):
         executed.append(path.stem)
         folder = Path(parameters["output_dir"])
         folder.mkdir(parents=True, exist_ok=True)
@@ -283,7 +283,7 @@ def test_runner_reexecutes_only_what_a_change_affects(project, fake):
 def test_a_failed_notebook_is_not_cached(project, fake, monkeypatch):
     real = runner.execute
 
-    def failing(path, out_dir, parameters, cwd, root=None, kernel=None):
+    def failing(path, out_dir, parameters, cwd, root=None, kernel=None, cell_timeout=None):
         result = real(path, out_dir, parameters, cwd, root, kernel)
         if path.stem == "02_national_picture":
             result.error = {"cell_index": 3, "exec_count": 2, "ename": "ValueError", "evalue": "boom"}
