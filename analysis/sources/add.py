@@ -66,6 +66,17 @@ def _year_from_names(path: Path, column_maps: Path, kind: str | None) -> int | N
     return None
 
 
+def check_not_future(year: int, said: str) -> None:
+    """BLS publishes May estimates the spring after: a survey year after the current one is a typo, which would
+    otherwise become the default survey year."""
+    this_year = dt.datetime.now(dt.UTC).year
+    if year > this_year:
+        raise ParameterError(
+            f"{said} May {year}, later than the current year ({this_year}); expected the May survey year the file "
+            "is for"
+        )
+
+
 def detect(path: Path, column_maps: Path, kind: str | None = None, year: int | None = None) -> Detected:
     """Kind, survey year and layout of an official file, from its name and contents; errors say what to pass."""
     shown = str(path)
@@ -102,6 +113,8 @@ def detect(path: Path, column_maps: Path, kind: str | None = None, year: int | N
                 "expected the survey year the file is for",
             )
         )
+    if found_year and not year:
+        check_not_future(found_year, f"{shown}: the file's name says")
     year = year or found_year
     if not year:
         raise ParameterError(
@@ -223,6 +236,8 @@ def add_source(
         )
     if kind is not None and kind not in OEWS_FILE_KINDS:
         raise ParameterError(f"--kind {kind}: expected one of {', '.join(OEWS_FILE_KINDS)}")
+    if year is not None:
+        check_not_future(year, f"--year {year}:")
     src = Path(path).resolve()
     try:
         fileio.checked_size(src, fileio.MAX_OFFICIAL_BYTES)
