@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from contextlib import redirect_stderr, redirect_stdout
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,12 +23,20 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def copy_project(root: Path, notebooks=None, sources=None) -> ProjectPaths:
     """The one temporary-project builder. data/ is copied whole, or, with `sources` (registry ids), holds only those
     entries and their files (plus the column maps and claims); notebooks/ holds every notebook, or only the paths in
-    `notebooks` (none for an empty list). A whole copy also gets the checkout's figures-table cache: its entry is
-    keyed on the data and code digests, so it serves the copy only while the copy's data are the shipped ones."""
+    `notebooks` (none for an empty list). Every copy gets the checkout's parse cache of official BLS files (an entry
+    is keyed on the file's checksum, so it serves only an unchanged file), and a whole copy also its figures-table
+    cache (keyed on the data and code digests, so it serves the copy only while the copy's data are the shipped
+    ones): the tests that change one input then parse only that one."""
+    for folder, whole_only in (("oews", False), ("figures", True)):
+        if (REPO / ".cache" / folder).is_dir() and (sources is None or not whole_only):
+            shutil.copytree(
+                REPO / ".cache" / folder,
+                root / ".cache" / folder,
+                ignore=shutil.ignore_patterns("*.lock", "*.tmp"),
+                copy_function=_link_or_copy,
+            )
     if sources is None:
         shutil.copytree(REPO / "data", root / "data")
-        if (REPO / ".cache" / "figures").is_dir():
-            shutil.copytree(REPO / ".cache" / "figures", root / ".cache" / "figures")
     else:
         data = root / "data"
         for folder in ("column_maps", "claims"):
@@ -47,13 +57,33 @@ def copy_project(root: Path, notebooks=None, sources=None) -> ProjectPaths:
     return ProjectPaths(root)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def shipped_figures_cached():
-    """The shipped data's figures table built once into the checkout's cache, which copy_project hands on."""
+def _link_or_copy(src: str, dst: str) -> None:
+    """A hard link where the file system allows it: cache entries are only ever replaced (os.replace), never
+    written in place, so a copy's writes cannot reach the checkout's entry."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+@cache
+def _shipped_figures():
     from analysis.sources.load import figures_table
     from analysis.sources.registry import load_registry
 
-    figures_table(load_registry(project_paths(REPO)))
+    return figures_table(load_registry(project_paths(REPO)))
+
+
+def shipped_figures():
+    """load_figures() of the checkout, read once per process from its figures-table cache (equal to a build, dtypes
+    included: tests/unit/session/test_session.py): a copy each call, so a test may change it."""
+    return _shipped_figures().copy()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shipped_figures_cached():
+    """The shipped data's figures table built once into the checkout's cache, which copy_project hands on."""
+    _shipped_figures()
 
 
 @pytest.fixture

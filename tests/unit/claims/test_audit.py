@@ -7,8 +7,7 @@ from analysis.claims import audit as a
 from analysis.cli import main
 from analysis.core.errors import InputError
 from analysis.session.params import AnalysisParams
-from analysis.sources.load import load_figures
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, shipped_figures
 
 P = AnalysisParams(survey_year=2023)
 CLAIMS = FIXTURES / "claims"
@@ -16,7 +15,7 @@ CLAIMS = FIXTURES / "claims"
 
 @pytest.fixture(scope="module")
 def table():
-    return load_figures()
+    return shipped_figures()
 
 
 @pytest.fixture(scope="module")

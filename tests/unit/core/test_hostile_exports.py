@@ -14,6 +14,7 @@ from analysis.cli import main
 from analysis.core.csvsafe import neutralise, neutralise_frame, restore
 from analysis.session.outputs import write_csv
 from analysis.session.params import AnalysisParams
+from tests.conftest import shipped_figures
 
 HEADER = "claim_id,claim_text,value,unit,statistic,publisher,reference_period,population,geography\n"
 FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tTAB", "\rCR"]
@@ -74,9 +75,7 @@ def test_spaces_around_claim_fields_do_not_change_the_verdict(tmp_path):
     spaced.write_text(
         HEADER + ' c1 ,BLS median," $48,780 ", USD/year , Median , BLS , 2023-05 ,  , US \n', encoding="utf-8"
     )
-    from analysis.sources.load import load_figures
-
-    table = load_figures()
+    table = shipped_figures()
     a = audit.audit_file(plain, table, AnalysisParams())
     b = audit.audit_file(spaced, table, AnalysisParams())
     assert a.loc[0, "verdict"] == b.loc[0, "verdict"] == "exact"

@@ -12,9 +12,9 @@ import pytest
 from analysis.methods import findings
 from analysis.methods import reconcile as r
 from analysis.session.params import AnalysisParams
-from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi
 from analysis.sources.registry import load_registry
+from tests.conftest import shipped_figures
 
 P = AnalysisParams(survey_year=2025)
 # AAPC 2021 salary report (salary year 2020): means of certified, non-certified and all respondents
@@ -28,7 +28,7 @@ WA_MEAN, WA_H_MEDIAN = 54980, 23.32  # Washington ESD 2022 table (data/raw/wa_es
 @pytest.fixture(scope="module")
 def data():
     reg = load_registry()
-    return load_figures(registry=reg), load_cpi(reg)
+    return shipped_figures(), load_cpi(reg)
 
 
 def _steps(b, population):

@@ -8,11 +8,12 @@ from analysis.methods.crosswalk import SERIES_COLUMNS, national_series
 from analysis.sources.column_maps import code_for_year
 from analysis.sources.load import load_figures
 from analysis.sources.registry import load_registry
+from tests.conftest import shipped_figures
 
 
 @pytest.fixture(scope="module")
 def series():
-    return national_series(load_figures())
+    return national_series(shipped_figures())
 
 
 def test_one_series_2011_to_latest(series):

@@ -8,14 +8,14 @@ from scipy.stats import norm
 from analysis.core.vocab import PERCENTILE_P
 from analysis.methods import distribution as d
 from analysis.session.params import AnalysisParams
-from analysis.sources.load import load_figures
+from tests.conftest import shipped_figures
 
 P = AnalysisParams(survey_year=2023)
 
 
 @pytest.fixture(scope="module")
 def table():
-    return load_figures()
+    return shipped_figures()
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import pytest
 from analysis.claims import audit
 from analysis.methods import findings
 from analysis.session.params import AnalysisParams
-from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi
 from analysis.sources.registry import load_registry
+from tests.conftest import shipped_figures
 
 P = AnalysisParams(survey_year=2023)
 
@@ -17,7 +17,7 @@ P = AnalysisParams(survey_year=2023)
 @pytest.fixture(scope="module")
 def data():
     reg = load_registry()
-    return load_figures(registry=reg), load_cpi(reg)
+    return shipped_figures(), load_cpi(reg)
 
 
 @pytest.fixture(scope="module")

@@ -2,16 +2,16 @@ import pytest
 
 from analysis.core.errors import ParameterError
 from analysis.methods import harmonize as h
-from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi
 from analysis.sources.registry import load_registry
 from analysis.sources.select import of_year
+from tests.conftest import shipped_figures
 
 
 @pytest.fixture(scope="module")
 def data():
     reg = load_registry()
-    return load_figures(registry=reg), load_cpi(reg)
+    return shipped_figures(), load_cpi(reg)
 
 
 def test_deflating_the_2023_bls_median_to_2024_dollars(data):

@@ -9,7 +9,7 @@ import pytest
 from analysis.methods import anchor, harmonize, reconcile
 from analysis.session.params import AnalysisParams
 from analysis.sources.figures import BLS_HOURS_PER_YEAR
-from analysis.sources.load import load_figures
+from tests.conftest import shipped_figures
 
 P = AnalysisParams(survey_year=2025)
 HOURS = 2000  # the work year under test
@@ -20,7 +20,7 @@ WA_H_MEDIAN = 23.32  # Washington ESD May 2022 hourly median (data/raw/wa_esd/wa
 
 @pytest.fixture(scope="module")
 def table():
-    return load_figures()
+    return shipped_figures()
 
 
 def test_bls_annual_figures_follow_hours_per_year_like_hourly_quotes(table):

@@ -9,9 +9,9 @@ from scipy.stats import norm
 
 from analysis.methods import reconcile as r
 from analysis.session.params import AnalysisParams
-from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi
 from analysis.sources.registry import load_registry
+from tests.conftest import shipped_figures
 
 P = AnalysisParams(survey_year=2025)
 Z = norm.ppf(0.975)  # a 95% two-sided interval (data/column_maps/method_settings.csv: confidence 0.95)
@@ -26,7 +26,7 @@ AAPC_CERT, AAPC_NON = 60097, 47200  # AAPC 2021 salary report (salary year 2020)
 @pytest.fixture(scope="module")
 def data():
     reg = load_registry()
-    return load_figures(registry=reg), load_cpi(reg)
+    return shipped_figures(), load_cpi(reg)
 
 
 def test_bls_mean_interval_from_mean_prse(data):

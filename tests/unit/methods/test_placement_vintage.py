@@ -9,8 +9,7 @@ from scipy.stats import norm
 from analysis.methods import distribution as d
 from analysis.methods import reconcile as r
 from analysis.session.params import AnalysisParams
-from analysis.sources.load import load_figures
-from analysis.sources.registry import load_registry
+from tests.conftest import shipped_figures
 
 P = AnalysisParams(survey_year=2025)
 # AAPC 2021 salary report (data/raw/aapc/aapc_2021_salary_report.csv): certified mean; its 2022 page repeats it
@@ -24,7 +23,7 @@ BLS25_P75, BLS25_P90 = 64820, 81150
 
 @pytest.fixture(scope="module")
 def table():
-    return load_figures(registry=load_registry())
+    return shipped_figures()
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from scipy.stats import t as student_t
 
 from analysis.methods import reconcile as r
 from analysis.session.params import AnalysisParams
-from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi
 from analysis.sources.registry import load_registry
+from tests.conftest import shipped_figures
 
 P = AnalysisParams(survey_year=2023)
 # published figures used below: BLS OEWS national May 2020 / May 2023 (annual), AAPC 2021 salary report (salary year
@@ -27,7 +27,7 @@ BLS_POPULATION = "all medical records specialists (BLS occupation)"  # the coder
 @pytest.fixture(scope="module")
 def data():
     reg = load_registry()
-    return load_figures(registry=reg), load_cpi(reg)
+    return shipped_figures(), load_cpi(reg)
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,12 @@ import pytest
 from analysis.methods import sectors
 from analysis.report import plots
 from analysis.session.params import AnalysisParams
-from analysis.sources.load import load_figures
+from tests.conftest import shipped_figures
 
 
 @pytest.fixture(scope="module")
 def table():
-    return load_figures()
+    return shipped_figures()
 
 
 def view(table, year):

@@ -6,14 +6,14 @@ import pytest
 from analysis.methods.reconcile import bridge
 from analysis.report import plots
 from analysis.session.params import AnalysisParams
-from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi
 from analysis.sources.registry import load_registry
+from tests.conftest import shipped_figures
 
 
 @pytest.fixture(scope="module")
 def table():
-    return load_figures()
+    return shipped_figures()
 
 
 def test_empty_tables_give_a_placeholder_not_an_error(table):

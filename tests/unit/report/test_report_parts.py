@@ -16,9 +16,9 @@ from analysis.report import plots, views
 from analysis.report.columns import LABELS, column, format_cell
 from analysis.report.references import cite, csl_json, period_in_words, references
 from analysis.session.params import AnalysisParams
-from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi, load_rpp
 from analysis.sources.registry import load_registry
+from tests.conftest import shipped_figures
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +27,8 @@ def registry():
 
 
 @pytest.fixture(scope="module")
-def table(registry):
-    return load_figures(registry=registry)
+def table():
+    return shipped_figures()
 
 
 def test_every_publication_is_one_numbered_reference(registry):

@@ -7,9 +7,9 @@ import pytest
 from analysis.methods import reconcile
 from analysis.report import plots, views
 from analysis.session.params import AnalysisParams
-from analysis.sources.load import load_figures
 from analysis.sources.reference import load_cpi
 from analysis.sources.registry import load_registry
+from tests.conftest import shipped_figures
 
 P = AnalysisParams(survey_year=2025)
 # the occupation's codes by May (data/column_maps/occupations.csv) and the method break (oews_method_breaks.csv)
@@ -19,7 +19,7 @@ ERAS = [(2011, 2018), (2019, 2020), (2021, 2025)]
 @pytest.fixture(scope="module")
 def chart():
     reg = load_registry()
-    table = load_figures(registry=reg)
+    table = shipped_figures()
     return plots.trend(views.trend(table, load_cpi(reg), P), views.soc_eras(table))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 
@@ -113,7 +114,10 @@ def test_unwritable_cache_still_loads(tmp_path, xlsx):
         assert len(tidy(xlsx, cache_dir=blocker / "oews")) == 15
 
 
-def test_load_figures_goes_through_the_cache(project, parses):
+def test_load_figures_goes_through_the_cache(tmp_path, project_copy, parses):
+    # two official files, from an empty parse cache (copy_project hands the checkout's on)
+    project = project_copy(tmp_path, sources=["bls_oews_national_2023", "bls_oews_state_2023"])
+    shutil.rmtree(project.oews_cache)
     first = load_figures(registry=load_registry(project))
     n_official = sum(len(e.files) for e in load_registry(project).entries if e.loader == "bls_oews")
     assert len(parses) == n_official and len(list(project.oews_cache.glob("*.parquet"))) == n_official
