@@ -6,6 +6,8 @@ the recorded checksum, and every file under data/raw/ is registered.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -303,26 +305,64 @@ def verify_files(registry: Registry) -> None:
                 )
                 continue
             if not p.is_file():
+                what = "missing" if (kind := _not_regular(p)) in (None, "a broken symbolic link") else f"is {kind}"
                 issues.append(
-                    Issue(shown, f"registered by '{e.id}' but missing; expected the published file at this path")
+                    Issue(shown, f"registered by '{e.id}' but {what}; expected the published file at this path")
                 )
                 continue
             actual = sha256_of(p)
             if actual != f.sha256:
                 mismatches.append((shown, f.sha256, actual))
-    raw = registry.paths.raw
-    if raw.is_dir():
-        for p in sorted(raw.rglob("*")):
-            rel = p.relative_to(registry.paths.data).as_posix()
-            if p.is_file() and not p.name.startswith(".") and rel not in owners:
-                issues.append(
-                    Issue(
-                        "data/" + rel,
-                        "file is not registered in data/sources.yaml; add it with "
-                        "`python -m analysis add-source` or register it by hand with its sha256",
-                    )
-                )
+    issues += _unregistered(registry.paths, set(owners))
     if issues:
         raise RegistryError(issues, title="data/raw does not match the registry")
     if mismatches:
         raise ChecksumMismatchError(mismatches)
+
+
+def _not_regular(p: Path) -> str | None:
+    """What a path that is not a regular file or folder is (a broken link, a FIFO, a socket, a device); None for
+    a regular file, a folder or nothing at all."""
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        return "a broken symbolic link" if p.is_symlink() else None
+    except OSError as e:
+        return f"unreadable ({e.strerror})"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+
+
+def _unregistered(paths: ProjectPaths, registered: set[str]) -> list[Issue]:
+    """Every entry of data/raw/ that is not a registered file or a folder (hidden files, add-source's own, aside):
+    unregistered files, broken links, FIFOs, sockets and devices, which no loader would read."""
+    if not paths.raw.is_dir():
+        return []
+    issues = []
+    for p in sorted(paths.raw.rglob("*")):
+        rel = p.relative_to(paths.data).as_posix()
+        if p.name.startswith(".") or rel in registered:
+            continue
+        if (kind := _not_regular(p)) is not None:
+            target = f" to {os.readlink(p)}" if kind == "a broken symbolic link" else ""
+            issues.append(
+                Issue(
+                    "data/" + rel,
+                    f"is {kind}{target}, not a registered file; expected only the published files "
+                    "registered in data/sources.yaml (remove it)",
+                )
+            )
+        elif p.is_file():
+            issues.append(
+                Issue(
+                    "data/" + rel,
+                    "file is not registered in data/sources.yaml; add it with "
+                    "`python -m analysis add-source` or register it by hand with its sha256",
+                )
+            )
+    return issues
