@@ -16,7 +16,8 @@ A notebook's key is the sha256 of a canonical JSON document holding
 A notebook whose key is in the cache is copied from it (not executed). The report (report.html + report.pdf)
 is cached the same way on the notebooks' keys, every run parameter (`show_code` too) and the data and code
 digests. Validated parameters are remembered on (the values as given, data/, code) so that an unchanged rerun
-does not parse the figures table again.
+does not parse the figures table again; a memo is not trusted as it stands: it carries its checksum and is checked
+against the values as given again on read (an edited one is ignored, with a warning).
 
 Layout: <root>/.cache/runs/{nb,report}/<key>/ and .cache/runs/params/<key>.json. Entries are immutable: each
 is written into a temporary sibling and renamed into place with os.replace under a file lock, so concurrent runs
@@ -323,7 +324,6 @@ class RunCache:
     def validated(self, values: dict, paths: ProjectPaths):
         """session.validate(values, paths), remembered on (values as given, every file under data/, the file a
         parameter names, the code): an unchanged rerun skips parsing the figures table. Errors are never cached."""
-        from analysis.session import params as params_mod
         from analysis.session.check import validate
 
         key = sha256_text(
@@ -340,14 +340,41 @@ class RunCache:
         )
         memo = self.root / "params" / f"{key}.json"
         if memo.is_file():
-            try:
-                d = json.loads(memo.read_text())
-                return params_mod.AnalysisParams(**{**d, "publishers": tuple(d["publishers"])})
-            except (ValueError, TypeError, KeyError):
-                pass  # unreadable or from another shape of AnalysisParams: validate again
+            remembered = _remembered(memo, values)
+            if remembered is not None:
+                return remembered
         result = validate(values, paths)
         memo.parent.mkdir(parents=True, exist_ok=True)
         tmp = memo.with_name(f".tmp-{key}-{secrets.token_hex(4)}")
-        tmp.write_text(json.dumps(result.as_dict(), sort_keys=True))
+        d = result.as_dict()
+        tmp.write_text(json.dumps({"params": d, "sha256": sha256_text(canonical(d))}, sort_keys=True))
         os.replace(tmp, memo)
         return result
+
+
+def _remembered(memo: Path, values) -> object | None:
+    """The parameters a memo holds if it can be trusted: its checksum matches, and checking the values as given
+    again (types, ranges, finite numbers; only the data-dependent default survey year is taken from the memo)
+    gives exactly what it holds. Anything else (edited, a NaN, another shape) is ignored with a warning, and the
+    parameters are validated again."""
+    from analysis.session import params as params_mod
+
+    try:
+        record = json.loads(memo.read_text(encoding="utf-8"))
+        d = record["params"]
+        if record["sha256"] != sha256_text(canonical(d)):
+            raise ValueError("checksum")
+        given = dict(values)
+        if given.get("survey_year") is None:  # the newest May in the data, which the memo remembers
+            given["survey_year"] = d["survey_year"]
+        expected = params_mod.from_mapping(given)
+        if expected.as_dict() == d:
+            return expected
+    except (OSError, ValueError, TypeError, KeyError, AnalysisError):
+        pass
+    print(
+        f"warning: .cache/runs/params/{memo.stem[:12]}... does not hold these parameters as they check out (edited "
+        "or damaged); ignored, the parameters are checked again",
+        file=sys.stderr,
+    )
+    return None
