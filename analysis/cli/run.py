@@ -8,6 +8,7 @@ report; --force executes everything.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
@@ -121,15 +122,17 @@ def run(args) -> int:
             force=args.force,
             cell_timeout=args.cell_timeout or runner.CELL_TIMEOUT,
         )
+    for warning in outcome.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if not outcome.ok:
         print(f"error: run {outcome.run_id} failed\n{outcome.message}\n  files: {outcome.run_dir}", file=sys.stderr)
         return 1
     report = (outcome.report or {}).get("status", "built")
-    if outcome.latest:
-        print(f"warning: {outcome.latest}", file=sys.stderr)
+    latest = paths.reports / "latest"
+    pointed = latest.is_symlink() and os.readlink(latest) == outcome.run_dir.name
     print(
         f"report: {outcome.run_dir / 'report.html'}\n        {outcome.run_dir / 'report.pdf'}\n"
-        + ("" if outcome.latest else f"latest: {paths.reports / 'latest'} ")
+        + (f"latest: {latest} " if pointed else "")
         + f"({outcome.timings['total']:.1f} s; notebooks: "
         f"{outcome.count('executed')} executed, {outcome.count('reused')} reused; report {report})"
     )

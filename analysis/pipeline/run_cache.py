@@ -24,6 +24,8 @@ is written into a temporary sibling and renamed into place with os.replace under
 (a sweep, two terminals) never see half an entry; the first writer wins and later writers drop their copy.
 entry.json records the sha256 of every file of the entry; an entry is checked against it before each reuse and
 a damaged one (edited, truncated, garbage entry.json) is dropped with a warning and rebuilt.
+Nothing is stored until a run finishes, and then only if every input its keys were made of (files under data/, the
+files parameters name, the notebooks) still has the digest it had when the keys were made (Inputs.changes).
 Delete .cache/runs/ to empty the cache (`--force` reruns everything without reading it).
 """
 
@@ -114,18 +116,23 @@ def declared_parameters(nb: dict, name: str = "the notebook") -> list[str]:
     return []
 
 
+def _file_sha256(value: str, paths: ProjectPaths) -> str | None:
+    """sha256 of the regular file a parameter names (relative to the project root unless absolute), else None."""
+    p = Path(value) if Path(value).is_absolute() else paths.root / value
+    try:
+        return sha256_of(p) if p.is_file() else None
+    except (OSError, ValueError):  # ValueError: a NUL character in the name
+        return None
+
+
 def parameter_files(values: dict, paths: ProjectPaths) -> dict[str, str]:
     """sha256 of each file a string parameter names (relative to the project root unless absolute)."""
     out = {}
     for name, value in sorted(values.items()):
         if name in SKIP_PARAMETERS or not isinstance(value, str) or not value or "\n" in value:
             continue
-        p = Path(value) if Path(value).is_absolute() else paths.root / value
-        try:
-            if p.is_file():
-                out[name] = {"path": value, "sha256": sha256_of(p)}
-        except OSError:
-            continue
+        if (digest := _file_sha256(value, paths)) is not None:
+            out[name] = {"path": value, "sha256": digest}
     return out
 
 
@@ -137,11 +144,34 @@ class Inputs:
 
         self.paths = paths
         files = data_files(paths)  # read once: every key of the run uses these digests
+        self.files = files
+        self.read: dict[str, str] = {}  # path -> sha256 of each file a parameter named, as the keys saw it
         self.data = data_digest(paths, files)
         self.all_data = sha256_text(canonical(files))
         self.code = code_digest()
         self.version = __version__
         self.versions = versions()
+
+    def _parameter_files(self, values: dict) -> dict:
+        files = parameter_files(values, self.paths)
+        for f in files.values():
+            self.read.setdefault(f["path"], f["sha256"])
+        return files
+
+    def changes(self, notebooks: dict[Path, str]) -> list[str]:
+        """What the keys were made of and is different now: files under data/, the files parameters named, and
+        the notebooks (path -> notebook_digest when the keys were made). Empty when nothing changed."""
+        now = data_files(self.paths)
+        changed = [k for k in sorted(set(now) | set(self.files)) if now.get(k) != self.files.get(k)]
+        changed += [value for value, digest in self.read.items() if _file_sha256(value, self.paths) != digest]
+        for path, digest in notebooks.items():
+            try:
+                same = notebook_digest(read_notebook(path)) == digest
+            except AnalysisError:
+                same = False
+            if not same:
+                changed.append(notebook_name(path))
+        return list(dict.fromkeys(changed))
 
     def notebook_key(self, nb: dict, name: str, parameters: dict) -> str:
         passed = {k: v for k, v in parameters.items() if k not in SKIP_PARAMETERS}
@@ -153,7 +183,7 @@ class Inputs:
                     "notebook": notebook_digest(nb),
                     "parameters": passed,
                     "data": self.data,
-                    "files": parameter_files(passed, self.paths),
+                    "files": self._parameter_files(passed),
                     "package": self.version,
                     "code": self.code,
                     "versions": self.versions,
@@ -170,7 +200,7 @@ class Inputs:
                     "parameters": parameters,
                     "show_code": show_code,
                     "data": self.all_data,
-                    "files": parameter_files(parameters, self.paths),
+                    "files": self._parameter_files(parameters),
                     "package": self.version,
                     "code": self.code,
                     "versions": self.versions,

@@ -39,6 +39,7 @@ from analysis.pipeline.run_cache import (
     Inputs,
     RunCache,
     declared_parameters,
+    notebook_digest,
     notebook_name,
     read_notebook,
     versions,
@@ -65,7 +66,7 @@ class RunOutcome:
     message: str = ""
     results: list = field(default_factory=list)
     report: dict | None = None
-    latest: str = ""  # why reports/latest was left alone (the user's own file or folder there), else empty
+    warnings: list[str] = field(default_factory=list)  # one line each: latest left alone, nothing cached, ...
 
     def count(self, status: str) -> int:
         return sum(r.status == status and not r.error for r in self.results)
@@ -329,6 +330,7 @@ class Plan:
     timings: dict = field(default_factory=dict)
     claim: workdirs.Claim | None = None  # marks tmp as this live process's (see analysis/core/workdirs.py)
     cell_timeout: int = CELL_TIMEOUT  # seconds a cell may run
+    digests: dict[str, str] = field(default_factory=dict)  # each notebook's notebook_digest when its key was made
 
     @property
     def to_run(self) -> list[Path]:
@@ -396,6 +398,7 @@ def plan(
         {"keys": round(time.perf_counter() - started, 3)},
         claim,
         cell_timeout,
+        {stem: notebook_digest(nb) for stem, nb in contents.items()},
     )
 
 
@@ -424,14 +427,6 @@ def execute_plan(p: Plan, paths: ProjectPaths, progress: bool = True) -> list[Re
     def finished(result: Result) -> None:
         result.key = p.keys[result.notebook]
         results.append(result)
-        if not result.error:
-            name = result.notebook + ".ipynb"
-            p.cache.store_notebook(
-                result.key,
-                p.tmp / "notebooks" / name,
-                p.tmp / result.notebook,
-                {"notebook": name, "seconds": round(result.seconds, 2), "run_id": p.run_id},
-            )
         if progress:
             bar.write(
                 f"{'failed  ' if result.error else 'executed'} {result.notebook} ({result.seconds:.1f} s)",
@@ -488,13 +483,44 @@ def report_step(p: Plan, paths: ProjectPaths, progress: bool = True) -> tuple[di
         except Exception as e:  # the report is part of the run: a failure keeps the run's files for inspection
             return None, f"report failed: {type(e).__name__}: {e}"
         report = {"status": "built", "key": p.report_key, "seconds": round(time.perf_counter() - t0, 2)}
-        p.cache.store_report(p.report_key, p.tmp, {"run_id": p.run_id, "seconds": report["seconds"]})
     if progress:
         print(
             f"{'reused  ' if report['status'] == 'reused' else 'built   '} report ({report['seconds']:.1f} s)",
             file=sys.stderr,
         )
     return report, ""
+
+
+def store_results(p: Plan, results: list[Result], report: dict | None) -> list[str]:
+    """Cache what this run executed and built, unless an input its keys were made of changed while it ran (an
+    add-source, a notebook saved from JupyterLab): then nothing is stored, since the results may have read either
+    version. Returns what changed (empty: stored)."""
+    executed = [r for r in results if r.status == "executed" and not r.error]
+    built = report is not None and report["status"] == "built"
+    if not executed and not built:
+        return []
+    changed = p.inputs.changes({nb: p.digests[nb.stem] for nb in p.notebooks})
+    if changed:
+        return changed
+    for r in executed:
+        name = r.notebook + ".ipynb"
+        p.cache.store_notebook(
+            r.key,
+            p.tmp / "notebooks" / name,
+            p.tmp / r.notebook,
+            {"notebook": name, "seconds": round(r.seconds, 2), "run_id": p.run_id},
+        )
+    if built:
+        p.cache.store_report(p.report_key, p.tmp, {"run_id": p.run_id, "seconds": report["seconds"]})
+    return []
+
+
+def _changed_warning(changed: list[str]) -> str:
+    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    return (
+        f"inputs changed while the run was going ({shown}): nothing from this run was cached, and its results may "
+        "mix the old and new versions; run again"
+    )
 
 
 def finish(
@@ -510,6 +536,7 @@ def finish(
     final = paths.reports / (p.run_id if ok else f"failed-{p.run_id}")
     if failed:
         message = "\n".join(_describe(r, final) for r in failed)
+    changed = store_results(p, results, report)
     write_json(
         p.tmp / "manifest.json",
         {
@@ -520,7 +547,8 @@ def finish(
             "show_code": p.show_code,
             "jobs": p.jobs,
             "force": p.force,
-            "inputs": load_registry(paths).checksums(),
+            # verified before the run; a file that changed since is named in inputs_changed_during_run
+            "inputs": load_registry(paths, verify=False).checksums(),
             "versions": versions(),
             "timings": p.timings,
             "notebooks": [nb.name for nb in p.notebooks],
@@ -538,6 +566,7 @@ def finish(
                 "report": report,
                 "data": p.inputs.data,
                 "code": p.inputs.code,
+                "inputs_changed_during_run": changed,  # non-empty: nothing of this run was stored
             },
         },
     )
@@ -545,8 +574,10 @@ def finish(
         p.claim.release_into(final)
     else:
         os.replace(p.tmp, final)
-    latest = _point_latest(paths, final) if ok and point_latest else ""
-    return RunOutcome(p.run_id, final, ok, p.timings, message, results=results, report=report, latest=latest)
+    warnings = [_changed_warning(changed)] if changed else []
+    if ok and point_latest and (latest := _point_latest(paths, final)):
+        warnings.append(latest)
+    return RunOutcome(p.run_id, final, ok, p.timings, message, results=results, report=report, warnings=warnings)
 
 
 def run(

@@ -65,3 +65,69 @@ def _sha(params: dict, **changes) -> str:
     from analysis.core.digest import canonical, sha256_text
 
     return sha256_text(canonical({**params, **changes}))
+
+
+# --- inputs that change while a run is going --------------------------------------------------------------
+
+
+def _edit_notebook(project):
+    nb = project.notebooks / "03_reconciliation.ipynb"
+    doc = json.loads(nb.read_text())
+    doc["cells"][-1]["source"] = ["# saved from JupyterLab while the run was going\n"]
+    nb.write_text(json.dumps(doc))
+    return "notebooks/03_reconciliation.ipynb"
+
+
+def _add_data_file(project):
+    (project.raw / "aapc").mkdir(parents=True, exist_ok=True)
+    (project.raw / "aapc" / "landed.csv").write_text("a,b\n1,2\n")
+    return "data/raw/aapc/landed.csv"
+
+
+def _edit_claims(project):
+    with open(project.data / "claims" / "seed_article_claims.csv", "a") as fh:
+        fh.write("\n")
+    return "data/claims/seed_article_claims.csv"
+
+
+@pytest.mark.parametrize("change", [_edit_notebook, _add_data_file, _edit_claims], ids=lambda f: f.__name__[1:])
+def test_inputs_changed_during_a_run_store_nothing_and_say_so(project, fake, monkeypatch, change):  # noqa: F811
+    import shutil
+
+    from analysis.pipeline import runner
+
+    saved = project.root / "saved"
+    shutil.copytree(project.data, saved / "data")
+    shutil.copytree(project.notebooks, saved / "notebooks")
+    stand_in, changed = runner.execute, []
+
+    def execute(path, *a, **k):
+        result = stand_in(path, *a, **k)
+        if path.stem == "02_national_picture":
+            changed.append(change(project))
+        return result
+
+    monkeypatch.setattr(runner, "execute", execute)
+    params = check.validate({}, project)
+    out = runner.run(params, project, jobs=1, progress=False)
+    assert out.ok
+    assert out.warnings == [
+        f"inputs changed while the run was going ({changed[0]}): nothing from this run was cached, and its results "
+        "may mix the old and new versions; run again"
+    ]
+    manifest = json.loads((out.run_dir / "manifest.json").read_text())
+    assert manifest["cache"]["inputs_changed_during_run"] == changed
+    runs = project.cache / "runs"
+    assert not list((runs / "nb").glob("[0-9a-f]*")) and not list((runs / "report").glob("[0-9a-f]*"))
+    # the change undone, an unchanged rerun executes everything again (nothing was cached) and stores it
+    for folder in ("data", "notebooks"):
+        shutil.rmtree(project.root / folder)
+        shutil.copytree(saved / folder, project.root / folder)
+    fake.clear()
+    monkeypatch.setattr(runner, "execute", stand_in)
+    again = runner.run(params, project, jobs=1, progress=False)
+    assert again.ok and again.warnings == [] and fake == [nb.stem for nb in runner.notebooks(project)]
+    assert len(list((runs / "nb").glob("[0-9a-f]*"))) == len(fake)
+
+
+from tests.unit.pipeline.test_run_cache import fake  # noqa: E402, F401  (the stand-in executor and report)
