@@ -22,7 +22,7 @@ import typst
 
 from analysis.report.document import Block, Document, Figure, Inline, Section, Table
 
-TEXT_WIDTH_MM = 184  # A4 (210 mm) less the 13 mm margins
+TEXT_WIDTH_MM = 186  # A4 (210 mm) less the 12 mm margins
 MAX_CHART_HEIGHT_MM = 205  # a chart, its caption and notes fit one page
 ACCENT = "#0072B2"
 HIGHLIGHT = "#fde2e1"
@@ -32,12 +32,12 @@ _LABEL = re.compile(r"[^A-Za-z0-9_.:-]")
 
 PREAMBLE = """\
 #set document(title: {title}, author: {author}, date: datetime(year: {year}, month: {month}, day: {day}));
-#set page(paper: "a4", margin: (x: 13mm, top: 12mm, bottom: 14mm), footer: context align(center, text(8pt, \
+#set page(paper: "a4", margin: (x: 12mm, top: 11mm, bottom: 12mm), footer: context align(center, text(8pt, \
 fill: luma(85), counter(page).display("1 / 1", both: true))));
 #set text(font: "Libertinus Serif", size: 9pt, lang: "en", fallback: true);
 #set par(leading: 0.5em, spacing: 0.8em);
 #show raw: set text(font: "DejaVu Sans Mono", size: 0.85em);
-#show heading: set block(above: 1.3em, below: 0.6em);
+#show heading: set block(above: 1.1em, below: 0.5em);
 #show heading.where(level: 1): it => {{ set text(13pt); block(width: 100%, stroke: (bottom: 0.5pt + luma(80%)), \
 inset: (bottom: 2pt), it.body) }};
 #show heading.where(level: 2): set text(10.5pt);
@@ -162,14 +162,14 @@ def _block(b: Block) -> str:
             f"#strong[{escape(d.label)}]; #text(fill: luma(33%))[{escape(f'({d.name})')}]: {escape(d.meaning)}\n\n"
             for d in b.items
         )
-        return f"#columns(2, gutter: 6mm)[#set text(7.5pt); #set par(spacing: 0.5em);\n{items}];\n"
+        return f"#columns(2, gutter: 5mm)[#set text(7pt); #set par(spacing: 0.4em, leading: 0.45em);\n{items}];\n"
     raise ValueError(f"no Typst rendering for a {b.kind} block")
 
 
 def _section(s: Section) -> str:
     out = f"#heading(level: 1)[{escape(s.heading)}]; {_label_markup(s.anchor)}\n"
     if s.kind == "appendix":
-        out += "#show table: set text(7pt);\n"  # an appendix's long table, in full
+        out += "#show table: set text(7pt);\n#set table(inset: (x: 2pt, y: 1.3pt));\n"  # a long table, in full
     return out + "".join(_block(b) for b in s.blocks)
 
 

@@ -120,10 +120,10 @@ def test_charts_are_scaled_inside_the_text_column(tmp_path):
     page = next(p for p in reader.pages if p.images)
     x0, _, x1, _ = (float(v) for v in page.mediabox)
     assert "Figure 1." in page.extract_text()
-    # the image's drawn width (its transformation matrix) fits the 184 mm text column of a 210 mm page
+    # the image's drawn width (its transformation matrix) fits the 186 mm text column of a 210 mm page
     widths = [float(m) for m in re.findall(rb"([\d.]+) 0 0 -?[\d.]+ [\d.]+ [\d.]+ cm", page.get_contents().get_data())]
     mm = [w / 72 * 25.4 for w in widths]
-    assert x1 - x0 == pytest.approx(595.3, abs=0.5) and any(abs(m - (210 - 2 * 13)) < 0.5 for m in mm), mm
+    assert x1 - x0 == pytest.approx(595.3, abs=0.5) and any(abs(m - (210 - 2 * 12)) < 0.5 for m in mm), mm
 
 
 def test_the_same_document_gives_the_same_pdf_dated_from_the_data(tmp_path):
