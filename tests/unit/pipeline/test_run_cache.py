@@ -66,8 +66,11 @@ def test_keys_follow_parameters_data_and_code(project, monkeypatch):
     assert inputs.notebook_key(
         content, nb.name, runner.notebook_parameters(nb, base, Path("/a"), content)
     ) == inputs.notebook_key(content, nb.name, runner.notebook_parameters(nb, base, Path("/b"), content))
-    # a parameter only the claims audit declares
-    assert _changed(before, _keys(project, validate({"tolerance_pct": 2.5}, project))) == {"07_claims_audit"}
+    # a parameter only the claims audit and the reconciliation (its bottom line cites the audit) declare
+    assert _changed(before, _keys(project, validate({"tolerance_pct": 2.5}, project))) == {
+        "03_reconciliation",
+        "07_claims_audit",
+    }
     assert _changed(before, _keys(project, validate({"statistic": "mean"}, project))) == {"03_reconciliation"}
     # the notebooks that convert to constant dollars, and only those
     assert _changed(before, _keys(project, validate({"dollar_year": 2023}, project))) == {
@@ -79,10 +82,10 @@ def test_keys_follow_parameters_data_and_code(project, monkeypatch):
     assert _changed(before, _keys(project, validate({"hours_per_year": 2000}, project))) == set(before) - {
         "01_sources_and_quality"
     }
-    # the claims file is read only by the notebook that names it
+    # the claims file is read only by the notebooks that name it
     claims = project.claims / "seed_article_claims.csv"
     claims.write_text(claims.read_text() + "\n")
-    assert _changed(before, _keys(project, base)) == {"07_claims_audit"}
+    assert _changed(before, _keys(project, base)) == {"03_reconciliation", "07_claims_audit"}
     # any other data file is read by every notebook (each Session loads the registry, figures and CPI)
     cmap = project.column_maps / "oews_markers.csv"
     cmap.write_text(cmap.read_text() + "\n")
@@ -258,7 +261,7 @@ def test_runner_reexecutes_only_what_a_change_affects(project, fake):
     runner.run(validate({}, project), project, jobs=1, progress=False)
     fake.clear()
     out = runner.run(validate({"tolerance_pct": 3}, project), project, jobs=1, progress=False)
-    assert fake == ["07_claims_audit"] and out.report["status"] == "built"
+    assert fake == ["03_reconciliation", "07_claims_audit"] and out.report["status"] == "built"
     assert _statuses(out)["07_claims_audit"] == "executed" and _statuses(out)["01_sources_and_quality"] == "reused"
     fake.clear()
     out = runner.run(validate({"tolerance_pct": 3, "dollar_year": 2023}, project), project, jobs=1, progress=False)
@@ -268,7 +271,7 @@ def test_runner_reexecutes_only_what_a_change_affects(project, fake):
     claims = project.claims / "seed_article_claims.csv"
     claims.write_text(claims.read_text() + "\n")
     runner.run(validate({"tolerance_pct": 3}, project), project, jobs=1, progress=False)
-    assert fake == ["07_claims_audit"]
+    assert fake == ["03_reconciliation", "07_claims_audit"]  # the notebooks that declare claims_file
     fake.clear()
     cmap = project.column_maps / "oews_markers.csv"
     cmap.write_text(cmap.read_text() + "\n")
@@ -295,7 +298,8 @@ def test_a_failed_notebook_is_not_cached(project, fake, monkeypatch):
     fake.clear()
     monkeypatch.setattr(runner, "execute", real)
     again = runner.run(validate({}, project), project, jobs=1, progress=False)
-    assert again.ok and fake == [nb.stem for nb in runner.notebooks(project)][1:]  # all but the first, reused
+    # the notebooks before the failed one were cached and are reused; the failed one and those after it run
+    assert again.ok and fake == [nb.stem for nb in runner.notebooks(project)][2:]
     assert _statuses(again)["01_sources_and_quality"] == "reused"
 
 
