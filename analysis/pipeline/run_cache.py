@@ -129,8 +129,8 @@ def parameter_files(values: dict, paths: ProjectPaths) -> dict[str, str]:
     """sha256 of each file a string parameter names (relative to the project root unless absolute)."""
     out = {}
     for name, value in sorted(values.items()):
-        if name in SKIP_PARAMETERS or not isinstance(value, str) or not value or "\n" in value:
-            continue
+        if name in SKIP_PARAMETERS or not isinstance(value, str) or not value:
+            continue  # any other string may name a file, whatever characters it holds (a newline too)
         if (digest := _file_sha256(value, paths)) is not None:
             out[name] = {"path": value, "sha256": digest}
     return out
@@ -146,6 +146,7 @@ class Inputs:
         files = data_files(paths)  # read once: every key of the run uses these digests
         self.files = files
         self.read: dict[str, str] = {}  # path -> sha256 of each file a parameter named, as the keys saw it
+        self.named: dict[str, dict] = {}  # parameter -> {path, sha256} of those files (for manifest.json)
         self.data = data_digest(paths, files)
         self.all_data = sha256_text(canonical(files))
         self.code = code_digest()
@@ -154,8 +155,9 @@ class Inputs:
 
     def _parameter_files(self, values: dict) -> dict:
         files = parameter_files(values, self.paths)
-        for f in files.values():
+        for name, f in files.items():
             self.read.setdefault(f["path"], f["sha256"])
+            self.named.setdefault(name, f)
         return files
 
     def changes(self, notebooks: dict[Path, str]) -> list[str]:

@@ -549,6 +549,7 @@ def finish(
             "force": p.force,
             # verified before the run; a file that changed since is named in inputs_changed_during_run
             "inputs": load_registry(paths, verify=False).checksums(),
+            "parameter_files": p.inputs.named,  # the claims file's path and sha256, as the cache keys saw it
             "versions": versions(),
             "timings": p.timings,
             "notebooks": [nb.name for nb in p.notebooks],

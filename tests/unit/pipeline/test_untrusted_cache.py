@@ -9,6 +9,7 @@ import pytest
 
 from analysis.pipeline.run_cache import RunCache
 from analysis.session import check
+from tests.unit.pipeline.test_run_cache import fake  # noqa: F401  (the stand-in executor and report)
 
 WARNING = (
     "does not hold these parameters as they check out (edited or damaged); ignored, the parameters are checked again"
@@ -130,4 +131,25 @@ def test_inputs_changed_during_a_run_store_nothing_and_say_so(project, fake, mon
     assert len(list((runs / "nb").glob("[0-9a-f]*"))) == len(fake)
 
 
-from tests.unit.pipeline.test_run_cache import fake  # noqa: E402, F401  (the stand-in executor and report)
+# --- the claims file, whatever its path holds -------------------------------------------------------------
+
+
+def test_a_claims_file_with_a_newline_in_its_path_is_in_the_keys_and_the_manifest(project, fake):  # noqa: F811
+    from analysis.core.digest import sha256_of
+    from analysis.pipeline import runner
+
+    odd = project.claims / "my\nclaims.csv"
+    odd.write_bytes((project.claims / "seed_article_claims.csv").read_bytes())
+    params = check.validate({"claims_file": "data/claims/my\nclaims.csv"}, project)
+    first = runner.run(params, project, jobs=1, progress=False)
+    manifest = json.loads((first.run_dir / "manifest.json").read_text())
+    assert manifest["parameter_files"] == {
+        "claims_file": {"path": "data/claims/my\nclaims.csv", "sha256": sha256_of(odd)}
+    }
+    with open(odd, "a") as fh:  # the claims file edited: the notebooks that read it run again
+        fh.write("\n")
+    fake.clear()
+    again = runner.run(params, project, jobs=1, progress=False)
+    assert again.ok and fake == ["03_reconciliation", "07_claims_audit"]
+    manifest = json.loads((again.run_dir / "manifest.json").read_text())
+    assert manifest["parameter_files"]["claims_file"]["sha256"] == sha256_of(odd)
