@@ -9,6 +9,7 @@ renamed over it.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -137,3 +138,87 @@ def atomic_copy(source: Path, target: Path, tag: str = "copy") -> None:
             shutil.copyfileobj(src, fh, 1 << 20)
 
     _atomic(target, tag, copy)
+
+
+# --- workbooks: bounded before a spreadsheet reader sees them -----------------------------------------------------
+
+# The spreadsheet reader (calamine) sizes its memory from what a workbook declares: a sheet's extent (its
+# <dimension> and its largest cell reference, rows x columns allocated at once) and the shared-string count. A 3 KB
+# .xlsx can declare 17 billion cells and crash the process, so these are checked first, streaming the parts.
+MAX_XLSX_CELLS = 20_000_000  # one sheet's rows x columns; BLS's all-data workbook is about 400,000 rows x 32
+MAX_XLSX_BYTES = 1 << 30  # every part of a workbook, uncompressed (as MAX_UNZIPPED_BYTES for a BLS zip)
+_CHUNK = 1 << 20
+_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]+)([0-9]+)"')
+_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]+)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[^":]*:)?([A-Za-z]+)([0-9]+)"')
+_SST = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_SST_COUNT = re.compile(rb'\b(count|uniqueCount)="([0-9]+)"')
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _sheet_extent(fh) -> tuple[int, int]:
+    """(rows, columns) a sheet's XML reaches: the larger of its declared dimension and its cell and row references."""
+    rows = cols = 0
+    tail = b""
+    while chunk := fh.read(_CHUNK):
+        data = tail + chunk
+        for rx in (_CELL, _DIMENSION):
+            for m in rx.finditer(data):
+                cols, rows = max(cols, _column(m.group(1))), max(rows, int(m.group(2)))
+        for m in _ROW.finditer(data):
+            rows = max(rows, int(m.group(1)))
+        cut = data.rfind(b"<")  # an unfinished tag is scanned again with the next chunk
+        tail = data[cut:] if cut >= 0 and len(data) - cut <= _CHUNK else b""
+    return rows, cols
+
+
+def check_workbook(source) -> None:
+    """FileProblem when an .xlsx/.xlsm (a path or a binary file object; anything that is not a zip is left to the
+    reader) declares more than a bounded reader should allocate: parts larger than MAX_XLSX_BYTES uncompressed, a
+    sheet reaching more than MAX_XLSX_CELLS cells, more shared strings than that."""
+    import zipfile
+    import zlib
+
+    if not zipfile.is_zipfile(source):
+        return
+    if hasattr(source, "seek"):
+        source.seek(0)
+    try:
+        with zipfile.ZipFile(source) as zf:
+            parts = [i for i in zf.infolist() if not i.is_dir()]
+            total = sum(i.file_size for i in parts)
+            if total > MAX_XLSX_BYTES:
+                raise FileProblem(
+                    f"the workbook's parts unpack to {total:,} bytes; expected at most {MAX_XLSX_BYTES:,}"
+                )
+            for info in parts:
+                name = info.filename
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with zf.open(info) as fh:
+                        rows, cols = _sheet_extent(fh)
+                    if rows * cols > MAX_XLSX_CELLS:
+                        raise FileProblem(
+                            f"sheet part {name} reaches row {rows:,} and column {cols:,} ({rows * cols:,} cells); "
+                            f"expected at most {MAX_XLSX_CELLS:,} cells"
+                        )
+                elif name == "xl/sharedStrings.xml":
+                    with zf.open(info) as fh:
+                        head = fh.read(4096)
+                    sst = _SST.search(head)
+                    for attr, value in _SST_COUNT.findall(sst.group(0) if sst else b""):
+                        if int(value) > MAX_XLSX_CELLS:
+                            raise FileProblem(
+                                f"{name} declares {int(value):,} shared strings ({attr.decode()}); expected at most "
+                                f"{MAX_XLSX_CELLS:,}"
+                            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error, NotImplementedError) as e:
+        raise FileProblem(f"cannot read the workbook's parts ({e}); is the file truncated or corrupt?") from None
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)

@@ -89,6 +89,10 @@ def _grid(path: Path, shown: str) -> list[list[str]]:
         import python_calamine
 
         try:
+            fileio.check_workbook(path)
+        except fileio.FileProblem as e:
+            raise InputError(Issue(shown, f"{e}; {EXPECTED}")) from None
+        try:
             book = python_calamine.CalamineWorkbook.from_path(str(path))
             rows = book.get_sheet_by_index(0).to_python()
         except Exception as e:  # calamine raises its own error types for every kind of damage

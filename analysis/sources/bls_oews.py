@@ -212,8 +212,13 @@ def _text(v: object) -> str:
 
 
 def _excel_sheets(source, shown: str) -> list[str]:
+    """The workbook's sheet names, once its parts are checked against the reader's bounds (fileio.check_workbook)."""
     import python_calamine
 
+    try:
+        fileio.check_workbook(source)
+    except fileio.FileProblem as e:
+        raise InputError(Issue(shown, f"{e}; expected the workbook as BLS publishes it")) from None
     try:
         if isinstance(source, (str, Path)):
             return python_calamine.CalamineWorkbook.from_path(str(source)).sheet_names
