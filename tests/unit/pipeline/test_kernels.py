@@ -129,6 +129,7 @@ def test_a_kernel_dying_at_start_names_the_cause_from_its_stderr(tmp_path, monke
     assert not list(tmp_path.glob(f"{kernels.FOLDER_PREFIX}*"))
 
 
+@pytest.mark.slow  # a real kernel process killed at start (about 2 s: jupyter_client polls it once a second)
 def test_a_kernel_killed_at_start_names_the_signal(tmp_path, monkeypatch):
     name = kernel_spec(
         tmp_path, monkeypatch, "killed-at-start", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
@@ -144,6 +145,7 @@ def test_an_unknown_kernel_is_one_line(tmp_path, monkeypatch):
         kernels.Kernel("no-such-kernel", tmp_path, {}, tmp_path / "k.txt")
 
 
+@pytest.mark.slow  # a real TCP kernel after a real lost start; the retry rule itself is tested just below
 def test_tcp_kernels_retry_with_fresh_ports_when_the_port_is_taken(tmp_path, monkeypatch):
     monkeypatch.setattr(kernels, "private_folder", lambda: None)  # as where ipc is unavailable
     name = kernel_spec(tmp_path, monkeypatch, "loses-once", LOSES_ONCE)
@@ -156,14 +158,54 @@ def test_tcp_kernels_retry_with_fresh_ports_when_the_port_is_taken(tmp_path, mon
     assert "Address already in use" in log.read_text()
 
 
+class Starts:
+    """Stand-ins for a kernel manager and its start: the first `losing` starts write ZMQ_TRACEBACK to the kernel's
+    stderr and die (exit status 1), the next succeeds; no process is started."""
+
+    def __init__(self, monkeypatch, losing: int):
+        self.losing, self.managers = losing, []
+
+        async def start_and_wait(kernel, km, cwd, env):
+            if len(self.managers) <= self.losing:
+                kernel._log.write(ZMQ_TRACEBACK.encode())
+                raise RuntimeError("Kernel died before replying to kernel_info")
+
+        monkeypatch.setattr(kernels, "private_folder", lambda: None)  # as where ipc is unavailable: TCP
+        monkeypatch.setattr(kernels.Kernel, "_manager", lambda kernel, folder: self.new_manager())
+        monkeypatch.setattr(kernels.Kernel, "_start_and_wait", start_and_wait)
+        monkeypatch.setattr(kernels.Kernel, "_stop", lambda kernel, km: 1)
+
+    def new_manager(self):
+        self.managers.append(object())
+        return self.managers[-1]
+
+
+@pytest.mark.parametrize("losing", [1, kernels.TCP_ATTEMPTS - 1])
+def test_tcp_kernels_that_lose_the_port_race_start_again_with_fresh_ports(tmp_path, monkeypatch, losing):
+    starts = Starts(monkeypatch, losing)
+    kernel = kernels.Kernel("python3", tmp_path, {}, tmp_path / "kernel.stderr.txt")
+    assert len(starts.managers) == losing + 1 and kernel.km is starts.managers[-1]  # a new manager: fresh ports
+    kernel._log.close()
+
+
 def test_tcp_kernels_that_keep_losing_report_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(kernels, "private_folder", lambda: None)
-    monkeypatch.setattr(kernels, "TCP_ATTEMPTS", 2)
-    name = kernel_spec(tmp_path, monkeypatch, "always-loses", DIES)
+    starts = Starts(monkeypatch, losing=kernels.TCP_ATTEMPTS)
     log = tmp_path / "kernel.stderr.txt"
-    with pytest.raises(kernels.KernelStartError, match="Address already in use"):
-        kernels.Kernel(name, tmp_path, {}, log)
-    assert log.read_text().count("Traceback") == 2
+    with pytest.raises(kernels.KernelStartError) as e:
+        kernels.Kernel("python3", tmp_path, {}, log)
+    assert str(e.value) == (
+        "kernel 'python3' died before it was ready (exit status 1): zmq.error.ZMQError: Address already in use "
+        "(addr='tcp://127.0.0.1:5555') (its stderr is in the run's logs/kernel.stderr.txt)"
+    )
+    assert len(starts.managers) == kernels.TCP_ATTEMPTS and log.read_text().count("Traceback") == kernels.TCP_ATTEMPTS
+
+
+def test_a_kernel_that_dies_of_anything_else_is_not_started_again(tmp_path, monkeypatch):
+    starts = Starts(monkeypatch, losing=1)
+    monkeypatch.setattr(kernels, "stderr_cause", lambda text: "MemoryError")
+    with pytest.raises(kernels.KernelStartError, match=r"\(exit status 1\): MemoryError"):
+        kernels.Kernel("python3", tmp_path, {}, tmp_path / "kernel.stderr.txt")
+    assert len(starts.managers) == 1
 
 
 def notebook_on(tmp_path: Path, kernel: str, *cells: str) -> Path:
@@ -176,7 +218,11 @@ def notebook_on(tmp_path: Path, kernel: str, *cells: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("warm", [True, False], ids=["warm", "fresh"])
+# end to end through the runner with real kernels (about 2 s each): the warm one with the slow tests
+WARM_SLOW = [pytest.param(True, id="warm", marks=pytest.mark.slow), pytest.param(False, id="fresh")]
+
+
+@pytest.mark.parametrize("warm", WARM_SLOW)
 def test_the_runs_message_carries_the_kernels_stderr(tmp_path, monkeypatch, warm):
     name = kernel_spec(tmp_path, monkeypatch, "dies-at-start", DIES)
     path = notebook_on(tmp_path, name)
@@ -191,7 +237,7 @@ def test_the_runs_message_carries_the_kernels_stderr(tmp_path, monkeypatch, warm
     assert kernels._kernels() == {}
 
 
-@pytest.mark.parametrize("warm", [True, False], ids=["warm", "fresh"])
+@pytest.mark.parametrize("warm", WARM_SLOW)
 def test_a_kernel_dying_in_a_cell_adds_its_stderr_to_the_message(tmp_path, warm):
     crash = "import os\nos.write(2, b'Fatal Python error: Segmentation fault\\n')\nos._exit(9)"
     path = notebook_on(tmp_path, "python3", crash)
