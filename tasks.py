@@ -173,12 +173,19 @@ def pip_install(*args: str) -> int:
     return subprocess.run([str(PY), "-m", "pip", "install", "--quiet", *args]).returncode
 
 
-def run(*args: str) -> int:
-    return subprocess.run([str(PY), *args], cwd=ROOT).returncode
+def run(*args: str, env: dict | None = None) -> int:
+    return subprocess.run([str(PY), *args], cwd=ROOT, env=env).returncode
 
 
 # tests in one worker process per core (pytest-xdist), at most two: each end-to-end test starts kernels of its own
 PARALLEL = ("--numprocesses=auto", "--maxprocesses=2")
+
+
+def test_env() -> dict:
+    """The environment for pytest: Python may keep its bytecode caches (__pycache__/, git-ignored) even where
+    PYTHONDONTWRITEBYTECODE is set, or each worker, kernel and command recompiles every test file (pytest's
+    assertion rewriting) and the package's modules, about 5 s of CPU per worker for collection alone."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def main(argv: list[str]) -> int:
@@ -195,9 +202,9 @@ def main(argv: list[str]) -> int:
     if task == "report":
         return run("-m", "analysis", "run", *extra)
     if task == "test":
-        return run("-m", "pytest", *PARALLEL, *extra)
+        return run("-m", "pytest", *PARALLEL, *extra, env=test_env())
     if task == "test-fast":
-        return run("-m", "pytest", "-m", "not slow", "-q", *PARALLEL, *extra)
+        return run("-m", "pytest", "-m", "not slow", "-q", *PARALLEL, *extra, env=test_env())
     if task == "clean":
         return run("-m", "analysis", "clean", *(extra or ["--keep", "5"]))
     return 0
