@@ -31,6 +31,12 @@ def far_cell(parts: dict) -> dict:
     return {**parts, SHEET: sheet}
 
 
+def unreferenced_cells(parts: dict) -> dict:
+    """Twenty cells without references in row 1048576: they take columns A to T, 20,971,520 cells in all."""
+    row = b'<row r="1048576">' + b"<c><v>1</v></c>" * 20 + b"</row>"
+    return {**parts, SHEET: parts[SHEET].replace(b"</sheetData>", row + b"</sheetData>")}
+
+
 def declared_dimension(parts: dict) -> dict:
     return {**parts, SHEET: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', parts[SHEET])}
 
@@ -43,3 +49,4 @@ if __name__ == "__main__":
     _write("national_M2023_dl_far_cell.xlsx", far_cell)
     _write("national_M2023_dl_dimension.xlsx", declared_dimension)
     _write("national_M2023_dl_shared_strings.xlsx", shared_strings)
+    _write("national_M2023_dl_unreferenced_cells.xlsx", unreferenced_cells)
