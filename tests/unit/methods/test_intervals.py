@@ -52,15 +52,25 @@ def test_restated_figure_carries_the_growth_factors_error_by_the_delta_method(da
     assert "no published error" in cert.interval_note
 
 
-def test_bridge_remainder_interval_and_the_sensitivity_table(data):
+def certified_remainder() -> tuple[float, float]:
+    """AAPC's certified/non-certified mix at P's share, and its remainder against May 2020's mean in log points."""
+    mix = P.certified_share * AAPC_CERT + (1 - P.certified_share) * AAPC_NON
+    return mix, 100 * math.log(mix / BLS20_MEAN)
+
+
+def test_bridge_remainder_interval(data):
     b = r.bridge(data[0], P)
     f = b[b.population == "certified (AAPC respondents)"].iloc[0]
     # means against means: remainder = ln(mix / May 2020 mean), so its error is May 2020's PRSE, in log points
-    mix = P.certified_share * AAPC_CERT + (1 - P.certified_share) * AAPC_NON
-    rest = 100 * math.log(mix / BLS20_MEAN)
+    mix, rest = certified_remainder()
     assert f.remainder_log_points == pytest.approx(rest)
     assert f.remainder_se_log_points == pytest.approx(100 * BLS20_PRSE / 100)
     assert (f.remainder_low, f.remainder_high) == pytest.approx((rest - Z * BLS20_PRSE, rest + Z * BLS20_PRSE))
+
+
+@pytest.mark.slow  # the whole sensitivity table: a bridge per scenario, about 8 s of CPU
+def test_the_sensitivity_table_moves_only_what_each_scenario_changes(data):
+    mix, rest = certified_remainder()
     sens = r.sensitivity(data[0], P)
     cert = sens[sens.headline_label.str.contains(", certified")]
     assert {"certified share", "dating", "statistic path", "May 2021 release", "hours per year"} <= set(cert.scenario)

@@ -119,6 +119,7 @@ def _charts(table, registry):
     yield plots.trend(views.trend(table, cpi, params), views.soc_eras(table))
 
 
+@pytest.mark.slow  # every chart of the report from the shipped data, about 8 s of CPU: end to end in nature
 def test_charts_fit_the_printed_page_in_legible_words(table, registry):
     ids = {e.id for e in registry.entries}
     for chart in _charts(table, registry):
