@@ -148,10 +148,11 @@ def atomic_copy(source: Path, target: Path, tag: str = "copy") -> None:
 MAX_XLSX_CELLS = 20_000_000  # one sheet's rows x columns; BLS's all-data workbook is about 400,000 rows x 32
 MAX_XLSX_BYTES = 1 << 30  # every part of a workbook, uncompressed (as MAX_UNZIPPED_BYTES for a BLS zip)
 _CHUNK = 1 << 20
-# r="XFD1048576" of a cell or r="1048576" of a row; collected as sets so the scan stays in C (about 30 ms per MB)
+_MAX_TAG = 1 << 16  # an unfinished tag longer than this is scanned as it is (no real tag is)
+# r="XFD1048576" of a cell or r="1048576" of a row; collected as sets so the scan stays in C (about 60 ms per MB)
 _REF_COLUMN = re.compile(rb'\sr="([A-Za-z]+)[0-9]')
 _REF_ROW = re.compile(rb'\sr="[A-Za-z]*([0-9]+)"')
-_CELL_WITHOUT_REF = re.compile(rb'<(?:\w+:)?c(?![^>]*\sr=")[\s/>]')
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/")  # a cell's start tag
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="(?:[^":]*:)?([A-Za-z]+)([0-9]+)"')
 _SST = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
 _SST_COUNT = re.compile(rb'\b(count|uniqueCount)="([0-9]+)"')
@@ -168,23 +169,25 @@ def _sheet_extent(fh) -> tuple[int, int]:
     """(rows, columns) a sheet's XML reaches: the larger of its declared dimension and its cell and row references.
     Cells without a reference take the next column, so a sheet that has any is taken to be as wide as its number of
     cells (Excel always writes the references)."""
-    rows = cols = cells = 0
-    unreferenced = False
+    rows = cols = cells = referenced = 0
     tail = b""
-    while chunk := fh.read(_CHUNK):
+    while True:
+        chunk = fh.read(_CHUNK)
         data = tail + chunk
-        cells += sum(chunk.count(tag) for tag in (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/"))
-        cut = data.rfind(b"<")  # an unfinished tag is scanned again with the next chunk
-        unreferenced = unreferenced or _CELL_WITHOUT_REF.search(data, 0, cut if cut >= 0 else len(data)) is not None
-        letters = set(_REF_COLUMN.findall(data))
-        numbers = set(_REF_ROW.findall(data))
-        for m in _DIMENSION.finditer(data):
+        cut = data.rfind(b"<")  # up to the last tag, which may be unfinished: it is scanned with the next chunk
+        cut = cut if chunk and 0 <= cut and len(data) - cut <= _MAX_TAG else len(data)
+        tail = data[cut:]
+        columns = _REF_COLUMN.findall(data, 0, cut)
+        referenced += len(columns)
+        cells += sum(data.count(tag, 0, cut) for tag in _CELL_TAGS)
+        letters, numbers = set(columns), set(_REF_ROW.findall(data, 0, cut))
+        for m in _DIMENSION.finditer(data, 0, cut):
             letters.add(m.group(1))
             numbers.add(m.group(2))
         cols = max([cols, *map(_column, letters)])
         rows = max([rows, *map(int, numbers)])
-        tail = data[cut:] if cut >= 0 and len(data) - cut <= _CHUNK else b""
-    return rows, max(cols, cells) if unreferenced else cols
+        if not chunk:
+            return rows, max(cols, cells) if cells > referenced else cols
 
 
 def check_workbook(source) -> None:

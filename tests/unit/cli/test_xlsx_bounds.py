@@ -50,3 +50,23 @@ def test_a_real_workbook_passes(tmp_path):
     with open(BASE, "rb") as fh:  # a zip member's bytes, as a BLS zip's workbook is read
         fileio.check_workbook(fh)
         assert fh.tell() == 0
+
+
+SHEET = (
+    b'<worksheet><dimension ref="A1:C3"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c t="s" r="C1"><v>1</v>'
+    b'</c></row><row r="3"><c r="B3"><v>2</v></c></row></sheetData></worksheet>'
+)
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 7, 64, 1 << 20])
+def test_the_sheet_scan_gives_the_same_extent_whatever_the_chunk(monkeypatch, chunk):
+    import io
+
+    monkeypatch.setattr(fileio, "_CHUNK", chunk)
+    assert fileio._sheet_extent(io.BytesIO(SHEET)) == (3, 3)
+    far = SHEET.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    assert fileio._sheet_extent(io.BytesIO(far)) == (1_048_576, 16_384)
+    unreferenced = SHEET.replace(
+        b"</sheetData>", b'<row r="9"><c><v>1</v></c><c/><c t="s"><v>1</v></c></row></sheetData>'
+    )
+    assert fileio._sheet_extent(io.BytesIO(unreferenced)) == (9, 6)  # 6 cells in all, 3 without a reference
