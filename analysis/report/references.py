@@ -88,10 +88,13 @@ def cite(source_ids, numbers: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def csl_json(refs: list[Reference]) -> list[dict]:
-    """CSL-JSON items (the format Zotero, Mendeley and pandoc read) for the references."""
+    """CSL-JSON items (the format Zotero, Mendeley and pandoc read) for the references.
+
+    No `issued`: the registry knows each publication's reference period (the month or year its figures describe),
+    not the day it was released, and a citation manager would print the period as the publication date. The period
+    goes into the note instead."""
     items = []
     for r in refs:
-        year = re.match(r"\d{4}", r.period.split()[-1]) if r.period != "undated" else None
         item = {
             "id": r.id,
             "type": "webpage" if r.quoted_by else "dataset",
@@ -102,11 +105,11 @@ def csl_json(refs: list[Reference]) -> list[dict]:
         }
         if r.url.startswith(("https://", "http://")):  # a file in this project is no address for a reader
             item["URL"] = r.url
-        if year:
-            item["issued"] = {"date-parts": [[int(year.group(0))]]}
+        notes = [f"Figures for {r.period}" if r.period != "undated" else "Figures undated"]
         if r.quoted_by:
             quoted_url = r.quoted_url if r.quoted_url.startswith(("https://", "http://")) else ""
-            item["note"] = f"As quoted by {r.quoted_by}" + (f" ({quoted_url})" if quoted_url else "")
+            notes.append(f"As quoted by {r.quoted_by}" + (f" ({quoted_url})" if quoted_url else ""))
             item["container-title"] = r.quoted_by
+        item["note"] = "; ".join(notes)
         items.append(item)
     return items
