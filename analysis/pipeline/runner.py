@@ -121,7 +121,7 @@ def _stderr_to(log: Path):
             os.close(saved)
 
 
-CELL_TIMEOUT = 600  # seconds one cell may run (run --cell-timeout): the slowest shipped cell takes a few seconds
+CELL_TIMEOUT = 600  # seconds one cell may run (run --cell-timeout); a cell that never ends would hang the run
 
 
 def execute(
@@ -258,7 +258,7 @@ def _foreign_latest(latest: Path) -> str | None:
         return None if "/" not in target and os.sep not in target else f"a link to {target}"
     if not os.path.lexists(latest):
         return None
-    return "a folder" if latest.is_dir() else "a file" if latest.is_file() else "not a link"
+    return "a folder" if latest.is_dir() else "a file" if latest.is_file() else "a special file (a pipe or socket)"
 
 
 def _point_latest(paths: ProjectPaths, run_dir: Path) -> str:
