@@ -92,15 +92,19 @@ def csl_json(refs: list[Reference]) -> list[dict]:
 
     No `issued`: the registry knows each publication's reference period (the month or year its figures describe),
     not the day it was released, and a citation manager would print the period as the publication date. The period
-    goes into the note instead."""
+    goes into the note instead. A quote's item is the quoting page, authored by its site; the publisher it quotes is
+    named in the note."""
     items = []
     for r in refs:
+        # a quoting page is authored by its own site, and the publisher it quotes goes into the note ("quoted in"):
+        # a citation manager must never print "AAPC. worldpopulationreview.com: ..."
+        author = r.quoted_by or r.author
         item = {
             "id": r.id,
             "type": "webpage" if r.quoted_by else "dataset",
             "title": r.title,
-            "author": [{"literal": r.author}],
-            "publisher": r.author,
+            "author": [{"literal": author}],
+            "publisher": author,
             "accessed": {"date-parts": [[int(p) for p in r.retrieved.split("-")]]},
         }
         if r.url.startswith(("https://", "http://")):  # a file in this project is no address for a reader
@@ -108,8 +112,9 @@ def csl_json(refs: list[Reference]) -> list[dict]:
         notes = [f"Figures for {r.period}" if r.period != "undated" else "Figures undated"]
         if r.quoted_by:
             quoted_url = r.quoted_url if r.quoted_url.startswith(("https://", "http://")) else ""
-            notes.append(f"As quoted by {r.quoted_by}" + (f" ({quoted_url})" if quoted_url else ""))
-            item["container-title"] = r.quoted_by
+            notes.append(
+                f"{r.author}'s figures as quoted by {r.quoted_by}" + (f" ({quoted_url})" if quoted_url else "")
+            )
         item["note"] = "; ".join(notes)
         items.append(item)
     return items

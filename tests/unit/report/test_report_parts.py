@@ -72,7 +72,9 @@ def test_csl_json_items_carry_title_link_access_date_and_quote(registry):
     assert official["URL"].startswith("https://www.bls.gov/")
     assert re.fullmatch(r"\d{4}", str(official["accessed"]["date-parts"][0][0]))
     quoted = next(e for e in registry.entries if e.is_secondary)
-    assert f"; As quoted by {quoted.quoted_by['name']}" in by_id[quoted.id]["note"]
+    item = by_id[quoted.id]  # the quoting page is the item's author; the publisher it quotes is in the note
+    assert item["author"] == [{"literal": quoted.quoted_by["name"]}] and item["publisher"] == quoted.quoted_by["name"]
+    assert f"figures as quoted by {quoted.quoted_by['name']}" in item["note"]
 
 
 @pytest.mark.parametrize(
