@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.core.config import project_paths
 from analysis.core.errors import InputError, Issue
+from analysis.core.sentences import Sentence
 from analysis.core.vocab import ANNUAL, HOURLY
 from analysis.methods.harmonize import cpi_factor, to_unit
 from analysis.sources.column_maps import method_breaks, read_map
@@ -29,6 +30,7 @@ NEIGHBOURS_SHOWN = f"data/column_maps/{NEIGHBOURS_FILE}"
 MAP_COLUMNS = ["soc_code", "title", "role", "cps_occupation", "note"]
 ROLES = ("coders", "billers", "neighbour", "all")  # the map's roles, in report order
 
+NEIGHBOUR_TABLE = "02_national_picture/neighbour_occupations"  # where the neighbour table is saved (notebook/name)
 BASE_YEAR = 2021
 """The May the neighbours' change is measured from and their trend starts at: the first release in which every
 neighbour has its SOC 2018 code (29-2072 and 29-9021 replaced 29-2071 and the 2019-2020 hybrid 29-2098) and the first
@@ -315,4 +317,5 @@ def real_change_findings(occupation_table: pd.DataFrame, survey_year: int, cpi: 
         if len(begins)
         else ""
     )
-    return [f"After inflation (CPI-U), from May {BASE_YEAR} to May {survey_year} " + "; ".join(parts) + f"{note}."]
+    text = f"After inflation (CPI-U), from May {BASE_YEAR} to May {survey_year} " + "; ".join(parts) + f"{note}."
+    return [Sentence(text, NEIGHBOUR_TABLE)]

@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from analysis.core.sentences import Sentence
 from analysis.core.vocab import ANNUAL, PRIMARY, is_national, publisher_name
 from analysis.methods import anchor, reconcile, side_by_side
 from analysis.methods.harmonize import cpi_factor, to_unit
@@ -17,6 +18,9 @@ from analysis.sources.column_maps import method_settings
 from analysis.sources.select import quoted
 
 MAX_FINDINGS = 7
+# the saved tables and charts (notebook/name) that hold each sentence's numbers: the report links the sentence there
+BAND, COMPARABLE = "02_national_picture/national_band", "03_reconciliation/comparable"
+BRIDGE, AUDIT = "03_reconciliation/bridge", "07_claims_audit/claims_audit"
 
 
 def _usd(v: float) -> str:
@@ -85,6 +89,7 @@ def key_findings(
         )
         + "), above the median because the highest earners pull it up.",
     ]
+    out = [Sentence(text, BAND) for text in out]
     if not levels:
         out = []
     ev = reconcile.aapc_certification(table, y) if "aapc" in params.publishers else None
@@ -98,6 +103,7 @@ def key_findings(
             f"{ev['certified'] / ev['non-certified'] - 1:.0%} "
             f"more; about {share:.0%} of its respondents are certified (derived from its averages)."
         )
+        out[-1] = Sentence(out[-1], COMPARABLE)
     b = reconcile.bridge(table, params) if (evidence["publisher"] != "bls").any() else pd.DataFrame()
     cert = (
         b[(b["publisher"] == "aapc") & (b["citation"] == PRIMARY) & b["population"].str.startswith("certified (")]
@@ -132,6 +138,7 @@ def key_findings(
                 else "no share between 0% and 100% leaves nothing."
             )
         )
+        out[-1] = Sentence(out[-1], BRIDGE)
     quotes = _quotes(table, params)
     if quotes:
         out.append(
@@ -160,4 +167,5 @@ def key_findings(
             + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
             + "."
         )
+        out[-1] = Sentence(out[-1], AUDIT)
     return list(dict.fromkeys(out))[:MAX_FINDINGS]

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.core.sentences import Sentence
 from analysis.core.vocab import ANNUAL, JOBS, NATIONAL_CODE, PERCENT, PRIMARY, SPANS_BOTH, publisher_name
 from analysis.methods import distribution, occupation, reconcile
 from analysis.methods.harmonize import to_unit
 from analysis.methods.reconcile import BREAKDOWNS, Changed
 from analysis.sources.select import bls_national, bls_oews
 
+SIDE_BY_SIDE = "00_at_a_glance/side_by_side"  # where the report's side-by-side table is saved (notebook/name)
 COLUMNS = [
     "occupation",
     "publisher",
@@ -259,5 +261,5 @@ def findings(side: pd.DataFrame, params) -> list[str]:
                 f" {'; '.join(unplaced)} cannot be set beside it: BLS's shipped files have no release of that year "
                 "for this job."
             )
-        out.append(text)
+        out.append(Sentence(text, SIDE_BY_SIDE))
     return out

@@ -301,8 +301,23 @@ def _findings(run_dir: Path, notebooks: list[dict]) -> list[list[Inline]]:
     if not found:
         return []
     section = by_id.get(found[0]["notebook"])
-    link = [Text(" "), Ref(f"(Section {section['number']})", section["anchor"])] if section else []
-    return [[Text(text), *link] for text in list(dict.fromkeys(found[0]["findings"]))[:MAX_FINDINGS]]
+    fallback = [Text(" "), Ref(f"(Section {section['number']})", section["anchor"])] if section else []
+    # each sentence links to the table or chart that holds its numbers (Session.save_findings' sources)
+    where = {
+        f.removesuffix(ext): a
+        for s in notebooks
+        for a in [*s["artifacts"], *s["appendix"]]
+        for f in a.files
+        for ext in (".csv", ".png")
+        if f.endswith(ext) and not f.endswith("_data.csv")
+    }
+    texts = found[0]["findings"]
+    sources = found[0].get("sources") or [""] * len(texts)
+    lines = list(dict.fromkeys(zip(texts, sources, strict=True)))[:MAX_FINDINGS]
+    return [
+        [Text(text), *([Text(" "), Ref(f"({where[src].label})", where[src].anchor)] if src in where else fallback)]
+        for text, src in lines
+    ]
 
 
 def _adjustments(params) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -175,6 +175,11 @@ class Session:
         return out
 
     def save_findings(self, sentences: list[str], rank: int) -> list[str]:
-        """Key-finding sentences the report opens with, in `rank` order across notebooks."""
-        write_json(self.output_dir / FINDINGS, {"notebook": self.notebook, "rank": rank, "findings": list(sentences)})
+        """Key-finding sentences the report opens with, in `rank` order across notebooks; a core.sentences.Sentence
+        names the saved table that holds its numbers, which the report links it to."""
+        sources = [getattr(s, "source", "") for s in sentences]
+        write_json(
+            self.output_dir / FINDINGS,
+            {"notebook": self.notebook, "rank": rank, "findings": [str(s) for s in sentences], "sources": sources},
+        )
         return sentences
