@@ -80,6 +80,8 @@ def test_opens_with_title_period_bottom_line_and_contents(run):
     # what each job earns comes first (side_by_side.findings, then findings.key_findings; notebook 03, rank 1)
     assert re.search(r"<li>\s*Medical records specialists and coders: BLS counted about [\d,]+ jobs", findings)
     assert re.search(r"<li>\s*Medical billers: BLS counted about [\d,]+ jobs", findings)
+    # each sentence links to the table holding its numbers: the side-by-side table is Table 1
+    assert '<a href="#tab-1">(Table 1)</a>' in findings
 
 
 def test_every_notebook_is_a_numbered_section_with_numbered_figures_and_tables(run):
