@@ -423,6 +423,18 @@ def _notebook_section(s: dict) -> Section:
     return Section(s["anchor"], f"{s['number']}. {s['title']}", blocks)
 
 
+def _jobs_in_words(occupation: str) -> str:
+    """'Medical records specialists and coders (BLS 29-2072) and medical billers (BLS 43-3021, ...)'."""
+    from analysis.methods import occupation as jobs
+
+    words = []
+    for key in jobs.chosen(occupation):
+        row = jobs.series(key)
+        scope = "" if row["industry_code"] == "000000" else f", in {row['industry_title']} where BLS's files reach"
+        words.append(f"{row['title']} (BLS {row['soc_code']}{scope})")
+    return (" and ".join([words[0], *[w[0].lower() + w[1:] for w in words[1:]]])) if words else ""
+
+
 def document(run_dir: Path, params, paths, show_code: bool = False) -> tuple[Document, list[dict]]:
     """The report as one tree, and its references as CSL-JSON items."""
     data = load_data(paths)  # the figures table from its cache (keyed on the data digest)
@@ -442,7 +454,7 @@ def document(run_dir: Path, params, paths, show_code: bool = False) -> tuple[Doc
     letter = APPENDIX_LETTERS[len(appendices)]  # the Definitions appendix
     subtitle = [
         Text(
-            'Medical billers and coders (BLS occupation "Medical Records Specialists", SOC 29-2072). Data: published '
+            f"{_jobs_in_words(values.get('occupation', 'both'))}. Data: published "
             f"figures for {first_year}–{last_year} from {len(registry.entries)} registered publications, anchored on "
             f"the U.S. Bureau of Labor Statistics (BLS) May {values.get('survey_year')} survey; money restated in "
             f"{values.get('dollar_year')} dollars (CPI-U) where said. Made with paycheck-analysis {__version__}; "

@@ -208,3 +208,13 @@ def test_every_number_format_has_a_document_column_kind():
     assert {c.format for c in LABELS.values()} - words <= KINDS.keys()
     assert set(KINDS.values()) | {"text", "boolean"} == set(COLUMN_KINDS)
     assert {KINDS[f] for f in ("usd", "usd_signed", "pct_signed", "share", "count")} <= set(NUMERIC_KINDS)
+
+
+def test_the_title_block_names_the_jobs_the_run_covers():
+    from analysis.report.build import _jobs_in_words
+
+    assert _jobs_in_words("coders") == "Medical records specialists and coders (BLS 29-2072)"
+    assert _jobs_in_words("both") == (
+        "Medical records specialists and coders (BLS 29-2072) and medical billers (BLS 43-3021, in Health Care and "
+        "Social Assistance where BLS's files reach)"
+    )
