@@ -48,6 +48,12 @@ LAYOUT_JS = r"""
     figures: figures.length, images: document.querySelectorAll('figure img, figure svg').length,
     files: [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
              .filter(h => !h.startsWith('#') && !/^[a-z]+:/i.test(h)),
+    chartTextPx: Math.min(...[...document.querySelectorAll('figure.chart svg text')]
+                 .map(t => t.getBoundingClientRect().height).filter(h => h > 0), 99),
+    stickyFirstColumn: (() => {
+      const c = document.querySelector('.scroll td');
+      return c ? getComputedStyle(c).position : null;
+    })(),
     tocPosition: (() => { const n = document.querySelector('nav'); return n ? getComputedStyle(n).position : null; })(),
   });
 })()

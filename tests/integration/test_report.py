@@ -174,6 +174,8 @@ def test_reads_in_a_real_browser_without_sideways_scrolling(run, browser, width)
     assert page["files"] and missing == []
     if width >= 1100:
         assert page["tocPosition"] == "sticky"  # the contents stay in view beside the text
+    assert page["chartTextPx"] >= 10, page["chartTextPx"]  # chart text stays readable on a phone
+    assert page["stickyFirstColumn"] == "sticky"  # a scrolled table keeps its first column in view
 
 
 def test_pdf_has_the_report_text_bookmarks_and_every_chart(run):
