@@ -8,10 +8,10 @@ import time
 import pytest
 
 from analysis.pipeline import kernels, runner
-from tests.unit.pipeline.test_kernels import notebook_on
+from tests.unit.pipeline.test_kernels import WARM_SLOW, notebook_on
 
 
-@pytest.mark.parametrize("warm", [True, False], ids=["warm", "fresh"])
+@pytest.mark.parametrize("warm", WARM_SLOW)  # about 3 s each: the warm kernel's case with the slow tests
 def test_a_cell_running_past_the_timeout_fails_the_notebook_naming_it(tmp_path, warm):
     path = notebook_on(tmp_path, "python3", "x = 1", "import time\nwhile True:\n    time.sleep(0.2)", "y = 2")
     out = tmp_path / "run"
