@@ -1,7 +1,8 @@
 """Regenerate the README's pictures from a finished default run: `.venv/bin/python docs/make_pictures.py`.
 
 Writes docs/images/report_first_page.png (the first page of reports/latest/report.pdf at 60 dpi) and
-docs/images/comparable.png (a copy of the reconciliation chart that run drew). When reports/latest is missing,
+docs/images/national_band.png (a copy of the national picture's chart of every publisher's headline). When
+reports/latest is missing,
 failed or was made with other parameters than the defaults, it first runs the default report
 (`python -m analysis run`, the same as `make report`); `--no-run` refuses instead.
 
@@ -22,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"
 LATEST = ROOT / "reports" / "latest"
-CHART = Path("03_reconciliation") / "comparable.png"
+CHART = Path("02_national_picture") / "national_band.png"
 DPI = 60
 
 
