@@ -195,7 +195,8 @@ def run_set(task: dict) -> dict:
         notebooks_executed=outcome.count("executed"),
         notebooks_reused=outcome.count("reused"),
         report=(outcome.report or {}).get("status", ""),
-        error=outcome.message.splitlines()[0] if outcome.message else "",
+        # a successful set's warning (inputs changed during its run: nothing cached) is kept in the row too
+        error=outcome.message.splitlines()[0] if outcome.message else "; ".join(outcome.warnings),
         seconds=round(time.perf_counter() - started, 2),
     )
     return row

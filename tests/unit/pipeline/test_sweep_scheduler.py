@@ -40,3 +40,18 @@ def test_tcp_and_a_bare_address_pass_the_check():
     sweep.check_scheduler("tcp://127.0.0.1:8786")
     sweep.check_scheduler("TCP://scheduler:8786")
     sweep.check_scheduler("scheduler:8786")
+
+
+def test_a_sets_warning_is_kept_in_its_summary_row(tmp_path, monkeypatch, project_copy):
+    """A set whose inputs changed during its run succeeds, and its row says that nothing of it was cached."""
+    paths = project_copy(tmp_path, notebooks=[], sources=KEEP)
+    warning = "inputs changed while the run was going (data/raw/x.csv): nothing from this run was cached"
+    run_dir = paths.reports / "r1"
+
+    def run(params, paths, **kw):
+        return runner.RunOutcome("r1", run_dir, True, warnings=[warning])
+
+    monkeypatch.setattr(runner, "run", run)
+    monkeypatch.setattr(sweep, "set_headline", lambda params, paths: {})
+    row = sweep.run_set({"index": 1, "values": {"survey_year": 2023}, "root": str(tmp_path)})
+    assert (row["status"], row["run_id"], row["error"]) == ("success", "r1", warning)
