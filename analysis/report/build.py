@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from analysis import __version__
 from analysis.core.csvsafe import restore
+from analysis.core.digest import sha256_of
 from analysis.core.jsonio import write_json
 from analysis.core.startup import gc_paused
 from analysis.methods import harmonize
@@ -363,9 +364,14 @@ def _limitations(registry, table: pd.DataFrame) -> list[str]:
     ]
 
 
-def data_digest(registry) -> str:
-    """sha256 over every registered file's sha256: names the exact data a report was made from."""
-    lines = "".join(f"{name} {sha}\n" for name, sha in sorted(registry.checksums().items()))
+def data_digest(registry, claims_file: Path | None = None) -> str:
+    """sha256 over every registered file's sha256 and the claims file's (the run's `claims_file`, registered or
+    not): names the exact data a report was made from, so another claims file under the same path gives another
+    digest."""
+    sums = dict(registry.checksums())
+    if claims_file is not None and claims_file.is_file():
+        sums["claims_file"] = sha256_of(claims_file)
+    lines = "".join(f"{name} {sha}\n" for name, sha in sorted(sums.items()))
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
@@ -376,6 +382,12 @@ def _definitions(notebooks: list[dict], appendices: list[Table]) -> Definitions:
         {n for a in shown for n in a.names}, key=lambda n: (column(n).label.lower(), n)
     )  # ties: by name (a set has no order)
     return Definitions([Definition(column(n).label, n, column(n).meaning or "—") for n in names])
+
+
+def _claims_file(params, paths) -> Path:
+    from analysis.claims.audit import claims_path
+
+    return claims_path(params, paths.root)
 
 
 def cite_as() -> str:
@@ -488,7 +500,9 @@ def document(run_dir: Path, params, paths, show_code: bool = False) -> tuple[Doc
     methodology += [Subheading("Limitations", 3), Bullets([[Text(t)] for t in _limitations(registry, table)])]
     cite_text = (
         f"{cite_as()} from published figures for {first_year}–{last_year} (sources retrieved up to {retrieved}); "
-        f"data digest sha256:{data_digest(registry)}; parameters: " + ", ".join(f"{k}={v}" for k, v in parameters) + "."
+        f"data digest sha256:{data_digest(registry, _claims_file(params, paths))}; parameters: "
+        + ", ".join(f"{k}={v}" for k, v in parameters)
+        + "."
     )
     how_to_cite = [
         Paragraph(

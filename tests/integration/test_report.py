@@ -121,7 +121,9 @@ def test_references_are_numbered_linked_and_exported_as_csl_json(run):
     first = list(dict.fromkeys(cited))
     assert first == list(range(1, len(first) + 1)), first[:20]  # numbered in the order of first citation
     cite = text[text.index('id="how-to-cite"') :]
-    assert f"sha256:{build.data_digest(registry)}" in cite and f"survey_year={params.survey_year}" in cite
+    claims = paths.root / params.claims_file  # the claims file's sha256 is in the digest too
+    assert f"sha256:{build.data_digest(registry, claims)}" in cite and f"survey_year={params.survey_year}" in cite
+    assert build.data_digest(registry, claims) != build.data_digest(registry)
     report = next(i for i in items if i["id"] == build.REPORT_ID)  # the report itself, citable as it says
     assert report["type"] == "report" and escape(report["note"]) in cite
 
