@@ -186,9 +186,11 @@ def source(doc: Document) -> str:
         f"#heading(level: 1, outlined: true, bookmarked: true)[Bottom line]; <bottom-line>\n"
         + "".join(f"#list.item[{inline(f)}];\n" for f in doc.bottom_line)
         + "];\n",
-        "#outline(title: [Contents], depth: 1);\n#pagebreak();\n",
     ]
-    out += [_section(s) for s in doc.sections]
+    # the first section (the side-by-side answer) shares page 1 with the bottom line; the contents follow it
+    out += [_section(s) for s in doc.sections[:1]]
+    out += ["#block(breakable: false, width: 100%)[#outline(title: [Contents], depth: 1)];\n"]  # on one page
+    out += [_section(s) for s in doc.sections[1:]]
     return "".join(out)
 
 
