@@ -37,15 +37,30 @@ def _watch_parent(parent_pid: int) -> None:
             os._exit(1)
 
 
-def die_with_parent(parent_pid: int, use_prctl: bool) -> None:
-    """Pool initializer: make this worker exit when process `parent_pid` is gone."""
+def die_with_parent(parent_pid: int | None, use_prctl: bool) -> None:
+    """Pool initializer: make this worker exit when process `parent_pid` is gone (None: its actual parent, the
+    fork server, which exits with the process that started it)."""
+    parent_pid = os.getppid() if parent_pid is None else parent_pid
     if not (use_prctl and sys.platform.startswith("linux") and _set_pdeathsig()):
         threading.Thread(target=_watch_parent, args=(parent_pid,), name="watch-parent", daemon=True).start()
     if os.getppid() != parent_pid:  # the parent died before the request took effect
         os._exit(1)
 
 
-def pool(max_workers: int) -> ProcessPoolExecutor:
-    """A ProcessPoolExecutor whose workers die with this process (submit from the thread that made it)."""
+def pool(max_workers: int, clean: bool = False) -> ProcessPoolExecutor:
+    """A ProcessPoolExecutor whose workers die with this process (submit from the thread that made it).
+
+    Workers are forked from this process (its imports come with them), or with `clean` from a fork server started
+    afresh: a worker that builds a PDF must not inherit a parent's Typst compiler state, whose threads a fork does
+    not copy (a compile in such a child waits on them for ever)."""
     main = threading.current_thread() is threading.main_thread()
+    if clean:
+        import multiprocessing
+
+        return ProcessPoolExecutor(
+            max_workers=max_workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=die_with_parent,
+            initargs=(None, main),
+        )
     return ProcessPoolExecutor(max_workers=max_workers, initializer=die_with_parent, initargs=(os.getpid(), main))

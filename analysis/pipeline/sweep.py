@@ -210,7 +210,7 @@ def _local(tasks: list[dict], jobs: int, done) -> None:
         return
     from analysis.core.workers import pool as workers_pool
 
-    with workers_pool(workers) as pool:
+    with workers_pool(workers, clean=True) as pool:  # each set builds its report (a Typst PDF) in its worker
         for fut in as_completed([pool.submit(run_set, t) for t in tasks]):
             done(fut.result())
 
