@@ -95,6 +95,9 @@ class NotebookParams:
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self._params.as_dict().items() if k in self._names}
 
+    def declares(self, name: str) -> bool:
+        return name in self._names
+
     def __repr__(self) -> str:
         return f"NotebookParams({', '.join(f'{k}={v!r}' for k, v in self.as_dict().items())})"
 

@@ -21,6 +21,7 @@ from analysis.core.jsonio import write_json
 from analysis.core.vocab import NATIONAL_CODE, OCCUPATIONS, is_national, publisher_name
 from analysis.session.check import NotebookParams, check, check_injected, kernel_history, load_data
 from analysis.sources.reference import load_rpp
+from analysis.sources.select import bls_national
 
 FLOAT_FORMAT = "%.4f"
 SIDECAR = "{:02d}_{}.json"
@@ -73,15 +74,19 @@ class Session:
     def jobs(self, geography: str = NATIONAL_CODE) -> list[Job]:
         """The run's jobs, each with its table, for a section that covers each in turn. The coders keep the
         section's own output names (a coders-only run is the report before billers); another job's outputs get its
-        name as a suffix. With a state `geography`, only jobs whose BLS series the shipped state files hold."""
+        name as a suffix. With a state `geography`, only jobs whose BLS series the shipped state files hold; in a
+        notebook that declares the survey year, only jobs with BLS's national release of that year."""
         from analysis.methods import occupation
 
         tables = self.occupation_tables()
         both = len(tables) > 1
+        year = self.params.survey_year if self.params.declares("survey_year") else None
         out = []
         for key, table in tables.items():
             if not is_national(geography) and not (table["geography_code"] == geography.strip().upper()).any():
                 continue
+            if year is not None and is_national(geography) and bls_national(table, year).empty:
+                continue  # no BLS national release of the survey year for this job (billers before May 2021)
             title = occupation.series(key)["title"]
             suffix = "" if key == OCCUPATIONS[0] else f"_{key}"
             out.append(Job(key, title, table, suffix, f"{title}: " if both else ""))

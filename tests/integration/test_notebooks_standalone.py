@@ -33,9 +33,10 @@ def test_plain_papermill_with_a_parameter(tmp_path, project_copy):
     scratch = paths.reports / "scratch" / "02_national_picture"  # interactive runs write here, not into a run
     assert (scratch / "national_band.svg").stat().st_size > 0
     assert "May 2022" in (scratch / "placement.csv").read_text()
-    # each chart shows once, as JupyterLab would show it (the returned Chart; no second copy from the inline backend)
+    # each chart shows once, as JupyterLab would show it (displayed Chart; no second copy from the inline backend):
+    # the cell draws the band for each job, coders and billers
     chart_cell = next(c for c in executed.cells if "save_chart(" in c.source)
-    assert sum("image/png" in o.get("data", {}) for o in chart_cell.outputs) == 1
+    assert sum("image/png" in o.get("data", {}) for o in chart_cell.outputs) == 2
 
 
 def test_plain_papermill_rejects_a_bad_parameter_in_the_first_cell(tmp_path, project_copy):

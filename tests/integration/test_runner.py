@@ -34,8 +34,10 @@ def all_runs(tmp_path_factory, project_copy):
             cached = runner.run(params, paths, progress=False)
         tolerance = runner.run(validate({"survey_year": 2023, "tolerance_pct": 5}, paths), paths, progress=False)
         claims = paths.claims / "seed_article_claims.csv"
-        claims.write_text(claims.read_text() + "\n")  # same claims, different bytes
+        original = claims.read_text()
+        claims.write_text(original + "\n")  # same claims, different bytes
         edited = runner.run(validate({"survey_year": 2023, "tolerance_pct": 5}, paths), paths, progress=False)
+        claims.write_text(original)  # the fresh run reads what the first runs read (the report's digest covers it)
         fresh = runner.run(params, paths, jobs=1, progress=False, force=True, warm_kernels=False)
         yield paths, first, second, cached, tolerance, edited, fresh
 
