@@ -53,14 +53,11 @@ def pool(max_workers: int, clean: bool = False) -> ProcessPoolExecutor:
     Workers are forked from this process (its imports come with them), or with `clean` from a fork server started
     afresh: a worker that builds a PDF must not inherit a parent's Typst compiler state, whose threads a fork does
     not copy (a compile in such a child waits on them for ever)."""
-    main = threading.current_thread() is threading.main_thread()
-    if clean:
-        import multiprocessing
+    import multiprocessing
 
-        return ProcessPoolExecutor(
-            max_workers=max_workers,
-            mp_context=multiprocessing.get_context("forkserver"),
-            initializer=die_with_parent,
-            initargs=(None, main),
-        )
-    return ProcessPoolExecutor(max_workers=max_workers, initializer=die_with_parent, initargs=(os.getpid(), main))
+    main = threading.current_thread() is threading.main_thread()
+    context = multiprocessing.get_context("forkserver") if clean else None  # None: the platform's default (fork)
+    parent = None if clean else os.getpid()  # a fork server's child watches the server, which exits with us
+    return ProcessPoolExecutor(
+        max_workers=max_workers, mp_context=context, initializer=die_with_parent, initargs=(parent, main)
+    )

@@ -125,9 +125,7 @@ def deflator_sensitivity(years, cpis: dict[str, pd.DataFrame], params) -> pd.Dat
     other = next(b for b in DEFLATORS if b != params.deflator)
     held = set(cpis[params.deflator]["year"]) & set(cpis[other]["year"])
     rows = []
-    for year in sorted({int(y) for y in years} & held):
-        if params.dollar_year not in held:
-            break
+    for year in sorted({int(y) for y in years} & held) if params.dollar_year in held else []:
         run = cpi_factor(cpis[params.deflator], year, params.dollar_year)
         alt = cpi_factor(cpis[other], year, params.dollar_year)
         rows.append(

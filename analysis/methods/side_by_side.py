@@ -13,9 +13,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.core.sentences import Sentence
-from analysis.core.vocab import ANNUAL, JOBS, NATIONAL_CODE, PERCENT, PRIMARY, SPANS_BOTH, publisher_name
-from analysis.methods import distribution, occupation, reconcile
-from analysis.methods.harmonize import to_unit
+from analysis.core.vocab import JOBS, NATIONAL_CODE, PERCENT, PRIMARY, SPANS_BOTH, publisher_name
+from analysis.methods import anchor, distribution, occupation, reconcile
 from analysis.methods.reconcile import BREAKDOWNS, Changed
 from analysis.sources.select import bls_national, bls_oews
 
@@ -55,12 +54,11 @@ def _layer(r) -> str:
 def _population_words(r) -> str:
     """Whom a publisher's figure describes, for the table: 'all AAPC respondents (coders and billers)', 'job title
     'Medical Coder' (Salary.com)'."""
-    who, _, rest = r["population"].partition(" (")
-    source = publisher_name(r["publisher"])
+    who = r["population"].partition(" (")[0]
     if r["publisher"] == "aapc":
         who = f"{who} AAPC respondents" if who in ("all", "certified", "non-certified") else f"{who}, AAPC respondents"
     else:
-        who = f"{who} ({source})"
+        who = f"{who} ({publisher_name(r['publisher'])})"
     return f"{who} (coders and billers)" if r["occupation"] == SPANS_BOTH else who
 
 
@@ -103,11 +101,10 @@ def _bls_rows(t: pd.DataFrame, job: str, params) -> list[dict]:
         if rows.empty:
             continue
         got = {(s, u): float(v) for s, u, v in zip(rows["statistic"], rows["unit"], rows["value"], strict=True)}
-        annual = to_unit(rows[rows["value"].notna()], ANNUAL, params.hours_per_year)
-        wage = dict(zip(annual["statistic"], annual["value"], strict=False))
+        wage = anchor.values(rows, params.hours_per_year)  # annual wages (hourly ones converted) and MEAN_PRSE
         if "median" not in wage:
             continue
-        mean_se = wage.get("mean", float("nan")) * got.get(("mean_prse", PERCENT), float("nan")) / 100
+        mean_se = wage.get("mean", float("nan")) * wage.get("mean_prse", float("nan")) / 100
         emp = got.get(("employment", JOBS), float("nan"))
         emp_se = emp * got.get(("emp_prse", PERCENT), float("nan")) / 100
         r = rows.iloc[0]

@@ -64,12 +64,16 @@ class Session:
         self.output_dir = Path(output_dir) if output_dir else self.paths.reports / "scratch" / notebook
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self._order = 0
+        self._tables: dict[str, pd.DataFrame] | None = None  # occupation_tables, once built
 
     def occupation_tables(self) -> dict[str, pd.DataFrame]:
-        """Each job of the run's `occupation` parameter with its own figures table (analysis.methods.occupation)."""
-        from analysis.methods import occupation
+        """Each job of the run's `occupation` parameter with its own figures table (analysis.methods.occupation),
+        built once per notebook: the billers' come from BLS's national and sector files, read from their cache."""
+        if self._tables is None:
+            from analysis.methods import occupation
 
-        return occupation.tables(self.table, self.registry, occupation.chosen(self.params.occupation))
+            self._tables = occupation.tables(self.table, self.registry, occupation.chosen(self.params.occupation))
+        return self._tables
 
     def jobs(self, geography: str = NATIONAL_CODE) -> list[Job]:
         """The run's jobs, each with its table, for a section that covers each in turn. The coders keep the
